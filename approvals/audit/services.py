@@ -1,0 +1,701 @@
+"""Recording and verifying the audit trail and signatures.
+
+Every transition writes one event with :func:`audit_record` (or many at once with
+:func:`audit_record_many`) inside the transaction of the change it records. Events are
+chained by hash under a row lock on the chain head, so indexes are gap-free and any later
+change, deletion or relinking is found by :func:`chain_verify`.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import models, transaction
+from django.db.models import Subquery
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from approvals.audit.exceptions import AuditTransactionRequired
+from approvals.audit.hashing import GENESIS_HASH, event_hash, normalise_json, sha256_hex
+from approvals.audit.models import AuditChain, AuditEvent, Signature
+from approvals.exceptions import ValidationFailed
+from approvals.organisation.models import Capacity, Position
+from approvals.organisation.resolver import Authority, Basis, require, user_label
+from approvals.subjects import ApprovalSubject
+
+if TYPE_CHECKING:
+    import datetime
+
+    from django.contrib.auth.models import AbstractBaseUser
+
+#: The chain every event goes to unless another is named.
+MAIN_CHAIN = "main"
+
+#: Rows per INSERT in bulk writes (the database backend may lower it) and per fetch when
+#: verifying.
+BATCH_SIZE = 2000
+
+_CHAIN_NAME = re.compile(r"^[-a-zA-Z0-9_]{1,64}$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class SubjectRef:
+    """An object named by type and id, for writing events without loading the objects."""
+
+    subject_type: str
+    subject_id: str
+    label: str = ""
+
+    @classmethod
+    def of(cls, obj: models.Model) -> SubjectRef:
+        """The reference of a saved model instance (type from its ``_meta``, label ``str``)."""
+        if obj.pk is None:
+            raise ValidationFailed(_("An object must be saved before an event can refer to it."))
+        meta = obj._meta
+        return cls(f"{meta.app_label}.{meta.model_name}", str(obj.pk), str(obj))
+
+
+#: What an event can be about: a model instance, a reference, or a
+#: ``(subject_type, subject_id[, label])`` tuple.
+SubjectLike = models.Model | SubjectRef | tuple[str, str] | tuple[str, str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventSpec:
+    """One event to record with :func:`audit_record_many`."""
+
+    action: str
+    subject: SubjectLike
+    actor: AbstractBaseUser | None = None
+    from_state: str = ""
+    to_state: str = ""
+    comment: str = ""
+    content_hash: str = ""
+    authority: Authority | str | None = None
+    payload: Mapping[str, Any] | None = None
+
+
+class BreakKind(enum.StrEnum):
+    """How a chain or a signature was found broken."""
+
+    EDITED = "edited"  # the stored hash no longer matches the event's fields
+    MISSING = "missing"  # index gap: events before this one were deleted
+    OUT_OF_ORDER = "out_of_order"  # an index repeats or goes backwards
+    RELINKED = "relinked"  # prev_hash is not the hash of the previous event
+    END_DELETED = "end_deleted"  # the head records more events than there are
+    HEAD_MISMATCH = "head_mismatch"  # the head's last hash is not the last event's hash
+    BEYOND_HEAD = "beyond_head"  # events after the head's last index (written around it)
+    SIGNATURE_EDITED = "signature_edited"  # a signature differs from its audit event
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """The first place a chain (or its signatures) was found broken, in words."""
+
+    kind: BreakKind
+    message: str
+    event_id: int | None = None
+    index: int | None = None
+    signature_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """The result of :func:`chain_verify`.
+
+    ``events_checked`` counts the events found intact before the first break (all of them
+    when the chain is whole). Event and signature breaks are reported separately.
+    """
+
+    chain: str
+    events_checked: int
+    signatures_checked: int
+    event_break: ChainBreak | None = None
+    signature_break: ChainBreak | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the chain and all its signatures are intact."""
+        return self.event_break is None and self.signature_break is None
+
+    @property
+    def breaks(self) -> list[ChainBreak]:
+        """The breaks found: the first in the chain, then the first signature."""
+        return [b for b in (self.event_break, self.signature_break) if b is not None]
+
+    @property
+    def first_break(self) -> ChainBreak | None:
+        """The first break of the chain, or else the first broken signature."""
+        return self.event_break or self.signature_break
+
+    @property
+    def message(self) -> str:
+        """A summary in words."""
+        if self.ok:
+            return _(
+                "Chain “%(chain)s” is intact: %(events)d events and %(signatures)d "
+                "signatures verified."
+            ) % {
+                "chain": self.chain,
+                "events": self.events_checked,
+                "signatures": self.signatures_checked,
+            }
+        return " ".join(b.message for b in self.breaks)
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """The result of :func:`signature_verify`."""
+
+    valid: bool
+    expected: str
+    actual: str
+    message: str
+
+
+# --- recording -----------------------------------------------------------------------------
+
+
+def _require_transaction() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise AuditTransactionRequired
+
+
+def _text(value: Any, *, name: str, max_length: int | None = None, required: bool = False) -> str:
+    if not isinstance(value, str):
+        raise ValidationFailed(_("“%(field)s” must be text.") % {"field": name})
+    if "\x00" in value:
+        raise ValidationFailed(
+            _("“%(field)s” cannot contain the NUL character.") % {"field": name}
+        )
+    if required and not value.strip():
+        raise ValidationFailed(_("“%(field)s” is required.") % {"field": name})
+    if max_length is not None and len(value) > max_length:
+        raise ValidationFailed(
+            _("“%(field)s” is longer than %(max)d characters.")
+            % {"field": name, "max": max_length}
+        )
+    return value
+
+
+def _label(value: str) -> str:
+    return value.replace("\x00", "")[:255]
+
+
+def _subject_ref(subject: Any) -> SubjectRef:
+    if isinstance(subject, SubjectRef):
+        ref = subject
+    elif isinstance(subject, models.Model):
+        ref = SubjectRef.of(subject)
+    elif isinstance(subject, tuple) and len(subject) in (2, 3):
+        ref = SubjectRef(*(str(part) for part in subject))
+    else:
+        raise ValidationFailed(
+            _(
+                "An audit event needs a saved object or a (type, id, label) reference, "
+                "not %(value)r."
+            )
+            % {"value": subject}
+        )
+    subject_type = _text(ref.subject_type, name="subject_type", max_length=100, required=True)
+    if "." not in subject_type:
+        raise ValidationFailed(
+            _("The object type must read “app_label.model”, not “%(value)s”.")
+            % {"value": subject_type}
+        )
+    subject_id = _text(ref.subject_id, name="subject_id", max_length=64, required=True)
+    return SubjectRef(subject_type, subject_id, _label(str(ref.label)))
+
+
+def _content_hash(value: Any) -> str:
+    digest = _text(value, name="content_hash").lower()
+    if digest and not _SHA256.match(digest):
+        raise ValidationFailed(
+            _("“content_hash” must be a SHA-256 in 64 hexadecimal digits, not “%(value)s”.")
+            % {"value": value}
+        )
+    return digest
+
+
+def _authority_text(authority: Authority) -> str:
+    parts = [authority.description]
+    position = authority.position
+    if authority.basis != Basis.DELEGATION and position is not None and position.basis:
+        parts.append(position.basis)
+    return "; ".join(part for part in parts if part)
+
+
+def _event(spec: EventSpec) -> AuditEvent:
+    """An unsaved event from ``spec``, checked; chain, index, time and hashes come later."""
+    actor = spec.actor
+    if actor is not None and getattr(actor, "pk", None) is None:
+        raise ValidationFailed(
+            _("The actor of an audit event must be a saved user (or None for the system).")
+        )
+    authority = spec.authority
+    capacity, authority_text, on_behalf_of_id = "", "", None
+    if isinstance(authority, Authority):
+        capacity = authority.capacity
+        authority_text = _authority_text(authority)
+        on_behalf_of_id = authority.on_behalf_of_id
+    elif authority is not None:
+        authority_text = _text(authority, name="authority")
+    if capacity and capacity not in Capacity.values:
+        raise ValidationFailed(_("Unknown capacity “%(value)s”.") % {"value": capacity})
+    if not isinstance(spec.payload, Mapping | None):
+        raise ValidationFailed(_("The payload of an audit event must be a mapping."))
+    payload = normalise_json(dict(spec.payload) if spec.payload is not None else {})
+    ref = _subject_ref(spec.subject)
+    return AuditEvent(
+        actor_id=actor.pk if actor is not None else None,
+        actor_label=_label(user_label(actor)) if actor is not None else "",
+        on_behalf_of_id=on_behalf_of_id,
+        capacity=capacity,
+        authority=authority_text,
+        action=_text(spec.action, name="action", max_length=150, required=True),
+        subject_type=ref.subject_type,
+        subject_id=ref.subject_id,
+        subject_label=ref.label,
+        from_state=_text(spec.from_state, name="from_state", max_length=64),
+        to_state=_text(spec.to_state, name="to_state", max_length=64),
+        comment=_text(spec.comment, name="comment"),
+        content_hash=_content_hash(spec.content_hash),
+        payload=payload,
+    )
+
+
+def _lock_head(name: str) -> AuditChain:
+    if not isinstance(name, str) or not _CHAIN_NAME.match(name):
+        raise ValidationFailed(
+            _("“%(value)s” is not a valid chain name (letters, digits, “-” and “_”).")
+            % {"value": name}
+        )
+    try:
+        return AuditChain.objects.select_for_update().get(name=name)
+    except AuditChain.DoesNotExist:
+        # get_or_create survives a concurrent creation of the same head (unique name).
+        AuditChain.objects.get_or_create(name=name)
+        return AuditChain.objects.select_for_update().get(name=name)
+
+
+def _append(events: list[AuditEvent], chain: str) -> list[AuditEvent]:
+    """Chain ``events`` after the locked head, insert them in batches, move the head."""
+    head = _lock_head(chain)
+    # Taken after the lock, so times follow the chain order.
+    now = timezone.now()
+    index, prev_hash = head.last_index, head.last_hash
+    for event in events:
+        index += 1
+        event.chain = head
+        event.index = index
+        event.created_at = now
+        event.prev_hash = prev_hash
+        event.hash = event_hash(event, chain=head.name)
+        prev_hash = event.hash
+    created = AuditEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
+    AuditChain.objects.filter(pk=head.pk).update(
+        last_index=index, last_hash=prev_hash, updated_at=now
+    )
+    head.last_index, head.last_hash, head.updated_at = index, prev_hash, now
+    return created
+
+
+def audit_record(
+    *,
+    actor: AbstractBaseUser | None,
+    action: str,
+    subject: SubjectLike,
+    from_state: str = "",
+    to_state: str = "",
+    comment: str = "",
+    content_hash: str = "",
+    authority: Authority | str | None = None,
+    payload: Mapping[str, Any] | None = None,
+    chain: str = MAIN_CHAIN,
+) -> AuditEvent:
+    """Append one event to ``chain``; call it inside the transaction of the change.
+
+    ``authority`` (from the resolver) fills the capacity, the authority text and the
+    delegator the act is on behalf of. ``actor`` is None for system events.
+    """
+    _require_transaction()
+    spec = EventSpec(
+        actor=actor,
+        action=action,
+        subject=subject,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        content_hash=content_hash,
+        authority=authority,
+        payload=payload,
+    )
+    return _append([_event(spec)], chain)[0]
+
+
+def audit_record_many(*, events: Sequence[EventSpec], chain: str = MAIN_CHAIN) -> list[AuditEvent]:
+    """Append many events under one head lock, inserted in batches, in the given order."""
+    _require_transaction()
+    built = [_event(spec) for spec in events]
+    if not built:
+        return []
+    return _append(built, chain)
+
+
+# --- verifying -----------------------------------------------------------------------------
+
+
+def _describe(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "index": event.index,
+        "id": event.pk,
+        "action": event.action,
+        "subject": event.subject_label or f"{event.subject_type} {event.subject_id}",
+    }
+
+
+def _check_event(
+    event: AuditEvent, *, expected_index: int, prev_hash: str, chain: str
+) -> ChainBreak | None:
+    where = _describe(event)
+    if event.index > expected_index:
+        first, last = expected_index, event.index - 1
+        return ChainBreak(
+            kind=BreakKind.MISSING,
+            event_id=event.pk,
+            index=event.index,
+            message=(
+                _(
+                    "Event #%(first)d is missing before event #%(index)d (id %(id)s, "
+                    "“%(action)s” on %(subject)s): it was deleted."
+                )
+                if first == last
+                else _(
+                    "Events #%(first)d to #%(last)d are missing before event #%(index)d "
+                    "(id %(id)s, “%(action)s” on %(subject)s): they were deleted."
+                )
+            )
+            % {**where, "first": first, "last": last},
+        )
+    if event.index < expected_index:
+        return ChainBreak(
+            kind=BreakKind.OUT_OF_ORDER,
+            event_id=event.pk,
+            index=event.index,
+            message=_(
+                "Event #%(index)d (id %(id)s, “%(action)s” on %(subject)s) is out of order: "
+                "event #%(expected)d was expected."
+            )
+            % {**where, "expected": expected_index},
+        )
+    try:
+        recomputed = event_hash(event, chain=chain)
+    except ValidationFailed:
+        recomputed = ""
+    if recomputed != event.hash:
+        return ChainBreak(
+            kind=BreakKind.EDITED,
+            event_id=event.pk,
+            index=event.index,
+            message=_(
+                "Event #%(index)d (id %(id)s, “%(action)s” on %(subject)s) was edited after "
+                "it was recorded: its content no longer matches its stored hash."
+            )
+            % where,
+        )
+    if event.prev_hash != prev_hash:
+        return ChainBreak(
+            kind=BreakKind.RELINKED,
+            event_id=event.pk,
+            index=event.index,
+            message=_(
+                "Event #%(index)d (id %(id)s, “%(action)s” on %(subject)s) does not link to "
+                "the event before it: the chain was relinked, or the previous event was "
+                "altered and given a new hash."
+            )
+            % where,
+        )
+    return None
+
+
+def _check_tail(
+    head: AuditChain, *, last_index: int, last_hash: str, last: AuditEvent | None
+) -> ChainBreak | None:
+    if head.last_index > last_index:
+        return ChainBreak(
+            kind=BreakKind.END_DELETED,
+            index=last_index + 1,
+            message=_(
+                "The end of the chain was deleted: the chain head records %(recorded)d "
+                "events, but the last event found is #%(found)d, so events #%(first)d to "
+                "#%(recorded)d are missing."
+            )
+            % {"recorded": head.last_index, "found": last_index, "first": last_index + 1},
+        )
+    if head.last_hash != last_hash:
+        return ChainBreak(
+            kind=BreakKind.HEAD_MISMATCH,
+            event_id=last.pk if last is not None else None,
+            index=last_index,
+            message=_(
+                "The last event #%(index)d does not match the chain head: the event was "
+                "replaced and rehashed, or the head was edited."
+            )
+            % {"index": last_index},
+        )
+    # One statement, so an append committed meanwhile (which moves the head in the same
+    # transaction) is never mistaken for an event written around the head.
+    current_last = AuditChain.objects.filter(pk=head.pk).values("last_index")[:1]
+    stray = (
+        AuditEvent.objects.filter(chain=head, index__gt=Subquery(current_last))
+        .order_by("index")
+        .first()
+    )
+    if stray is not None:
+        return ChainBreak(
+            kind=BreakKind.BEYOND_HEAD,
+            event_id=stray.pk,
+            index=stray.index,
+            message=_(
+                "Event #%(index)d (id %(id)s, “%(action)s” on %(subject)s) lies beyond the "
+                "chain head: it was written outside the audit service, or the head was "
+                "edited."
+            )
+            % _describe(stray),
+        )
+    return None
+
+
+def _signature_payload(signature: Signature) -> dict[str, Any]:
+    """What the audit event of ``signature`` stores about it."""
+    return {
+        "content_sha256": signature.content_sha256,
+        "signer": signature.signer_id,
+        "capacity": signature.capacity,
+        "signature_block": signature.signature_lines,
+        "position": signature.position_id,
+        "delegation": signature.delegation_id,
+        "revision": signature.revision,
+    }
+
+
+def _signature_mismatches(signature: Signature) -> list[str]:
+    """Fields of ``signature`` that differ from what its audit event recorded."""
+    event = signature.audit_event
+    payload = event.payload if isinstance(event.payload, dict) else {}
+    recorded = _signature_payload(signature)
+    wrong = [key for key, value in recorded.items() if payload.get(key) != value]
+    pairs = {
+        "subject_type": (signature.subject_type, event.subject_type),
+        "subject_id": (signature.subject_id, event.subject_id),
+        "signer": (signature.signer_id, event.actor_id),
+        "content_sha256": (signature.content_sha256, event.content_hash),
+        "capacity": (signature.capacity, event.capacity),
+        "authority": (signature.authority, event.authority),
+        "signed_at": (signature.signed_at, event.created_at),
+    }
+    wrong += [key for key, (mine, theirs) in pairs.items() if mine != theirs]
+    return sorted(set(wrong))
+
+
+def chain_verify(*, chain: str = MAIN_CHAIN) -> ChainReport:
+    """Walk ``chain`` in index order and report the first break, then check signatures."""
+    head = AuditChain.objects.filter(name=chain).first()
+    if head is None:
+        return ChainReport(chain=chain, events_checked=0, signatures_checked=0)
+
+    checked, expected_index, prev_hash = 0, 1, GENESIS_HASH
+    last: AuditEvent | None = None
+    event_break: ChainBreak | None = None
+    # Events appended while we read lie above the head read here; they are left out.
+    events = AuditEvent.objects.filter(chain=head, index__lte=head.last_index).order_by("index")
+    for event in events.iterator(chunk_size=BATCH_SIZE):
+        event_break = _check_event(
+            event, expected_index=expected_index, prev_hash=prev_hash, chain=head.name
+        )
+        if event_break is not None:
+            break
+        checked += 1
+        expected_index, prev_hash, last = event.index + 1, event.hash, event
+    if event_break is None:
+        event_break = _check_tail(
+            head, last_index=expected_index - 1, last_hash=prev_hash, last=last
+        )
+
+    signatures_checked = 0
+    signature_break: ChainBreak | None = None
+    signatures = (
+        Signature.objects.filter(audit_event__chain=head)
+        .select_related("audit_event")
+        .order_by("pk")
+    )
+    for signature in signatures.iterator(chunk_size=BATCH_SIZE):
+        wrong = _signature_mismatches(signature)
+        if wrong:
+            signature_break = ChainBreak(
+                kind=BreakKind.SIGNATURE_EDITED,
+                signature_id=signature.pk,
+                event_id=signature.audit_event_id,
+                index=signature.audit_event.index,
+                message=_(
+                    "Signature id %(id)s was edited after signing: %(fields)s no longer "
+                    "match its audit event #%(index)d."
+                )
+                % {
+                    "id": signature.pk,
+                    "fields": ", ".join(wrong),
+                    "index": signature.audit_event.index,
+                },
+            )
+            break
+        signatures_checked += 1
+
+    return ChainReport(
+        chain=head.name,
+        events_checked=checked,
+        signatures_checked=signatures_checked,
+        event_break=event_break,
+        signature_break=signature_break,
+    )
+
+
+# --- signatures ----------------------------------------------------------------------------
+
+
+def _content_bytes(content: Any) -> bytes:
+    if not isinstance(content, bytes | bytearray | memoryview):
+        raise ValidationFailed(
+            _("The signed content must be bytes (the exact document revision).")
+        )
+    return bytes(content)
+
+
+def _delegate_title(user: AbstractBaseUser, authority: Authority) -> str:
+    """The delegate's own title, printed under "TUQ. <head>" (Decree 30/2020)."""
+    if authority.capacity != Capacity.TUQ:
+        return ""
+    position = (
+        Position.objects.active_on(timezone.localdate())
+        .filter(user_id=user.pk)
+        .select_related("role")
+        .order_by("valid_from")
+        .first()
+    )
+    return position.printed_title if position is not None else ""
+
+
+def signature_record(
+    *,
+    subject: models.Model,
+    content: bytes,
+    user: AbstractBaseUser,
+    action_code: str,
+    revision: str = "",
+    comment: str = "",
+) -> Signature:
+    """Sign the exact ``content`` of ``subject`` if the resolver allows ``user`` to.
+
+    Refusals (no authority, separation of duties, lapsed delegation) are raised by the
+    resolver before anything is written. The audit event and the signature are written
+    in one transaction.
+    """
+    data = _content_bytes(content)
+    if not data:
+        raise ValidationFailed(_("There is no content to sign."))
+    if not isinstance(subject, models.Model) or not isinstance(subject, ApprovalSubject):
+        raise ValidationFailed(_("Only an object guarded by the approval engine can be signed."))
+    revision = _text(revision, name="revision", max_length=64)
+    with transaction.atomic():
+        authority = require(user, action_code, subject)
+        digest = sha256_hex(data)
+        lines = authority.signature_block(delegate_title=_delegate_title(user, authority))
+        signature = Signature(
+            revision=revision,
+            signer_id=user.pk,
+            capacity=authority.capacity,
+            signature_block="\n".join(lines),
+            position=authority.position,
+            delegation=authority.delegation,
+            content_sha256=digest,
+        )
+        event = audit_record(
+            actor=user,
+            action=action_code,
+            subject=subject,
+            comment=comment,
+            content_hash=digest,
+            authority=authority,
+            payload=_signature_payload(signature),
+        )
+        signature.subject_type = event.subject_type
+        signature.subject_id = event.subject_id
+        signature.authority = event.authority
+        signature.signed_at = event.created_at
+        signature.audit_event = event
+        signature.save()
+    return signature
+
+
+def _when(moment: datetime.datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "d/m/Y H:i")
+
+
+def signature_verify(*, signature: Signature, content: bytes) -> SignatureCheck:
+    """Whether ``content`` is exactly the revision signed, and the record is unaltered."""
+    actual = sha256_hex(_content_bytes(content))
+    expected = signature.content_sha256
+    event = signature.audit_event
+    wrong = _signature_mismatches(signature)
+    if wrong:
+        return SignatureCheck(
+            valid=False,
+            expected=expected,
+            actual=actual,
+            message=_(
+                "The signature record was altered: %(fields)s no longer match its audit "
+                "event #%(index)d, so it cannot be trusted."
+            )
+            % {"fields": ", ".join(wrong), "index": event.index},
+        )
+    params = {"signer": event.actor_label, "date": _when(signature.signed_at)}
+    if actual != expected:
+        return SignatureCheck(
+            valid=False,
+            expected=expected,
+            actual=actual,
+            message=_(
+                "The content differs from the revision %(signer)s signed on %(date)s: it "
+                "was changed after signing."
+            )
+            % params,
+        )
+    return SignatureCheck(
+        valid=True,
+        expected=expected,
+        actual=actual,
+        message=_("The content is exactly the revision %(signer)s signed on %(date)s.")
+        % params,
+    )
+
+
+__all__ = [
+    "BATCH_SIZE",
+    "MAIN_CHAIN",
+    "BreakKind",
+    "ChainBreak",
+    "ChainReport",
+    "EventSpec",
+    "SignatureCheck",
+    "SubjectLike",
+    "SubjectRef",
+    "audit_record",
+    "audit_record_many",
+    "chain_verify",
+    "signature_record",
+    "signature_verify",
+]

@@ -1,0 +1,170 @@
+"""Services that start, pause, resume, complete and check deadlines.
+
+Each one runs in a transaction and locks the deadline's row, so concurrent actions on
+one deadline queue up; a refusal raises before anything is written.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from approvals.calendar.choices import DayKind
+from approvals.calendar.models import Deadline
+from approvals.calendar.workdays import add_days, days_between
+from approvals.exceptions import DeadlinePassed, InvalidTransition, ValidationFailed
+
+if TYPE_CHECKING:
+    import datetime
+
+__all__ = [
+    "deadline_check",
+    "deadline_complete",
+    "deadline_pause",
+    "deadline_resume",
+    "deadline_start",
+]
+
+_SUBJECT_TYPE = re.compile(r"^\w+\.\w+$")
+
+
+def _format_day(day: datetime.date) -> str:
+    """A date as written in Vietnamese administrative documents: dd/mm/yyyy."""
+    return f"{day:%d/%m/%Y}"
+
+
+def _lock(deadline: Deadline) -> None:
+    """Reload ``deadline`` from its row and lock the row until the transaction ends."""
+    deadline.refresh_from_db(from_queryset=Deadline.objects.select_for_update())
+
+
+def _end_pause(deadline: Deadline, *, paused_on: datetime.date, on: datetime.date) -> None:
+    """Count the days paused in (paused_on, on] and push the due day back by them (not saved)."""
+    kind = DayKind(deadline.day_kind)
+    deadline.paused_days_total += days_between(paused_on, on, kind)
+    deadline.paused_on = None
+    # Counting from the start again (rather than shifting the old due day) also picks up
+    # days off declared since the deadline started.
+    counted = deadline.length + deadline.paused_days_total
+    deadline.due_on = add_days(deadline.started_on, counted, kind)
+
+
+def deadline_start(
+    *,
+    subject_type: str,
+    subject_id: str | int,
+    purpose: str,
+    length: int,
+    day_kind: DayKind | str,
+    started_on: datetime.date,
+) -> Deadline:
+    """Start a time limit of ``length`` days of ``day_kind``, counted after ``started_on``."""
+    if length < 0:
+        raise ValidationFailed(_("The length of a deadline cannot be negative."), field="length")
+    if day_kind not in DayKind.values:
+        raise ValidationFailed(
+            _("Unknown kind of days: %(kind)s.") % {"kind": day_kind}, field="day_kind"
+        )
+    if not _SUBJECT_TYPE.match(subject_type):
+        raise ValidationFailed(
+            _('The subject type must be written as "app_label.model", not %(value)s.')
+            % {"value": subject_type},
+            field="subject_type",
+        )
+    if not str(subject_id) or not purpose:
+        raise ValidationFailed(_("A deadline needs a subject id and a purpose."))
+    kind = DayKind(day_kind)
+    with transaction.atomic():
+        return Deadline.objects.create(
+            subject_type=subject_type,
+            subject_id=str(subject_id),
+            purpose=purpose,
+            day_kind=kind,
+            length=length,
+            started_on=started_on,
+            due_on=add_days(started_on, length, kind),
+        )
+
+
+def deadline_pause(*, deadline: Deadline, on: datetime.date) -> Deadline:
+    """Stop the clock on ``on`` (the object went back to its drafter)."""
+    with transaction.atomic():
+        _lock(deadline)
+        if deadline.is_completed:
+            raise InvalidTransition(_("This deadline is completed; it cannot be paused."))
+        if deadline.paused_on is not None:
+            raise InvalidTransition(
+                _("This deadline is already paused since %(day)s.")
+                % {"day": _format_day(deadline.paused_on)}
+            )
+        if on < deadline.started_on:
+            raise ValidationFailed(
+                _("A deadline cannot be paused before the day it started (%(day)s).")
+                % {"day": _format_day(deadline.started_on)},
+                field="on",
+            )
+        deadline.paused_on = on
+        deadline.save(update_fields=["paused_on"])
+    return deadline
+
+
+def deadline_resume(*, deadline: Deadline, on: datetime.date) -> Deadline:
+    """Restart the clock on ``on``; the due day moves later by the days spent paused.
+
+    The days that were left when the clock stopped are counted again from the day after
+    ``on``, so the paused days of the deadline's kind in (paused_on, on] are added.
+    """
+    with transaction.atomic():
+        _lock(deadline)
+        if deadline.is_completed:
+            raise InvalidTransition(_("This deadline is completed; it cannot be resumed."))
+        if deadline.paused_on is None:
+            raise InvalidTransition(_("This deadline is not paused; it cannot be resumed."))
+        if on < deadline.paused_on:
+            raise ValidationFailed(
+                _("A deadline cannot resume before the day it was paused (%(day)s).")
+                % {"day": _format_day(deadline.paused_on)},
+                field="on",
+            )
+        _end_pause(deadline, paused_on=deadline.paused_on, on=on)
+        deadline.save(update_fields=["paused_on", "paused_days_total", "due_on"])
+    return deadline
+
+
+def deadline_complete(*, deadline: Deadline, on: datetime.date) -> Deadline:
+    """Close the deadline on ``on`` (the step was done); a pause in progress ends on ``on``."""
+    with transaction.atomic():
+        _lock(deadline)
+        if deadline.completed_on is not None:
+            raise InvalidTransition(
+                _("This deadline was already completed on %(day)s.")
+                % {"day": _format_day(deadline.completed_on)}
+            )
+        earliest = deadline.paused_on or deadline.started_on
+        if on < earliest:
+            raise ValidationFailed(
+                _("A deadline cannot be completed before %(day)s.")
+                % {"day": _format_day(earliest)},
+                field="on",
+            )
+        if deadline.paused_on is not None:
+            _end_pause(deadline, paused_on=deadline.paused_on, on=on)
+        deadline.completed_on = on
+        deadline.save(update_fields=["paused_on", "paused_days_total", "due_on", "completed_on"])
+    return deadline
+
+
+def deadline_check(*, deadline: Deadline, on: datetime.date) -> None:
+    """Raise ``DeadlinePassed`` if the clock runs and ``on`` is after the due day."""
+    with transaction.atomic():
+        _lock(deadline)
+        if deadline.is_overdue(on):
+            raise DeadlinePassed(
+                _("The time limit for this step ended on %(day)s.")
+                % {"day": _format_day(deadline.due_on)},
+                due_on=deadline.due_on,
+                purpose=deadline.purpose,
+            )

@@ -1,0 +1,381 @@
+"""The one permission resolver.
+
+``decide(user, action, subject)`` answers "may this user take this action on this object,
+owned by unit X, now?" from, in order: separation of duties (which no authority
+overrides), a role held at X or above it (own, acting "Q." or deputy "KT."), a written
+delegation ("TUQ."), and a one-off object grant (django-guardian). A refusal explains
+itself in words; ``require`` raises it as a specific exception.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Model
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from approvals.exceptions import (
+    ActionNotPermitted,
+    DelegationExpired,
+    SeparationOfDutiesViolation,
+    ValidationFailed,
+)
+from approvals.organisation.models import (
+    Action,
+    ActionRule,
+    Capacity,
+    Delegation,
+    OrgUnit,
+    Position,
+)
+from approvals.subjects import ApprovalSubject, Subject
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    AnyUser = AbstractBaseUser | AnonymousUser
+
+
+class Basis:
+    """What an authority rests on."""
+
+    ROLE = "role"
+    ACTING = "acting"
+    DELEGATION = "delegation"
+    GRANT = "grant"
+
+
+@dataclass(frozen=True)
+class Authority:
+    """Why an action is allowed: the position, delegation or grant, and the capacity."""
+
+    basis: str
+    capacity: str
+    position: Position | None = None
+    delegation: Delegation | None = None
+    description: str = ""
+
+    @property
+    def on_behalf_of_id(self) -> int | None:
+        """The user whose authority is exercised, when it is not the actor's own."""
+        if self.delegation is not None:
+            return int(self.delegation.delegator_id)
+        return None
+
+    def signature_block(self, *, delegate_title: str = "") -> list[str]:
+        """Lines above the signature, e.g. ``["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]``."""
+        lines: list[str] = []
+        position = self.delegation.delegator_position if self.delegation else self.position
+        if position is None:
+            return lines
+        unit = position.unit
+        role = position.role
+        if unit.collective and self.capacity != Capacity.TL:
+            lines.append(f"TM. {unit.collective_body_name.upper()}")
+        if self.capacity == Capacity.KT and role.head_role is not None:
+            lines.append(f"KT. {role.head_role.printed_title.upper()}")
+            lines.append(position.printed_title.upper())
+        elif self.capacity == Capacity.Q:
+            lines.append(f"Q. {position.printed_title.upper()}")
+        elif self.capacity == Capacity.TUQ:
+            lines.append(f"TUQ. {position.printed_title.upper()}")
+            if delegate_title:
+                lines.append(delegate_title.upper())
+        elif self.capacity == Capacity.TL:
+            head = role.head_role.printed_title if role.head_role else ""
+            if head:
+                lines.append(f"TL. {head.upper()}")
+            lines.append(position.printed_title.upper())
+        else:
+            lines.append(position.printed_title.upper())
+        return lines
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The resolver's answer: allowed with an authority, or refused with a reason."""
+
+    allowed: bool
+    authority: Authority | None = None
+    reason: str = ""
+    error: type[ActionNotPermitted] = ActionNotPermitted
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    def raise_if_refused(self) -> Authority:
+        """Return the authority, or raise the refusal as its specific exception."""
+        if not self.allowed or self.authority is None:
+            raise self.error(self.reason)
+        return self.authority
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _fmt(day: datetime.date) -> str:
+    return formats.date_format(day, "d/m/Y")
+
+
+def user_label(user: Any) -> str:
+    """A user's name in Vietnamese order (family name first), or the username."""
+    family = getattr(user, "last_name", "") or ""
+    given = getattr(user, "first_name", "") or ""
+    full = f"{family} {given}".strip()
+    return full or str(user.get_username())
+
+
+def _subject_of(obj: ApprovalSubject | Subject | None, unit: OrgUnit | None) -> Subject:
+    if isinstance(obj, Subject):
+        return obj
+    if obj is not None:
+        return obj.approval_subject()
+    if unit is None:
+        raise ValidationFailed(_("The resolver needs an object or a unit."))
+    return Subject(unit=unit)
+
+
+def _action(code: str) -> Action:
+    try:
+        return Action.objects.get(code=code)
+    except Action.DoesNotExist:
+        raise ValidationFailed(_("Unknown action “%(code)s”.") % {"code": code}) from None
+
+
+def _capacity(position: Position) -> tuple[str, str]:
+    role = position.role
+    if position.acting:
+        return Capacity.Q, Basis.ACTING
+    if role.is_head:
+        return (Capacity.TM if position.unit.collective else Capacity.OWN), Basis.ROLE
+    if role.head_role_id is not None and not role.signs_by_order:
+        return Capacity.KT, Basis.ROLE
+    if role.signs_by_order:
+        return Capacity.TL, Basis.ROLE
+    return Capacity.OWN, Basis.ROLE
+
+
+#: Preference when several positions qualify: own head, then acting, then the rest.
+_PREFERENCE = {Capacity.OWN: 0, Capacity.TM: 0, Capacity.Q: 1, Capacity.KT: 2, Capacity.TL: 3}
+
+
+def _covering(positions: list[Position], rules: list[ActionRule], unit: OrgUnit) -> list[Position]:
+    return [
+        p for p in positions if any(r.role_id == p.role_id and r.covers(p, unit) for r in rules)
+    ]
+
+
+def _separation_of_duties(user: Any, action: Action, subject: Subject, day: datetime.date) -> str:
+    if action.excludes_author and user.pk in subject.author_ids:
+        return _(
+            "%(user)s drafted this document and may not %(action)s it: the author of a "
+            "document can never approve or sign it."
+        ) % {"user": user_label(user), "action": action.name.lower()}
+    if not action.excludes_beneficiary:
+        return ""
+    if user.pk in subject.beneficiary_user_ids:
+        return _(
+            "%(user)s benefits from this case (their own household) and may not take the "
+            "action “%(action)s” on it."
+        ) % {"user": user_label(user), "action": action.name}
+    if subject.beneficiary_unit_ids:
+        beneficiaries = OrgUnit.objects.filter(pk__in=subject.beneficiary_unit_ids)
+        for position in Position.objects.active_on(day).filter(user=user).select_related("unit"):
+            for unit in beneficiaries:
+                if position.unit.is_within(unit):
+                    return _(
+                        "%(user)s works at %(unit)s, whose own case this is, and may not take "
+                        "the action “%(action)s” on it."
+                    ) % {"user": user_label(user), "unit": unit.name, "action": action.name}
+    return ""
+
+
+def decide(
+    user: AnyUser,
+    action_code: str,
+    obj: ApprovalSubject | Subject | None = None,
+    *,
+    unit: OrgUnit | None = None,
+    at: datetime.date | None = None,
+) -> Decision:
+    """May ``user`` take ``action_code`` on ``obj`` (owned by ``unit``) on day ``at``?"""
+    day = at or _today()
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return Decision(False, reason=_("You must be signed in with an active account."))
+    action = _action(action_code)
+    subject = _subject_of(obj, unit)
+    target = unit or subject.unit
+
+    conflict = _separation_of_duties(user, action, subject, day)
+    if conflict:
+        return Decision(False, reason=conflict, error=SeparationOfDutiesViolation)
+
+    rules = list(ActionRule.objects.filter(action=action).select_related("role"))
+    role_ids = {r.role_id for r in rules}
+
+    held = list(
+        Position.objects.filter(user=user, role_id__in=role_ids)
+        .select_related("unit", "role", "role__head_role")
+        .order_by("valid_from")
+    )
+    active = [p for p in held if p.is_active_on(day)]
+    covering = _covering(active, rules, target)
+    if covering:
+        best = min(covering, key=lambda p: _PREFERENCE.get(_capacity(p)[0], 9))
+        capacity, basis = _capacity(best)
+        return Decision(
+            True,
+            Authority(
+                basis=basis,
+                capacity=capacity,
+                position=best,
+                description=f"{best.printed_title}, {best.unit.name}",
+            ),
+        )
+
+    delegations = list(
+        Delegation.objects.filter(delegate=user, actions=action).select_related(
+            "delegator_position__unit",
+            "delegator_position__role__head_role",
+            "delegator",
+        )
+    )
+    lapsed: list[Delegation] = []
+    for delegation in delegations:
+        position = delegation.delegator_position
+        if not _covering([position], rules, target):
+            continue
+        in_term = delegation.valid_from <= day <= delegation.valid_to
+        if delegation.revoked_at is None and in_term and position.is_active_on(day):
+            return Decision(
+                True,
+                Authority(
+                    basis=Basis.DELEGATION,
+                    capacity=Capacity.TUQ,
+                    position=position,
+                    delegation=delegation,
+                    description=delegation.instrument,
+                ),
+            )
+        lapsed.append(delegation)
+
+    if isinstance(obj, Model) and _has_grant(user, action, obj):
+        return Decision(
+            True,
+            Authority(basis=Basis.GRANT, capacity=Capacity.OWN, description=_("object grant")),
+        )
+
+    return _refusal(user, action, target, day, held, rules, lapsed)
+
+
+def _has_grant(user: Any, action: Action, obj: Model) -> bool:
+    from guardian.shortcuts import get_user_perms
+
+    app_label, _sep, codename = action.code.partition(".")
+    if app_label != obj._meta.app_label:
+        return False
+    return codename in set(get_user_perms(user, obj))
+
+
+def _refusal(
+    user: Any,
+    action: Action,
+    target: OrgUnit,
+    day: datetime.date,
+    held: list[Position],
+    rules: list[ActionRule],
+    lapsed: list[Delegation],
+) -> Decision:
+    who = user_label(user)
+    if lapsed:
+        delegation = lapsed[0]
+        if delegation.revoked_at is not None:
+            reason = _("The delegation “%(instrument)s” was revoked on %(date)s.") % {
+                "instrument": delegation.instrument,
+                "date": _fmt(timezone.localtime(delegation.revoked_at).date()),
+            }
+        elif day > delegation.valid_to:
+            reason = _("The delegation “%(instrument)s” ended on %(date)s.") % {
+                "instrument": delegation.instrument,
+                "date": _fmt(delegation.valid_to),
+            }
+        elif day < delegation.valid_from:
+            reason = _("The delegation “%(instrument)s” only starts on %(date)s.") % {
+                "instrument": delegation.instrument,
+                "date": _fmt(delegation.valid_from),
+            }
+        else:
+            reason = _(
+                "The delegation “%(instrument)s” rests on a position its author no longer holds."
+            ) % {"instrument": delegation.instrument}
+        return Decision(False, reason=reason, error=DelegationExpired)
+
+    fitting = _covering(held, rules, target)
+    if fitting:
+        position = fitting[-1]
+        return Decision(
+            False,
+            reason=_(
+                "%(user)s held the position %(title)s at %(unit)s only from %(start)s to "
+                "%(end)s; on %(date)s it gives no right to “%(action)s”."
+            )
+            % {
+                "user": who,
+                "title": position.printed_title,
+                "unit": position.unit.name,
+                "start": _fmt(position.valid_from),
+                "end": _fmt(position.valid_to) if position.valid_to else "…",
+                "date": _fmt(day),
+                "action": action.name,
+            },
+        )
+    active_elsewhere = [p for p in held if p.is_active_on(day)]
+    if active_elsewhere:
+        position = active_elsewhere[0]
+        return Decision(
+            False,
+            reason=_(
+                "%(user)s is %(title)s at %(unit)s, which is neither %(target)s nor a unit "
+                "above it, so they may not take the action “%(action)s” here."
+            )
+            % {
+                "user": who,
+                "title": position.printed_title,
+                "unit": position.unit.name,
+                "target": target.name,
+                "action": action.name,
+            },
+        )
+    roles = sorted({r.role.name for r in rules})
+    return Decision(
+        False,
+        reason=_(
+            "%(user)s holds no role that may take the action “%(action)s” at %(target)s "
+            "(roles allowed: %(roles)s)."
+        )
+        % {
+            "user": who,
+            "action": action.name,
+            "target": target.name,
+            "roles": ", ".join(roles) if roles else _("none configured"),
+        },
+    )
+
+
+def require(
+    user: AnyUser,
+    action_code: str,
+    obj: ApprovalSubject | Subject | None = None,
+    *,
+    unit: OrgUnit | None = None,
+    at: datetime.date | None = None,
+) -> Authority:
+    """Return the user's authority for the action, or raise the specific refusal."""
+    return decide(user, action_code, obj, unit=unit, at=at).raise_if_refused()
+
+
+__all__ = ["Authority", "Basis", "Decision", "decide", "require"]

@@ -1,0 +1,17 @@
+"""Compile the project's .po catalogues to .mo without system gettext."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from project.i18n import compile_catalogues
+
+
+class Command(BaseCommand):
+    help = "Compile the translation catalogues (.po → .mo) with polib."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        written = compile_catalogues(force=True)
+        self.stdout.write(f"{len(written)} catalogue(s) compiled.")

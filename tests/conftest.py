@@ -1,0 +1,120 @@
+"""Shared fixtures: translations compiled, an organisation tree and its people."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the .po catalogues so Vietnamese messages are what tests see."""
+    from project.i18n import compile_catalogues
+
+    compile_catalogues()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``postgres`` need several real connections and row locks."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL); runs in CI's PG leg")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+class Org:
+    """A small province: two departments with divisions, two communes with villages."""
+
+    def __init__(self) -> None:
+        from approvals.organisation.models import ActionKind, Reach, UnitKind
+        from tests.factories import (
+            ActionFactory,
+            ActionRuleFactory,
+            OrgUnitFactory,
+            PositionFactory,
+            RoleFactory,
+            UserFactory,
+        )
+
+        unit = OrgUnitFactory
+        self.province = unit(
+            name="UBND tỉnh Bắc Giang",
+            code="UBND",
+            kind=UnitKind.PROVINCE,
+            collective_body_name="Ủy ban nhân dân",
+            place_name="Bắc Giang",
+        )
+        self.dept_a = unit(name="Sở Lao động - TB&XH", code="LĐTBXH", parent=self.province)
+        self.division_a = unit(
+            name="Văn phòng Sở LĐTBXH", code="VP", kind=UnitKind.DEPARTMENT_OFFICE,
+            parent=self.dept_a,
+        )
+        self.dept_b = unit(name="Sở Văn hóa, Thể thao và Du lịch", code="VHTTDL",
+                           parent=self.province)
+        self.division_b = unit(name="Phòng Quản lý Văn hóa", code="QLVH",
+                               kind=UnitKind.DIVISION, parent=self.dept_b)
+        self.commune_x = unit(name="Xã Tân Dĩnh", code="UBND", kind=UnitKind.COMMUNE,
+                              parent=self.province, collective_body_name="Ủy ban nhân dân")
+        self.commune_y = unit(name="Xã Xuân Hương", code="UBND", kind=UnitKind.COMMUNE,
+                              parent=self.province, collective_body_name="Ủy ban nhân dân")
+        self.village_x1 = unit(name="Thôn Hạ", code="TH", kind=UnitKind.VILLAGE,
+                               parent=self.commune_x)
+        self.village_y1 = unit(name="Thôn Đông", code="TĐ", kind=UnitKind.VILLAGE,
+                               parent=self.commune_y)
+
+        role = RoleFactory
+        self.r_director = role(code="director", name="Giám đốc", title="Giám đốc", is_head=True)
+        self.r_deputy_director = role(code="deputy_director", name="Phó Giám đốc",
+                                      title="Phó Giám đốc", head_role=self.r_director)
+        self.r_drafter = role(code="drafter", name="Chuyên viên")
+        self.r_division_head = role(code="division_head", name="Trưởng phòng",
+                                    title="Chánh Văn phòng", is_head=True)
+        self.r_chairman = role(code="commune_chairman", name="Chủ tịch UBND",
+                               title="Chủ tịch", is_head=True)
+        self.r_village_head = role(code="village_head", name="Trưởng thôn", is_head=True)
+
+        self.sign = ActionFactory(code="testapp.sign_document", name="Ký ban hành",
+                                  kind=ActionKind.SIGN, excludes_author=True)
+        self.approve = ActionFactory(code="testapp.approve_document", name="Duyệt",
+                                     kind=ActionKind.APPROVE, excludes_author=True)
+        self.submit = ActionFactory(code="testapp.submit_document", name="Trình",
+                                    kind=ActionKind.PREPARE)
+        self.decide = ActionFactory(code="testapp.decide_case", name="Quyết định công nhận",
+                                    kind=ActionKind.DECIDE, excludes_beneficiary=True)
+        for r in (self.r_director, self.r_deputy_director):
+            ActionRuleFactory(action=self.sign, role=r, reach=Reach.UNIT_OR_ABOVE,
+                              holder_unit_kind=UnitKind.DEPARTMENT)
+        ActionRuleFactory(action=self.approve, role=self.r_division_head, reach=Reach.SAME_UNIT)
+        ActionRuleFactory(action=self.submit, role=self.r_drafter, reach=Reach.SAME_UNIT)
+        ActionRuleFactory(action=self.decide, role=self.r_chairman, reach=Reach.UNIT_OR_ABOVE,
+                          holder_unit_kind=UnitKind.COMMUNE)
+
+        person = UserFactory
+        self.director_a = person(username="gd_a", first_name="Minh", last_name="Lê Văn")
+        self.deputy_a = person(username="pgd_a", first_name="Hùng", last_name="Trần Đức")
+        self.deputy_b = person(username="pgd_b", first_name="Lan", last_name="Phạm Thị")
+        self.drafter_a = person(username="cv_a", first_name="Hoa", last_name="Nguyễn Thị")
+        self.office_head_a = person(username="cvp_a", first_name="Nam", last_name="Đỗ Văn")
+        self.chairman_x = person(username="ct_x", first_name="Sơn", last_name="Hoàng Văn")
+        self.chairman_y = person(username="ct_y", first_name="Hà", last_name="Vũ Thu")
+        self.village_head_x1 = person(username="tt_x1", first_name="Bình", last_name="Ngô Văn")
+
+        pos = PositionFactory
+        self.p_director_a = pos(user=self.director_a, unit=self.dept_a, role=self.r_director)
+        self.p_deputy_a = pos(user=self.deputy_a, unit=self.dept_a, role=self.r_deputy_director)
+        self.p_deputy_b = pos(user=self.deputy_b, unit=self.dept_b, role=self.r_deputy_director)
+        self.p_drafter_a = pos(user=self.drafter_a, unit=self.division_a, role=self.r_drafter)
+        self.p_office_head_a = pos(user=self.office_head_a, unit=self.division_a,
+                                   role=self.r_division_head)
+        self.p_chairman_x = pos(user=self.chairman_x, unit=self.commune_x, role=self.r_chairman)
+        self.p_chairman_y = pos(user=self.chairman_y, unit=self.commune_y, role=self.r_chairman)
+        self.p_village_head_x1 = pos(user=self.village_head_x1, unit=self.village_x1,
+                                     role=self.r_village_head)
+
+
+@pytest.fixture
+def org(db: None) -> Org:
+    """The small province of :class:`Org`, built fresh for the test."""
+    return Org()

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NominationsConfig(AppConfig):
+    """Households and (later) title nominations."""
+
+    name = "workflows.nominations"
+    label = "nominations"
+    verbose_name = _("Title nominations")
+    default_auto_field = "django.db.models.BigAutoField"
