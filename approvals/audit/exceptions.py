@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import TransactionManagementError
+from django.db.transaction import TransactionManagementError
 from django.utils.translation import gettext_lazy as _
 
 from approvals.exceptions import ApprovalError

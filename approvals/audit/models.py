@@ -55,6 +55,10 @@ class AppendOnlyQuerySet(models.QuerySet[Any]):
         """Refuse: rows of this table are never changed."""
         raise _refusal(self.model)
 
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
+        """Refuse before any transaction is opened: rows of this table are never changed."""
+        raise _refusal(self.model)
+
     def delete(self) -> NoReturn:
         """Refuse: rows of this table are never deleted."""
         raise _refusal(self.model)
@@ -126,12 +130,8 @@ class AuditEvent(AppendOnlyModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    capacity = models.CharField(
-        _("capacity"), max_length=8, choices=Capacity.choices, blank=True
-    )
-    authority = models.TextField(
-        _("authority"), blank=True, help_text=_("What the act rests on.")
-    )
+    capacity = models.CharField(_("capacity"), max_length=8, choices=Capacity.choices, blank=True)
+    authority = models.TextField(_("authority"), blank=True, help_text=_("What the act rests on."))
     action = models.CharField(_("action"), max_length=150)
     subject_type = models.CharField(
         _("object type"), max_length=100, help_text=_("app_label.model")

@@ -170,15 +170,12 @@ def _text(value: Any, *, name: str, max_length: int | None = None, required: boo
     if not isinstance(value, str):
         raise ValidationFailed(_("“%(field)s” must be text.") % {"field": name})
     if "\x00" in value:
-        raise ValidationFailed(
-            _("“%(field)s” cannot contain the NUL character.") % {"field": name}
-        )
+        raise ValidationFailed(_("“%(field)s” cannot contain the NUL character.") % {"field": name})
     if required and not value.strip():
         raise ValidationFailed(_("“%(field)s” is required.") % {"field": name})
     if max_length is not None and len(value) > max_length:
         raise ValidationFailed(
-            _("“%(field)s” is longer than %(max)d characters.")
-            % {"field": name, "max": max_length}
+            _("“%(field)s” is longer than %(max)d characters.") % {"field": name, "max": max_length}
         )
     return value
 
@@ -569,9 +566,7 @@ def chain_verify(*, chain: str = MAIN_CHAIN) -> ChainReport:
 
 def _content_bytes(content: Any) -> bytes:
     if not isinstance(content, bytes | bytearray | memoryview):
-        raise ValidationFailed(
-            _("The signed content must be bytes (the exact document revision).")
-        )
+        raise ValidationFailed(_("The signed content must be bytes (the exact document revision)."))
     return bytes(content)
 
 
@@ -678,8 +673,7 @@ def signature_verify(*, signature: Signature, content: bytes) -> SignatureCheck:
         valid=True,
         expected=expected,
         actual=actual,
-        message=_("The content is exactly the revision %(signer)s signed on %(date)s.")
-        % params,
+        message=_("The content is exactly the revision %(signer)s signed on %(date)s.") % params,
     )
 
 

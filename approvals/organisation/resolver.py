@@ -160,7 +160,7 @@ def _capacity(position: Position) -> tuple[str, str]:
 
 
 #: Preference when several positions qualify: own head, then acting, then the rest.
-_PREFERENCE = {Capacity.OWN: 0, Capacity.TM: 0, Capacity.Q: 1, Capacity.KT: 2, Capacity.TL: 3}
+_PREFERENCE: dict[str, int] = {Capacity.OWN: 0, Capacity.TM: 0, Capacity.Q: 1, Capacity.KT: 2, Capacity.TL: 3}
 
 
 def _covering(positions: list[Position], rules: list[ActionRule], unit: OrgUnit) -> list[Position]:
@@ -208,6 +208,7 @@ def decide(
         return Decision(False, reason=_("You must be signed in with an active account."))
     action = _action(action_code)
     subject = _subject_of(obj, unit)
+    user_id = user.pk
     target = unit or subject.unit
 
     conflict = _separation_of_duties(user, action, subject, day)
@@ -218,7 +219,7 @@ def decide(
     role_ids = {r.role_id for r in rules}
 
     held = list(
-        Position.objects.filter(user=user, role_id__in=role_ids)
+        Position.objects.filter(user_id=user_id, role_id__in=role_ids)
         .select_related("unit", "role", "role__head_role")
         .order_by("valid_from")
     )
@@ -238,7 +239,7 @@ def decide(
         )
 
     delegations = list(
-        Delegation.objects.filter(delegate=user, actions=action).select_related(
+        Delegation.objects.filter(delegate_id=user_id, actions=action).select_related(
             "delegator_position__unit",
             "delegator_position__role__head_role",
             "delegator",

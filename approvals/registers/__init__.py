@@ -1,0 +1,3 @@
+"""Document kinds, yearly registers and gap-free numbering (Decree 30/2020)."""
+
+from __future__ import annotations

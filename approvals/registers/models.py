@@ -116,7 +116,9 @@ class Register(models.Model):
         ordering = ["agency", "-year", "confidential", "name"]
         indexes = [models.Index(fields=["agency", "year"], name="register_agency_year_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(next_number__gte=1), name="register_next_number_gte_1"),
+            models.CheckConstraint(
+                condition=Q(next_number__gte=1), name="register_next_number_gte_1"
+            ),
             models.CheckConstraint(
                 condition=Q(closed_at__isnull=True) | ~Q(closed_reason=""),
                 name="register_closed_with_reason",
@@ -153,7 +155,10 @@ class RegisterKind(models.Model):
         related_name="register_links",
     )
     agency = models.ForeignKey(
-        OrgUnit, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+",
+        OrgUnit,
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        related_name="+",
         editable=False,
     )
     year = models.PositiveSmallIntegerField(_("year"), editable=False)
@@ -173,11 +178,10 @@ class RegisterKind(models.Model):
     def __str__(self) -> str:
         return str(self.kind)
 
-    def _copy_register(self) -> None:
-        register = self.register
-        self.agency_id = register.agency_id
-        self.year = register.year
-        self.confidential = register.confidential
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save with the register's agency, year and series copied."""
+        self._copy_register()
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         """Refuse a kind that another register of the same agency, year and series covers."""
@@ -204,10 +208,11 @@ class RegisterKind(models.Model):
                 }
             )
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        """Save with the register's agency, year and series copied."""
-        self._copy_register()
-        super().save(*args, **kwargs)
+    def _copy_register(self) -> None:
+        register = self.register
+        self.agency_id = register.agency_id
+        self.year = register.year
+        self.confidential = register.confidential
 
 
 class EntryStatus(models.TextChoices):
@@ -242,7 +247,9 @@ class RegisterEntry(models.Model):
     number = models.PositiveIntegerField(_("number"))
     symbol = models.CharField(_("number and symbol"), max_length=100, db_index=True)
     kind = models.ForeignKey(
-        DocumentKind, verbose_name=_("document kind"), on_delete=models.PROTECT,
+        DocumentKind,
+        verbose_name=_("document kind"),
+        on_delete=models.PROTECT,
         related_name="entries",
     )
     subject_summary = models.TextField(_("subject summary"))
@@ -290,7 +297,9 @@ class RegisterEntry(models.Model):
             models.Index(fields=["subject_type", "subject_id"], name="registerentry_subject_idx"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["register", "number"], name="registerentry_unique_number"),
+            models.UniqueConstraint(
+                fields=["register", "number"], name="registerentry_unique_number"
+            ),
             models.UniqueConstraint(
                 fields=["subject_type", "subject_id"],
                 condition=Q(status="issued") & ~Q(subject_type=""),

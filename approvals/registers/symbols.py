@@ -64,10 +64,7 @@ def format_number(number: int, *, min_digits: int) -> str:
 def _check_code(code: str, *, what: str) -> None:
     if not _CODE.match(code):
         raise InvalidSymbol(
-            _(
-                "The %(what)s “%(code)s” may contain only letters, digits and “&”, "
-                "without spaces."
-            )
+            _("The %(what)s “%(code)s” may contain only letters, digits and “&”, without spaces.")
             % {"what": what, "code": code},
             problem="invalid_code",
         )
@@ -214,9 +211,7 @@ def parse_symbol(
     for group in groups:
         if not _CODE.match(group):
             raise InvalidSymbol(
-                _(
-                    "“%(text)s”: “%(part)s” may contain only letters, digits and “&”."
-                )
+                _("“%(text)s”: “%(part)s” may contain only letters, digits and “&”.")
                 % {"text": text, "part": group},
                 problem="invalid_code",
             )
@@ -244,7 +239,9 @@ def parse_symbol(
     )
 
 
-def format_place_date(place: str, day: datetime.date, *, zero_padded_months: Collection[int]) -> str:
+def format_place_date(
+    place: str, day: datetime.date, *, zero_padded_months: Collection[int]
+) -> str:
     """The date line, e.g. ``Bắc Giang, ngày 05 tháng 02 năm 2024``.
 
     Days below 10 take a leading 0; so do the months in ``zero_padded_months``.

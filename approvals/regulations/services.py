@@ -187,6 +187,7 @@ def regulation_version_create(
     effective_from: datetime.date,
     legal_basis: str,
     rules: list[RuleSpec],
+    user: Any,
     jurisdiction: OrgUnit | None = None,
     copy_previous: bool = True,
     notes: str = "",
@@ -238,6 +239,19 @@ def regulation_version_create(
             description=spec.description,
         )
         for spec in merged.values()
+    )
+    from approvals.audit.services import audit_record
+
+    audit_record(
+        actor=user,
+        action="approvals_rules.version_create",
+        subject=version,
+        to_state="scheduled",
+        comment=legal_basis,
+        payload={
+            "effective_from": effective_from.isoformat(),
+            "rules": {key: spec.value for key, spec in sorted(merged.items())},
+        },
     )
     return version
 

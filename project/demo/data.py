@@ -83,100 +83,203 @@ _COMMUNE_PLACE = "Bắc Giang"
 
 UNITS: tuple[UnitSpec, ...] = (
     UnitSpec(
-        "province", "Tỉnh Bắc Giang", "UBND", UnitKind.PROVINCE,
-        short_name="UBND tỉnh Bắc Giang", place_name="Bắc Giang", collective_body_name=_UBND,
+        "province",
+        "Tỉnh Bắc Giang",
+        "UBND",
+        UnitKind.PROVINCE,
+        short_name="UBND tỉnh Bắc Giang",
+        place_name="Bắc Giang",
+        collective_body_name=_UBND,
     ),
     # Sở Lao động - Thương binh và Xã hội, symbol as written in seed 004.
     UnitSpec(
-        "ldtbxh", "Sở Lao động - Thương binh và Xã hội", "LĐTĐ&XH", UnitKind.DEPARTMENT,
-        parent="province", short_name="Sở LĐTBXH", place_name="Bắc Giang",
+        "ldtbxh",
+        "Sở Lao động - Thương binh và Xã hội",
+        "LĐTĐ&XH",
+        UnitKind.DEPARTMENT,
+        parent="province",
+        short_name="Sở LĐTBXH",
+        place_name="Bắc Giang",
     ),
     UnitSpec(
-        "ldtbxh_vp", "Văn phòng Sở", "VP", UnitKind.DEPARTMENT_OFFICE, parent="ldtbxh",
-        short_name="VP Sở LĐTBXH", place_name="Bắc Giang",
+        "ldtbxh_vp",
+        "Văn phòng Sở",
+        "VP",
+        UnitKind.DEPARTMENT_OFFICE,
+        parent="ldtbxh",
+        short_name="VP Sở LĐTBXH",
+        place_name="Bắc Giang",
     ),
     UnitSpec(
-        "ldtbxh_btxh", "Phòng Bảo trợ xã hội", "BTXH", UnitKind.DIVISION, parent="ldtbxh",
-        short_name="Phòng BTXH", place_name="Bắc Giang",
+        "ldtbxh_btxh",
+        "Phòng Bảo trợ xã hội",
+        "BTXH",
+        UnitKind.DIVISION,
+        parent="ldtbxh",
+        short_name="Phòng BTXH",
+        place_name="Bắc Giang",
     ),
     UnitSpec(
-        "ldtbxh_ncc", "Phòng Người có công", "NCC", UnitKind.DIVISION, parent="ldtbxh",
-        short_name="Phòng NCC", place_name="Bắc Giang",
+        "ldtbxh_ncc",
+        "Phòng Người có công",
+        "NCC",
+        UnitKind.DIVISION,
+        parent="ldtbxh",
+        short_name="Phòng NCC",
+        place_name="Bắc Giang",
     ),
     UnitSpec(
-        "ldtbxh_bbt", "Ban Biên tập Trang thông tin điện tử", "BBT", UnitKind.DIVISION,
-        parent="ldtbxh", short_name="BBT Website", place_name="Bắc Giang",
+        "ldtbxh_bbt",
+        "Ban Biên tập Trang thông tin điện tử",
+        "BBT",
+        UnitKind.DIVISION,
+        parent="ldtbxh",
+        short_name="BBT Website",
+        place_name="Bắc Giang",
     ),
     # Sở Văn hóa, Thể thao và Du lịch: standing agency of the steering committee.
     UnitSpec(
-        "vhttdl", "Sở Văn hóa, Thể thao và Du lịch", "VHTTDL", UnitKind.DEPARTMENT,
-        parent="province", short_name="Sở VHTTDL", place_name="Bắc Giang",
+        "vhttdl",
+        "Sở Văn hóa, Thể thao và Du lịch",
+        "VHTTDL",
+        UnitKind.DEPARTMENT,
+        parent="province",
+        short_name="Sở VHTTDL",
+        place_name="Bắc Giang",
     ),
     UnitSpec(
-        "vhttdl_vp", "Văn phòng Sở", "VP", UnitKind.DEPARTMENT_OFFICE, parent="vhttdl",
-        short_name="VP Sở VHTTDL", place_name="Bắc Giang",
+        "vhttdl_vp",
+        "Văn phòng Sở",
+        "VP",
+        UnitKind.DEPARTMENT_OFFICE,
+        parent="vhttdl",
+        short_name="VP Sở VHTTDL",
+        place_name="Bắc Giang",
     ),
     UnitSpec(
-        "vhttdl_qlvhgd", "Phòng Quản lý Văn hóa và Gia đình", "QLVHGĐ", UnitKind.DIVISION,
-        parent="vhttdl", short_name="Phòng QLVH&GĐ", place_name="Bắc Giang",
+        "vhttdl_qlvhgd",
+        "Phòng Quản lý Văn hóa và Gia đình",
+        "QLVHGĐ",
+        UnitKind.DIVISION,
+        parent="vhttdl",
+        short_name="Phòng QLVH&GĐ",
+        place_name="Bắc Giang",
     ),
     UnitSpec(
         "bcd",
         "Ban Chỉ đạo Phong trào “Toàn dân đoàn kết xây dựng đời sống văn hóa” "
         "và công tác gia đình tỉnh Bắc Giang",
-        "BCĐ", UnitKind.STEERING_COMMITTEE, parent="province",
-        short_name="BCĐ Phong trào tỉnh", place_name="Bắc Giang", collective_body_name="Ban Chỉ đạo",
+        "BCĐ",
+        UnitKind.STEERING_COMMITTEE,
+        parent="province",
+        short_name="BCĐ Phong trào tỉnh",
+        place_name="Bắc Giang",
+        collective_body_name="Ban Chỉ đạo",
     ),
     # History: a district abolished on 01/07/2025 with the two-level local government.
     UnitSpec(
-        "langgiang", "Huyện Lạng Giang", "UBND", UnitKind.DISTRICT, parent="province",
-        short_name="UBND huyện Lạng Giang", place_name="Lạng Giang", collective_body_name=_UBND,
+        "langgiang",
+        "Huyện Lạng Giang",
+        "UBND",
+        UnitKind.DISTRICT,
+        parent="province",
+        short_name="UBND huyện Lạng Giang",
+        place_name="Lạng Giang",
+        collective_body_name=_UBND,
         valid_to=DISTRICTS_UNTIL,
     ),
     # A rural commune with villages (thôn).
     UnitSpec(
-        "tandinh", "Xã Tân Dĩnh", "UBND", UnitKind.COMMUNE, parent="province",
-        short_name="UBND xã Tân Dĩnh", place_name="Tân Dĩnh", collective_body_name=_UBND,
+        "tandinh",
+        "Xã Tân Dĩnh",
+        "UBND",
+        UnitKind.COMMUNE,
+        parent="province",
+        short_name="UBND xã Tân Dĩnh",
+        place_name="Tân Dĩnh",
+        collective_body_name=_UBND,
         valid_from=TWO_LEVEL_FROM,
     ),
     UnitSpec(
-        "tandinh_ha", "Thôn Hạ", "HA", UnitKind.VILLAGE, parent="tandinh",
-        valid_from=TWO_LEVEL_FROM, households=58, address="thôn Hạ, xã Tân Dĩnh, tỉnh Bắc Giang",
+        "tandinh_ha",
+        "Thôn Hạ",
+        "HA",
+        UnitKind.VILLAGE,
+        parent="tandinh",
+        valid_from=TWO_LEVEL_FROM,
+        households=58,
+        address="thôn Hạ, xã Tân Dĩnh, tỉnh Bắc Giang",
     ),
     UnitSpec(
-        "tandinh_trung", "Thôn Trung", "TRUNG", UnitKind.VILLAGE, parent="tandinh",
-        valid_from=TWO_LEVEL_FROM, households=47,
+        "tandinh_trung",
+        "Thôn Trung",
+        "TRUNG",
+        UnitKind.VILLAGE,
+        parent="tandinh",
+        valid_from=TWO_LEVEL_FROM,
+        households=47,
         address="thôn Trung, xã Tân Dĩnh, tỉnh Bắc Giang",
     ),
     UnitSpec(
-        "tandinh_thuong", "Thôn Thượng", "THUONG", UnitKind.VILLAGE, parent="tandinh",
-        valid_from=TWO_LEVEL_FROM, households=52,
+        "tandinh_thuong",
+        "Thôn Thượng",
+        "THUONG",
+        UnitKind.VILLAGE,
+        parent="tandinh",
+        valid_from=TWO_LEVEL_FROM,
+        households=52,
         address="thôn Thượng, xã Tân Dĩnh, tỉnh Bắc Giang",
     ),
     UnitSpec(
-        "tandinh_dongsen", "Thôn Đồng Sen", "DONGSEN", UnitKind.VILLAGE, parent="tandinh",
-        valid_from=TWO_LEVEL_FROM, households=41,
+        "tandinh_dongsen",
+        "Thôn Đồng Sen",
+        "DONGSEN",
+        UnitKind.VILLAGE,
+        parent="tandinh",
+        valid_from=TWO_LEVEL_FROM,
+        households=41,
         address="thôn Đồng Sen, xã Tân Dĩnh, tỉnh Bắc Giang",
     ),
     # An urban ward with residential groups (tổ dân phố).
     UnitSpec(
-        "damai", "Phường Đa Mai", "UBND", UnitKind.COMMUNE, parent="province",
-        short_name="UBND phường Đa Mai", place_name="Đa Mai", collective_body_name=_UBND,
+        "damai",
+        "Phường Đa Mai",
+        "UBND",
+        UnitKind.COMMUNE,
+        parent="province",
+        short_name="UBND phường Đa Mai",
+        place_name="Đa Mai",
+        collective_body_name=_UBND,
         valid_from=TWO_LEVEL_FROM,
     ),
     UnitSpec(
-        "damai_tanmy", "Tổ dân phố Tân Mỹ", "TANMY", UnitKind.RESIDENTIAL_GROUP, parent="damai",
-        valid_from=TWO_LEVEL_FROM, households=55,
+        "damai_tanmy",
+        "Tổ dân phố Tân Mỹ",
+        "TANMY",
+        UnitKind.RESIDENTIAL_GROUP,
+        parent="damai",
+        valid_from=TWO_LEVEL_FROM,
+        households=55,
         address="tổ dân phố Tân Mỹ, phường Đa Mai, tỉnh Bắc Giang",
     ),
     UnitSpec(
-        "damai_maison", "Tổ dân phố Mai Sơn", "MAISON", UnitKind.RESIDENTIAL_GROUP,
-        parent="damai", valid_from=TWO_LEVEL_FROM, households=49,
+        "damai_maison",
+        "Tổ dân phố Mai Sơn",
+        "MAISON",
+        UnitKind.RESIDENTIAL_GROUP,
+        parent="damai",
+        valid_from=TWO_LEVEL_FROM,
+        households=49,
         address="tổ dân phố Mai Sơn, phường Đa Mai, tỉnh Bắc Giang",
     ),
     UnitSpec(
-        "damai_thanhmai", "Tổ dân phố Thanh Mai", "THANHMAI", UnitKind.RESIDENTIAL_GROUP,
-        parent="damai", valid_from=TWO_LEVEL_FROM, households=46,
+        "damai_thanhmai",
+        "Tổ dân phố Thanh Mai",
+        "THANHMAI",
+        UnitKind.RESIDENTIAL_GROUP,
+        parent="damai",
+        valid_from=TWO_LEVEL_FROM,
+        households=46,
         address="tổ dân phố Thanh Mai, phường Đa Mai, tỉnh Bắc Giang",
     ),
 )
@@ -187,124 +290,258 @@ SUCCESSORS: dict[str, tuple[str, ...]] = {"tandinh": ("langgiang",)}
 _P = PositionSpec
 _COMMUNE_FROM = TWO_LEVEL_FROM
 _TDP_HEAD = "Tổ trưởng tổ dân phố"
+_CLERK_BASIS = "Quyết định số 12/QĐ-VP ngày 05/01/2024 giao nhiệm vụ văn thư cơ quan"
 
 PEOPLE: tuple[PersonSpec, ...] = (
     # Provincial People's Committee.
-    PersonSpec("chutich.tinh", "Lê Quang", "Vinh", (
-        _P("provincial_chairman", "province", basis="Nghị quyết số 15/NQ-HĐND ngày 12/12/2023"),
-    )),
-    PersonSpec("pct.tinh", "Phan Thị Thu", "Hằng", (
-        _P("provincial_vice_chairman", "province",
-           basis="Nghị quyết số 16/NQ-HĐND ngày 12/12/2023"),
-        _P("committee_head", "bcd", basis="Quyết định số 88/QĐ-UBND ngày 15/01/2024"),
-    )),
+    PersonSpec(
+        "chutich.tinh",
+        "Lê Quang",
+        "Vinh",
+        (_P("provincial_chairman", "province", basis="Nghị quyết số 15/NQ-HĐND ngày 12/12/2023"),),
+    ),
+    PersonSpec(
+        "pct.tinh",
+        "Phan Thị Thu",
+        "Hằng",
+        (
+            _P(
+                "provincial_vice_chairman",
+                "province",
+                basis="Nghị quyết số 16/NQ-HĐND ngày 12/12/2023",
+            ),
+            _P("committee_head", "bcd", basis="Quyết định số 88/QĐ-UBND ngày 15/01/2024"),
+        ),
+    ),
     # Sở Lao động - Thương binh và Xã hội.
-    PersonSpec("gd.ldtbxh", "Đặng Văn", "Khải", (
-        _P("director", "ldtbxh", basis="Quyết định số 1021/QĐ-UBND ngày 20/12/2023"),
-    )),
-    PersonSpec("pgd.ldtbxh", "Ngô Minh", "Tuấn", (
-        _P("deputy_director", "ldtbxh", basis="Quyết định số 1022/QĐ-UBND ngày 20/12/2023"),
-        _P("committee_member", "bcd", basis="Quyết định số 88/QĐ-UBND ngày 15/01/2024"),
-    )),
-    PersonSpec("pgd2.ldtbxh", "Bùi Thị Thanh", "Hương", (
-        _P("deputy_director", "ldtbxh", basis="Quyết định số 1023/QĐ-UBND ngày 20/12/2023"),
-    )),
+    PersonSpec(
+        "gd.ldtbxh",
+        "Đặng Văn",
+        "Khải",
+        (_P("director", "ldtbxh", basis="Quyết định số 1021/QĐ-UBND ngày 20/12/2023"),),
+    ),
+    PersonSpec(
+        "pgd.ldtbxh",
+        "Ngô Minh",
+        "Tuấn",
+        (
+            _P("deputy_director", "ldtbxh", basis="Quyết định số 1022/QĐ-UBND ngày 20/12/2023"),
+            _P("committee_member", "bcd", basis="Quyết định số 88/QĐ-UBND ngày 15/01/2024"),
+        ),
+    ),
+    PersonSpec(
+        "pgd2.ldtbxh",
+        "Bùi Thị Thanh",
+        "Hương",
+        (_P("deputy_director", "ldtbxh", basis="Quyết định số 1023/QĐ-UBND ngày 20/12/2023"),),
+    ),
     PersonSpec("cvp.ldtbxh", "Hoàng Văn", "Dũng", (_P("office_chief", "ldtbxh_vp"),)),
     PersonSpec("kiemtra.ldtbxh", "Vũ Thị Mai", "Anh", (_P("office_reviewer", "ldtbxh_vp"),)),
-    PersonSpec("vanthu.ldtbxh", "Đỗ Thị", "Ngọc", (_P("records_clerk", "ldtbxh_vp"),)),
+    # The records clerk works in the office but keeps the registers of the whole Sở, and
+    # the registers check the right at the issuing agency: so the position is at the Sở.
+    PersonSpec(
+        "vanthu.ldtbxh",
+        "Đỗ Thị",
+        "Ngọc",
+        (_P("records_clerk", "ldtbxh", title="Văn thư", basis=_CLERK_BASIS),),
+    ),
     PersonSpec("chuyenvien.vp.ldtbxh", "Trần Thu", "Trang", (_P("drafter", "ldtbxh_vp"),)),
     PersonSpec("tp.btxh", "Thân Văn", "Hải", (_P("division_head", "ldtbxh_btxh"),)),
     PersonSpec("ptp.btxh", "Phạm Thị", "Lan", (_P("deputy_division_head", "ldtbxh_btxh"),)),
     PersonSpec("chuyenvien.btxh", "Nguyễn Đức", "Anh", (_P("drafter", "ldtbxh_btxh"),)),
-    PersonSpec("qtp.ncc", "Trần Văn", "Bình", (
-        _P("division_head", "ldtbxh_ncc", acting=True,
-           basis="Quyết định số 45/QĐ-LĐTĐ&XH ngày 02/01/2024 giao quyền Trưởng phòng"),
-    )),
-    PersonSpec("truongban.bbt", "Giáp Thị", "Nhung", (
-        _P("division_head", "ldtbxh_bbt", title="Trưởng ban"),
-    )),
+    PersonSpec(
+        "qtp.ncc",
+        "Trần Văn",
+        "Bình",
+        (
+            _P(
+                "division_head",
+                "ldtbxh_ncc",
+                acting=True,
+                basis="Quyết định số 45/QĐ-LĐTĐ&XH ngày 02/01/2024 giao quyền Trưởng phòng",
+            ),
+        ),
+    ),
+    PersonSpec(
+        "truongban.bbt",
+        "Giáp Thị",
+        "Nhung",
+        (_P("division_head", "ldtbxh_bbt", title="Trưởng ban"),),
+    ),
     # Sở Văn hóa, Thể thao và Du lịch.
-    PersonSpec("gd.vhttdl", "Nguyễn Thị Thanh", "Bình", (
-        _P("director", "vhttdl", basis="Quyết định số 1030/QĐ-UBND ngày 22/12/2023"),
-        _P("committee_standing_deputy", "bcd", basis="Quyết định số 88/QĐ-UBND ngày 15/01/2024"),
-    )),
+    PersonSpec(
+        "gd.vhttdl",
+        "Nguyễn Thị Thanh",
+        "Bình",
+        (
+            _P("director", "vhttdl", basis="Quyết định số 1030/QĐ-UBND ngày 22/12/2023"),
+            _P(
+                "committee_standing_deputy", "bcd", basis="Quyết định số 88/QĐ-UBND ngày 15/01/2024"
+            ),
+        ),
+    ),
     PersonSpec("pgd.vhttdl", "Vũ Mạnh", "Cường", (_P("deputy_director", "vhttdl"),)),
-    PersonSpec("vanthu.vhttdl", "Bùi Thị", "Hạnh", (_P("records_clerk", "vhttdl_vp"),)),
+    PersonSpec(
+        "vanthu.vhttdl",
+        "Bùi Thị",
+        "Hạnh",
+        (
+            _P("records_clerk", "vhttdl", title="Văn thư", basis=_CLERK_BASIS),
+            # The standing agency keeps the committee's register too.
+            _P("records_clerk", "bcd", title="Văn thư"),
+        ),
+    ),
     PersonSpec("tp.qlvhgd", "Đỗ Quang", "Huy", (_P("division_head", "vhttdl_qlvhgd"),)),
-    PersonSpec("chuyenvien.qlvhgd", "Lê Thị Thu", "Hà", (
-        _P("drafter", "vhttdl_qlvhgd", title="Chuyên viên văn hóa cơ sở"),
-    )),
+    PersonSpec(
+        "chuyenvien.qlvhgd",
+        "Lê Thị Thu",
+        "Hà",
+        (_P("drafter", "vhttdl_qlvhgd", title="Chuyên viên văn hóa cơ sở"),),
+    ),
     PersonSpec("thuky.bcd", "Ngô Thị", "Phương", (_P("committee_secretary", "bcd"),)),
     # Xã Tân Dĩnh.
-    PersonSpec("chutich.tandinh", "Hoàng Văn", "Sơn", (
-        _P("commune_chairman", "tandinh", valid_from=_COMMUNE_FROM),
-    )),
-    PersonSpec("phochutich.tandinh", "Nguyễn Thị", "Hoa", (
-        _P("commune_vice_chairman", "tandinh", valid_from=_COMMUNE_FROM),
-    )),
-    PersonSpec("vanhoa.tandinh", "Dương Văn", "Long", (
-        _P("culture_officer", "tandinh", valid_from=_COMMUNE_FROM),
-    )),
-    PersonSpec("hoidong.tandinh", "Lê Thị", "Liên", (
-        _P("council_member", "tandinh", valid_from=_COMMUNE_FROM),
-    )),
+    PersonSpec(
+        "chutich.tandinh",
+        "Hoàng Văn",
+        "Sơn",
+        (_P("commune_chairman", "tandinh", valid_from=_COMMUNE_FROM),),
+    ),
+    PersonSpec(
+        "phochutich.tandinh",
+        "Nguyễn Thị",
+        "Hoa",
+        (_P("commune_vice_chairman", "tandinh", valid_from=_COMMUNE_FROM),),
+    ),
+    PersonSpec(
+        "vanhoa.tandinh",
+        "Dương Văn",
+        "Long",
+        (_P("culture_officer", "tandinh", valid_from=_COMMUNE_FROM),),
+    ),
+    PersonSpec(
+        "hoidong.tandinh",
+        "Lê Thị",
+        "Liên",
+        (_P("council_member", "tandinh", valid_from=_COMMUNE_FROM),),
+    ),
     # Phường Đa Mai.
-    PersonSpec("chutich.damai", "Vũ Thu", "Hà", (
-        _P("commune_chairman", "damai", valid_from=_COMMUNE_FROM),
-    )),
-    PersonSpec("phochutich.damai", "Trần Quang", "Khánh", (
-        _P("commune_vice_chairman", "damai", valid_from=_COMMUNE_FROM),
-    )),
-    PersonSpec("vanhoa.damai", "Phạm Ngọc", "Yến", (
-        _P("culture_officer", "damai", valid_from=_COMMUNE_FROM),
-    )),
-    PersonSpec("hoidong.damai", "Đặng Hữu", "Nam", (
-        _P("council_member", "damai", valid_from=_COMMUNE_FROM),
-    )),
+    PersonSpec(
+        "chutich.damai",
+        "Vũ Thu",
+        "Hà",
+        (_P("commune_chairman", "damai", valid_from=_COMMUNE_FROM),),
+    ),
+    PersonSpec(
+        "phochutich.damai",
+        "Trần Quang",
+        "Khánh",
+        (_P("commune_vice_chairman", "damai", valid_from=_COMMUNE_FROM),),
+    ),
+    PersonSpec(
+        "vanhoa.damai",
+        "Phạm Ngọc",
+        "Yến",
+        (_P("culture_officer", "damai", valid_from=_COMMUNE_FROM),),
+    ),
+    PersonSpec(
+        "hoidong.damai",
+        "Đặng Hữu",
+        "Nam",
+        (_P("council_member", "damai", valid_from=_COMMUNE_FROM),),
+    ),
     # Villages of Tân Dĩnh.
-    PersonSpec("truongthon.ha", "Ngô Văn", "Bình", (
-        _P("village_head", "tandinh_ha", valid_from=_COMMUNE_FROM),
-    ), household_of="tandinh_ha"),
-    PersonSpec("mattran.ha", "Nguyễn Thị", "Lụa", (
-        _P("front_committee_head", "tandinh_ha", valid_from=_COMMUNE_FROM),
-    )),
-    PersonSpec("truongthon.trung", "Thân Đức", "Thắng", (
-        _P("village_head", "tandinh_trung", valid_from=_COMMUNE_FROM),
-    ), household_of="tandinh_trung"),
-    PersonSpec("mattran.trung", "Lê Văn", "Tài", (
-        _P("front_committee_head", "tandinh_trung", valid_from=_COMMUNE_FROM),
-    )),
-    PersonSpec("truongthon.thuong", "Nguyễn Hữu", "Lợi", (
-        _P("village_head", "tandinh_thuong", valid_from=_COMMUNE_FROM),
-    ), household_of="tandinh_thuong"),
-    PersonSpec("mattran.thuong", "Hà Thị", "Nhàn", (
-        _P("front_committee_head", "tandinh_thuong", valid_from=_COMMUNE_FROM),
-    )),
-    PersonSpec("truongthon.dongsen", "Bùi Văn", "Chiến", (
-        _P("village_head", "tandinh_dongsen", valid_from=_COMMUNE_FROM),
-    ), household_of="tandinh_dongsen"),
-    PersonSpec("mattran.dongsen", "Trần Thị", "Oanh", (
-        _P("front_committee_head", "tandinh_dongsen", valid_from=_COMMUNE_FROM),
-    )),
+    PersonSpec(
+        "truongthon.ha",
+        "Ngô Văn",
+        "Bình",
+        (_P("village_head", "tandinh_ha", valid_from=_COMMUNE_FROM),),
+        household_of="tandinh_ha",
+    ),
+    PersonSpec(
+        "mattran.ha",
+        "Nguyễn Thị",
+        "Lụa",
+        (_P("front_committee_head", "tandinh_ha", valid_from=_COMMUNE_FROM),),
+    ),
+    PersonSpec(
+        "truongthon.trung",
+        "Thân Đức",
+        "Thắng",
+        (_P("village_head", "tandinh_trung", valid_from=_COMMUNE_FROM),),
+        household_of="tandinh_trung",
+    ),
+    PersonSpec(
+        "mattran.trung",
+        "Lê Văn",
+        "Tài",
+        (_P("front_committee_head", "tandinh_trung", valid_from=_COMMUNE_FROM),),
+    ),
+    PersonSpec(
+        "truongthon.thuong",
+        "Nguyễn Hữu",
+        "Lợi",
+        (_P("village_head", "tandinh_thuong", valid_from=_COMMUNE_FROM),),
+        household_of="tandinh_thuong",
+    ),
+    PersonSpec(
+        "mattran.thuong",
+        "Hà Thị",
+        "Nhàn",
+        (_P("front_committee_head", "tandinh_thuong", valid_from=_COMMUNE_FROM),),
+    ),
+    PersonSpec(
+        "truongthon.dongsen",
+        "Bùi Văn",
+        "Chiến",
+        (_P("village_head", "tandinh_dongsen", valid_from=_COMMUNE_FROM),),
+        household_of="tandinh_dongsen",
+    ),
+    PersonSpec(
+        "mattran.dongsen",
+        "Trần Thị",
+        "Oanh",
+        (_P("front_committee_head", "tandinh_dongsen", valid_from=_COMMUNE_FROM),),
+    ),
     # Residential groups of Đa Mai.
-    PersonSpec("totruong.tanmy", "Phạm Văn", "Tiến", (
-        _P("village_head", "damai_tanmy", title=_TDP_HEAD, valid_from=_COMMUNE_FROM),
-    ), household_of="damai_tanmy"),
-    PersonSpec("mattran.tanmy", "Đỗ Thị", "Thủy", (
-        _P("front_committee_head", "damai_tanmy", valid_from=_COMMUNE_FROM),
-    )),
-    PersonSpec("totruong.maison", "Nguyễn Văn", "Kiên", (
-        _P("village_head", "damai_maison", title=_TDP_HEAD, valid_from=_COMMUNE_FROM),
-    ), household_of="damai_maison"),
-    PersonSpec("mattran.maison", "Vũ Thị", "Tuyết", (
-        _P("front_committee_head", "damai_maison", valid_from=_COMMUNE_FROM),
-    )),
-    PersonSpec("totruong.thanhmai", "Lý Thị", "Vân", (
-        _P("village_head", "damai_thanhmai", title=_TDP_HEAD, valid_from=_COMMUNE_FROM),
-    ), household_of="damai_thanhmai"),
-    PersonSpec("mattran.thanhmai", "Hoàng Minh", "Phong", (
-        _P("front_committee_head", "damai_thanhmai", valid_from=_COMMUNE_FROM),
-    )),
+    PersonSpec(
+        "totruong.tanmy",
+        "Phạm Văn",
+        "Tiến",
+        (_P("village_head", "damai_tanmy", title=_TDP_HEAD, valid_from=_COMMUNE_FROM),),
+        household_of="damai_tanmy",
+    ),
+    PersonSpec(
+        "mattran.tanmy",
+        "Đỗ Thị",
+        "Thủy",
+        (_P("front_committee_head", "damai_tanmy", valid_from=_COMMUNE_FROM),),
+    ),
+    PersonSpec(
+        "totruong.maison",
+        "Nguyễn Văn",
+        "Kiên",
+        (_P("village_head", "damai_maison", title=_TDP_HEAD, valid_from=_COMMUNE_FROM),),
+        household_of="damai_maison",
+    ),
+    PersonSpec(
+        "mattran.maison",
+        "Vũ Thị",
+        "Tuyết",
+        (_P("front_committee_head", "damai_maison", valid_from=_COMMUNE_FROM),),
+    ),
+    PersonSpec(
+        "totruong.thanhmai",
+        "Lý Thị",
+        "Vân",
+        (_P("village_head", "damai_thanhmai", title=_TDP_HEAD, valid_from=_COMMUNE_FROM),),
+        household_of="damai_thanhmai",
+    ),
+    PersonSpec(
+        "mattran.thanhmai",
+        "Hoàng Minh",
+        "Phong",
+        (_P("front_committee_head", "damai_thanhmai", valid_from=_COMMUNE_FROM),),
+    ),
 )
 
 #: The written delegation ("TUQ.") of the demo: director of Sở LĐTBXH to the office chief.
@@ -319,3 +556,15 @@ DELEGATED_ACTIONS = 3
 def delegation_instrument(year: int) -> str:
     """The written instrument of the demo delegation for ``year``."""
     return f"Giấy ủy quyền số 01/GUQ-LĐTĐ&XH ngày 02/01/{year} của Giám đốc Sở"
+
+
+#: Whose registers the demo configures, and which login configures them.
+DEPARTMENT_REGISTERS_AGENCY = "ldtbxh"
+DEPARTMENT_REGISTERS_OWNER = "gd.ldtbxh"
+COMMITTEE_REGISTERS_AGENCY = "bcd"
+COMMITTEE_REGISTERS_OWNER = "pct.tinh"
+
+#: The group through which demo logins may read (never change) the engine's data in the admin.
+VIEWER_GROUP = "Xem dữ liệu (demo)"
+#: Apps whose data the viewer group may read: the engine's and the processes'.
+VIEWER_PACKAGES = ("approvals.", "workflows.")

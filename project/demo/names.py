@@ -32,22 +32,99 @@ FAMILY_NAMES: tuple[tuple[str, int], ...] = (
 )
 
 MALE_MIDDLE_NAMES: tuple[str, ...] = (
-    "Văn", "Văn", "Văn", "Đức", "Minh", "Quang", "Hữu", "Công", "Xuân", "Thế", "Ngọc",
-    "Duy", "Mạnh", "Trọng", "Đình",
+    "Văn",
+    "Văn",
+    "Văn",
+    "Đức",
+    "Minh",
+    "Quang",
+    "Hữu",
+    "Công",
+    "Xuân",
+    "Thế",
+    "Ngọc",
+    "Duy",
+    "Mạnh",
+    "Trọng",
+    "Đình",
 )
 FEMALE_MIDDLE_NAMES: tuple[str, ...] = (
-    "Thị", "Thị", "Thị", "Thị", "Thu", "Thanh", "Ngọc", "Minh", "Hồng", "Phương", "Thị Thu",
+    "Thị",
+    "Thị",
+    "Thị",
+    "Thị",
+    "Thu",
+    "Thanh",
+    "Ngọc",
+    "Minh",
+    "Hồng",
+    "Phương",
+    "Thị Thu",
     "Thị Thanh",
 )
 MALE_GIVEN_NAMES: tuple[str, ...] = (
-    "Anh", "Bình", "Chiến", "Cường", "Dũng", "Đạt", "Hải", "Hiếu", "Hòa", "Hùng", "Huy",
-    "Khánh", "Kiên", "Lâm", "Long", "Lợi", "Mạnh", "Nam", "Phong", "Quân", "Sơn", "Tài",
-    "Thắng", "Thành", "Tiến", "Toàn", "Trung", "Tuấn", "Việt", "Vinh",
+    "Anh",
+    "Bình",
+    "Chiến",
+    "Cường",
+    "Dũng",
+    "Đạt",
+    "Hải",
+    "Hiếu",
+    "Hòa",
+    "Hùng",
+    "Huy",
+    "Khánh",
+    "Kiên",
+    "Lâm",
+    "Long",
+    "Lợi",
+    "Mạnh",
+    "Nam",
+    "Phong",
+    "Quân",
+    "Sơn",
+    "Tài",
+    "Thắng",
+    "Thành",
+    "Tiến",
+    "Toàn",
+    "Trung",
+    "Tuấn",
+    "Việt",
+    "Vinh",
 )
 FEMALE_GIVEN_NAMES: tuple[str, ...] = (
-    "Anh", "Chi", "Dung", "Giang", "Hà", "Hằng", "Hạnh", "Hiền", "Hoa", "Hồng", "Huyền",
-    "Hương", "Lan", "Liên", "Linh", "Loan", "Lụa", "Mai", "Nga", "Ngọc", "Nhàn", "Nhung",
-    "Oanh", "Phượng", "Thảo", "Thủy", "Trang", "Tuyết", "Vân", "Yến",
+    "Anh",
+    "Chi",
+    "Dung",
+    "Giang",
+    "Hà",
+    "Hằng",
+    "Hạnh",
+    "Hiền",
+    "Hoa",
+    "Hồng",
+    "Huyền",
+    "Hương",
+    "Lan",
+    "Liên",
+    "Linh",
+    "Loan",
+    "Lụa",
+    "Mai",
+    "Nga",
+    "Ngọc",
+    "Nhàn",
+    "Nhung",
+    "Oanh",
+    "Phượng",
+    "Thảo",
+    "Thủy",
+    "Trang",
+    "Tuyết",
+    "Vân",
+    "Yến",
 )
 
 #: Household sizes, weighted towards three to five members.
@@ -84,7 +161,7 @@ class NameGenerator:
     def name(self, *, male: bool | None = None) -> PersonName:
         """A plausible name; heads of household are more often men in village registers."""
         if male is None:
-            male = self._rng.random() < 0.72  # noqa: PLR2004
+            male = self._rng.random() < 0.72
         family = self._rng.choices(self._families, weights=self._weights)[0]
         if male:
             return PersonName(
@@ -98,6 +175,6 @@ class NameGenerator:
         """The number of members of a household."""
         return self._rng.choice(MEMBER_COUNTS)
 
-    def house_number(self, upper: int) -> int:
-        """A house number between 1 and ``upper``."""
+    def house_gap(self, upper: int) -> int:
+        """How far the next house number is along the lane (1 to ``upper``)."""
         return self._rng.randint(1, upper)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import translation
 
 from approvals.audit.models import AuditEvent
-from approvals.exceptions import DelegationInvalid, DelegationExpired, InvalidTransition
+from approvals.exceptions import DelegationExpired, DelegationInvalid, InvalidTransition
 from approvals.organisation.models import Delegation
 from approvals.organisation.resolver import require
 from approvals.organisation.services import delegation_create, delegation_revoke
@@ -62,7 +63,7 @@ def test_invalid_delegations_are_refused(org, overrides, fragment):
     if "position_attr" in overrides:
         fields["delegator_position"] = getattr(org, overrides.pop("position_attr"))
     fields.update(overrides)
-    with pytest.raises(DelegationInvalid) as exc:
+    with translation.override("en"), pytest.raises(DelegationInvalid) as exc:
         delegation_create(**fields)
     assert fragment in str(exc.value).lower() or fragment in str(exc.value)
     assert Delegation.objects.count() == 0

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from approvals.audit.models import AuditEvent
 from approvals.exceptions import RegulationNotFound, ValidationFailed
 from approvals.regulations.models import Regulation, Rule, ValueType
 from approvals.regulations.services import (
@@ -13,7 +14,6 @@ from approvals.regulations.services import (
     RuleSpec,
     regulation_version_create,
     rules_in_force,
-    rule_value,
 )
 
 pytestmark = pytest.mark.django_db
@@ -60,8 +60,10 @@ def test_a_new_version_changes_later_dates_only_and_records_started_under_keep_t
     regulation_version_create(
         regulation=regulation, label="NĐ sửa đổi (giả định)",
         effective_from=datetime.date(2027, 1, 1), legal_basis="Nghị định sửa đổi",
+        user=org.director_a,
         rules=[RuleSpec("cultural_family.meeting_quorum_percent", 2 * 33, ValueType.PERCENT)],
     )
+    assert AuditEvent.objects.filter(action="approvals_rules.version_create").count() == 1
     new = rules_in_force("cultural_titles", on=datetime.date(2027, 1, 2))
     assert new.percent("cultural_family.meeting_quorum_percent") == 66
     # a dossier started under the old version reads it back by its version ids
@@ -77,7 +79,7 @@ def test_a_province_overrides_single_rules_for_its_own_units(org):
     regulation_version_create(
         regulation=regulation, label="QĐ của UBND tỉnh Bắc Giang",
         effective_from=datetime.date(2026, 1, 1), legal_basis="Quyết định của UBND tỉnh",
-        jurisdiction=org.province, copy_previous=False,
+        jurisdiction=org.province, copy_previous=False, user=org.director_a,
         rules=[RuleSpec("cultural_family.approval_percent", 70, ValueType.PERCENT)],
     )
     inside = rules_in_force("cultural_titles", on=datetime.date(2026, 6, 1), unit=org.village_x1)
@@ -98,20 +100,20 @@ def test_a_province_overrides_single_rules_for_its_own_units(org):
         (ValueType.INTEGER, -1),
     ],
 )
-def test_values_that_do_not_fit_their_type_are_refused(value_type, value):
+def test_values_that_do_not_fit_their_type_are_refused(org, value_type, value):
     regulation = Regulation.objects.get(code="document_work")
     count = Rule.objects.count()
     with pytest.raises(ValidationFailed):
         regulation_version_create(
             regulation=regulation, label="x", effective_from=datetime.date(2030, 1, 1),
-            legal_basis="x", rules=[RuleSpec("some.rule", value, value_type)],
+            legal_basis="x", rules=[RuleSpec("some.rule", value, value_type)], user=org.director_a,
         )
     assert Rule.objects.count() == count
 
 
-def test_version_needs_a_legal_basis():
+def test_version_needs_a_legal_basis(org):
     regulation = Regulation.objects.get(code="document_work")
     with pytest.raises(ValidationFailed):
         regulation_version_create(regulation=regulation, label="x",
                                   effective_from=datetime.date(2030, 1, 1), legal_basis=" ",
-                                  rules=[])
+                                  rules=[], user=org.director_a)

@@ -1,0 +1,42 @@
+"""Start the demo in one command: translations, migrations, demo data, server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from project.i18n import compile_catalogues
+
+DEFAULT_ADDRPORT = "127.0.0.1:8000"
+
+
+class Command(BaseCommand):
+    help = (
+        "Compile translations, apply migrations, seed the demo province, print the logins "
+        "and run the development server."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "addrport", nargs="?", default=DEFAULT_ADDRPORT, help="Address and port to serve on."
+        )
+        parser.add_argument(
+            "--no-server",
+            action="store_true",
+            help="Stop after seeding (for tests and CI).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        written = compile_catalogues()
+        self.stdout.write(f"Dịch thuật: {len(written)} catalogue(s) compiled.")
+        call_command("migrate", interactive=False, verbosity=min(options["verbosity"], 1))
+        call_command("seed_demo", stdout=self.stdout, stderr=self.stderr)
+        if options["no_server"]:
+            return
+        addrport: str = options["addrport"]
+        self.stdout.write(
+            self.style.SUCCESS(f"Mở http://{addrport}/admin/ và đăng nhập bằng một tài khoản trên.")
+        )
+        call_command("runserver", addrport, use_reloader=False)
