@@ -5,7 +5,12 @@ from __future__ import annotations
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
+
+admin.site.site_header = _("Cultural-life movement: approvals")
+admin.site.site_title = _("Approvals administration")
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

@@ -208,7 +208,7 @@ def decide(
         return Decision(False, reason=_("You must be signed in with an active account."))
     action = _action(action_code)
     subject = _subject_of(obj, unit)
-    user_id = user.pk
+    user_id: int = user.pk  # type: ignore[assignment]  # authenticated: never None
     target = unit or subject.unit
 
     conflict = _separation_of_duties(user, action, subject, day)

@@ -55,10 +55,10 @@ REGISTER_CLOSED = "closed"
 _REASON_MAX_LENGTH = 255
 
 
-def _reason(reason: str, *, what: str) -> str:
+def _reason(reason: str, *, missing: str) -> str:
     text = (reason or "").strip()
     if not text:
-        raise ValidationFailed(_("A reason is required to %(what)s.") % {"what": what})
+        raise ValidationFailed(missing)
     if len(text) > _REASON_MAX_LENGTH:
         raise ValidationFailed(
             _("The reason is longer than %(max)d characters.") % {"max": _REASON_MAX_LENGTH}
@@ -244,18 +244,20 @@ def register_for(
     if found is not None:
         return found
     registers = Register.objects.filter(agency=agency, confidential=confidential)
-    if registers.filter(year=year).exists():
-        raise _not_configured(agency=agency, kind=kind, year=year, confidential=confidential)
-    latest = _latest_configured_year(agency=agency, before=year, confidential=confidential)
-    if latest is None:
-        raise _not_configured(agency=agency, kind=kind, year=year, confidential=confidential)
-    try:
-        with transaction.atomic():
-            _roll_over(agency=agency, from_year=latest, to_year=year, confidential=confidential)
-    except IntegrityError:
-        # Another worker rolled the same grouping over first; read theirs below.
-        if not registers.filter(year=year).exists():
-            raise
+    if not registers.filter(year=year).exists():
+        latest = _latest_configured_year(agency=agency, before=year, confidential=confidential)
+        if latest is not None:
+            try:
+                with transaction.atomic():
+                    _roll_over(
+                        agency=agency, from_year=latest, to_year=year, confidential=confidential
+                    )
+            except IntegrityError:
+                # Another worker rolled the same grouping over first; read theirs below.
+                if not registers.filter(year=year).exists():
+                    raise
+    # Read again: the year may have been configured or rolled over by another worker
+    # since the first read.
     found = _covering(agency=agency, kind=kind, year=year, confidential=confidential)
     if found is None:
         raise _not_configured(agency=agency, kind=kind, year=year, confidential=confidential)
@@ -299,15 +301,6 @@ def number_issue(
             _("The symbol of an official letter names its drafting unit; give the drafting unit.")
         )
     subject_type, subject_id = _subject_ref(subject)
-    if subject_type:
-        numbered = RegisterEntry.objects.filter(
-            subject_type=subject_type, subject_id=subject_id, status=EntryStatus.ISSUED
-        ).first()
-        if numbered is not None:
-            raise InvalidTransition(
-                _("This document already has the number %(symbol)s; void it first.")
-                % {"symbol": numbered.symbol}
-            )
     rules = rules_in_force(DOCUMENT_WORK, on=issued_on, unit=agency)
     min_digits = rules.integer("numbering.min_digits")
 
@@ -318,7 +311,19 @@ def number_issue(
             _("The register “%(register)s” was closed (%(reason)s); no number can be issued.")
             % {"register": register.name, "reason": register.closed_reason}
         )
-    last_day = register.entries.aggregate(last=Max("issued_on"))["last"]
+    # Read under the register lock, so a concurrent numbering of the same document waits
+    # for this one and then sees its number.
+    if subject_type:
+        numbered = RegisterEntry.objects.filter(
+            subject_type=subject_type, subject_id=subject_id, status=EntryStatus.ISSUED
+        ).first()
+        if numbered is not None:
+            raise InvalidTransition(
+                _("This document already has the number %(symbol)s; void it first.")
+                % {"symbol": numbered.symbol}
+            )
+    # Dates follow the numbers, so the last number carries the latest date (index read).
+    last_day = register.entries.order_by("-number").values_list("issued_on", flat=True).first()
     if last_day is not None and issued_on < last_day:
         raise ValidationFailed(
             _(
@@ -372,13 +377,15 @@ def number_issue(
 @transaction.atomic
 def number_void(*, entry: RegisterEntry, user: AbstractBaseUser, reason: str) -> RegisterEntry:
     """Void a spoiled number; the entry stays with its reason and the number is never reused."""
-    text = _reason(reason, what=_("void a number"))
-    locked = (
-        RegisterEntry.objects.select_for_update(of=("self",))
-        .select_related("register__agency")
-        .get(pk=entry.pk)
+    text = _reason(reason, missing=_("A reason is required to void a number."))
+    # Lock the register first, as issuing and closing do, so a void and a close queue.
+    register = (
+        Register.objects.select_for_update(of=("self",))
+        .select_related("agency")
+        .get(pk=entry.register_id)
     )
-    register = locked.register
+    locked = RegisterEntry.objects.select_for_update().get(pk=entry.pk)
+    locked.register = register
     authority = require(user, VOID_NUMBER, unit=register.agency)
     if locked.is_void:
         raise RegisterEntryVoided(
@@ -411,7 +418,7 @@ def number_void(*, entry: RegisterEntry, user: AbstractBaseUser, reason: str) ->
 @transaction.atomic
 def register_close(*, register: Register, user: AbstractBaseUser, reason: str) -> Register:
     """Close a register: it issues no more numbers and its entries no longer change."""
-    text = _reason(reason, what=_("close a register"))
+    text = _reason(reason, missing=_("A reason is required to close a register."))
     locked = (
         Register.objects.select_for_update(of=("self",))
         .select_related("agency")

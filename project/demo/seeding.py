@@ -9,7 +9,6 @@ nothing and its :class:`SeedReport` says so.
 from __future__ import annotations
 
 import datetime
-import importlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -18,7 +17,8 @@ from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
-from django.db import connection, models, transaction
+from django.core.management.base import CommandError
+from django.db import models, transaction
 from django.utils import timezone
 
 from approvals.exceptions import ApprovalError
@@ -33,13 +33,14 @@ from approvals.organisation.models import (
     Role,
     UnitKind,
 )
+from approvals.organisation.services import delegation_create
+from approvals.registers.models import DocumentKind, Register
+from approvals.registers.services import register_configure
 from project.demo import data
 from project.demo.names import NameGenerator
 from workflows.nominations.models import Household
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from django.contrib.auth.models import User
 
 #: Rights on the registers app's actions, given when that app defines the actions:
@@ -154,7 +155,7 @@ class DemoSeeder:
             )
             if missing:
                 msg = f"Missing roles (run migrate first): {', '.join(missing)}"
-                raise RuntimeError(msg)
+                raise CommandError(msg)
             self._units()
             self._admin()
             for person in data.PEOPLE:
@@ -271,7 +272,7 @@ class DemoSeeder:
         have = set(group.permissions.values_list("pk", flat=True))
         if wanted - have:
             group.permissions.add(*(wanted - have))
-            self.report.updated["nhóm quyền"] += 1
+            self.report.created["quyền xem"] += len(wanted - have)
         members = set(group.user_set.values_list("pk", flat=True))
         missing = [
             user
@@ -349,33 +350,20 @@ class DemoSeeder:
         actions = actions[: data.DELEGATED_ACTIONS]
         if not actions:
             self.report.notes.append(
-                "Chưa có hành động nào của Giám đốc Sở để ủy quyền (TUQ.); "
-                "chạy lại seed_demo sau khi các quy trình được cài đặt."
+                "Giám đốc Sở chưa có quyền nào để ủy quyền (TUQ.); bỏ qua giấy ủy quyền."
             )
             return
         valid_from = datetime.date(year, 1, 2)
         valid_to = datetime.date(year, 12, 31)
-        create = _delegation_service()
-        if create is not None:
-            create(
-                delegator=delegator,
-                delegator_position=position,
-                delegate=delegate,
-                actions=actions,
-                instrument=instrument,
-                valid_from=valid_from,
-                valid_to=valid_to,
-            )
-        else:
-            delegation = Delegation.objects.create(
-                delegator=delegator,
-                delegator_position=position,
-                delegate=delegate,
-                instrument=instrument,
-                valid_from=valid_from,
-                valid_to=valid_to,
-            )
-            delegation.actions.set(actions)
+        delegation_create(
+            delegator=delegator,
+            delegator_position=position,
+            delegate=delegate,
+            actions=actions,
+            instrument=instrument,
+            valid_from=valid_from,
+            valid_to=valid_to,
+        )
         self.report.created["ủy quyền"] += 1
 
     # -- registers ------------------------------------------------------------------------
@@ -407,16 +395,7 @@ class DemoSeeder:
             )
 
     def _registers(self) -> None:
-        """Configure this year's outgoing registers, when the registers app offers it."""
-        try:
-            from approvals.registers.models import DocumentKind, Register
-            from approvals.registers.services import register_configure
-        except ImportError:
-            self.report.notes.append("Chưa có ứng dụng sổ đăng ký văn bản; bỏ qua cấu hình sổ.")
-            return
-        if DocumentKind._meta.db_table not in connection.introspection.table_names():
-            self.report.notes.append("Bảng sổ đăng ký chưa được tạo (migrate); bỏ qua cấu hình sổ.")
-            return
+        """Configure this year's outgoing registers (Decree 30/2020, Art. 15)."""
         kinds = list(DocumentKind.objects.order_by("name"))
         decisions = [k for k in kinds if k.abbreviation == DECISION_ABBREVIATION]
         others = [k for k in kinds if k.abbreviation != DECISION_ABBREVIATION]
@@ -510,17 +489,6 @@ def _unit_label(unit: OrgUnit) -> str:
     if unit.kind in {UnitKind.VILLAGE, UnitKind.RESIDENTIAL_GROUP} and unit.parent is not None:
         return f"{label}, {unit.parent.name}"
     return label
-
-
-def _delegation_service() -> Callable[..., Any] | None:
-    """The organisation's delegation service, when the audit trail it writes to exists."""
-    try:
-        importlib.import_module("approvals.audit.services")
-        services = importlib.import_module("approvals.organisation.services")
-    except ImportError:
-        return None
-    service: Callable[..., Any] | None = getattr(services, "delegation_create", None)
-    return service
 
 
 def seed(*, today: datetime.date | None = None) -> SeedReport:

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from approvals.organisation.models import OrgUnit
 
 # The demo is the site layer, above workflows; the banned-import rule guards approvals/.
-from workflows.nominations.models import Household  # noqa: TID251
+from workflows.nominations.models import Household
 
 __all__ = ["Demo", "Household", "demo", "run_seed"]
 

@@ -37,8 +37,8 @@ def test_deputy_director_signs_for_own_department_only(demo):
 
     allowed = decide(deputy, "testapp.sign_plan", unit=demo.unit("Phòng Bảo trợ xã hội"))
     assert allowed, allowed.reason
-    assert allowed.authority.capacity == Capacity.KT
-    assert allowed.authority.signature_block() == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
+    assert allowed.raise_if_refused().capacity == Capacity.KT
+    assert allowed.raise_if_refused().signature_block() == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
 
     refused = decide(
         deputy, "testapp.sign_plan", unit=demo.unit("Phòng Quản lý Văn hóa và Gia đình")
@@ -59,7 +59,7 @@ def test_commune_chairman_decides_in_own_commune_only(demo):
     chairman = demo.user("chutich.tandinh")
     own = decide(chairman, "testapp.recognise_household", unit=demo.unit("Thôn Đồng Sen"))
     assert own, own.reason
-    assert own.authority.signature_block() == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
+    assert own.raise_if_refused().signature_block() == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
 
     other = decide(chairman, "testapp.recognise_household", unit=demo.unit("Tổ dân phố Mai Sơn"))
     assert not other
@@ -94,8 +94,8 @@ def test_acting_division_head_acts_as_q(demo):
         demo.user("qtp.ncc"), "testapp.approve_plan", unit=demo.unit("Phòng Người có công")
     )
     assert acting, acting.reason
-    assert acting.authority.capacity == Capacity.Q
-    assert acting.authority.signature_block() == ["Q. TRƯỞNG PHÒNG"]
+    assert acting.raise_if_refused().capacity == Capacity.Q
+    assert acting.raise_if_refused().signature_block() == ["Q. TRƯỞNG PHÒNG"]
     assert not decide(
         demo.user("qtp.ncc"), "testapp.approve_plan", unit=demo.unit("Phòng Bảo trợ xã hội")
     )
@@ -129,8 +129,8 @@ def test_director_delegates_to_office_chief_for_the_current_year():
     chief = demo.user("cvp.ldtbxh")
     allowed = decide(chief, "testapp.sign_notice", unit=demo.unit("Phòng Bảo trợ xã hội"))
     assert allowed, allowed.reason
-    assert allowed.authority.capacity == Capacity.TUQ
-    assert allowed.authority.signature_block(delegate_title="Chánh Văn phòng") == [
+    assert allowed.raise_if_refused().capacity == Capacity.TUQ
+    assert allowed.raise_if_refused().signature_block(delegate_title="Chánh Văn phòng") == [
         "TUQ. GIÁM ĐỐC",
         "CHÁNH VĂN PHÒNG",
     ]

@@ -41,7 +41,7 @@ def test_records_clerk_numbers_for_own_agency_only(demo):
     for action in (ISSUE_NUMBER, VOID_NUMBER):
         allowed = decide(clerk, action, unit=department)
         assert allowed, allowed.reason
-        assert allowed.authority.capacity == Capacity.OWN
+        assert allowed.raise_if_refused().capacity == Capacity.OWN
     assert not decide(clerk, ISSUE_NUMBER, unit=demo.unit("Sở Văn hóa, Thể thao và Du lịch"))
     assert not decide(clerk, ISSUE_NUMBER, unit=_committee(demo))
     assert not decide(demo.user("chuyenvien.btxh"), ISSUE_NUMBER, unit=department)

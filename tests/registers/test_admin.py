@@ -17,13 +17,19 @@ def staff_clerk(client, clerk):
     clerk.is_staff = clerk.is_superuser = True
     clerk.save()
     client.force_login(clerk)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
 
 
 @pytest.fixture
 def entry(org, clerk, kinds, register_2024):
-    return number_issue(agency=org.dept_a, kind=kinds["plan"], issued_on=ISSUE_DAY, user=clerk,
-                        subject_summary="Kế hoạch thực hiện Phong trào")
+    return number_issue(
+        agency=org.dept_a,
+        kind=kinds["plan"],
+        issued_on=ISSUE_DAY,
+        user=clerk,
+        subject_summary="Kế hoạch thực hiện Phong trào",
+    )
 
 
 @pytest.mark.parametrize(
@@ -92,10 +98,15 @@ def test_void_action_without_reason_asks_again(staff_clerk, entry):
     # given
     url = reverse("admin:approvals_registers_registerentry_changelist")
     # when
-    response = staff_clerk.post(url, {
-        "action": "void_selected", helpers.ACTION_CHECKBOX_NAME: [entry.pk], "apply": "1",
-        "reason": "",
-    })
+    response = staff_clerk.post(
+        url,
+        {
+            "action": "void_selected",
+            helpers.ACTION_CHECKBOX_NAME: [entry.pk],
+            "apply": "1",
+            "reason": "",
+        },
+    )
     # then
     assert response.status_code == 200
     assert response.context["form"].errors
@@ -105,10 +116,15 @@ def test_void_action_without_reason_asks_again(staff_clerk, entry):
 
 def test_close_action_closes_through_the_service(staff_clerk, register_2024):
     # when
-    response = staff_clerk.post(reverse("admin:approvals_registers_register_changelist"), {
-        "action": "close_selected", helpers.ACTION_CHECKBOX_NAME: [register_2024.pk],
-        "apply": "1", "reason": "Khóa sổ cuối năm",
-    })
+    response = staff_clerk.post(
+        reverse("admin:approvals_registers_register_changelist"),
+        {
+            "action": "close_selected",
+            helpers.ACTION_CHECKBOX_NAME: [register_2024.pk],
+            "apply": "1",
+            "reason": "Khóa sổ cuối năm",
+        },
+    )
     # then
     assert response.status_code == 302
     register_2024.refresh_from_db()
@@ -117,16 +133,19 @@ def test_close_action_closes_through_the_service(staff_clerk, register_2024):
 
 def test_admin_refuses_a_kind_already_in_another_register(staff_clerk, org, kinds, register_2024):
     # when
-    response = staff_clerk.post(reverse("admin:approvals_registers_register_add"), {
-        "agency": org.dept_a.pk,
-        "year": 2024,
-        "name": "Sổ kế hoạch",
-        "kind_links-TOTAL_FORMS": "1",
-        "kind_links-INITIAL_FORMS": "0",
-        "kind_links-MIN_NUM_FORMS": "0",
-        "kind_links-MAX_NUM_FORMS": "1000",
-        "kind_links-0-kind": kinds["plan"].pk,
-    })
+    response = staff_clerk.post(
+        reverse("admin:approvals_registers_register_add"),
+        {
+            "agency": org.dept_a.pk,
+            "year": 2024,
+            "name": "Sổ kế hoạch",
+            "kind_links-TOTAL_FORMS": "1",
+            "kind_links-INITIAL_FORMS": "0",
+            "kind_links-MIN_NUM_FORMS": "0",
+            "kind_links-MAX_NUM_FORMS": "1000",
+            "kind_links-0-kind": kinds["plan"].pk,
+        },
+    )
     # then
     assert response.status_code == 200
     assert "already in the register" in response.content.decode()
@@ -135,16 +154,19 @@ def test_admin_refuses_a_kind_already_in_another_register(staff_clerk, org, kind
 
 def test_admin_adds_a_register_with_its_kinds(staff_clerk, org, kinds, register_2024):
     # when
-    response = staff_clerk.post(reverse("admin:approvals_registers_register_add"), {
-        "agency": org.dept_a.pk,
-        "year": 2024,
-        "name": "Sổ quyết định",
-        "kind_links-TOTAL_FORMS": "1",
-        "kind_links-INITIAL_FORMS": "0",
-        "kind_links-MIN_NUM_FORMS": "0",
-        "kind_links-MAX_NUM_FORMS": "1000",
-        "kind_links-0-kind": kinds["decision"].pk,
-    })
+    response = staff_clerk.post(
+        reverse("admin:approvals_registers_register_add"),
+        {
+            "agency": org.dept_a.pk,
+            "year": 2024,
+            "name": "Sổ quyết định",
+            "kind_links-TOTAL_FORMS": "1",
+            "kind_links-INITIAL_FORMS": "0",
+            "kind_links-MIN_NUM_FORMS": "0",
+            "kind_links-MAX_NUM_FORMS": "1000",
+            "kind_links-0-kind": kinds["decision"].pk,
+        },
+    )
     # then
     assert response.status_code == 302
     register = Register.objects.get(name="Sổ quyết định")

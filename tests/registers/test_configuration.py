@@ -24,16 +24,44 @@ from tests.registers.conftest import ISSUE_DAY
 
 #: Phụ lục III of Decree 30/2020 (shared/reference/DOMAIN.md §3.3).
 DECREE_30_ABBREVIATIONS = {
-    "NQ", "QĐ", "CT", "QC", "QyĐ", "TC", "TB", "HD", "CTr", "KH", "PA", "ĐA", "DA", "BC", "BB",
-    "TTr", "HĐ", "CĐ", "BGN", "BTT", "GUQ", "GM", "GGT", "GNP", "PG", "PC", "PB", "SY", "TrS",
+    "NQ",
+    "QĐ",
+    "CT",
+    "QC",
+    "QyĐ",
+    "TC",
+    "TB",
+    "HD",
+    "CTr",
+    "KH",
+    "PA",
+    "ĐA",
+    "DA",
+    "BC",
+    "BB",
+    "TTr",
+    "HĐ",
+    "CĐ",
+    "BGN",
+    "BTT",
+    "GUQ",
+    "GM",
+    "GGT",
+    "GNP",
+    "PG",
+    "PC",
+    "PB",
+    "SY",
+    "TrS",
     "SL",
 }
 
 
 def test_all_decree_30_abbreviations_are_seeded(db):
     # when
-    seeded = set(DocumentKind.objects.exclude(abbreviation="").values_list("abbreviation",
-                                                                           flat=True))
+    seeded = set(
+        DocumentKind.objects.exclude(abbreviation="").values_list("abbreviation", flat=True)
+    )
     # then
     assert seeded == DECREE_30_ABBREVIATIONS
 
@@ -75,18 +103,25 @@ def test_abbreviation_is_unique(db):
 def test_configure_creates_register_with_its_kinds_and_one_audit_event(org, clerk, kinds):
     # when
     register = register_configure(
-        agency=org.dept_a, year=2024, name=" Sổ văn bản đi 2024 ",
-        kinds=[kinds["plan"], kinds["report"], kinds["plan"]], user=clerk,
+        agency=org.dept_a,
+        year=2024,
+        name=" Sổ văn bản đi 2024 ",
+        kinds=[kinds["plan"], kinds["report"], kinds["plan"]],
+        user=clerk,
     )
     # then
     assert (register.name, register.year, register.next_number) == ("Sổ văn bản đi 2024", 2024, 1)
     assert not register.confidential
     assert not register.is_closed
     assert set(register.kinds.all()) == {kinds["plan"], kinds["report"]}
-    assert AuditEvent.objects.filter(
-        action=CONFIGURE_REGISTER, subject_type="approvals_registers.register",
-        subject_id=str(register.pk),
-    ).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action=CONFIGURE_REGISTER,
+            subject_type="approvals_registers.register",
+            subject_id=str(register.pk),
+        ).count()
+        == 1
+    )
 
 
 def test_kind_already_configured_is_refused(org, clerk, kinds, register_2024):
@@ -102,12 +137,18 @@ def test_same_kind_may_be_configured_in_another_year_series_or_agency(
     org, clerk, kinds, register_2024, committee, committee_clerk
 ):
     # when
-    register_configure(agency=org.dept_a, year=2025, name="2025", kinds=[kinds["plan"]],
-                       user=clerk)
-    register_configure(agency=org.dept_a, year=2024, name="Mật", kinds=[kinds["plan"]],
-                       confidential=True, user=clerk)
-    register_configure(agency=committee, year=2024, name="BCĐ", kinds=[kinds["plan"]],
-                       user=committee_clerk)
+    register_configure(agency=org.dept_a, year=2025, name="2025", kinds=[kinds["plan"]], user=clerk)
+    register_configure(
+        agency=org.dept_a,
+        year=2024,
+        name="Mật",
+        kinds=[kinds["plan"]],
+        confidential=True,
+        user=clerk,
+    )
+    register_configure(
+        agency=committee, year=2024, name="BCĐ", kinds=[kinds["plan"]], user=committee_clerk
+    )
     # then
     assert RegisterKind.objects.filter(kind=kinds["plan"]).count() == 4
 
@@ -146,8 +187,9 @@ def test_configure_refuses_bad_input(org, clerk, kinds, field, value, message):
 def test_configure_needs_the_role(org, kinds):
     # when / then
     with pytest.raises(ActionNotPermitted):
-        register_configure(agency=org.dept_a, year=2024, name="Sổ", kinds=[kinds["plan"]],
-                           user=org.drafter_a)
+        register_configure(
+            agency=org.dept_a, year=2024, name="Sổ", kinds=[kinds["plan"]], user=org.drafter_a
+        )
     assert not Register.objects.exists()
 
 
@@ -198,8 +240,13 @@ def test_earlier_year_than_any_configuration_is_not_configured(org, clerk, kinds
 
 def test_entries_are_never_deleted(org, clerk, kinds, register_2024):
     # given
-    entry = number_issue(agency=org.dept_a, kind=kinds["plan"], issued_on=ISSUE_DAY, user=clerk,
-                         subject_summary="Kế hoạch")
+    entry = number_issue(
+        agency=org.dept_a,
+        kind=kinds["plan"],
+        issued_on=ISSUE_DAY,
+        user=clerk,
+        subject_summary="Kế hoạch",
+    )
     # when / then
     with pytest.raises(RegisterEntryPermanent):
         entry.delete()
@@ -212,13 +259,23 @@ def test_entries_are_never_deleted(org, clerk, kinds, register_2024):
 
 def test_number_is_unique_in_a_register(org, clerk, kinds, register_2024):
     # given
-    entry = number_issue(agency=org.dept_a, kind=kinds["plan"], issued_on=ISSUE_DAY, user=clerk,
-                         subject_summary="Kế hoạch")
+    entry = number_issue(
+        agency=org.dept_a,
+        kind=kinds["plan"],
+        issued_on=ISSUE_DAY,
+        user=clerk,
+        subject_summary="Kế hoạch",
+    )
     # when / then
     with pytest.raises(IntegrityError), transaction.atomic():
         RegisterEntry.objects.create(
-            register=register_2024, number=entry.number, symbol="01/KH-X", kind=kinds["plan"],
-            subject_summary="Trùng", issued_on=ISSUE_DAY, issued_by=clerk,
+            register=register_2024,
+            number=entry.number,
+            symbol="01/KH-X",
+            kind=kinds["plan"],
+            subject_summary="Trùng",
+            issued_on=ISSUE_DAY,
+            issued_by=clerk,
         )
 
 

@@ -35,7 +35,11 @@ ENTRY_TYPE = "approvals_registers.registerentry"
 
 def issue(org, clerk, kind, *, day=ISSUE_DAY, summary="Về việc tổ chức Phong trào", **extra):
     return number_issue(
-        agency=org.dept_a, kind=kind, issued_on=day, user=clerk, subject_summary=summary,
+        agency=org.dept_a,
+        kind=kind,
+        issued_on=day,
+        user=clerk,
+        subject_summary=summary,
         **extra,
     )
 
@@ -76,7 +80,11 @@ def test_number_ten_and_above_has_no_leading_zero(org, clerk, kinds, register_20
 def test_entry_records_the_issue(org, clerk, kinds, register_2024, document):
     # when
     entry = issue(
-        org, clerk, kinds["plan"], subject=document, drafting_unit=org.division_a,
+        org,
+        clerk,
+        kinds["plan"],
+        subject=document,
+        drafting_unit=org.division_a,
         summary="  Triển khai Phong trào năm 2024  ",
     )
     # then
@@ -97,14 +105,19 @@ def test_two_kinds_in_one_register_share_one_sequence(org, clerk, kinds, registe
     plan_again = issue(org, clerk, kinds["plan"])
     # then
     assert [plan.symbol, report.symbol, plan_again.symbol] == [
-        "01/KH-LĐTBXH", "02/BC-LĐTBXH", "03/KH-LĐTBXH",
+        "01/KH-LĐTBXH",
+        "02/BC-LĐTBXH",
+        "03/KH-LĐTBXH",
     ]
 
 
 def test_kinds_in_separate_registers_have_separate_sequences(org, clerk, kinds, register_2024):
     # given: decisions have their own register (the agency head's choice)
     register_configure(
-        agency=org.dept_a, year=2024, name="Sổ quyết định 2024", kinds=[kinds["decision"]],
+        agency=org.dept_a,
+        year=2024,
+        name="Sổ quyết định 2024",
+        kinds=[kinds["decision"]],
         user=clerk,
     )
     issue(org, clerk, kinds["plan"])
@@ -117,13 +130,19 @@ def test_kinds_in_separate_registers_have_separate_sequences(org, clerk, kinds, 
 def test_steering_committee_numbers_its_own_plans(committee, committee_clerk, kinds):
     # given
     register_configure(
-        agency=committee, year=2024, name="Sổ văn bản đi BCĐ 2024", kinds=[kinds["plan"]],
+        agency=committee,
+        year=2024,
+        name="Sổ văn bản đi BCĐ 2024",
+        kinds=[kinds["plan"]],
         user=committee_clerk,
     )
     Register.objects.filter(agency=committee).update(next_number=30)
     # when
     entry = number_issue(
-        agency=committee, kind=kinds["plan"], issued_on=ISSUE_DAY, user=committee_clerk,
+        agency=committee,
+        kind=kinds["plan"],
+        issued_on=ISSUE_DAY,
+        user=committee_clerk,
         subject_summary="Thực hiện Phong trào năm 2024",
     )
     # then
@@ -133,8 +152,11 @@ def test_steering_committee_numbers_its_own_plans(committee, committee_clerk, ki
 def test_official_letter_symbol_names_the_drafting_unit(org, clerk, kinds):
     # given
     register_configure(
-        agency=org.dept_a, year=2024, name="Sổ công văn 2024",
-        kinds=[kinds["official_letter"]], user=clerk,
+        agency=org.dept_a,
+        year=2024,
+        name="Sổ công văn 2024",
+        kinds=[kinds["official_letter"]],
+        user=clerk,
     )
     # when
     entry = issue(org, clerk, kinds["official_letter"], drafting_unit=org.division_a)
@@ -145,8 +167,11 @@ def test_official_letter_symbol_names_the_drafting_unit(org, clerk, kinds):
 def test_official_letter_without_drafting_unit_is_refused(org, clerk, kinds):
     # given
     register_configure(
-        agency=org.dept_a, year=2024, name="Sổ công văn 2024",
-        kinds=[kinds["official_letter"]], user=clerk,
+        agency=org.dept_a,
+        year=2024,
+        name="Sổ công văn 2024",
+        kinds=[kinds["official_letter"]],
+        user=clerk,
     )
     # when / then
     with pytest.raises(ValidationFailed, match="drafting unit"):
@@ -174,7 +199,10 @@ def test_new_year_rolls_the_grouping_over_and_starts_at_01(org, clerk, kinds, re
 def test_roll_over_keeps_each_register_of_the_grouping(org, clerk, kinds, register_2024):
     # given
     register_configure(
-        agency=org.dept_a, year=2024, name="Sổ quyết định 2024", kinds=[kinds["decision"]],
+        agency=org.dept_a,
+        year=2024,
+        name="Sổ quyết định 2024",
+        kinds=[kinds["decision"]],
         user=clerk,
     )
     # when
@@ -215,8 +243,12 @@ def test_kind_outside_the_grouping_is_refused(org, clerk, kinds, register_2024):
 def test_classified_documents_have_their_own_series(org, clerk, kinds, register_2024):
     # given
     register_configure(
-        agency=org.dept_a, year=2024, name="Sổ văn bản mật 2024", kinds=[kinds["plan"]],
-        confidential=True, user=clerk,
+        agency=org.dept_a,
+        year=2024,
+        name="Sổ văn bản mật 2024",
+        kinds=[kinds["plan"]],
+        confidential=True,
+        user=clerk,
     )
     issue(org, clerk, kinds["plan"])
     issue(org, clerk, kinds["plan"])
@@ -292,10 +324,16 @@ def test_document_numbered_twice_is_refused(org, clerk, kinds, register_2024, do
 
 def test_failure_after_allocation_leaves_no_gap(org, clerk, kinds, register_2024):
     # given: the caller's transaction fails after the number was taken
-    with pytest.raises(RuntimeError), transaction.atomic():
-        taken = issue(org, clerk, kinds["plan"])
-        assert taken.number == 1
-        raise RuntimeError("dispatch failed")
+    taken: list[int] = []
+
+    def issue_then_fail() -> None:
+        with transaction.atomic():
+            taken.append(issue(org, clerk, kinds["plan"]).number)
+            raise RuntimeError("dispatch failed")
+
+    with pytest.raises(RuntimeError, match="dispatch failed"):
+        issue_then_fail()
+    assert taken == [1]
     # when
     entry = issue(org, clerk, kinds["plan"])
     # then
@@ -343,7 +381,8 @@ def test_voided_number_is_never_reused(org, clerk, kinds, register_2024):
     # then
     assert second.number == 2
     assert [(e.number, e.status) for e in register_entries(register=register_2024)] == [
-        (1, EntryStatus.VOID), (2, EntryStatus.ISSUED),
+        (1, EntryStatus.VOID),
+        (2, EntryStatus.ISSUED),
     ]
 
 
@@ -421,7 +460,8 @@ def test_close_records_reason_and_one_audit_event(org, clerk, kinds, register_20
     assert closed.is_closed
     assert closed.closed_reason == "Khóa sổ cuối năm"
     events = AuditEvent.objects.filter(
-        action=CLOSE_REGISTER, subject_type="approvals_registers.register",
+        action=CLOSE_REGISTER,
+        subject_type="approvals_registers.register",
         subject_id=str(register_2024.pk),
     )
     assert events.count() == 1

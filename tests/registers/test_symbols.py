@@ -54,7 +54,10 @@ def test_single_digit_number_in_a_symbol_is_zero_padded():
 def test_official_letter_symbol_is_issuer_and_drafting_unit():
     # when
     symbol = format_symbol(
-        number=582, kind_abbreviation="", issuer_code="UBND", drafting_unit_code="KGVX",
+        number=582,
+        kind_abbreviation="",
+        issuer_code="UBND",
+        drafting_unit_code="KGVX",
         min_digits=2,
     )
     # then
@@ -70,9 +73,7 @@ def test_official_letter_without_drafting_unit_is_refused():
 
 def test_draft_leaves_the_number_blank():
     # when
-    symbol = format_symbol(
-        number=None, kind_abbreviation="KH", issuer_code="LĐTĐ&XH", min_digits=2
-    )
+    symbol = format_symbol(number=None, kind_abbreviation="KH", issuer_code="LĐTĐ&XH", min_digits=2)
     # then
     assert symbol == "    /KH-LĐTĐ&XH"
 
@@ -155,8 +156,10 @@ def test_parsed_symbol_formats_back_to_the_same_text():
     parsed = parse_symbol("09/BB-BCĐ", min_digits=2)
     # when
     text = format_symbol(
-        number=parsed.number, kind_abbreviation=parsed.kind_abbreviation,
-        issuer_code=parsed.issuer_code, min_digits=2,
+        number=parsed.number,
+        kind_abbreviation=parsed.kind_abbreviation,
+        issuer_code=parsed.issuer_code,
+        min_digits=2,
     )
     # then
     assert text == "09/BB-BCĐ"
