@@ -160,7 +160,13 @@ def _capacity(position: Position) -> tuple[str, str]:
 
 
 #: Preference when several positions qualify: own head, then acting, then the rest.
-_PREFERENCE: dict[str, int] = {Capacity.OWN: 0, Capacity.TM: 0, Capacity.Q: 1, Capacity.KT: 2, Capacity.TL: 3}
+_PREFERENCE: dict[str, int] = {
+    Capacity.OWN: 0,
+    Capacity.TM: 0,
+    Capacity.Q: 1,
+    Capacity.KT: 2,
+    Capacity.TL: 3,
+}
 
 
 def _covering(positions: list[Position], rules: list[ActionRule], unit: OrgUnit) -> list[Position]:

@@ -33,6 +33,9 @@ class Document(ConcurrentTransitionMixin, models.Model):
             ("sign_document", "Sign document"),
         ]
 
+    def __str__(self) -> str:
+        return self.title
+
     def approval_subject(self) -> Subject:
         return Subject(unit=self.unit, author_ids=frozenset({self.author_id}))
 
@@ -66,6 +69,9 @@ class Case(models.Model):
 
     class Meta:
         permissions = [("decide_case", "Decide case")]
+
+    def __str__(self) -> str:
+        return f"Case {self.pk}"
 
     def approval_subject(self) -> Subject:
         return Subject(
