@@ -39,12 +39,24 @@ class UnitKind(models.TextChoices):
     AGENCY = "agency", _("Agency, unit or enterprise")
 
 
+def valid_on(day: datetime.date) -> Q:
+    """Rows whose ``valid_from``/``valid_to`` period (open-ended when blank) covers ``day``."""
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+def valid_range_constraint(name: str) -> models.CheckConstraint:
+    """A period never ends before it starts."""
+    return models.CheckConstraint(
+        condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")), name=name
+    )
+
+
 class OrgUnitQuerySet(models.QuerySet["OrgUnit"]):
     """Filters over the organisation tree; none of them walks the tree row by row."""
 
     def active_on(self, day: datetime.date) -> OrgUnitQuerySet:
         """Units that exist on ``day``."""
-        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day)
+        return self.filter(valid_on(day))
 
     def under(self, unit: OrgUnit, *, include_self: bool = True) -> OrgUnitQuerySet:
         """The unit's subtree, in one indexed prefix query on the materialised path."""
@@ -123,10 +135,7 @@ class OrgUnit(models.Model):
             models.Index(fields=["kind", "valid_from"], name="orgunit_kind_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="orgunit_valid_range",
-            ),
+            valid_range_constraint("orgunit_valid_range"),
         ]
 
     def __str__(self) -> str:
@@ -235,7 +244,7 @@ class PositionQuerySet(models.QuerySet["Position"]):
 
     def active_on(self, day: datetime.date) -> PositionQuerySet:
         """Positions held on ``day``."""
-        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day)
+        return self.filter(valid_on(day))
 
 
 class Position(models.Model):
@@ -277,10 +286,7 @@ class Position(models.Model):
         verbose_name_plural = _("positions")
         indexes = [models.Index(fields=["user", "valid_from"], name="position_user_idx")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="position_valid_range",
-            ),
+            valid_range_constraint("position_valid_range"),
         ]
 
     def __str__(self) -> str:
