@@ -350,6 +350,9 @@ class Reach(models.TextChoices):
 
     SAME_UNIT = "same_unit", _("At the object's unit")
     UNIT_OR_ABOVE = "unit_or_above", _("At the object's unit or a unit above it")
+    HOLDER_PARENT = "holder_parent", _(
+        "At the unit directly below the object's (an office acting for its agency)"
+    )
 
 
 class ActionRule(models.Model):
@@ -390,6 +393,9 @@ class ActionRule(models.Model):
             return False
         if self.reach == Reach.SAME_UNIT:
             return position.unit_id == unit.pk
+        if self.reach == Reach.HOLDER_PARENT:
+            # e.g. the records clerk of the department office keeps the department's registers
+            return position.unit.parent_id == unit.pk
         return position.unit_id in unit.ancestor_ids
 
 

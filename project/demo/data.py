@@ -337,13 +337,13 @@ PEOPLE: tuple[PersonSpec, ...] = (
     ),
     PersonSpec("cvp.ldtbxh", "Hoàng Văn", "Dũng", (_P("office_chief", "ldtbxh_vp"),)),
     PersonSpec("kiemtra.ldtbxh", "Vũ Thị Mai", "Anh", (_P("office_reviewer", "ldtbxh_vp"),)),
-    # The records clerk works in the office but keeps the registers of the whole Sở, and
-    # the registers check the right at the issuing agency: so the position is at the Sở.
+    # The records clerk works in the office and keeps the registers of the whole Sở
+    # (the rule's reach "holder_parent": the unit directly above the holder's).
     PersonSpec(
         "vanthu.ldtbxh",
         "Đỗ Thị",
         "Ngọc",
-        (_P("records_clerk", "ldtbxh", title="Văn thư", basis=_CLERK_BASIS),),
+        (_P("records_clerk", "ldtbxh_vp", title="Văn thư", basis=_CLERK_BASIS),),
     ),
     PersonSpec("chuyenvien.vp.ldtbxh", "Trần Thu", "Trang", (_P("drafter", "ldtbxh_vp"),)),
     PersonSpec("tp.btxh", "Thân Văn", "Hải", (_P("division_head", "ldtbxh_btxh"),)),
@@ -386,7 +386,7 @@ PEOPLE: tuple[PersonSpec, ...] = (
         "Bùi Thị",
         "Hạnh",
         (
-            _P("records_clerk", "vhttdl", title="Văn thư", basis=_CLERK_BASIS),
+            _P("records_clerk", "vhttdl_vp", title="Văn thư", basis=_CLERK_BASIS),
             # The standing agency keeps the committee's register too.
             _P("records_clerk", "bcd", title="Văn thư"),
         ),

@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 REGISTER_RULES: tuple[tuple[str, str, str, str], ...] = (
     ("approvals_registers.issue_number", "records_clerk", Reach.SAME_UNIT, ""),
     ("approvals_registers.void_number", "records_clerk", Reach.SAME_UNIT, ""),
+    ("approvals_registers.issue_number", "records_clerk", Reach.HOLDER_PARENT, ""),
+    ("approvals_registers.void_number", "records_clerk", Reach.HOLDER_PARENT, ""),
     ("approvals_registers.configure_register", "director", Reach.SAME_UNIT, UnitKind.DEPARTMENT),
     ("approvals_registers.close_register", "director", Reach.SAME_UNIT, UnitKind.DEPARTMENT),
     (

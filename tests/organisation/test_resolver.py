@@ -251,3 +251,19 @@ def test_resolution_uses_a_fixed_number_of_queries(org, django_assert_max_num_qu
     doc = make_doc(org)
     with django_assert_max_num_queries(6):
         decide(org.deputy_a, "testapp.sign_document", doc, at=TODAY)
+
+
+def test_office_clerk_acts_for_the_agency_directly_above_only(org):
+    # given a records clerk in the department office, with a rule of reach "holder_parent"
+    from approvals.organisation.models import Reach
+    from tests.factories import ActionFactory, ActionRuleFactory, RoleFactory
+
+    clerk_role = RoleFactory(code="records_clerk")
+    number = ActionFactory(code="testapp.number_document", name="Cấp số")
+    ActionRuleFactory(action=number, role=clerk_role, reach=Reach.HOLDER_PARENT)
+    clerk = UserFactory(username="vanthu")
+    PositionFactory(user=clerk, unit=org.division_a, role=clerk_role)
+    # then the clerk numbers for department A, not for department B nor the province
+    assert decide(clerk, "testapp.number_document", unit=org.dept_a, at=TODAY).allowed
+    assert not decide(clerk, "testapp.number_document", unit=org.dept_b, at=TODAY).allowed
+    assert not decide(clerk, "testapp.number_document", unit=org.province, at=TODAY).allowed
