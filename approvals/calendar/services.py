@@ -7,7 +7,7 @@ one deadline queue up; a refusal raises before anything is written.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -41,6 +41,24 @@ def _lock(deadline: Deadline) -> None:
     deadline.refresh_from_db(from_queryset=Deadline.objects.select_for_update())
 
 
+def _audit(deadline: Deadline, user: Any, verb: str, from_state: str, to_state: str) -> None:
+    """Write the audit event of a deadline's state change (``user`` None: the system)."""
+    from approvals.audit.services import audit_record
+
+    audit_record(
+        actor=user,
+        action=f"approvals_calendar.deadline_{verb}",
+        subject=deadline,
+        from_state=from_state,
+        to_state=to_state,
+        payload={
+            "subject": f"{deadline.subject_type}:{deadline.subject_id}",
+            "purpose": deadline.purpose,
+            "due_on": deadline.due_on.isoformat(),
+        },
+    )
+
+
 def _end_pause(deadline: Deadline, *, paused_on: datetime.date, on: datetime.date) -> None:
     """Count the days paused in (paused_on, on] and push the due day back by them (not saved)."""
     kind = DayKind(deadline.day_kind)
@@ -60,6 +78,7 @@ def deadline_start(
     length: int,
     day_kind: DayKind | str,
     started_on: datetime.date,
+    user: Any = None,
 ) -> Deadline:
     """Start a time limit of ``length`` days of ``day_kind``, counted after ``started_on``."""
     if length < 0:
@@ -78,7 +97,7 @@ def deadline_start(
         raise ValidationFailed(_("A deadline needs a subject id and a purpose."))
     kind = DayKind(day_kind)
     with transaction.atomic():
-        return Deadline.objects.create(
+        deadline = Deadline.objects.create(
             subject_type=subject_type,
             subject_id=str(subject_id),
             purpose=purpose,
@@ -87,9 +106,11 @@ def deadline_start(
             started_on=started_on,
             due_on=add_days(started_on, length, kind),
         )
+        _audit(deadline, user, "start", "", "running")
+        return deadline
 
 
-def deadline_pause(*, deadline: Deadline, on: datetime.date) -> Deadline:
+def deadline_pause(*, deadline: Deadline, on: datetime.date, user: Any = None) -> Deadline:
     """Stop the clock on ``on`` (the object went back to its drafter)."""
     with transaction.atomic():
         _lock(deadline)
@@ -108,10 +129,11 @@ def deadline_pause(*, deadline: Deadline, on: datetime.date) -> Deadline:
             )
         deadline.paused_on = on
         deadline.save(update_fields=["paused_on"])
+        _audit(deadline, user, "pause", "running", "paused")
     return deadline
 
 
-def deadline_resume(*, deadline: Deadline, on: datetime.date) -> Deadline:
+def deadline_resume(*, deadline: Deadline, on: datetime.date, user: Any = None) -> Deadline:
     """Restart the clock on ``on``; the due day moves later by the days spent paused.
 
     The days that were left when the clock stopped are counted again from the day after
@@ -131,10 +153,11 @@ def deadline_resume(*, deadline: Deadline, on: datetime.date) -> Deadline:
             )
         _end_pause(deadline, paused_on=deadline.paused_on, on=on)
         deadline.save(update_fields=["paused_on", "paused_days_total", "due_on"])
+        _audit(deadline, user, "resume", "paused", "running")
     return deadline
 
 
-def deadline_complete(*, deadline: Deadline, on: datetime.date) -> Deadline:
+def deadline_complete(*, deadline: Deadline, on: datetime.date, user: Any = None) -> Deadline:
     """Close the deadline on ``on`` (the step was done); a pause in progress ends on ``on``."""
     with transaction.atomic():
         _lock(deadline)
@@ -150,10 +173,12 @@ def deadline_complete(*, deadline: Deadline, on: datetime.date) -> Deadline:
                 % {"day": _format_day(earliest)},
                 field="on",
             )
+        was = "paused" if deadline.paused_on is not None else "running"
         if deadline.paused_on is not None:
             _end_pause(deadline, paused_on=deadline.paused_on, on=on)
         deadline.completed_on = on
         deadline.save(update_fields=["paused_on", "paused_days_total", "due_on", "completed_on"])
+        _audit(deadline, user, "complete", was, "completed")
     return deadline
 
 

@@ -322,3 +322,21 @@ def test_a_stale_instance_is_reloaded_before_acting():
     with pytest.raises(InvalidTransition):
         deadline_pause(deadline=stale, on=date(2025, 3, 6))
     assert stale.paused_on == date(2025, 3, 5)
+
+
+@pytest.mark.django_db
+def test_every_deadline_state_change_writes_its_audit_event():
+    from approvals.audit.models import AuditEvent
+
+    deadline = deadline_start(subject_type="testapp.document", subject_id=7, purpose="review",
+                              length=5, day_kind="working", started_on=date(2026, 3, 2))
+    deadline_pause(deadline=deadline, on=date(2026, 3, 3))
+    deadline_resume(deadline=deadline, on=date(2026, 3, 5))
+    deadline_complete(deadline=deadline, on=date(2026, 3, 6))
+    events = list(AuditEvent.objects.filter(subject_id=str(deadline.pk)).order_by("index"))
+    assert [(e.action, e.from_state, e.to_state) for e in events] == [
+        ("approvals_calendar.deadline_start", "", "running"),
+        ("approvals_calendar.deadline_pause", "running", "paused"),
+        ("approvals_calendar.deadline_resume", "paused", "running"),
+        ("approvals_calendar.deadline_complete", "running", "completed"),
+    ]
