@@ -19,6 +19,9 @@ def compile_catalogues(*, force: bool = False) -> list[Path]:
             fresh = mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime
             if fresh and not force:
                 continue
-            polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+            try:
+                polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+            except OSError:
+                continue  # a read-only installation ships its compiled catalogues
             written.append(mo_path)
     return written

@@ -13,7 +13,13 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from project.i18n import compile_catalogues
+
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# The .mo catalogues are built from the committed .po files before Django loads any
+# translation (a stale or missing .mo would otherwise be cached for the whole process).
+compile_catalogues()
 
 
 def env_bool(name: str, *, default: bool) -> bool:

@@ -1,15 +1,8 @@
-"""Shared fixtures: translations compiled, an organisation tree and its people."""
+"""Shared fixtures: an organisation tree and its people; PostgreSQL-only tests."""
 
 from __future__ import annotations
 
 import pytest
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    """Compile the .po catalogues so Vietnamese messages are what tests see."""
-    from project.i18n import compile_catalogues
-
-    compile_catalogues()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
