@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "approvals.audit",
     "workflows",
     "workflows.nominations",
+    "workflows.plans",
     "project.demo",
 ]
 

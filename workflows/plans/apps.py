@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlansConfig(AppConfig):
+    """Plans and the documents that travel the same road, from draft to closure."""
+
+    name = "workflows.plans"
+    label = "plans"
+    verbose_name = _("Plans and documents")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,153 @@
+"""The plan as a Decree 30/2020 document: layout, DOCX and PDF, and what a signature covers."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+
+from approvals.organisation.resolver import user_label
+from approvals.registers.selectors import place_date_line, place_name_of
+from approvals.registers.symbols import number_line
+from approvals.regulations.services import rules_in_force
+from workflows.documents.docx import render_docx
+from workflows.documents.layout import DocumentLayout, Item, Section, layout_spec_from_rules
+from workflows.documents.pdf import render_pdf
+
+if TYPE_CHECKING:
+    from approvals.organisation.resolver import Authority
+    from workflows.plans.models import Plan, PlanRevision
+
+DOCUMENT_WORK = "document_work"
+
+
+def _recipients(plan: Plan, content: dict[str, Any]) -> list[str]:
+    lines = [str(r) for r in content.get("recipients", [])]
+    if not any(line.startswith("Lưu") for line in lines):
+        lines.append(f"Lưu: VT, {plan.drafting_unit.code}.")
+    return lines
+
+
+def build_layout(
+    plan: Plan,
+    revision: PlanRevision,
+    *,
+    signature_block: list[str],
+    signer_name: str,
+    day: datetime.date | None = None,
+) -> DocumentLayout:
+    """The layout of ``revision``: numbered and dated once the plan has its register entry."""
+    content = revision.content
+    agency = plan.issuing_agency
+    entry = plan.register_entry
+    on = entry.issued_on if entry is not None else (day or timezone.localdate())
+    rules = rules_in_force(DOCUMENT_WORK, on=on, unit=agency)
+    official_letter = not plan.kind.abbreviation
+    line = number_line(
+        number=entry.number if entry is not None else None,
+        kind_abbreviation=plan.kind.abbreviation,
+        issuer_code=agency.code,
+        drafting_unit_code=plan.drafting_unit.code if official_letter else "",
+        min_digits=rules.integer("numbering.min_digits"),
+    )
+    if entry is not None:
+        place_date = place_date_line(agency=agency, day=entry.issued_on)
+    else:
+        place_date = f"{place_name_of(agency)}, ngày      tháng      năm {plan.year}"
+    parent = agency.parent
+    return DocumentLayout(
+        parent_agency=(parent.short_name or parent.name).upper() if parent else "",
+        agency=agency.name.upper(),
+        number_line=line,
+        place_date=place_date,
+        kind_title="" if official_letter else plan.kind.name.upper(),
+        subject_summary=content["subject_summary"],
+        basis=list(content.get("basis", [])),
+        sections=[
+            Section(
+                heading=s["heading"],
+                paragraphs=list(s.get("paragraphs", [])),
+                items=[
+                    Item(heading=i["heading"], paragraphs=list(i.get("paragraphs", [])))
+                    for i in s.get("items", [])
+                ],
+            )
+            for s in content.get("sections", [])
+        ],
+        closing=content.get("closing", ""),
+        recipients=_recipients(plan, content),
+        signature_block=signature_block,
+        signer_name=signer_name,
+        draft=plan.signature_id is None and not signature_block,
+        attachments=list(content.get("attachments", [])),
+    )
+
+
+def _spec(plan: Plan) -> Any:
+    return layout_spec_from_rules(
+        rules_in_force(DOCUMENT_WORK, on=datetime.date(plan.year, 1, 1), unit=plan.issuing_agency)
+    )
+
+
+def render(plan: Plan, revision: PlanRevision, *, fmt: str, **layout: Any) -> bytes:
+    """Render ``revision`` as "pdf" or "docx"."""
+    built = build_layout(plan, revision, **layout)
+    return render_pdf(built, _spec(plan)) if fmt == "pdf" else render_docx(built, _spec(plan))
+
+
+def signed_content(
+    plan: Plan, revision: PlanRevision, *, authority: Authority, signer: Any
+) -> bytes:
+    """What a signature covers: the PDF of the revision as signed (before numbering)."""
+    block = authority.signature_block(delegate_title=_title_of(authority, signer))
+    built = build_layout(plan, revision, signature_block=block, signer_name=user_label(signer))
+    # The number and date are given after signature, so the signed rendering has them blank.
+    built = _unnumbered(built, plan)
+    return render_pdf(built, _spec(plan))
+
+
+def _unnumbered(built: DocumentLayout, plan: Plan) -> DocumentLayout:
+    from dataclasses import replace
+
+    if plan.register_entry_id is None:
+        return built
+    rules = rules_in_force(
+        DOCUMENT_WORK, on=datetime.date(plan.year, 1, 1), unit=plan.issuing_agency
+    )
+    line = number_line(
+        number=None,
+        kind_abbreviation=plan.kind.abbreviation,
+        issuer_code=plan.issuing_agency.code,
+        drafting_unit_code=plan.drafting_unit.code if not plan.kind.abbreviation else "",
+        min_digits=rules.integer("numbering.min_digits"),
+    )
+    place = f"{place_name_of(plan.issuing_agency)}, ngày      tháng      năm {plan.year}"
+    return replace(built, number_line=line, place_date=place)
+
+
+def _title_of(authority: Authority, signer: Any) -> str:
+    if authority.delegation is None:
+        return ""
+    from approvals.organisation.models import Position
+
+    own = Position.objects.active_on(timezone.localdate()).filter(user=signer).first()
+    return own.printed_title if own else ""
+
+
+def verify_signature(plan: Plan) -> bool:
+    """Whether the signed revision still renders to the content the signature covers."""
+    from approvals.audit.services import signature_verify
+
+    signature = plan.signature
+    if signature is None:
+        return False
+    revision = plan.revisions.get(number=int(signature.revision))
+    built = build_layout(
+        plan,
+        revision,
+        signature_block=signature.signature_block.splitlines(),
+        signer_name=user_label(signature.signer),
+    )
+    content = render_pdf(_unnumbered(built, plan), _spec(plan))
+    return bool(signature_verify(signature=signature, content=content).valid)

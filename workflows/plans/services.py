@@ -1,0 +1,694 @@
+"""Every change to a plan goes through these services.
+
+Each runs in one transaction, locks the plan row (so two leaders pressing "sign"
+together leave one signature), checks the state and the actor's authority through the
+engine, and writes its audit event.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from approvals.audit.services import audit_record, signature_record
+from approvals.calendar.choices import DayKind
+from approvals.calendar.services import deadline_complete, deadline_start
+from approvals.calendar.workdays import add_days
+from approvals.exceptions import ActionNotPermitted, InvalidTransition, ValidationFailed
+from approvals.organisation.models import OrgUnit
+from approvals.organisation.resolver import require
+from approvals.registers.models import DocumentKind
+from approvals.registers.services import number_issue
+from approvals.regulations.services import rules_in_force
+from approvals.transitions import transition_perform
+from workflows.plans import documents
+from workflows.plans.content import validate_content
+from workflows.plans.models import (
+    REVIEW_STEPS,
+    Consultation,
+    ConsultationStatus,
+    Dispatch,
+    Plan,
+    PlanApproval,
+    PlanRevision,
+    PlanState,
+    ReportDue,
+    ReportPeriod,
+    StepDecision,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+DRAFT = "plans.draft_plan"
+REVIEW = "plans.review_plan"
+FORMAT = "plans.check_plan_format"
+ANSWER = "plans.answer_consultation"
+SIGN = "plans.sign_plan"
+ISSUE = "plans.issue_plan"
+ACKNOWLEDGE = "plans.acknowledge_plan"
+REPORT = "plans.submit_report"
+CLOSE = "plans.close_plan"
+
+#: Who acts at each step, and at which unit the right is checked.
+STEP_ACTION = {
+    PlanState.DIVISION_REVIEW: REVIEW,
+    PlanState.FORMAT_CHECK: FORMAT,
+    PlanState.CONSULTATION: REVIEW,
+    PlanState.SIGNATURE: SIGN,
+}
+
+
+def _step_unit(plan: Plan, step: str) -> OrgUnit:
+    if step in (PlanState.FORMAT_CHECK, PlanState.SIGNATURE):
+        return plan.issuing_agency
+    return plan.drafting_unit
+
+
+def _locked(plan: Plan) -> Plan:
+    return (
+        Plan.objects.select_for_update(of=("self",))
+        .select_related("issuing_agency", "drafting_unit", "kind", "author")
+        .get(pk=plan.pk)
+    )
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _required_steps(plan: Plan) -> list[str]:
+    steps = [PlanState.DIVISION_REVIEW, PlanState.FORMAT_CHECK]
+    if plan.needs_consultation:
+        steps.append(PlanState.CONSULTATION)
+    return steps
+
+
+def _approved_steps(plan: Plan, revision: PlanRevision) -> set[str]:
+    return set(
+        PlanApproval.objects.filter(
+            plan=plan, revision=revision, decision=StepDecision.APPROVED
+        ).values_list("step", flat=True)
+    )
+
+
+def _next_step(plan: Plan, revision: PlanRevision) -> str:
+    """The first required step without an approval of ``revision``, else the signature."""
+    approved = _approved_steps(plan, revision)
+    for step in _required_steps(plan):
+        if step not in approved:
+            return step
+    return PlanState.SIGNATURE
+
+
+# --- drafting ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    user: Any,
+    issuing_agency: OrgUnit,
+    drafting_unit: OrgUnit,
+    kind: DocumentKind,
+    year: int,
+    content: dict[str, Any],
+    needs_consultation: bool = False,
+    consulted_agencies: Sequence[OrgUnit] = (),
+    consultation_working_days: int = 0,
+    recipient_units: Sequence[OrgUnit] = (),
+    basis_plans: Sequence[Plan] = (),
+    replaces: Plan | None = None,
+) -> Plan:
+    """Start a draft with its first revision."""
+    require(user, DRAFT, unit=drafting_unit)
+    if not drafting_unit.is_within(issuing_agency):
+        raise ValidationFailed(
+            _("The drafting unit %(unit)s does not belong to the issuing agency %(agency)s.")
+            % {"unit": drafting_unit.name, "agency": issuing_agency.name}
+        )
+    if needs_consultation and (not consulted_agencies or consultation_working_days <= 0):
+        raise ValidationFailed(
+            _("A consultation needs the agencies to consult and the working days they have.")
+        )
+    content = validate_content(content)
+    plan = Plan.objects.create(
+        issuing_agency=issuing_agency,
+        drafting_unit=drafting_unit,
+        kind=kind,
+        author=user,
+        year=year,
+        subject_summary=content["subject_summary"].strip(),
+        needs_consultation=needs_consultation,
+        consultation_working_days=consultation_working_days,
+        replaces=replaces,
+    )
+    plan.consulted_agencies.set(consulted_agencies)
+    plan.recipient_units.set(recipient_units)
+    plan.basis_plans.set(basis_plans)
+    revision = _new_revision(plan, content, user)
+    audit_record(
+        actor=user,
+        action=DRAFT,
+        subject=plan,
+        to_state=PlanState.DRAFT,
+        content_hash=revision.content_sha256,
+        payload={"revision": revision.number},
+    )
+    return plan
+
+
+def _new_revision(plan: Plan, content: dict[str, Any], user: Any) -> PlanRevision:
+    plan.revision_number += 1
+    plan.subject_summary = content["subject_summary"].strip()
+    revision = PlanRevision.objects.create(
+        plan=plan, number=plan.revision_number, content=content, created_by=user
+    )
+    Plan.objects.filter(pk=plan.pk).update(
+        revision_number=plan.revision_number, subject_summary=plan.subject_summary
+    )
+    return revision
+
+
+@transaction.atomic
+def plan_edit(*, plan: Plan, user: Any, content: dict[str, Any]) -> PlanRevision:
+    """Save a new revision of a draft; only its drafter may, and never after signature."""
+    locked = _locked(plan)
+    if locked.state != PlanState.DRAFT:
+        if locked.state in (PlanState.SIGNED, PlanState.IN_FORCE, PlanState.CLOSED):
+            raise InvalidTransition(
+                _(
+                    "A signed document cannot be edited; issue a new document that replaces "
+                    "or amends it."
+                )
+            )
+        raise InvalidTransition(
+            _("The plan can only be edited while it is with its drafter (now: %(state)s).")
+            % {"state": locked.get_state_display()}
+        )
+    if user.pk != locked.author_id:
+        raise ActionNotPermitted(_("Only the drafter of this plan can edit it."))
+    require(user, DRAFT, unit=locked.drafting_unit)
+    content = validate_content(content)
+    previous = locked.current_revision
+    if content == previous.content:
+        return previous
+    revision = _new_revision(locked, content, user)
+    audit_record(
+        actor=user,
+        action="plans.edit_plan",
+        subject=locked,
+        from_state=PlanState.DRAFT,
+        to_state=PlanState.DRAFT,
+        content_hash=revision.content_sha256,
+        payload={"revision": revision.number},
+    )
+    plan.revision_number = revision.number
+    return revision
+
+
+@transaction.atomic
+def plan_submit(*, plan: Plan, user: Any, comment: str = "") -> Plan:
+    """Submit the draft: to the step that returned it, else to the first review."""
+    locked = _locked(plan)
+    if user.pk != locked.author_id:
+        raise ActionNotPermitted(_("Only the drafter of this plan can submit it."))
+    revision = locked.current_revision
+    if locked.returned_from and locked.returned_from in REVIEW_STEPS:
+        target = locked.returned_from
+    elif locked.returned_from == PlanState.SIGNATURE:
+        target = _next_step(locked, revision)
+    else:
+        target = _next_step(locked, revision)
+    transition_perform(
+        obj=locked,
+        transition="submit",
+        user=user,
+        action=DRAFT,
+        comment=comment,
+        unit=locked.drafting_unit,
+        payload={"revision": revision.number},
+        to=target,
+    )
+    Plan.objects.filter(pk=locked.pk).update(returned_from="")
+    locked.returned_from = ""
+    _on_enter(locked, revision, user)
+    return locked
+
+
+def _on_enter(plan: Plan, revision: PlanRevision, user: Any) -> None:
+    if plan.state == PlanState.CONSULTATION:
+        _open_consultation(plan, revision, user)
+
+
+def _open_consultation(plan: Plan, revision: PlanRevision, user: Any) -> None:
+    today = _today()
+    for agency in plan.consulted_agencies.all():
+        if Consultation.objects.filter(plan=plan, revision=revision, agency=agency).exists():
+            continue
+        deadline = deadline_start(
+            subject_type="plans.plan",
+            subject_id=plan.pk,
+            purpose=f"consultation:{agency.pk}:r{revision.number}",
+            length=plan.consultation_working_days,
+            day_kind=DayKind.WORKING,
+            started_on=today,
+            user=user,
+        )
+        Consultation.objects.create(plan=plan, revision=revision, agency=agency, deadline=deadline)
+
+
+# --- reviews -------------------------------------------------------------------------------
+
+
+def _review_state(plan: Plan) -> str:
+    if plan.state not in STEP_ACTION:
+        raise InvalidTransition(
+            _("The plan is not waiting for a review or a signature (now: %(state)s).")
+            % {"state": plan.get_state_display()}
+        )
+    return str(plan.state)
+
+
+def _check_revision(plan: Plan, seen_revision: int | None) -> None:
+    if seen_revision is not None and seen_revision != plan.revision_number:
+        raise InvalidTransition(
+            _(
+                "You are looking at revision %(seen)s, but the plan is now at revision "
+                "%(current)s. Reload it and review the changes."
+            )
+            % {"seen": seen_revision, "current": plan.revision_number}
+        )
+
+
+@transaction.atomic
+def plan_approve(
+    *, plan: Plan, user: Any, comment: str = "", seen_revision: int | None = None
+) -> Plan:
+    """Approve the current revision at the division review or the format check."""
+    locked = _locked(plan)
+    step = _review_state(locked)
+    if step not in (PlanState.DIVISION_REVIEW, PlanState.FORMAT_CHECK):
+        raise InvalidTransition(
+            _("At “%(step)s” the plan is not approved this way.")
+            % {"step": locked.get_state_display()}
+        )
+    _check_revision(locked, seen_revision)
+    revision = locked.current_revision
+    PlanApproval.objects.create(
+        plan=locked,
+        step=step,
+        revision=revision,
+        decision=StepDecision.APPROVED,
+        user=user,
+        comment=comment.strip(),
+    )
+    target = _next_step(locked, revision)
+    transition_perform(
+        obj=locked,
+        transition="advance",
+        user=user,
+        action=STEP_ACTION[step],
+        comment=comment,
+        unit=_step_unit(locked, step),
+        payload={"revision": revision.number, "step": step},
+        to=target,
+    )
+    _on_enter(locked, revision, user)
+    return locked
+
+
+@transaction.atomic
+def plan_return(*, plan: Plan, user: Any, comment: str, seen_revision: int | None = None) -> Plan:
+    """Return the plan to its drafter from a review or the signature; the comment is required."""
+    locked = _locked(plan)
+    step = _review_state(locked)
+    if not comment.strip():
+        raise ValidationFailed(_("Say what must change: a comment is required to return a plan."))
+    _check_revision(locked, seen_revision)
+    revision = locked.current_revision
+    PlanApproval.objects.create(
+        plan=locked,
+        step=step,
+        revision=revision,
+        decision=StepDecision.RETURNED,
+        user=user,
+        comment=comment.strip(),
+    )
+    for pending in Consultation.objects.filter(
+        plan=locked, revision=revision, status=ConsultationStatus.PENDING
+    ).select_related("deadline"):
+        pending.status = ConsultationStatus.NOT_ANSWERED
+        pending.save(update_fields=["status"])
+        deadline_complete(deadline=pending.deadline, on=_today(), user=user)
+    transition_perform(
+        obj=locked,
+        transition="return_to_drafter",
+        user=user,
+        action=STEP_ACTION[step],
+        comment=comment,
+        unit=_step_unit(locked, step),
+        payload={"revision": revision.number, "step": step},
+    )
+    Plan.objects.filter(pk=locked.pk).update(returned_from=step)
+    locked.returned_from = step
+    return locked
+
+
+@transaction.atomic
+def plan_withdraw(*, plan: Plan, user: Any, comment: str = "") -> Plan:
+    """The drafter withdraws the plan before it is signed."""
+    locked = _locked(plan)
+    if user.pk != locked.author_id:
+        raise ActionNotPermitted(_("Only the drafter of this plan can withdraw it."))
+    if locked.state not in (PlanState.DRAFT, *REVIEW_STEPS, PlanState.SIGNATURE):
+        raise InvalidTransition(_("A signed plan cannot be withdrawn."))
+    transition_perform(
+        obj=locked,
+        transition="withdraw",
+        user=user,
+        action=DRAFT,
+        comment=comment,
+        unit=locked.drafting_unit,
+    )
+    return locked
+
+
+# --- consultation --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consultation_answer(
+    *, consultation: Consultation, user: Any, answer: str, on: datetime.date | None = None
+) -> Consultation:
+    """A member agency gives its opinion; a late answer is kept and marked late."""
+    day = on or _today()
+    plan = _locked(consultation.plan)
+    locked = (
+        Consultation.objects.select_for_update().select_related("deadline").get(pk=consultation.pk)
+    )
+    if plan.state != PlanState.CONSULTATION or locked.revision_id != plan.current_revision.pk:
+        raise InvalidTransition(
+            _("This consultation is closed; the answer can no longer be recorded.")
+        )
+    if locked.status != ConsultationStatus.PENDING:
+        raise InvalidTransition(_("%(agency)s has already answered.") % {"agency": locked.agency})
+    if not answer.strip():
+        raise ValidationFailed(_("The answer is empty."))
+    authority = require(user, ANSWER, unit=locked.agency)
+    late = day > locked.deadline.due_on
+    locked.status = ConsultationStatus.LATE if late else ConsultationStatus.ANSWERED
+    locked.answer = answer.strip()
+    locked.answered_by = user
+    locked.answered_on = day
+    locked.save(update_fields=["status", "answer", "answered_by", "answered_on"])
+    deadline_complete(deadline=locked.deadline, on=day, user=user)
+    audit_record(
+        actor=user,
+        action=ANSWER,
+        subject=plan,
+        comment=locked.answer,
+        authority=authority,
+        content_hash=plan.current_revision.content_sha256,
+        payload={"agency": locked.agency_id, "late": late},
+    )
+    if not Consultation.objects.filter(
+        plan=plan, revision=locked.revision, status=ConsultationStatus.PENDING
+    ).exists():
+        _close_consultation(plan, user=None, on=day)
+    return locked
+
+
+def _close_consultation(plan: Plan, *, user: Any, on: datetime.date) -> None:
+    revision = plan.current_revision
+    missing = list(
+        Consultation.objects.filter(
+            plan=plan, revision=revision, status=ConsultationStatus.PENDING
+        ).select_related("agency")
+    )
+    for consultation in missing:
+        consultation.status = ConsultationStatus.NOT_ANSWERED
+        consultation.save(update_fields=["status"])
+    PlanApproval.objects.create(
+        plan=plan,
+        step=PlanState.CONSULTATION,
+        revision=revision,
+        decision=StepDecision.APPROVED,
+        user=user,
+        comment=", ".join(c.agency.name for c in missing),
+    )
+    target = _next_step(plan, revision)
+    from_state = str(plan.state)
+    plan.advance(to=target)
+    plan.save()
+    audit_record(
+        actor=user,
+        action="plans.close_consultation",
+        subject=plan,
+        from_state=from_state,
+        to_state=target,
+        content_hash=revision.content_sha256,
+        payload={"not_answered": [c.agency_id for c in missing]},
+    )
+
+
+@transaction.atomic
+def consultation_close_due(*, on: datetime.date | None = None) -> list[Plan]:
+    """Close consultations whose every pending deadline has passed (a periodic job)."""
+    day = on or _today()
+    closed = []
+    for plan_id in Plan.objects.filter(state=PlanState.CONSULTATION).values_list("pk", flat=True):
+        plan = Plan.objects.select_for_update().get(pk=plan_id)
+        pending = Consultation.objects.filter(
+            plan=plan, revision__number=plan.revision_number, status=ConsultationStatus.PENDING
+        ).select_related("deadline")
+        if pending and all(c.deadline.is_overdue(day) for c in pending):
+            _close_consultation(plan, user=None, on=day)
+            closed.append(plan)
+    return closed
+
+
+# --- signature, issue, dispatch ------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_sign(
+    *, plan: Plan, user: Any, comment: str = "", seen_revision: int | None = None
+) -> Plan:
+    """Sign the current revision: every review must have approved exactly this revision."""
+    locked = _locked(plan)
+    if locked.state != PlanState.SIGNATURE:
+        raise InvalidTransition(
+            _("The plan is not waiting for a signature (now: %(state)s).")
+            % {"state": locked.get_state_display()}
+        )
+    _check_revision(locked, seen_revision)
+    revision = locked.current_revision
+    stale = [s for s in _required_steps(locked) if s not in _approved_steps(locked, revision)]
+    if stale:
+        raise InvalidTransition(
+            _("Revision %(rev)s has not been approved at: %(steps)s.")
+            % {
+                "rev": revision.number,
+                "steps": ", ".join(str(PlanState(s).label) for s in stale),
+            }
+        )
+    authority = require(user, SIGN, locked, unit=locked.issuing_agency)
+    content = documents.signed_content(locked, revision, authority=authority, signer=user)
+    signature = signature_record(
+        subject=locked,
+        content=content,
+        user=user,
+        action_code=SIGN,
+        revision=str(revision.number),
+        comment=comment,
+    )
+    transition_perform(
+        obj=locked,
+        transition="sign",
+        user=user,
+        action=SIGN,
+        comment=comment,
+        unit=locked.issuing_agency,
+        payload={"revision": revision.number},
+    )
+    Plan.objects.filter(pk=locked.pk).update(signature=signature)
+    locked.signature = signature
+    return locked
+
+
+@transaction.atomic
+def plan_issue(*, plan: Plan, user: Any, issued_on: datetime.date | None = None) -> Plan:
+    """Number and date the signed plan, dispatch it to its recipients, file it, open reports."""
+    day = issued_on or _today()
+    locked = _locked(plan)
+    if locked.state != PlanState.SIGNED:
+        raise InvalidTransition(
+            _("Only a signed plan can be numbered and dispatched (now: %(state)s).")
+            % {"state": locked.get_state_display()}
+        )
+    require(user, ISSUE, locked, unit=locked.issuing_agency)
+    rules = rules_in_force("document_work", on=day, unit=locked.issuing_agency)
+    period = rules.period("numbering.after_signature_period")
+    signed_on = timezone.localtime(locked.signature.signed_at).date() if locked.signature else day
+    latest = add_days(signed_on, period.length, DayKind(period.day_kind))
+    if day > latest:
+        # Decree 30/2020: numbered at the latest on the next working day; record it, do not block.
+        late_note = _("numbered after the legal time limit (%(date)s)") % {
+            "date": f"{latest:%d/%m/%Y}"
+        }
+    else:
+        late_note = ""
+    entry = number_issue(
+        agency=locked.issuing_agency,
+        kind=locked.kind,
+        issued_on=day,
+        user=user,
+        subject_summary=locked.subject_summary,
+        subject=locked,
+        drafting_unit=locked.drafting_unit,
+    )
+    Plan.objects.filter(pk=locked.pk).update(register_entry=entry)
+    locked.register_entry = entry
+    Dispatch.objects.bulk_create(
+        Dispatch(plan=locked, unit=unit, sent_on=day) for unit in locked.recipient_units.all()
+    )
+    _open_reports(locked, day)
+    transition_perform(
+        obj=locked,
+        transition="issue",
+        user=user,
+        action=ISSUE,
+        comment=late_note,
+        unit=locked.issuing_agency,
+        payload={"symbol": entry.symbol, "issued_on": day.isoformat()},
+    )
+    return locked
+
+
+def _open_reports(plan: Plan, day: datetime.date) -> None:
+    content = plan.current_revision.content
+    report_to = content.get("report_to_unit_id")
+    recipient = OrgUnit.objects.get(pk=report_to) if report_to else plan.issuing_agency
+    unit_ids = sorted({t["unit_id"] for t in content.get("tasks", [])})
+    units = OrgUnit.objects.in_bulk(unit_ids)
+    rows = []
+    for line in content.get("reporting", []):
+        due = datetime.date.fromisoformat(f"{plan.year:04d}-{line['due']}")
+        if due < day:
+            continue
+        rows.extend(
+            ReportDue(
+                plan=plan,
+                unit=units[uid],
+                recipient=recipient,
+                period=ReportPeriod(line["period"]),
+                due_on=due,
+            )
+            for uid in unit_ids
+            if uid in units
+        )
+    ReportDue.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def dispatch_acknowledge(*, dispatch: Dispatch, user: Any) -> Dispatch:
+    """A recipient unit confirms it received the plan."""
+    locked = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
+    if locked.acknowledged_at is not None:
+        raise InvalidTransition(_("Receipt was already acknowledged."))
+    authority = require(user, ACKNOWLEDGE, unit=locked.unit)
+    locked.acknowledged_at = timezone.now()
+    locked.acknowledged_by = user
+    locked.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    audit_record(
+        actor=user,
+        action=ACKNOWLEDGE,
+        subject=locked.plan,
+        authority=authority,
+        payload={"unit": locked.unit_id},
+    )
+    return locked
+
+
+@transaction.atomic
+def report_submit(
+    *,
+    report: ReportDue,
+    user: Any,
+    text: str,
+    on: datetime.date | None = None,
+    inputs: Sequence[ReportDue] = (),
+) -> ReportDue:
+    """A unit sends its periodic report; a compiled report names the reports it rolls up."""
+    day = on or _today()
+    locked = ReportDue.objects.select_for_update().select_related("plan").get(pk=report.pk)
+    if locked.submitted_on is not None:
+        raise InvalidTransition(_("This report was already submitted."))
+    if locked.plan.state != PlanState.IN_FORCE:
+        raise InvalidTransition(_("Reports are only taken while the plan is in force."))
+    if not text.strip():
+        raise ValidationFailed(_("The report is empty."))
+    authority = require(user, REPORT, unit=locked.unit)
+    locked.submitted_on = day
+    locked.submitted_by = user
+    locked.text = text.strip()
+    locked.save(update_fields=["submitted_on", "submitted_by", "text"])
+    ReportDue.objects.filter(pk__in=[r.pk for r in inputs]).update(compiled_into=locked)
+    audit_record(
+        actor=user,
+        action=REPORT,
+        subject=locked.plan,
+        authority=authority,
+        payload={"unit": locked.unit_id, "period": locked.period, "late": locked.late},
+    )
+    return locked
+
+
+@transaction.atomic
+def plan_close(*, plan: Plan, user: Any, comment: str) -> Plan:
+    """Close the plan after its final review; every report must be in."""
+    locked = _locked(plan)
+    if not comment.strip():
+        raise ValidationFailed(_("Write the final review's conclusion to close the plan."))
+    if locked.state != PlanState.IN_FORCE:
+        raise InvalidTransition(
+            _("Only a plan in force can be closed (now: %(state)s).")
+            % {"state": locked.get_state_display()}
+        )
+    missing = list(locked.reports.filter(submitted_on__isnull=True).select_related("unit"))
+    if missing:
+        raise InvalidTransition(
+            _("Reports are still missing from: %(units)s.")
+            % {"units": ", ".join(sorted({r.unit.name for r in missing}))}
+        )
+    transition_perform(
+        obj=locked,
+        transition="close",
+        user=user,
+        action=CLOSE,
+        comment=comment,
+        unit=locked.issuing_agency,
+    )
+    return locked
+
+
+__all__ = [
+    "consultation_answer",
+    "consultation_close_due",
+    "dispatch_acknowledge",
+    "plan_approve",
+    "plan_close",
+    "plan_create",
+    "plan_edit",
+    "plan_issue",
+    "plan_return",
+    "plan_sign",
+    "plan_submit",
+    "plan_withdraw",
+    "report_submit",
+]
