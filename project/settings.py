@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "guardian",
     "django_fsm",
+    "viewflow",  # label "viewflow_base": site, viewsets, templates and static files
+    "viewflow.workflow",  # label "viewflow": Process and Task tables
     "approvals",
     "approvals.organisation",
     "approvals.regulations",
@@ -78,6 +80,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# viewflow's ready() would append its SiteMiddleware and HotwireTurboMiddleware to MIDDLEWARE
+# behind our back; list them here explicitly once viewflow's Site is mounted in urls.py.
+VIEWFLOW = {"AUTOREGISTER": False}
 
 ROOT_URLCONF = "project.urls"
 

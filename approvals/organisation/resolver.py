@@ -299,7 +299,11 @@ def _refusal(
 ) -> Decision:
     who = user_label(user)
     if lapsed:
-        delegation = lapsed[0]
+        # explain with the delegation whose term lies nearest to the day asked about
+        delegation = min(
+            lapsed,
+            key=lambda d: abs((day - (d.valid_to if day > d.valid_to else d.valid_from)).days),
+        )
         if delegation.revoked_at is not None:
             reason = _("The delegation “%(instrument)s” was revoked on %(date)s.") % {
                 "instrument": delegation.instrument,

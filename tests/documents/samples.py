@@ -10,9 +10,7 @@ from workflows.documents import DocumentLayout, Item, LayoutSpec, Section, layou
 
 PANGRAM = "Ắ Ằ Ẳ Ẵ Ặ Ơ Ư Đ ữ ỹ ỵ ộ ệ"
 
-SUBJECT = (
-    "Triển khai thực hiện Phong trào “Toàn dân đoàn kết xây dựng đời sống văn hóa” năm 2024"
-)
+SUBJECT = "Triển khai thực hiện Phong trào “Toàn dân đoàn kết xây dựng đời sống văn hóa” năm 2024"
 DATE_LINE = "Bắc Giang, ngày 05 tháng 02 năm 2024"
 NUMBER_LINE = "Số: 01/KH-LĐTĐ&XH"
 SIGNER = "Trương Đức Huấn"

@@ -90,3 +90,32 @@ def seed_004_content(p: Province) -> dict[str, Any]:
 
 
 DAY = datetime.date
+
+
+def new_plan(p: Province, **overrides: Any) -> Any:
+    """A seed-004 plan of Sở LĐTBXH drafted in Văn phòng Sở, in draft."""
+    from workflows.plans.services import plan_create
+
+    dept = p.dept
+    fields: dict[str, Any] = {
+        "user": p.user("chuyenvien.vp.ldtbxh"),
+        "issuing_agency": dept,
+        "drafting_unit": p.child(dept, "VP"),
+        "kind": DocumentKind.objects.get(code="plan"),
+        "year": 2024,
+        "content": seed_004_content(p),
+        "recipient_units": [p.unit("Sở Văn hóa, Thể thao và Du lịch")],
+    }
+    fields.update(overrides)
+    return plan_create(**fields)
+
+
+def to_signature(p: Province, plan: Any) -> Any:
+    """Drive a draft through both reviews to the signature step."""
+    from workflows.plans.services import plan_approve, plan_submit
+
+    plan_submit(plan=plan, user=plan.author)
+    plan_approve(plan=plan, user=p.user("cvp.ldtbxh"))
+    plan_approve(plan=plan, user=p.user("kiemtra.ldtbxh"))
+    plan.refresh_from_db()
+    return plan

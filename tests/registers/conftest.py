@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.utils import translation
 
-from approvals.organisation.models import Action, Reach, UnitKind
+from approvals.organisation.models import Action, ActionRule, Reach, UnitKind
 from approvals.registers.models import DocumentKind, Register
 from approvals.registers.services import (
     CLOSE_REGISTER,
@@ -17,7 +17,6 @@ from approvals.registers.services import (
     register_configure,
 )
 from tests.factories import (
-    ActionRuleFactory,
     OrgUnitFactory,
     PositionFactory,
     RoleFactory,
@@ -45,7 +44,11 @@ def clerk_role(db):
     """The seeded records clerk role, given the register actions at its own unit."""
     role = RoleFactory(code="records_clerk")
     for code in (ISSUE_NUMBER, VOID_NUMBER, CLOSE_REGISTER, CONFIGURE_REGISTER):
-        ActionRuleFactory(action=Action.objects.get(code=code), role=role, reach=Reach.SAME_UNIT)
+        # some of these rules ship as defaults with the plans app
+        ActionRule.objects.get_or_create(
+            action=Action.objects.get(code=code), role=role, reach=Reach.SAME_UNIT,
+            holder_unit_kind="",
+        )
     return role
 
 

@@ -58,6 +58,57 @@ class _Run:
     italic: bool = False
 
 
+# Elements that must follow the one we add, in the OOXML schema's order (ECMA-376 §17).
+_AFTER_P_BDR = (
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
+_AFTER_R_BDR = (
+    "w:shd",
+    "w:fitText",
+    "w:vertAlign",
+    "w:rtl",
+    "w:cs",
+    "w:em",
+    "w:lang",
+    "w:eastAsianLayout",
+    "w:specVanish",
+    "w:oMath",
+)
+_AFTER_TBL_CELL_MAR = ("w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+_AFTER_TBL_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", *_AFTER_TBL_CELL_MAR)
+
+
+def _insert(parent: Any, child: Any, successors: tuple[str, ...]) -> None:
+    """Insert ``child`` before the first of ``successors`` present in ``parent``."""
+    parent.insert_element_before(child, *successors)
+
+
 def _set_font(r_pr: Any, font_name: str) -> None:
     """Name ``font_name`` for every script in a ``w:rPr`` and drop theme fonts."""
     fonts = r_pr.find(qn("w:rFonts"))
@@ -91,8 +142,8 @@ class _Writer:
         reuse_first: bool = False,
     ) -> Paragraph:
         """One paragraph of ``text``; "\\n" becomes a line break inside it."""
-        paragraphs = container.paragraphs
-        if reuse_first and len(paragraphs) == 1 and not paragraphs[0].text:
+        paragraphs = container.paragraphs if reuse_first else []
+        if len(paragraphs) == 1 and not paragraphs[0].text:
             paragraph = paragraphs[0]  # a new cell already holds one empty paragraph
         else:
             paragraph = container.add_paragraph()
@@ -116,8 +167,9 @@ class _Writer:
             _set_font(r._r.get_or_add_rPr(), self.spec.font_name)
         return paragraph
 
-    def body(self, container: Container, text: str, *, bold: bool = False,
-             italic: bool = False) -> Paragraph:
+    def body(
+        self, container: Container, text: str, *, bold: bool = False, italic: bool = False
+    ) -> Paragraph:
         """A justified body paragraph with the first-line indent."""
         return self.paragraph(
             container,
@@ -146,13 +198,16 @@ class _Writer:
         top.set(qn("w:space"), "0")
         top.set(qn("w:color"), "000000")
         borders.append(top)
-        paragraph._p.get_or_add_pPr().append(borders)
+        _insert(paragraph._p.get_or_add_pPr(), borders, _AFTER_P_BDR)
         return paragraph
 
     def boxed(self, container: Container, text: str, align: WD_ALIGN_PARAGRAPH) -> Paragraph:
         """A bold mark in a frame (draft marker, urgency, confidentiality)."""
         paragraph = self.paragraph(
-            container, text, _Run(self.spec.mark_font_pt, bold=True), align=align,
+            container,
+            text,
+            _Run(self.spec.mark_font_pt, bold=True),
+            align=align,
             reuse_first=True,
         )
         r_pr = paragraph.runs[0]._r.get_or_add_rPr()
@@ -161,16 +216,14 @@ class _Writer:
         border.set(qn("w:sz"), str(RULE_SIZE_EIGHTHS))
         border.set(qn("w:space"), "1")
         border.set(qn("w:color"), "000000")
-        r_pr.append(border)
+        _insert(r_pr, border, _AFTER_R_BDR)
         return paragraph
 
 
 def _width_pt(text: str, size: int) -> float:
     """Width of the widest line in bold (Liberation Serif has Times New Roman's metrics)."""
     register_fonts()
-    return float(
-        max(pdfmetrics.stringWidth(line, BOLD, size) for line in nfc(text).split("\n"))
-    )
+    return float(max(pdfmetrics.stringWidth(line, BOLD, size) for line in nfc(text).split("\n")))
 
 
 def _grid(document: DocxDocument, rows: int, widths_mm: list[float]) -> Table:
@@ -184,14 +237,16 @@ def _grid(document: DocxDocument, rows: int, widths_mm: list[float]) -> Table:
         element = OxmlElement(f"w:{edge}")
         element.set(qn("w:val"), "nil")
         borders.append(element)
-    tbl_pr.append(borders)
+    _insert(tbl_pr, borders, _AFTER_TBL_BORDERS)
     margins = OxmlElement("w:tblCellMar")
     for edge in ("left", "right"):
         element = OxmlElement(f"w:{edge}")
         element.set(qn("w:w"), "0")
         element.set(qn("w:type"), "dxa")
         margins.append(element)
-    tbl_pr.append(margins)
+    _insert(tbl_pr, margins, _AFTER_TBL_CELL_MAR)
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
     for row in table.rows:
         for cell, width in zip(row.cells, widths_mm, strict=True):
             cell.width = Mm(width)
@@ -232,6 +287,7 @@ def _page_number(document: DocxDocument, spec: LayoutSpec) -> None:
     """A centred PAGE field in the header of every page but the first (Phụ lục I)."""
     section = document.sections[0]
     section.different_first_page_header_footer = True
+    section.first_page_header.is_linked_to_previous = False  # an empty header of its own
     header = section.header
     paragraph = header.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -249,8 +305,7 @@ def _page_number(document: DocxDocument, spec: LayoutSpec) -> None:
         run._r.append(element)
 
 
-def _header(document: DocxDocument, layout: DocumentLayout, spec: LayoutSpec,
-            w: _Writer) -> None:
+def _header(document: DocxDocument, layout: DocumentLayout, spec: LayoutSpec, w: _Writer) -> None:
     left_mm = spec.content_width_mm * spec.header_left_percent / 100
     right_mm = spec.content_width_mm - left_mm
     if layout.draft:
@@ -266,44 +321,62 @@ def _header(document: DocxDocument, layout: DocumentLayout, spec: LayoutSpec,
     agency_pt = min(_width_pt(layout.agency, spec.agency_font_pt), Mm(left_mm).pt)
     w.rule(left, agency_pt * spec.short_rule_percent / 100, Mm(left_mm).pt)
 
-    w.paragraph(right, NATIONAL_TITLE, _Run(spec.national_title_font_pt, bold=True),
-                reuse_first=True)
+    w.paragraph(
+        right, NATIONAL_TITLE, _Run(spec.national_title_font_pt, bold=True), reuse_first=True
+    )
     w.paragraph(right, MOTTO, _Run(spec.motto_font_pt, bold=True))
     w.rule(right, _width_pt(MOTTO, spec.motto_font_pt), Mm(right_mm).pt)
 
-    w.paragraph(number, layout.number_line, _Run(spec.number_font_pt),
-                space_before=spec.paragraph_spacing_pt, reuse_first=True)
+    w.paragraph(
+        number,
+        layout.number_line,
+        _Run(spec.number_font_pt),
+        space_before=spec.paragraph_spacing_pt,
+        reuse_first=True,
+    )
     if layout.is_letter and layout.subject_summary.strip():
-        w.paragraph(number, layout.letter_subject(), _Run(spec.letter_subject_font_pt),
-                    space_before=spec.paragraph_spacing_pt)
+        w.paragraph(
+            number,
+            layout.letter_subject(),
+            _Run(spec.letter_subject_font_pt),
+            space_before=spec.paragraph_spacing_pt,
+        )
     for mark in (layout.confidentiality, layout.urgency):
         if mark.strip():
             paragraph = w.boxed(number, mark, WD_ALIGN_PARAGRAPH.CENTER)
             paragraph.paragraph_format.space_before = Pt(spec.paragraph_spacing_pt)
-    w.paragraph(date, layout.place_date, _Run(spec.place_date_font_pt, italic=True),
-                space_before=spec.paragraph_spacing_pt, reuse_first=True)
+    w.paragraph(
+        date,
+        layout.place_date,
+        _Run(spec.place_date_font_pt, italic=True),
+        space_before=spec.paragraph_spacing_pt,
+        reuse_first=True,
+    )
 
 
-def _title(document: DocxDocument, layout: DocumentLayout, spec: LayoutSpec,
-           w: _Writer) -> None:
+def _title(document: DocxDocument, layout: DocumentLayout, spec: LayoutSpec, w: _Writer) -> None:
     blank_line = spec.body_font_pt * w.single
     if layout.is_letter:
         names = [nfc(n).strip() for n in layout.addressees if n.strip()]
         if not names:
             return
         if len(names) == 1:
-            w.paragraph(document, f"{ADDRESSEES_HEADING} {names[0]}", _Run(spec.body_font_pt),
-                        space_before=blank_line)
+            w.paragraph(
+                document,
+                f"{ADDRESSEES_HEADING} {names[0]}",
+                _Run(spec.body_font_pt),
+                space_before=blank_line,
+            )
             return
-        w.paragraph(document, ADDRESSEES_HEADING, _Run(spec.body_font_pt),
-                    space_before=blank_line)
+        w.paragraph(document, ADDRESSEES_HEADING, _Run(spec.body_font_pt), space_before=blank_line)
         lines = [f"- {n.rstrip(';.')};" for n in names]
         lines[-1] = lines[-1][:-1] + "."
         for line in lines:
             w.paragraph(document, line, _Run(spec.body_font_pt))
         return
-    w.paragraph(document, layout.kind_title, _Run(spec.title_font_pt, bold=True),
-                space_before=blank_line)
+    w.paragraph(
+        document, layout.kind_title, _Run(spec.title_font_pt, bold=True), space_before=blank_line
+    )
     if layout.subject_summary.strip():
         w.paragraph(document, layout.subject_summary, _Run(spec.subject_font_pt, bold=True))
         content_pt = Mm(spec.content_width_mm).pt
@@ -330,8 +403,7 @@ def _body(document: DocxDocument, layout: DocumentLayout, w: _Writer) -> None:
         w.body(document, attachment, italic=True)
 
 
-def _footer(document: DocxDocument, layout: DocumentLayout, spec: LayoutSpec,
-            w: _Writer) -> None:
+def _footer(document: DocxDocument, layout: DocumentLayout, spec: LayoutSpec, w: _Writer) -> None:
     left_mm = spec.content_width_mm * spec.header_left_percent / 100
     # the last paragraph goes with the signature, which never stands alone on a page
     if document.paragraphs:
@@ -343,18 +415,26 @@ def _footer(document: DocxDocument, layout: DocumentLayout, spec: LayoutSpec,
     left, right = table.rows[0].cells
     lines = layout.recipient_lines()
     if lines:
-        w.paragraph(left, RECIPIENTS_HEADING,
-                    _Run(spec.recipients_heading_font_pt, bold=True, italic=True),
-                    align=WD_ALIGN_PARAGRAPH.LEFT, reuse_first=True)
+        w.paragraph(
+            left,
+            RECIPIENTS_HEADING,
+            _Run(spec.recipients_heading_font_pt, bold=True, italic=True),
+            align=WD_ALIGN_PARAGRAPH.LEFT,
+            reuse_first=True,
+        )
         for line in lines:
             w.paragraph(left, line, _Run(spec.recipients_font_pt), align=WD_ALIGN_PARAGRAPH.LEFT)
     first = True
     for line in layout.signature_block:
-        w.paragraph(right, line.upper(), _Run(spec.signature_font_pt, bold=True),
-                    reuse_first=first)
+        w.paragraph(right, line.upper(), _Run(spec.signature_font_pt, bold=True), reuse_first=first)
         first = False
-    w.paragraph(right, layout.signer_name, _Run(spec.signer_name_font_pt, bold=True),
-                space_before=Mm(spec.signature_space_mm).pt, reuse_first=first)
+    w.paragraph(
+        right,
+        layout.signer_name,
+        _Run(spec.signer_name_font_pt, bold=True),
+        space_before=Mm(spec.signature_space_mm).pt,
+        reuse_first=first,
+    )
     # the recipients and the signature stay on one page
     table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     # Word wants a paragraph after a final table; keep it one point high
@@ -394,4 +474,3 @@ def render_docx(layout: DocumentLayout, spec: LayoutSpec) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return _fixed_zip(buffer.getvalue())
-

@@ -89,8 +89,9 @@ class DocumentLayout:
 
     def recipient_lines(self) -> list[str]:
         """The recipients as printed: "- …;" and "- ….", whatever punctuation was given."""
-        names = [nfc(r).strip().removeprefix("-").strip().rstrip(";.").strip()
-                 for r in self.recipients]
+        names = [
+            nfc(r).strip().removeprefix("-").strip().rstrip(";.").strip() for r in self.recipients
+        ]
         names = [n for n in names if n]
         return [f"- {name}{'.' if i == len(names) - 1 else ';'}" for i, name in enumerate(names)]
 

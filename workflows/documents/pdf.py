@@ -80,9 +80,7 @@ def _markup(text: str) -> str:
 
 def _width(text: str, font: str, size: float) -> float:
     """The widest line of ``text`` in points."""
-    return float(
-        max(pdfmetrics.stringWidth(line, font, size) for line in nfc(text).split("\n"))
-    )
+    return float(max(pdfmetrics.stringWidth(line, font, size) for line in nfc(text).split("\n")))
 
 
 class _Styles:
@@ -136,6 +134,7 @@ def _boxed(text: str, style: ParagraphStyle, align: str = "CENTER") -> Table:
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # not Helvetica
                 ("BOX", (0, 0), (-1, -1), RULE_THICKNESS_PT, colors.black),
                 ("LEFTPADDING", (0, 0), (-1, -1), BOX_PADDING_PT),
                 ("RIGHTPADDING", (0, 0), (-1, -1), BOX_PADDING_PT),
@@ -153,6 +152,7 @@ def _grid(rows: list[list[list[Flowable]]], widths: list[float], row_gap: float)
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # not Helvetica
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("ALIGN", (0, 0), (-1, -1), "CENTER"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -259,14 +259,19 @@ def _addressees(
         spec.content_width_mm * mm - label_w,
     )
     table = Table(
-        [[Paragraph(_markup(ADDRESSEES_HEADING), style),
-          [Paragraph(_markup(line), style) for line in lines]]],
+        [
+            [
+                Paragraph(_markup(ADDRESSEES_HEADING), style),
+                [Paragraph(_markup(line), style) for line in lines],
+            ]
+        ],
         colWidths=[label_w, text_w],
         hAlign="CENTER",
     )
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # not Helvetica
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -303,8 +308,12 @@ def _footer(layout: DocumentLayout, spec: LayoutSpec, st: _Styles) -> list[Flowa
         left.append(
             Paragraph(
                 _markup(RECIPIENTS_HEADING),
-                st.line("recipients_heading", BOLD_ITALIC, spec.recipients_heading_font_pt,
-                        alignment=TA_LEFT),
+                st.line(
+                    "recipients_heading",
+                    BOLD_ITALIC,
+                    spec.recipients_heading_font_pt,
+                    alignment=TA_LEFT,
+                ),
             )
         )
         style = st.line("recipients", REGULAR, spec.recipients_font_pt, alignment=TA_LEFT)
@@ -359,6 +368,8 @@ def render_pdf(layout: DocumentLayout, spec: LayoutSpec) -> bytes:
         author=nfc(layout.agency),
         creator="",
         invariant=True,
+        initialFontName=REGULAR,  # otherwise every page lists an unused Helvetica
+        initialFontSize=spec.body_font_pt,
     )
     body = _body(layout, st)
     # the last paragraph goes with the signature, which never stands alone on a page

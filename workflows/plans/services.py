@@ -660,6 +660,7 @@ def plan_close(*, plan: Plan, user: Any, comment: str) -> Plan:
             _("Only a plan in force can be closed (now: %(state)s).")
             % {"state": locked.get_state_display()}
         )
+    require(user, CLOSE, locked, unit=locked.issuing_agency)
     missing = list(locked.reports.filter(submitted_on__isnull=True).select_related("unit"))
     if missing:
         raise InvalidTransition(

@@ -1,0 +1,93 @@
+"""Two leaders pressing "sign" together, two clerks numbering together (PostgreSQL)."""
+
+from __future__ import annotations
+
+import threading
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from approvals.audit.models import Signature
+from approvals.audit.services import chain_verify
+from approvals.exceptions import ApprovalError
+from approvals.registers.models import DocumentKind, RegisterEntry
+from approvals.registers.services import register_configure
+from tests.plans.conftest import Province, new_plan, to_signature
+from workflows.plans.models import Plan, PlanState
+from workflows.plans.services import plan_issue, plan_sign
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def province_tx(transactional_db: None) -> Province:
+    call_command("seed_demo", "--no-logins", stdout=StringIO(), stderr=StringIO())
+    p = Province()
+    register_configure(
+        agency=p.dept, year=2024, name="Sổ văn bản đi 2024",
+        kinds=list(DocumentKind.objects.filter(code="plan")), user=p.user("gd.ldtbxh"),
+    )
+    return p
+
+
+def race(actions: list[Any]) -> tuple[list[Any], list[BaseException]]:
+    barrier = threading.Barrier(len(actions))
+    results: list[Any] = []
+    errors: list[BaseException] = []
+
+    def run(action: Any) -> None:
+        try:
+            barrier.wait()
+            results.append(action())
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertions
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(a,)) for a in actions]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results, errors
+
+
+def test_two_leaders_sign_at_once_one_signature(province_tx):
+    p = province_tx
+    plan = to_signature(p, new_plan(p))
+    leaders = [p.user("pgd.ldtbxh"), p.user("pgd2.ldtbxh"), p.user("gd.ldtbxh")]
+
+    results, errors = race(
+        [lambda u=u: plan_sign(plan=Plan.objects.get(pk=plan.pk), user=u) for u in leaders]
+    )
+
+    assert len(results) == 1
+    assert len(errors) == 2
+    assert all(isinstance(e, ApprovalError) for e in errors), errors
+    assert Signature.objects.filter(subject_id=str(plan.pk)).count() == 1
+    plan.refresh_from_db()
+    assert plan.state == PlanState.SIGNED
+    assert chain_verify().ok
+
+
+def test_two_clerks_number_at_once_one_number(province_tx):
+    p = province_tx
+    plan = to_signature(p, new_plan(p))
+    plan_sign(plan=plan, user=p.user("pgd.ldtbxh"))
+    clerk = p.user("vanthu.ldtbxh")
+
+    results, errors = race(
+        [lambda: plan_issue(plan=Plan.objects.get(pk=plan.pk), user=clerk) for _ in range(4)]
+    )
+
+    assert len(results) == 1
+    assert len(errors) == 3
+    assert all(isinstance(e, ApprovalError) for e in errors), errors
+    assert list(RegisterEntry.objects.values_list("number", flat=True)) == [1]
+    assert chain_verify().ok
