@@ -45,7 +45,7 @@ def race(actions: list[Any]) -> tuple[list[Any], list[BaseException]]:
         try:
             barrier.wait()
             results.append(action())
-        except BaseException as exc:  # noqa: BLE001 - collected for the assertions
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()

@@ -16,6 +16,7 @@ from approvals.exceptions import (
     ValidationFailed,
 )
 from approvals.organisation.models import Action, Delegation, Position, Role
+from tests.plans.conftest import new_plan, seed_004_content, to_signature
 from workflows.plans.models import Plan, PlanState
 from workflows.plans.services import (
     dispatch_acknowledge,
@@ -29,7 +30,6 @@ from workflows.plans.services import (
     plan_withdraw,
     report_submit,
 )
-from tests.plans.conftest import new_plan, seed_004_content, to_signature
 
 pytestmark = pytest.mark.django_db
 
@@ -100,8 +100,10 @@ def test_drafter_never_signs_their_own_plan(province):
     p = province
     # given the drafter also holds a deputy director's position
     drafter = p.user("chuyenvien.vp.ldtbxh")
-    Position.objects.create(user=drafter, unit=p.dept, role=Role.objects.get(code="deputy_director"),
-                            valid_from=datetime.date(2024, 1, 1))
+    Position.objects.create(
+        user=drafter, unit=p.dept, role=Role.objects.get(code="deputy_director"),
+        valid_from=datetime.date(2024, 1, 1),
+    )
     plan = to_signature(p, new_plan(p))
     events = AuditEvent.objects.count()
     with pytest.raises(SeparationOfDutiesViolation):
