@@ -23,7 +23,7 @@ from approvals.audit.exceptions import AuditTransactionRequired
 from approvals.audit.hashing import GENESIS_HASH, event_hash, normalise_json, sha256_hex
 from approvals.audit.models import AuditChain, AuditEvent, Signature
 from approvals.exceptions import ValidationFailed
-from approvals.organisation.models import Capacity, Position
+from approvals.organisation.models import Capacity, OrgUnit, Position
 from approvals.organisation.resolver import Authority, Basis, require, user_label
 from approvals.subjects import ApprovalSubject
 
@@ -592,8 +592,12 @@ def signature_record(
     action_code: str,
     revision: str = "",
     comment: str = "",
+    unit: OrgUnit | None = None,
 ) -> Signature:
     """Sign the exact ``content`` of ``subject`` if the resolver allows ``user`` to.
+
+    ``unit`` is where the right is checked when it is not the subject's own unit (a plan
+    drafted in a division is signed at the level of its issuing agency).
 
     Refusals (no authority, separation of duties, lapsed delegation) are raised by the
     resolver before anything is written. The audit event and the signature are written
@@ -606,7 +610,7 @@ def signature_record(
         raise ValidationFailed(_("Only an object guarded by the approval engine can be signed."))
     revision = _text(revision, name="revision", max_length=64)
     with transaction.atomic():
-        authority = require(user, action_code, subject)
+        authority = require(user, action_code, subject, unit=unit)  # type: ignore[arg-type]
         digest = sha256_hex(data)
         lines = authority.signature_block(delegate_title=_delegate_title(user, authority))
         signature = Signature(

@@ -111,6 +111,18 @@ class OrgUnit(models.Model):
             "the name signed for with 'TM.', e.g. ỦY BAN NHÂN DÂN."
         ),
     )
+    standing_agency = models.ForeignKey(
+        "self",
+        verbose_name=_("standing agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="standing_for",
+        help_text=_(
+            "For a committee: the agency that serves as its standing body (cơ quan thường "
+            "trực) and drafts its documents, e.g. Sở VHTTDL for the provincial committee."
+        ),
+    )
     valid_from = models.DateField(_("valid from"), default=datetime.date(2000, 1, 1))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     predecessors = models.ManyToManyField(

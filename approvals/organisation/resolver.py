@@ -156,7 +156,8 @@ def _capacity(position: Position) -> tuple[str, str]:
         return Capacity.KT, Basis.ROLE
     if role.signs_by_order:
         return Capacity.TL, Basis.ROLE
-    return Capacity.OWN, Basis.ROLE
+    # a member signing for a collective body (e.g. a standing deputy head) signs "TM."
+    return (Capacity.TM if position.unit.collective else Capacity.OWN), Basis.ROLE
 
 
 #: Preference when several positions qualify: own head, then acting, then the rest.

@@ -41,6 +41,8 @@ class UnitSpec:
     short_name: str = ""
     place_name: str = ""
     collective_body_name: str = ""
+    #: For a committee: the key of its standing agency (cơ quan thường trực).
+    standing_agency: str | None = None
     valid_from: datetime.date = datetime.date(2000, 1, 1)
     valid_to: datetime.date | None = None
     #: Households to generate (villages and residential groups only).
@@ -175,6 +177,7 @@ UNITS: tuple[UnitSpec, ...] = (
         short_name="BCĐ Phong trào tỉnh",
         place_name="Bắc Giang",
         collective_body_name="Ban Chỉ đạo",
+        standing_agency="vhttdl",
     ),
     # History: a district abolished on 01/07/2025 with the two-level local government.
     UnitSpec(

@@ -188,6 +188,9 @@ class DemoSeeder:
                     "collective_body_name": spec.collective_body_name,
                     "valid_from": spec.valid_from,
                     "valid_to": spec.valid_to,
+                    "standing_agency": (
+                        self.units[spec.standing_agency] if spec.standing_agency else None
+                    ),
                 },
             )
         for key, predecessor_keys in data.SUCCESSORS.items():

@@ -126,7 +126,10 @@ def plan_create(
 ) -> Plan:
     """Start a draft with its first revision."""
     require(user, DRAFT, unit=drafting_unit)
-    if not drafting_unit.is_within(issuing_agency):
+    standing = issuing_agency.standing_agency
+    if not drafting_unit.is_within(issuing_agency) and not (
+        standing is not None and drafting_unit.is_within(standing)
+    ):
         raise ValidationFailed(
             _("The drafting unit %(unit)s does not belong to the issuing agency %(agency)s.")
             % {"unit": drafting_unit.name, "agency": issuing_agency.name}
@@ -506,6 +509,7 @@ def plan_sign(
         action_code=SIGN,
         revision=str(revision.number),
         comment=comment,
+        unit=locked.issuing_agency,
     )
     transition_perform(
         obj=locked,

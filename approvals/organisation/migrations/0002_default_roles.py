@@ -24,7 +24,7 @@ ROLES = [
     ("committee_head", "Trưởng Ban Chỉ đạo", "Steering committee head", "Trưởng ban", True, "",
      False),
     ("committee_standing_deputy", "Phó Trưởng ban Thường trực", "Standing deputy head",
-     "Phó Trưởng ban Thường trực", False, "committee_head", False),
+     "Phó Trưởng ban Thường trực", False, "", False),
     ("committee_secretary", "Thư ký Ban Chỉ đạo", "Committee secretary", "Thư ký", False, "",
      False),
     ("committee_member", "Thành viên Ban Chỉ đạo", "Committee member", "Thành viên", False, "",

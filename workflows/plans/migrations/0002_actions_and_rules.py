@@ -64,6 +64,7 @@ RULES = [
     ("plans.submit_report", "division_head", SAME, ""),
     ("plans.submit_report", "deputy_division_head", SAME, ""),
     ("plans.submit_report", "office_chief", SAME, ""),
+    ("plans.submit_report", "office_chief", PARENT, ""),
     ("plans.submit_report", "director", ABOVE, "department"),
     ("plans.submit_report", "deputy_director", ABOVE, "department"),
     ("plans.submit_report", "committee_secretary", SAME, ""),
