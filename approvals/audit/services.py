@@ -610,7 +610,7 @@ def signature_record(
         raise ValidationFailed(_("Only an object guarded by the approval engine can be signed."))
     revision = _text(revision, name="revision", max_length=64)
     with transaction.atomic():
-        authority = require(user, action_code, subject, unit=unit)  # type: ignore[arg-type]
+        authority = require(user, action_code, subject, unit=unit)
         digest = sha256_hex(data)
         lines = authority.signature_block(delegate_title=_delegate_title(user, authority))
         signature = Signature(

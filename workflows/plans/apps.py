@@ -11,3 +11,7 @@ class PlansConfig(AppConfig):
     label = "plans"
     verbose_name = _("Plans and documents")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        """Load the flow (and its process model) whatever the entry point: site, command, test."""
+        from workflows.plans import flows  # noqa: F401

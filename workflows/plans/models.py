@@ -149,7 +149,8 @@ class Plan(ConcurrentTransitionMixin, models.Model):
         indexes = [models.Index(fields=["state", "issuing_agency"], name="plan_state_idx")]
 
     def __str__(self) -> str:
-        number = self.register_entry.symbol if self.register_entry_id else ""
+        entry = self.register_entry
+        number = entry.symbol if entry is not None else ""
         label = f"{self.kind.name} {number}".strip() if self.kind_id else str(self.pk)
         return f"{label}: {self.subject_summary}"
 

@@ -17,12 +17,13 @@ def _user_unit_ids(user: Any, day: datetime.date) -> list[int]:
 
 def plan_list_received(*, user: Any, day: datetime.date) -> QuerySet[Plan]:
     """Plans dispatched to a unit where ``user`` holds a position (e.g. the committee secretary)."""
-    return (
+    received: QuerySet[Plan] = (
         Plan.objects.filter(dispatches__unit_id__in=_user_unit_ids(user, day))
         .select_related("issuing_agency", "register_entry", "kind")
         .distinct()
         .order_by("-register_entry__issued_on", "-pk")
     )
+    return received
 
 
 def plan_chain_up(*, plan: Plan) -> list[Plan]:

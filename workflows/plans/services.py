@@ -55,7 +55,7 @@ REPORT = "plans.submit_report"
 CLOSE = "plans.close_plan"
 
 #: Who acts at each step, and at which unit the right is checked.
-STEP_ACTION = {
+STEP_ACTION: dict[str, str] = {
     PlanState.DIVISION_REVIEW: REVIEW,
     PlanState.FORMAT_CHECK: FORMAT,
     PlanState.CONSULTATION: REVIEW,
@@ -70,11 +70,12 @@ def _step_unit(plan: Plan, step: str) -> OrgUnit:
 
 
 def _locked(plan: Plan) -> Plan:
-    return (
+    locked: Plan = (
         Plan.objects.select_for_update(of=("self",))
         .select_related("issuing_agency", "drafting_unit", "kind", "author")
         .get(pk=plan.pk)
     )
+    return locked
 
 
 def _today() -> datetime.date:
@@ -82,7 +83,7 @@ def _today() -> datetime.date:
 
 
 def _required_steps(plan: Plan) -> list[str]:
-    steps = [PlanState.DIVISION_REVIEW, PlanState.FORMAT_CHECK]
+    steps: list[str] = [PlanState.DIVISION_REVIEW, PlanState.FORMAT_CHECK]
     if plan.needs_consultation:
         steps.append(PlanState.CONSULTATION)
     return steps
@@ -139,7 +140,7 @@ def plan_create(
             _("A consultation needs the agencies to consult and the working days they have.")
         )
     content = validate_content(content)
-    plan = Plan.objects.create(
+    plan: Plan = Plan.objects.create(
         issuing_agency=issuing_agency,
         drafting_unit=drafting_unit,
         kind=kind,
@@ -580,7 +581,7 @@ def _open_reports(plan: Plan, day: datetime.date) -> None:
     recipient = OrgUnit.objects.get(pk=report_to) if report_to else plan.issuing_agency
     unit_ids = sorted({t["unit_id"] for t in content.get("tasks", [])})
     units = OrgUnit.objects.in_bulk(unit_ids)
-    rows = []
+    rows: list[ReportDue] = []
     for line in content.get("reporting", []):
         due = datetime.date.fromisoformat(f"{plan.year:04d}-{line['due']}")
         if due < day:
