@@ -87,3 +87,16 @@ def test_committee_plan_signed_tm_numbered_bcd_and_followed_both_ways(province):
     with freeze_time("2024-06-12 09:00"):
         report_submit(report=owed, user=p.user("cvp.ldtbxh"), text="Báo cáo 6 tháng của Sở")
     assert not report_list_outstanding(recipient=vhttdl, day=datetime.date(2024, 6, 13)).exists()
+
+    # and the standing agency owes the committee the compiled report, rolling it up
+    compiled = committee_plan.reports.get(unit=vhttdl, period=ReportPeriod.SEMIANNUAL)
+    assert compiled.recipient == bcd
+    assert list(report_list_outstanding(recipient=bcd, day=datetime.date(2024, 6, 13))) == [
+        compiled
+    ]
+    with freeze_time("2024-06-14 09:00"):
+        compiled = report_submit(report=compiled, user=p.user("gd.vhttdl"),
+                                 text="Tổng hợp 6 tháng", inputs=[owed])
+    owed.refresh_from_db()
+    assert owed.compiled_into == compiled
+    assert compiled.late

@@ -207,3 +207,21 @@ def test_signature_detects_a_change_of_the_signed_revision(province):
     content = dict(revision.content, subject_summary="Nội dung đã bị sửa")
     PlanRevision.objects.filter(pk=revision.pk).update(content=content)
     assert not documents.verify_signature(plan)
+
+
+def test_reviewer_sees_what_changed_since_the_revision_they_last_saw(province):
+    from workflows.plans.selectors import plan_changes_for
+
+    p = province
+    plan = new_plan(p)
+    plan_submit(plan=plan, user=plan.author)
+    plan_approve(plan=plan, user=p.user("cvp.ldtbxh"))
+    plan_return(plan=plan, user=p.user("kiemtra.ldtbxh"), comment="Sửa trích yếu")
+    content = seed_004_content(p)
+    content["subject_summary"] = "Kế hoạch thực hiện Phong trào năm 2024 (sửa)"
+    plan_edit(plan=plan, user=plan.author, content=content)
+    plan.refresh_from_db()
+    diff = plan_changes_for(plan=plan, user=p.user("cvp.ldtbxh"))
+    assert "-" + seed_004_content(p)["subject_summary"] in diff
+    assert "+Kế hoạch thực hiện Phong trào năm 2024 (sửa)" in diff
+    assert diff[0].startswith("--- r1")

@@ -215,11 +215,7 @@ class PlanFlow(flow.Flow):
         "is signed."
     )
 
-    start = (
-        flow.StartHandle(this.start_process)
-        .Annotation(title=_("Submitted"))
-        .Next(this.route)
-    )
+    start = flow.StartHandle(this.start_process).Annotation(title=_("Submitted")).Next(this.route)
     route = (
         flow.Switch(activation_class=_RouteActivation)
         .Annotation(title=_("Next step of the plan"))
@@ -240,9 +236,7 @@ class PlanFlow(flow.Flow):
         .Next(this.route)
     )
     division_review = (
-        PlanStep(
-            STEP_ACTION[PlanState.DIVISION_REVIEW], _unit_of_step(PlanState.DIVISION_REVIEW)
-        )
+        PlanStep(STEP_ACTION[PlanState.DIVISION_REVIEW], _unit_of_step(PlanState.DIVISION_REVIEW))
         .Annotation(title=_("Division head review"))
         .Next(this.route)
     )
@@ -261,11 +255,7 @@ class PlanFlow(flow.Flow):
         .Annotation(title=_("Agency's answer"))
         .Next(this.answers_in)
     )
-    answers_in = (
-        flow.Join()
-        .Annotation(title=_("All answered or deadline passed"))
-        .Next(this.route)
-    )
+    answers_in = flow.Join().Annotation(title=_("All answered or deadline passed")).Next(this.route)
     sign = (
         PlanStep(STEP_ACTION[PlanState.SIGNATURE], _unit_of_step(PlanState.SIGNATURE))
         .Annotation(title=_("Sign"))
@@ -282,9 +272,7 @@ class PlanFlow(flow.Flow):
         .Next(this.route)
     )
     closed = flow.End().Annotation(title=_("Closed"))
-    withdrawn = flow.End(activation_class=_WithdrawnEndActivation).Annotation(
-        title=_("Withdrawn")
-    )
+    withdrawn = flow.End(activation_class=_WithdrawnEndActivation).Annotation(title=_("Withdrawn"))
 
     def start_process(self, activation: Activation, *, plan: Plan, user: Any) -> PlanProcess:
         """Attach the submitted plan to the new process."""

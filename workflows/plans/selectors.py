@@ -8,7 +8,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from approvals.organisation.models import OrgUnit, Position
-from workflows.plans.models import Plan, PlanState, ReportDue
+from workflows.plans.content import content_diff
+from workflows.plans.models import Plan, PlanApproval, PlanState, ReportDue
 
 
 def _user_unit_ids(user: Any, day: datetime.date) -> list[int]:
@@ -64,3 +65,23 @@ def report_list_outstanding(*, recipient: OrgUnit, day: datetime.date) -> QueryS
         .select_related("unit", "plan")
         .order_by("due_on", "unit__name")
     )
+
+
+def plan_changes_for(*, plan: Plan, user: Any) -> list[str]:
+    """What changed since the revision ``user`` last decided on (all lines if never)."""
+    current = plan.current_revision
+    last = (
+        PlanApproval.objects.filter(plan=plan, user=user)
+        .order_by("-decided_at", "-pk")
+        .select_related("revision")
+        .first()
+    )
+    if last is None:
+        base: dict[str, Any] = {"subject_summary": "", "recipients": []}
+        label = "—"
+    else:
+        base = last.revision.content
+        label = f"r{last.revision.number}"
+    if last is not None and last.revision_id == current.pk:
+        return []
+    return content_diff(base, current.content, old_label=label, new_label=f"r{current.number}")

@@ -576,27 +576,32 @@ def plan_issue(*, plan: Plan, user: Any, issued_on: datetime.date | None = None)
 
 
 def _open_reports(plan: Plan, day: datetime.date) -> None:
+    """Reports owed on the plan: each task's unit reports to the compiling unit, which
+    reports on to the issuing agency (division → department office → leadership;
+    member agency → standing agency → committee)."""
     content = plan.current_revision.content
     report_to = content.get("report_to_unit_id")
-    recipient = OrgUnit.objects.get(pk=report_to) if report_to else plan.issuing_agency
-    unit_ids = sorted({t["unit_id"] for t in content.get("tasks", [])})
-    units = OrgUnit.objects.in_bulk(unit_ids)
+    compiler = OrgUnit.objects.get(pk=report_to) if report_to else plan.issuing_agency
+    unit_ids = {t["unit_id"] for t in content.get("tasks", [])}
+    if compiler.pk != plan.issuing_agency_id:
+        unit_ids.add(compiler.pk)
+    units = OrgUnit.objects.in_bulk(sorted(unit_ids))
     rows: list[ReportDue] = []
     for line in content.get("reporting", []):
         due = datetime.date.fromisoformat(f"{plan.year:04d}-{line['due']}")
         if due < day:
             continue
-        rows.extend(
-            ReportDue(
-                plan=plan,
-                unit=units[uid],
-                recipient=recipient,
-                period=ReportPeriod(line["period"]),
-                due_on=due,
+        for uid in sorted(units):
+            recipient = plan.issuing_agency if uid == compiler.pk else compiler
+            rows.append(
+                ReportDue(
+                    plan=plan,
+                    unit=units[uid],
+                    recipient=recipient,
+                    period=ReportPeriod(line["period"]),
+                    due_on=due,
+                )
             )
-            for uid in unit_ids
-            if uid in units
-        )
     ReportDue.objects.bulk_create(rows)
 
 
