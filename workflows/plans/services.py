@@ -250,9 +250,15 @@ def _on_enter(plan: Plan, revision: PlanRevision, user: Any) -> None:
 
 
 def _open_consultation(plan: Plan, revision: PlanRevision, user: Any) -> None:
+    """Ask each consulted agency about ``revision``; answers already given on it still count."""
     today = _today()
+    existing = {c.agency_id: c for c in Consultation.objects.filter(plan=plan, revision=revision)}
     for agency in plan.consulted_agencies.all():
-        if Consultation.objects.filter(plan=plan, revision=revision, agency=agency).exists():
+        consultation = existing.get(agency.pk)
+        if consultation is not None and consultation.status in (
+            ConsultationStatus.ANSWERED,
+            ConsultationStatus.LATE,
+        ):
             continue
         deadline = deadline_start(
             subject_type="plans.plan",
@@ -263,7 +269,18 @@ def _open_consultation(plan: Plan, revision: PlanRevision, user: Any) -> None:
             started_on=today,
             user=user,
         )
-        Consultation.objects.create(plan=plan, revision=revision, agency=agency, deadline=deadline)
+        if consultation is None:
+            Consultation.objects.create(
+                plan=plan, revision=revision, agency=agency, deadline=deadline
+            )
+        else:  # asked again after a return of the same revision
+            consultation.status = ConsultationStatus.PENDING
+            consultation.deadline = deadline
+            consultation.save(update_fields=["status", "deadline"])
+    if not Consultation.objects.filter(
+        plan=plan, revision=revision, status=ConsultationStatus.PENDING
+    ).exists():
+        _close_consultation(plan, user=user, on=today)
 
 
 # --- reviews -------------------------------------------------------------------------------
