@@ -222,10 +222,10 @@ def plan_submit(*, plan: Plan, user: Any, comment: str = "") -> Plan:
     if user.pk != locked.author_id:
         raise ActionNotPermitted(_("Only the drafter of this plan can submit it."))
     revision = locked.current_revision
-    if locked.returned_from and locked.returned_from in REVIEW_STEPS:
+    # back to the review that returned it; after the signature or a first submission, to
+    # the first review whose approval of this revision is missing
+    if locked.returned_from in REVIEW_STEPS:
         target = locked.returned_from
-    elif locked.returned_from == PlanState.SIGNATURE:
-        target = _next_step(locked, revision)
     else:
         target = _next_step(locked, revision)
     transition_perform(
