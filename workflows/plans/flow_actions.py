@@ -22,7 +22,7 @@ from viewflow.workflow.exceptions import FlowRuntimeError
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from approvals.exceptions import ActionNotPermitted
+from approvals.exceptions import ActionNotPermitted, InvalidTransition
 from approvals.organisation.resolver import user_label
 from workflows.plans.flows import PlanFlow, PlanProcess
 from workflows.plans.models import Consultation, Plan, PlanState
@@ -58,7 +58,8 @@ _REVIEWS = (PlanFlow.division_review, PlanFlow.format_check)
 
 def plan_process(plan: Plan) -> PlanProcess | None:
     """The plan's workflow, or None before its first submission."""
-    return PlanProcess.objects.filter(plan_id=plan.pk).first()
+    process: PlanProcess | None = PlanProcess.objects.filter(plan_id=plan.pk).first()
+    return process
 
 
 def flow_open_tasks(plan: Plan) -> list[Task]:
@@ -75,17 +76,16 @@ def flow_open_tasks(plan: Plan) -> list[Task]:
 
 def flow_submit(plan: Plan, user: Any, *, comment: str = "") -> Plan:
     """The drafter submits: the first time this starts the plan's workflow."""
+
+    def perform() -> Plan:
+        return plan_submit(plan=plan, user=user, comment=comment)
+
     with transaction.atomic():
-        if not PlanProcess.objects.filter(plan_id=plan.pk).exists():
-            submitted = plan_submit(plan=plan, user=user, comment=comment)
+        if _find_process_pk(plan.pk) is None:
+            submitted = perform()
             PlanFlow.start.run(plan=submitted, user=user)
             return submitted
-    return _human_step(
-        plan.pk,
-        user,
-        (PlanFlow.revise,),
-        lambda: plan_submit(plan=plan, user=user, comment=comment),
-    )
+        return _human_step(plan.pk, user, (PlanFlow.revise,), perform)
 
 
 def flow_approve(
@@ -102,21 +102,13 @@ def flow_approve(
 
 def flow_return(plan: Plan, user: Any, *, comment: str, seen_revision: int | None = None) -> Plan:
     """A review, the consultation or the signature sends the plan back to its drafter."""
-
-    def perform() -> Plan:
-        return plan_return(plan=plan, user=user, comment=comment, seen_revision=seen_revision)
-
-    with transaction.atomic():
-        process_pk = _process_pk(plan.pk)
-        with PlanFlow.lock(process_pk):
-            answers = _open(process_pk, (PlanFlow.answer,))
-            if answers:
-                # No one holds a task during the consultation: the service checks the
-                # reviewer's right; the agencies still waited for are then settled.
-                returned = perform()
-                _settle(answers)
-                return returned
-    return _human_step(plan.pk, user, (*_REVIEWS, PlanFlow.sign), perform)
+    return _human_step(
+        plan.pk,
+        user,
+        (*_REVIEWS, PlanFlow.sign),
+        lambda: plan_return(plan=plan, user=user, comment=comment, seen_revision=seen_revision),
+        during_consultation=True,
+    )
 
 
 def flow_answer(
@@ -159,9 +151,7 @@ def flow_close_due_consultations(*, on: datetime.date | None = None) -> list[Pla
             with PlanFlow.lock(process_pk):
                 pass
         closed = consultation_close_due(on=on)
-        processes = dict(
-            PlanProcess.objects.filter(plan__in=closed).values_list("plan_id", "pk")
-        )
+        processes = dict(PlanProcess.objects.filter(plan__in=closed).values_list("plan_id", "pk"))
         for plan in closed:
             process_pk = processes.get(plan.pk)
             if process_pk is None:  # a plan moved by the bare services, without a workflow
@@ -206,7 +196,7 @@ def flow_close(plan: Plan, user: Any, *, comment: str) -> Plan:
 def flow_withdraw(plan: Plan, user: Any, *, comment: str = "") -> Plan:
     """The drafter withdraws the plan: its open tasks are canceled and so is the workflow."""
     with transaction.atomic():
-        process_pk = PlanProcess.objects.filter(plan_id=plan.pk).values_list("pk", flat=True).first()
+        process_pk = _find_process_pk(plan.pk)
         if process_pk is None:
             return plan_withdraw(plan=plan, user=user, comment=comment)
         with PlanFlow.lock(process_pk):
@@ -223,31 +213,53 @@ def flow_withdraw(plan: Plan, user: Any, *, comment: str = "") -> Plan:
 # --- machinery -----------------------------------------------------------------------------
 
 
-def _process_pk(plan_id: int) -> int:
-    pk = PlanProcess.objects.filter(plan_id=plan_id).values_list("pk", flat=True).first()
-    if pk is None:
-        from approvals.exceptions import InvalidTransition
+def _find_process_pk(plan_id: int) -> int | None:
+    pks = PlanProcess.objects.filter(plan_id=plan_id).order_by().values_list("pk", flat=True)
+    return next((int(pk) for pk in pks), None)
 
+
+def _process_pk(plan_id: int) -> int:
+    pk = _find_process_pk(plan_id)
+    if pk is None:
         raise InvalidTransition(_("This plan has not been submitted through its workflow yet."))
-    return int(pk)
+    return pk
 
 
 def _open(process_pk: int, nodes: Iterable[Any] | None, **lookups: Any) -> list[Task]:
     tasks = Task.objects.filter(process_id=process_pk, finished__isnull=True, **lookups)
     if nodes is not None:
         tasks = tasks.filter(flow_task__in=list(nodes))
-    return list(tasks.select_related("process__planprocess", "owner").order_by("pk"))
+    # The plan (and the units the engine checks at) come along; its state is never read
+    # from this copy after a service has run (the router reads it from the database).
+    return list(
+        tasks.select_related(
+            "process__planprocess__plan__drafting_unit",
+            "process__planprocess__plan__issuing_agency",
+            "owner",
+        ).order_by("pk")
+    )
 
 
 def _human_step(
-    plan_id: int, user: Any, nodes: tuple[Any, ...], perform: Callable[[], T]
+    plan_id: int,
+    user: Any,
+    nodes: tuple[Any, ...],
+    perform: Callable[[], T],
+    *,
+    during_consultation: bool = False,
 ) -> T:
     with transaction.atomic():
         process_pk = _process_pk(plan_id)
         with PlanFlow.lock(process_pk):
-            tasks = _open(process_pk, nodes)
+            tasks = _open(process_pk, (*nodes, PlanFlow.answer) if during_consultation else nodes)
             if not tasks:
                 _out_of_step(perform)
+            if tasks[0].flow_task is PlanFlow.answer:
+                # Nobody holds a task during the consultation: the service checks the
+                # reviewer's right, then the agencies still waited for are settled.
+                result = perform()
+                _settle(tasks)
+                return result
             activation = tasks[0].flow_task.activation_class(tasks[0])
             _claim(activation, user)
             result = perform()

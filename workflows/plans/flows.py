@@ -99,8 +99,10 @@ class PlanStep(flow.View):
     """A human step on the plan; the engine's resolver decides who may take it.
 
     The engine action is also recorded on the task (``owner_permission`` and
-    ``owner_permission_obj``: the action codes are the plan's Django permission names), so
-    viewflow's own task lists keep working for one-off grants.
+    ``owner_permission_obj``; the action codes are also the plan's Django permission
+    names). viewflow's own queue therefore lists a task only to holders of that Django
+    permission (global, or a guardian grant on the plan); whoever holds a role needs a
+    task list built on the resolver.
     """
 
     def __init__(self, action: str, unit: Callable[[Plan], OrgUnit]) -> None:
@@ -204,7 +206,11 @@ class PlanFlow(flow.Flow):
     """
 
     process_class = PlanProcess
-    lock_impl = lock.select_for_update_lock
+    # A row lock on the process, waited for. viewflow's ready-made select_for_update_lock
+    # asks NOWAIT and retries by catching the error inside its own atomic block: within the
+    # caller's transaction (every flow action has one) that leaves the savepoint aborted
+    # and the retry fails with "current transaction is aborted".
+    lock_impl = lock.SelectForUpdateLock(nowait=False)
     process_title = _("Plan from draft to closure")
     process_description = _(
         "A plan goes from its drafter to the division head, then to the department office "

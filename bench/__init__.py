@@ -1,0 +1,1 @@
+"""Benchmarks (scripts, not tests): run them as ``python bench/<name>.py``."""
