@@ -134,7 +134,7 @@ class Engine:
 
     def run(self, meter: Meter) -> None:
         """One plan from creation to closure."""
-        from workflows.plans.flow_actions import (  # noqa: TID251 -- the bench drives workflows
+        from workflows.plans.flow_actions import (
             flow_answer,
             flow_approve,
             flow_close,
@@ -142,7 +142,7 @@ class Engine:
             flow_sign,
             flow_submit,
         )
-        from workflows.plans.services import plan_create  # noqa: TID251
+        from workflows.plans.services import plan_create
 
         u = self.users
         with meter.step("create"):

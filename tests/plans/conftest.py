@@ -9,8 +9,12 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.operations.special import RunPython
+from django.db.migrations.state import ProjectState
 
-from approvals.organisation.models import OrgUnit
+from approvals.organisation.models import Action, OrgUnit
 from approvals.registers.models import DocumentKind
 from approvals.registers.services import register_configure
 
@@ -119,3 +123,37 @@ def to_signature(p: Province, plan: Any) -> Any:
     plan_approve(plan=plan, user=p.user("kiemtra.ldtbxh"))
     plan.refresh_from_db()
     return plan
+
+
+def replay_data_migrations() -> None:
+    """Write again the rows our data migrations wrote, after a flush removed them.
+
+    A transactional test ends with a flush; ``serialized_rollback`` would restore the
+    migrated data but clashes with the content types and permissions that
+    ``post_migrate`` re-creates after every flush.
+    """
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes(), clean_start=True)
+    state = ProjectState(real_apps=executor.loader.unmigrated_apps)
+    with connection.schema_editor() as editor:
+        for migration, _backwards in plan:
+            ours = migration.__module__.startswith(("approvals.", "workflows."))
+            for operation in migration.operations:
+                before = state.clone() if ours and isinstance(operation, RunPython) else None
+                operation.state_forwards(migration.app_label, state)
+                if before is not None:
+                    operation.database_forwards(migration.app_label, editor, before, state)
+
+
+@pytest.fixture
+def province_tx(transactional_db: None) -> Province:
+    """The demo province for tests with real transactions (several connections)."""
+    if not Action.objects.filter(code="plans.sign_plan").exists():
+        replay_data_migrations()
+    call_command("seed_demo", "--no-logins", stdout=StringIO(), stderr=StringIO())
+    p = Province()
+    register_configure(
+        agency=p.dept, year=2024, name="Sổ văn bản đi 2024",
+        kinds=list(DocumentKind.objects.filter(code="plan")), user=p.user("gd.ldtbxh"),
+    )
+    return p

@@ -3,37 +3,25 @@
 from __future__ import annotations
 
 import threading
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from approvals.audit.models import Signature
 from approvals.audit.services import chain_verify
 from approvals.exceptions import ApprovalError
-from approvals.registers.models import DocumentKind, RegisterEntry
-from approvals.registers.services import register_configure
-from tests.plans.conftest import Province, new_plan, to_signature
+from approvals.registers.models import RegisterEntry
+from tests.plans.conftest import new_plan, to_signature
 from workflows.plans.models import Plan, PlanState
 from workflows.plans.services import plan_issue, plan_sign
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
-@pytest.fixture
-def province_tx(transactional_db: None) -> Province:
-    call_command("seed_demo", "--no-logins", stdout=StringIO(), stderr=StringIO())
-    p = Province()
-    register_configure(
-        agency=p.dept, year=2024, name="Sổ văn bản đi 2024",
-        kinds=list(DocumentKind.objects.filter(code="plan")), user=p.user("gd.ldtbxh"),
-    )
-    return p
 
 
 def race(actions: list[Any]) -> tuple[list[Any], list[BaseException]]:

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import threading
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django.db.migrations.operations.special import RunPython
-from django.db.migrations.state import ProjectState
 from django.utils import translation
 from freezegun import freeze_time
 from viewflow.workflow.models import Task
@@ -23,9 +18,7 @@ from approvals.exceptions import (
     SeparationOfDutiesViolation,
     ValidationFailed,
 )
-from approvals.organisation.models import Action
 from approvals.registers.models import DocumentKind
-from approvals.registers.services import register_configure
 from tests.plans.conftest import Province, seed_004_content
 from workflows.plans.flow_actions import (
     STATE_NODES,
@@ -128,6 +121,8 @@ def test_seed_004_plan_walks_its_flow_from_draft_to_closed(province):
         task = open_task(plan)
         assert plan.state == PlanState.FORMAT_CHECK
 
+        with pytest.raises(ActionNotPermitted):
+            flow_approve(plan, p.user("tp.btxh"))  # not of the department office
         # a refusal by the service (no comment) leaves the task untouched as well
         with pytest.raises(ValidationFailed):
             flow_return(plan, reviewer, comment="  ")
@@ -251,10 +246,12 @@ def test_seed_004_plan_walks_its_flow_from_draft_to_closed(province):
     assert (process.status, process.finished is not None) == (PROCESS.DONE, True)
     tasks = list(Task.objects.filter(process=process).order_by("pk"))
     assert {t.status for t in tasks} == {STATUS.DONE}
-    humans = [t.flow_task.name for t in tasks if t.flow_task_type == "HUMAN"]
+    humans = [(t.flow_task.name, t.owner.username) for t in tasks if t.flow_task_type == "HUMAN"]
     assert humans == [
-        "division_review", "format_check", "revise", "format_check", "division_review",
-        "sign", "register", "final_review",
+        ("division_review", "cvp.ldtbxh"), ("format_check", "kiemtra.ldtbxh"),
+        ("revise", "chuyenvien.vp.ldtbxh"), ("format_check", "kiemtra.ldtbxh"),
+        ("division_review", "cvp.ldtbxh"), ("sign", "pgd.ldtbxh"),
+        ("register", "vanthu.ldtbxh"), ("final_review", "gd.ldtbxh"),
     ]
     assert [t.flow_task.name for t in tasks].count("answer") == 3
     assert tasks[-1].flow_task == PlanFlow.closed
@@ -371,37 +368,6 @@ def test_node_titles_and_the_flow_title_are_translatable():
         assert str(PlanFlow.process_title) != "Plan from draft to closure"
 
 
-def replay_data_migrations() -> None:
-    """Write again the rows our data migrations wrote, after a flush removed them.
-
-    A transactional test before this one ends with a flush; ``serialized_rollback`` would
-    restore the migrated data but clashes with the content types and permissions that
-    ``post_migrate`` re-creates after every flush.
-    """
-    executor = MigrationExecutor(connection)
-    plan = executor.migration_plan(executor.loader.graph.leaf_nodes(), clean_start=True)
-    state = ProjectState(real_apps=executor.loader.unmigrated_apps)
-    with connection.schema_editor() as editor:
-        for migration, _backwards in plan:
-            ours = migration.__module__.startswith(("approvals.", "workflows."))
-            for operation in migration.operations:
-                before = state.clone() if ours and isinstance(operation, RunPython) else None
-                operation.state_forwards(migration.app_label, state)
-                if before is not None:
-                    operation.database_forwards(migration.app_label, editor, before, state)
-
-
-@pytest.fixture
-def province_tx(transactional_db: None) -> Province:
-    if not Action.objects.filter(code="plans.sign_plan").exists():
-        replay_data_migrations()
-    call_command("seed_demo", "--no-logins", stdout=StringIO(), stderr=StringIO())
-    p = Province()
-    register_configure(
-        agency=p.dept, year=2024, name="Sổ văn bản đi 2024",
-        kinds=list(DocumentKind.objects.filter(code="plan")), user=p.user("gd.ldtbxh"),
-    )
-    return p
 
 
 @pytest.mark.postgres

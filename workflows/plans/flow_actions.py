@@ -40,7 +40,7 @@ from workflows.plans.services import (
 
 T = TypeVar("T")
 
-#: The flow node that is open while the plan is in each state.
+#: The flow nodes whose tasks are open while the plan is in each state.
 STATE_NODES: dict[str, tuple[Any, ...]] = {
     PlanState.DRAFT: (PlanFlow.revise,),
     PlanState.DIVISION_REVIEW: (PlanFlow.division_review,),

@@ -41,8 +41,8 @@ from workflows.plans.services import (
     DRAFT,
     ISSUE,
     STEP_ACTION,
-    _step_unit,
     consultation_answer,
+    step_unit,
 )
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def plan_of(process: Process) -> Plan:
 
 def _unit_of_step(step: str) -> Callable[[Plan], OrgUnit]:
     def unit(plan: Plan) -> OrgUnit:
-        return _step_unit(plan, step)
+        return step_unit(plan, step)
 
     return unit
 

@@ -63,7 +63,7 @@ STEP_ACTION: dict[str, str] = {
 }
 
 
-def _step_unit(plan: Plan, step: str) -> OrgUnit:
+def step_unit(plan: Plan, step: str) -> OrgUnit:
     if step in (PlanState.FORMAT_CHECK, PlanState.SIGNATURE):
         return plan.issuing_agency
     return plan.drafting_unit
@@ -335,7 +335,7 @@ def plan_approve(
         user=user,
         action=STEP_ACTION[step],
         comment=comment,
-        unit=_step_unit(locked, step),
+        unit=step_unit(locked, step),
         payload={"revision": revision.number, "step": step},
         to=target,
     )
@@ -372,7 +372,7 @@ def plan_return(*, plan: Plan, user: Any, comment: str, seen_revision: int | Non
         user=user,
         action=STEP_ACTION[step],
         comment=comment,
-        unit=_step_unit(locked, step),
+        unit=step_unit(locked, step),
         payload={"revision": revision.number, "step": step},
     )
     Plan.objects.filter(pk=locked.pk).update(returned_from=step)
