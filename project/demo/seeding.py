@@ -38,6 +38,7 @@ from approvals.registers.models import DocumentKind, Register
 from approvals.registers.services import register_configure
 from project.demo import data
 from project.demo.names import NameGenerator
+from project.demo.plans import seed_plans
 from workflows.nominations.models import Household
 
 if TYPE_CHECKING:
@@ -138,8 +139,9 @@ def _sync(
 class DemoSeeder:
     """Writes :mod:`project.demo.data` into the database."""
 
-    def __init__(self, *, today: datetime.date | None = None) -> None:
+    def __init__(self, *, today: datetime.date | None = None, plans: bool = True) -> None:
         self.today = today or timezone.localdate()
+        self.with_plans = plans
         self.report = SeedReport()
         self.units: dict[str, OrgUnit] = {}
         self.users: dict[str, User] = {}
@@ -167,6 +169,13 @@ class DemoSeeder:
             self._register_rules(roles)
             self._registers()
             self._delegation()
+            created = (
+                seed_plans(users=self.users, units=self.units, year=self.today.year)
+                if self.with_plans
+                else 0
+            )
+            if created:
+                self.report.created["kế hoạch"] += created
         self._logins()
         return self.report
 
@@ -496,6 +505,6 @@ def _unit_label(unit: OrgUnit) -> str:
     return label
 
 
-def seed(*, today: datetime.date | None = None) -> SeedReport:
+def seed(*, today: datetime.date | None = None, plans: bool = True) -> SeedReport:
     """Build or complete the demo province and return what was done."""
-    return DemoSeeder(today=today).run()
+    return DemoSeeder(today=today, plans=plans).run()

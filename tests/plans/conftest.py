@@ -17,6 +17,7 @@ from django.db.migrations.state import ProjectState
 from approvals.organisation.models import Action, OrgUnit
 from approvals.registers.models import DocumentKind
 from approvals.registers.services import register_configure
+from project.demo.plans import department_plan_content
 
 
 class Province:
@@ -40,7 +41,7 @@ class Province:
 
 @pytest.fixture
 def province(db: None) -> Province:
-    call_command("seed_demo", "--no-logins", stdout=StringIO(), stderr=StringIO())
+    call_command("seed_demo", "--no-logins", "--no-plans", stdout=StringIO(), stderr=StringIO())
     p = Province()
     # the 2024 outgoing register of Sở LĐTBXH: plans, reports and letters
     register_configure(
@@ -53,44 +54,11 @@ def province(db: None) -> Province:
 
 def seed_004_content(p: Province) -> dict[str, Any]:
     """The 2024 plan of Sở LĐTBXH Bắc Giang (seed 004), abridged."""
-    dept = p.dept
-    btxh, ncc, vp = (p.child(dept, code) for code in ("BTXH", "NCC", "VP"))
-    return {
-        "subject_summary": "Triển khai thực hiện Phong trào “Toàn dân đoàn kết xây dựng đời sống "
-        "văn hóa” năm 2024",
-        "basis": [
-            "Thực hiện Kế hoạch số 30/KH-BCĐ ngày 05/02/2024 của Ban chỉ đạo Phong trào Toàn dân "
-            "đoàn kết xây dựng đời sống văn hóa và công tác gia đình tỉnh Bắc Giang."
-        ],
-        "sections": [
-            {"heading": "I. MỤC ĐÍCH, YÊU CẦU", "paragraphs": [
-                "1. Đẩy mạnh phát triển Phong trào trong toàn ngành cả về chiều rộng và chiều sâu."
-            ]},
-            {"heading": "II. NỘI DUNG", "paragraphs": [
-                "1. Tiếp tục triển khai các nội dung tại Quyết định số 2214/QĐ-TTg ngày 28/12/2021."
-            ]},
-            {"heading": "III. TỔ CHỨC THỰC HIỆN", "items": [
-                {"heading": "1. Phòng Bảo trợ xã hội", "paragraphs": [
-                    "Chủ trì phong trào “Đoàn kết giúp nhau xóa đói giảm nghèo”."]},
-                {"heading": "2. Phòng Người có công", "paragraphs": [
-                    "Chủ trì các chính sách đối với gia đình người có công."]},
-                {"heading": "3. Văn phòng Sở", "paragraphs": [
-                    "Theo dõi, đôn đốc; tổng hợp báo cáo theo quy định."]},
-            ]},
-        ],
-        "tasks": [
-            {"unit_id": btxh.pk, "text": "Xóa đói giảm nghèo", "due_on": "2024-12-31"},
-            {"unit_id": ncc.pk, "text": "Chính sách người có công", "due_on": "2024-12-31"},
-            {"unit_id": vp.pk, "text": "Theo dõi, tổng hợp", "due_on": "2024-12-31"},
-        ],
-        "reporting": [
-            {"period": "semiannual", "due": "06-10"},
-            {"period": "annual", "due": "11-10"},
-        ],
-        "report_to_unit_id": vp.pk,
-        "recipients": ["Sở Văn hóa - TT&DL;", "Lãnh đạo Sở;", "Các phòng, đơn vị trực thuộc Sở;",
-                       "BBT Website;", "Lưu: VT, VP."],
-    }
+    return department_plan_content(
+        p.dept, 2024,
+        basis="Thực hiện Kế hoạch số 30/KH-BCĐ ngày 05/02/2024 của Ban chỉ đạo Phong trào Toàn "
+        "dân đoàn kết xây dựng đời sống văn hóa và công tác gia đình tỉnh Bắc Giang.",
+    )
 
 
 DAY = datetime.date
@@ -150,7 +118,7 @@ def province_tx(transactional_db: None) -> Province:
     """The demo province for tests with real transactions (several connections)."""
     if not Action.objects.filter(code="plans.sign_plan").exists():
         replay_data_migrations()
-    call_command("seed_demo", "--no-logins", stdout=StringIO(), stderr=StringIO())
+    call_command("seed_demo", "--no-logins", "--no-plans", stdout=StringIO(), stderr=StringIO())
     p = Province()
     register_configure(
         agency=p.dept, year=2024, name="Sổ văn bản đi 2024",

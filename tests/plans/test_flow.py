@@ -137,7 +137,7 @@ def test_seed_004_plan_walks_its_flow_from_draft_to_closed(province):
 
     with freeze_time("2024-01-30 08:00"):
         content = seed_004_content(p)
-        content["recipients"][0] = "Sở Văn hóa, Thể thao và Du lịch;"
+        content["recipients"][1] = "Lãnh đạo Sở (Giám đốc, các Phó Giám đốc);"
         plan_edit(plan=plan, user=drafter, content=content)
         with pytest.raises(ActionNotPermitted):
             flow_submit(plan, office_chief)

@@ -62,7 +62,7 @@ def test_seed_004_plan_walks_from_draft_to_closed(province):
     # when the drafter corrects it, the new revision comes back to the format check
     with freeze_time("2024-01-30 08:00"):
         content = seed_004_content(p)
-        content["recipients"][0] = "Sở Văn hóa, Thể thao và Du lịch;"
+        content["recipients"][1] = "Lãnh đạo Sở (Giám đốc, các Phó Giám đốc);"
         revision = plan_edit(plan=plan, user=drafter, content=content)
         assert revision.number == 2
         plan_submit(plan=plan, user=drafter)
@@ -109,7 +109,7 @@ def test_seed_004_plan_walks_from_draft_to_closed(province):
         assert "Bắc Giang, ngày 05 tháng 02 năm 2024" in text
         assert "KT. GIÁM ĐỐC" in text
         assert "PHÓ GIÁM ĐỐC" in text
-        assert "Sở Văn hóa, Thể thao và Du lịch;" in text
+        assert "Lãnh đạo Sở (Giám đốc, các Phó Giám đốc);" in text
         assert "Lưu: VT, VP." in text
         assert "KẾ HOẠCH" in text
     assert documents.verify_signature(plan)

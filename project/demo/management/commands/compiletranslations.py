@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from project.i18n import compile_catalogues
 
@@ -14,4 +15,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         written = compile_catalogues(force=True)
-        self.stdout.write(f"{len(written)} catalogue(s) compiled.")
+        count = len(written)
+        self.stdout.write(
+            ngettext("%(count)d catalogue compiled.", "%(count)d catalogues compiled.", count)
+            % {"count": count}
+        )

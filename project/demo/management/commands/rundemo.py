@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext, ngettext
 
 from project.i18n import compile_catalogues
 
@@ -30,13 +31,26 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         written = compile_catalogues()
-        self.stdout.write(f"Dịch thuật: {len(written)} catalogue(s) compiled.")
+        count = len(written)
+        self.stdout.write(
+            ngettext(
+                "Translations: %(count)d catalogue compiled.",
+                "Translations: %(count)d catalogues compiled.",
+                count,
+            )
+            % {"count": count}
+        )
         call_command("migrate", interactive=False, verbosity=min(options["verbosity"], 1))
         call_command("seed_demo", stdout=self.stdout, stderr=self.stderr)
         if options["no_server"]:
             return
         addrport: str = options["addrport"]
         self.stdout.write(
-            self.style.SUCCESS(f"Mở http://{addrport}/admin/ và đăng nhập bằng một tài khoản trên.")
+            self.style.SUCCESS(
+                gettext(
+                    "Open http://%(addrport)s/admin/ and sign in with one of the accounts above."
+                )
+                % {"addrport": addrport}
+            )
         )
         call_command("runserver", addrport, use_reloader=False)

@@ -43,10 +43,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-logins", action="store_true", help="Do not print the table of demo logins."
         )
+        parser.add_argument(
+            "--no-plans",
+            action="store_true",
+            help="Do not create the demo plans (tests that build their own use this).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
-        report = seed()
+        report = seed(plans=not options["no_plans"])
         elapsed = time.monotonic() - started
         style = self.style.SUCCESS if report.changed else self.style.NOTICE
         self.stdout.write(style(f"{report.summary()} ({elapsed:.1f} s)"))
