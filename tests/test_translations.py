@@ -123,6 +123,48 @@ def _language_name() -> str:
     return str(dict(settings.LANGUAGES)["vi"])
 
 
+def _void_status() -> str:
+    from approvals.registers.models import EntryStatus
+
+    return str(EntryStatus.VOID.label)
+
+
+def _void_button() -> str:
+    from django.utils.translation import pgettext
+
+    # The same English word as the status, told apart by its context.
+    return pgettext("button: void the selected numbers", "Void")
+
+
+def _numbers_voided() -> str:
+    from django.utils.translation import ngettext
+
+    return ngettext("%(count)d number voided.", "%(count)d numbers voided.", 2) % {"count": 2}
+
+
+def _weekday() -> str:
+    import datetime
+
+    from django.contrib import admin
+
+    from approvals.calendar.admin import CalendarOverrideAdmin
+    from approvals.calendar.models import CalendarOverride
+
+    model_admin = CalendarOverrideAdmin(CalendarOverride, admin.site)
+    return model_admin.weekday(CalendarOverride(day=datetime.date(2025, 1, 6)))
+
+
+def _layout_rule_missing() -> str:
+    from tests.documents.samples import layout_rules
+    from workflows.documents import LayoutRuleMissing, layout_spec_from_rules
+
+    try:
+        layout_spec_from_rules({**layout_rules(), "layout.body_font_pt": "14"})
+    except LayoutRuleMissing as exc:
+        return str(exc)
+    raise AssertionError("the wrong type was accepted")
+
+
 KNOWN: list[tuple[Callable[[], str], str, str]] = [
     (
         _concurrent_update,
@@ -138,6 +180,15 @@ KNOWN: list[tuple[Callable[[], str], str, str]] = [
     (_commune, "Xã, phường, thị trấn", "Commune, ward or town"),
     (_household, "hộ gia đình", "household"),
     (_language_name, "Tiếng Việt", "Vietnamese"),
+    (_void_status, "Đã hủy", "Void"),
+    (_void_button, "Hủy số", "Void"),
+    (_numbers_voided, "Đã hủy 2 số văn bản.", "2 numbers voided."),
+    (_weekday, "Thứ 2", "Monday"),
+    (
+        _layout_rule_missing,
+        "Quy tắc trình bày “layout.body_font_pt” phải là một số nguyên không âm, không phải '14'.",
+        "The layout rule “layout.body_font_pt” must be a whole number, not '14'.",
+    ),
 ]
 
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from approvals.calendar.models import CalendarOverride, Deadline
@@ -29,8 +30,8 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("weekday"))
     def weekday(self, obj: CalendarOverride) -> str:
-        """The day of the week, to spot overrides on weekends."""
-        return obj.day.strftime("%A")
+        """The day of the week in the active language, to spot overrides on weekends."""
+        return date_format(obj.day, "l")
 
     @admin.display(description=_("public holiday"))
     def public_holiday(self, obj: CalendarOverride) -> str:

@@ -14,7 +14,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from approvals.exceptions import ApprovalError
 from approvals.registers.models import DocumentKind, Register, RegisterEntry, RegisterKind
@@ -45,8 +45,12 @@ def _with_reason(
     intro: str,
     submit_label: str,
     apply: Callable[[Any, str], None],
+    success: Callable[[int], str],
 ) -> TemplateResponse | None:
-    """Ask for a reason, then apply the service to each selected row in its own transaction."""
+    """Ask for a reason, then apply the service to each selected row in its own transaction.
+
+    ``success`` words the confirmation for the number of rows done.
+    """
     if "apply" in request.POST:
         form = ReasonForm(request.POST)
         if form.is_valid():
@@ -59,9 +63,7 @@ def _with_reason(
                 else:
                     done += 1
             if done:
-                modeladmin.message_user(
-                    request, _("%(count)d done.") % {"count": done}, messages.SUCCESS
-                )
+                modeladmin.message_user(request, success(done), messages.SUCCESS)
             return None
     else:
         form = ReasonForm()
@@ -146,6 +148,10 @@ class RegisterAdmin(admin.ModelAdmin):
             intro=_("These registers will issue no more numbers. Give the reason."),
             submit_label=_("Close"),
             apply=close,
+            success=lambda count: (
+                ngettext("%(count)d register closed.", "%(count)d registers closed.", count)
+                % {"count": count}
+            ),
         )
 
 
@@ -190,6 +196,10 @@ class RegisterEntryAdmin(admin.ModelAdmin):
             intro=_(
                 "These numbers will be voided; they are kept and never reused. Give the reason."
             ),
-            submit_label=_("Void"),
+            submit_label=pgettext("button: void the selected numbers", "Void"),
             apply=void,
+            success=lambda count: (
+                ngettext("%(count)d number voided.", "%(count)d numbers voided.", count)
+                % {"count": count}
+            ),
         )

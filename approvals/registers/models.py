@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from approvals.organisation.models import OrgUnit, symbol_part_validator
 from approvals.registers.exceptions import RegisterEntryPermanent
@@ -219,7 +220,8 @@ class EntryStatus(models.TextChoices):
     """The state of an issued number."""
 
     ISSUED = "issued", _("Issued")  # the number is on a document
-    VOID = "void", _("Void")  # spoiled; kept with its reason, never reused
+    # spoiled; kept with its reason, never reused
+    VOID = "void", pgettext_lazy("register entry status", "Void")
 
 
 class RegisterEntryQuerySet(models.QuerySet["RegisterEntry"]):

@@ -88,8 +88,11 @@ class RuleSet:
         except KeyError:
             raise RegulationNotFound(
                 _("The regulation “%(code)s” in force on %(date)s has no rule “%(key)s”.")
-                % {"code": self.regulation, "date": formats.date_format(self.on, "d/m/Y"),
-                   "key": key}
+                % {
+                    "code": self.regulation,
+                    "date": formats.date_format(self.on, "d/m/Y"),
+                    "key": key,
+                }
             ) from None
 
     def get(self, key: str) -> Any:
@@ -157,9 +160,26 @@ def rules_in_force(code: str, *, on: datetime.date, unit: OrgUnit | None = None)
     for version in layered:
         for rule in by_version.get(version.pk, []):
             rules[rule.key] = rule
-    return RuleSet(
-        regulation=code, on=on, rules=rules, version_ids=tuple(v.pk for v in layered)
-    )
+    return RuleSet(regulation=code, on=on, rules=rules, version_ids=tuple(v.pk for v in layered))
+
+
+def rules_from_versions(
+    code: str, version_ids: list[int] | tuple[int, ...], *, on: datetime.date
+) -> RuleSet:
+    """The rules of the given versions, layered in order: what a record started under."""
+    versions = {v.pk: v for v in RegulationVersion.objects.filter(pk__in=version_ids)}
+    if len(versions) != len(set(version_ids)):
+        raise RegulationNotFound(
+            _("A regulation version this record started under no longer exists.")
+        )
+    rules: dict[str, Rule] = {}
+    by_version: dict[int, list[Rule]] = {}
+    for rule in Rule.objects.filter(version_id__in=version_ids):
+        by_version.setdefault(rule.version_id, []).append(rule)
+    for version_id in version_ids:
+        for rule in by_version.get(version_id, []):
+            rules[rule.key] = rule
+    return RuleSet(regulation=code, on=on, rules=rules, version_ids=tuple(version_ids))
 
 
 def rule_value(code: str, key: str, *, on: datetime.date, unit: OrgUnit | None = None) -> Any:
