@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from django.utils.translation import gettext
+
 RULE_PREFIX = "layout."
 
 # Fixed legal texts of every administrative document (Decree 30/2020, Phụ lục I).
@@ -162,11 +164,15 @@ def layout_spec_from_rules(rules: RuleSource) -> LayoutSpec:
         if hints[spec_field.name] is int:
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise LayoutRuleMissing(
-                    f"layout rule {key!r} must be a whole number, not {value!r}"
+                    gettext("The layout rule “%(key)s” must be a whole number, not %(value)s.")
+                    % {"key": key, "value": repr(value)}
                 )
             values[spec_field.name] = value
         else:
             if not isinstance(value, str) or not value.strip():
-                raise LayoutRuleMissing(f"layout rule {key!r} must be a text, not {value!r}")
+                raise LayoutRuleMissing(
+                    gettext("The layout rule “%(key)s” must be a text, not %(value)s.")
+                    % {"key": key, "value": repr(value)}
+                )
             values[spec_field.name] = value
     return LayoutSpec(**values)  # type: ignore[arg-type]

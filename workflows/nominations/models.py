@@ -1,12 +1,15 @@
-"""Households, the candidates of the "Gia đình văn hóa" title."""
+"""Households, nomination dossiers and their candidates."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from approvals.organisation.models import OrgUnit
+from approvals.subjects import Subject
 
 
 class Household(models.Model):
@@ -37,3 +40,318 @@ class Household(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.head_name}"
+
+
+class Title(models.TextChoices):
+    """The titles nominated for (Decree 86/2023; Law on Emulation and Commendation 2022)."""
+
+    CULTURAL_FAMILY = "cultural_family", _("Cultural family (household)")
+    CULTURAL_VILLAGE = "cultural_village", _("Cultural village or residential group")
+    EXEMPLARY_COMMUNE = "exemplary_commune", _("Exemplary commune, ward or town")
+    CULTURAL_STANDARD_ORGANIZATION = (
+        "cultural_standard_organization",
+        _("Agency, unit or enterprise meeting the cultural standard"),
+    )
+    ADVANCED_WORKER = "advanced_worker", _("Advanced worker")
+    ADVANCED_COLLECTIVE = "advanced_collective", _("Advanced collective")
+
+
+class Disqualification(models.Model):
+    """A fact that bars a household from the title in a year (Decree 86/2023, Art. 6.4)."""
+
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="disqualifications",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    ground = models.CharField(
+        _("ground"), max_length=64, help_text=_("One of the regulation's disqualifiers.")
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("disqualification")
+        verbose_name_plural = _("disqualifications")
+        indexes = [models.Index(fields=["year", "household"], name="disqualification_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.household} {self.year}: {self.ground}"
+
+
+class DossierState(models.TextChoices):
+    """Where a nomination dossier is."""
+
+    REGISTRATION = "registration", _("Registration")
+    MEETING = "meeting", _("Review meeting held")
+    POSTING = "posting", _("Public posting")
+    SUBMITTED = "submitted", _("Submitted, under appraisal")
+    RETURNED = "returned", _("Returned for supplement")
+    COUNCIL = "council", _("Emulation council review")
+    DECISION = "decision", _("Awaiting the decision")
+    DECIDED = "decided", _("Decided")
+
+
+class Dossier(ConcurrentTransitionMixin, models.Model):
+    """One proposing unit, one title, one year, many candidates (hồ sơ đề nghị)."""
+
+    title = models.CharField(_("title"), max_length=40, choices=Title.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    proposing_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("proposing unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    deciding_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("deciding unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    started_on = models.DateField(_("started on"))
+    regulation_versions: models.JSONField[list[int]] = models.JSONField(
+        _("regulation versions"),
+        default=list,
+        help_text=_("The rule versions in force when the dossier started; it keeps them."),
+    )
+    state = FSMField(
+        _("state"),
+        default=DossierState.REGISTRATION,
+        choices=DossierState.choices,
+        protected=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    posting_deadline = models.OneToOneField(
+        "approvals_calendar.Deadline",
+        verbose_name=_("posting period"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decision_deadline = models.OneToOneField(
+        "approvals_calendar.Deadline",
+        verbose_name=_("decision time limit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    register_entry = models.OneToOneField(
+        "approvals_registers.RegisterEntry",
+        verbose_name=_("decision number"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signature = models.OneToOneField(
+        "approvals_audit.Signature",
+        verbose_name=_("decision signature"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    late_reason = models.CharField(_("reason for a late decision"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("nomination dossier")
+        verbose_name_plural = _("nomination dossiers")
+        ordering = ["-year", "title", "proposing_unit"]
+        permissions = [
+            ("register_candidates", "Register candidates"),
+            ("record_meeting", "Record the review meeting"),
+            ("run_posting", "Open and close the public posting"),
+            ("submit_dossier", "Submit the dossier"),
+            ("appraise_dossier", "Appraise the dossier"),
+            ("record_council", "Record the emulation council review"),
+            ("decide_dossier", "Sign the recognition decision"),
+            ("number_decision", "Number the recognition decision"),
+            ("revoke_title", "Revoke a title"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["title", "year", "proposing_unit"], name="dossier_unique_per_year"
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "deciding_unit"], name="dossier_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_title_display()} {self.year} — {self.proposing_unit}"
+
+    def approval_subject(self) -> Subject:
+        """Owned by the proposing unit; the candidates' households and units benefit."""
+        return Subject(
+            unit=self.proposing_unit,
+            author_ids=frozenset({self.created_by_id}),
+            beneficiary_user_ids=frozenset(
+                Household.residents.through.objects.filter(
+                    household__candidates__dossier=self
+                ).values_list("user_id", flat=True)
+            ),
+            beneficiary_unit_ids=frozenset(
+                self.candidates.exclude(unit__isnull=True).values_list("unit_id", flat=True)
+            ),
+        )
+
+    @transition(field=state, source=DossierState.REGISTRATION, target=DossierState.MEETING)
+    def hold_meeting(self) -> None:
+        """The review meeting voted on the registered candidates."""
+
+    @transition(
+        field=state,
+        source=(DossierState.REGISTRATION, DossierState.MEETING),
+        target=DossierState.POSTING,
+    )
+    def open_posting(self) -> None:
+        """The eligible list is posted for the public's opinion."""
+
+    @transition(
+        field=state,
+        source=(DossierState.POSTING, DossierState.RETURNED, DossierState.REGISTRATION),
+        target=DossierState.SUBMITTED,
+    )
+    def submit(self) -> None:
+        """Submitted to the deciding level."""
+
+    @transition(field=state, source=DossierState.SUBMITTED, target=DossierState.RETURNED)
+    def return_for_supplement(self) -> None:
+        """Back to the proposing unit to complete the dossier."""
+
+    @transition(
+        field=state,
+        source=DossierState.SUBMITTED,
+        target=RETURN_VALUE(DossierState.COUNCIL, DossierState.DECISION),
+    )
+    def accept(self, to: str) -> str:
+        """The appraisal found the dossier complete."""
+        return to
+
+    @transition(field=state, source=DossierState.COUNCIL, target=DossierState.DECISION)
+    def council_reviewed(self) -> None:
+        """The emulation council reviewed it."""
+
+    @transition(field=state, source=DossierState.DECISION, target=DossierState.DECIDED)
+    def decide(self) -> None:
+        """The recognition decision was signed and numbered."""
+
+
+class CandidateState(models.TextChoices):
+    """Where one candidate stands."""
+
+    REGISTERED = "registered", _("Registered")
+    VOTED = "voted", _("Passed the review meeting")
+    NOT_VOTED = "not_voted", _("Not passed by the meeting")
+    POSTED = "posted", _("Publicly posted")
+    STRUCK = "struck", _("Struck after an objection")
+    PROPOSED = "proposed", _("Proposed")
+    RECOGNISED = "recognised", _("Recognised")
+    REFUSED = "refused", _("Refused")
+    REVOKED = "revoked", _("Title revoked")
+
+
+class Candidate(ConcurrentTransitionMixin, models.Model):
+    """A household, unit or person in a dossier; moves in bulk with the dossier's steps."""
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="candidates"
+    )
+    title = models.CharField(_("title"), max_length=40, choices=Title.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("household"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="candidates",
+    )
+    unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    state = FSMField(
+        _("state"),
+        default=CandidateState.REGISTERED,
+        choices=CandidateState.choices,
+        protected=True,
+    )
+    votes_for = models.PositiveIntegerField(_("votes for"), null=True, blank=True)
+    votes_cast = models.PositiveIntegerField(_("votes cast"), null=True, blank=True)
+    objection = models.TextField(_("objection"), blank=True)
+    consecutive_years = models.PositiveSmallIntegerField(_("consecutive years"), default=0)
+    revocation_ground = models.CharField(_("revocation ground"), max_length=64, blank=True)
+    revocation_note = models.TextField(_("revocation note"), blank=True)
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["title", "year", "household"],
+                condition=Q(household__isnull=False),
+                name="candidate_household_once_a_year",
+            ),
+            models.UniqueConstraint(
+                fields=["title", "year", "unit"],
+                condition=Q(unit__isnull=False),
+                name="candidate_unit_once_a_year",
+            ),
+            models.UniqueConstraint(
+                fields=["title", "year", "person"],
+                condition=Q(person__isnull=False),
+                name="candidate_person_once_a_year",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["dossier", "state"], name="candidate_dossier_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        subject = self.household or self.unit or self.person
+        return f"{subject} ({self.get_state_display()})"
+
+
+class Meeting(models.Model):
+    """The review meeting (họp bình xét) of a dossier, with attendance."""
+
+    dossier = models.OneToOneField(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="meeting"
+    )
+    held_on = models.DateField(_("held on"))
+    invited = models.PositiveIntegerField(_("invited"))
+    present = models.PositiveIntegerField(_("present"))
+    chaired_by = models.CharField(_("chaired by"), max_length=255)
+    minutes = models.TextField(_("minutes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("review meeting")
+        verbose_name_plural = _("review meetings")
+
+    def __str__(self) -> str:
+        return f"{self.dossier} — {self.held_on:%d/%m/%Y}"

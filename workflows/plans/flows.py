@@ -149,7 +149,9 @@ class _ForEachSplitActivation(SplitActivation):
             else:
                 self.next_tasks.extend((node, item) for item in data_source(self))
         if not self.next_tasks:
-            raise FlowRuntimeError(f"No next task available for {self.flow_task.name}")
+            raise FlowRuntimeError(
+                gettext("No next task available for %(task)s") % {"task": self.flow_task.name}
+            )
 
 
 class ForEachSplit(flow.Split):

@@ -1,0 +1,804 @@
+"""Every change to a nomination dossier and its candidates goes through these services.
+
+Candidates move in bulk: one statement changes the state of all candidates at a step,
+and their audit events are written with one head lock in batches. Each service runs in
+one transaction and locks the dossier row.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from approvals.audit.services import (
+    EventSpec,
+    SubjectRef,
+    audit_record,
+    audit_record_many,
+    signature_record,
+)
+from approvals.calendar.choices import DayKind
+from approvals.calendar.models import Deadline
+from approvals.calendar.services import (
+    deadline_complete,
+    deadline_pause,
+    deadline_resume,
+    deadline_start,
+)
+from approvals.exceptions import (
+    DeadlinePassed,
+    InvalidTransition,
+    ValidationFailed,
+)
+from approvals.organisation.models import OrgUnit
+from approvals.organisation.resolver import Authority, require
+from approvals.registers.models import DocumentKind
+from approvals.registers.services import number_issue
+from approvals.regulations.services import RuleSet, rules_from_versions, rules_in_force
+from approvals.transitions import transition_perform
+from workflows.nominations.models import (
+    Candidate,
+    CandidateState,
+    Disqualification,
+    Dossier,
+    DossierState,
+    Household,
+    Meeting,
+)
+from workflows.nominations.titles import SPECS, TitleSpec
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+REGISTER = "nominations.register_candidates"
+MEETING = "nominations.record_meeting"
+POSTING = "nominations.run_posting"
+SUBMIT = "nominations.submit_dossier"
+APPRAISE = "nominations.appraise_dossier"
+COUNCIL = "nominations.record_council"
+DECIDE = "nominations.decide_dossier"
+NUMBER = "nominations.number_decision"
+REVOKE = "nominations.revoke_title"
+
+
+def _fmt(day: datetime.date) -> str:
+    return formats.date_format(day, "d/m/Y")
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _locked(dossier: Dossier) -> Dossier:
+    locked: Dossier = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("proposing_unit", "deciding_unit")
+        .get(pk=dossier.pk)
+    )
+    return locked
+
+
+def _deadline(deadline: Deadline | None) -> Deadline:
+    if deadline is None:
+        raise InvalidTransition(_("This step has no running time limit."))
+    return deadline
+
+
+def dossier_rules(dossier: Dossier) -> RuleSet:
+    """The rules the dossier started under (a later version does not change them)."""
+    spec = SPECS[dossier.title]
+    return rules_from_versions(spec.regulation, dossier.regulation_versions, on=dossier.started_on)
+
+
+def _spec(dossier: Dossier) -> TitleSpec:
+    return SPECS[dossier.title]
+
+
+def deciding_unit_for(
+    *, spec: TitleSpec, unit: OrgUnit, rules: RuleSet, on: datetime.date
+) -> OrgUnit:
+    """The unit at the level the regulation names, at or above ``unit`` on ``on``."""
+    level = rules.unit_kind(spec.deciding_level_key)
+    for ancestor in reversed(list(OrgUnit.objects.ancestors_of(unit))):
+        if ancestor.kind == level and ancestor.is_active_on(on):
+            return ancestor
+    raise ValidationFailed(
+        _(
+            "The regulation in force on %(date)s has the %(level)s level decide, but no unit of "
+            "that level stands above %(unit)s then."
+        )
+        % {"date": _fmt(on), "level": level, "unit": unit.name}
+    )
+
+
+def _events(
+    candidates: Iterable[Candidate],
+    *,
+    actor: Any,
+    action: str,
+    from_state: str,
+    to_state: str,
+    authority: Authority | None = None,
+    comment: str = "",
+) -> list[EventSpec]:
+    return [
+        EventSpec(
+            action=action,
+            subject=SubjectRef("nominations.candidate", str(c.pk), ""),
+            actor=actor,
+            from_state=from_state,
+            to_state=to_state,
+            authority=authority,
+            comment=comment,
+        )
+        for c in candidates
+    ]
+
+
+def _move(
+    dossier: Dossier,
+    *,
+    source: str,
+    target: str,
+    actor: Any,
+    action: str,
+    authority: Authority | None = None,
+    only: Sequence[int] | None = None,
+) -> int:
+    """Move the dossier's candidates in ``source`` to ``target`` in one statement, audited."""
+    qs = Candidate.objects.filter(dossier=dossier, state=source)
+    if only is not None:
+        qs = qs.filter(pk__in=only)
+    ids = list(qs.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    Candidate.objects.filter(pk__in=ids).update(state=target)
+    audit_record_many(
+        events=_events(
+            (Candidate(pk=i) for i in ids),
+            actor=actor,
+            action=action,
+            from_state=source,
+            to_state=target,
+            authority=authority,
+        )
+    )
+    return len(ids)
+
+
+# --- starting and registering ---------------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_create(
+    *, user: Any, title: str, year: int, proposing_unit: OrgUnit, on: datetime.date | None = None
+) -> Dossier:
+    """Open a dossier; it keeps the rules in force on its start day and their deciding level."""
+    day = on or _today()
+    if title not in SPECS:
+        raise ValidationFailed(_("Unknown title “%(title)s”.") % {"title": title})
+    spec = SPECS[title]
+    if proposing_unit.kind not in spec.proposing_kinds:
+        raise ValidationFailed(
+            _("A %(kind)s cannot propose this title.") % {"kind": proposing_unit.get_kind_display()}
+        )
+    authority = require(user, REGISTER, unit=proposing_unit, at=day)
+    rules = rules_in_force(spec.regulation, on=day, unit=proposing_unit)
+    deciding = deciding_unit_for(spec=spec, unit=proposing_unit, rules=rules, on=day)
+    if Dossier.objects.filter(title=title, year=year, proposing_unit=proposing_unit).exists():
+        raise ValidationFailed(
+            _("%(unit)s already has a dossier for this title in %(year)s.")
+            % {"unit": proposing_unit.name, "year": year}
+        )
+    dossier: Dossier = Dossier.objects.create(
+        title=title,
+        year=year,
+        proposing_unit=proposing_unit,
+        deciding_unit=deciding,
+        started_on=day,
+        regulation_versions=list(rules.version_ids),
+        created_by=user,
+    )
+    audit_record(
+        actor=user,
+        action=REGISTER,
+        subject=dossier,
+        to_state=DossierState.REGISTRATION,
+        authority=authority,
+        payload={"deciding_unit": deciding.pk, "regulation_versions": list(rules.version_ids)},
+    )
+    return dossier
+
+
+@transaction.atomic
+def candidates_register(
+    *,
+    dossier: Dossier,
+    user: Any,
+    households: Sequence[Household] = (),
+    units: Sequence[OrgUnit] = (),
+    people: Sequence[Any] = (),
+) -> list[Candidate]:
+    """Register candidates in bulk; every bad one is named and nothing is written."""
+    locked = _locked(dossier)
+    if locked.state != DossierState.REGISTRATION:
+        raise InvalidTransition(_("Candidates can only be registered before the review."))
+    authority = require(user, REGISTER, unit=locked.proposing_unit)
+    spec = _spec(locked)
+    problems: list[str] = []
+    rows: list[Candidate] = []
+    base = {"dossier": locked, "title": locked.title, "year": locked.year}
+    if spec.candidate == "household":
+        rows = _household_rows(locked, households, problems, base)
+    elif spec.candidate == "unit":
+        for unit in units:
+            if unit.kind not in spec.candidate_kinds or not unit.is_within(locked.proposing_unit):
+                problems.append(
+                    _("%(unit)s is not a unit this dossier can propose.") % {"unit": unit.name}
+                )
+            rows.append(Candidate(unit=unit, **base))
+    else:
+        rows = [Candidate(person=person, **base) for person in people]
+    rows_key = [(c.household_id, c.unit_id, c.person_id) for c in rows]
+    if len(set(rows_key)) != len(rows_key):
+        problems.append(_("The same candidate appears twice in the list."))
+    taken = _taken(locked, rows)
+    problems.extend(taken)
+    if problems:
+        raise ValidationFailed("; ".join(problems))
+    created: list[Candidate] = Candidate.objects.bulk_create(rows, batch_size=2000)
+    audit_record_many(
+        events=_events(
+            created,
+            actor=user,
+            action=REGISTER,
+            from_state="",
+            to_state=CandidateState.REGISTERED,
+            authority=authority,
+        )
+    )
+    return created
+
+
+def _household_rows(
+    dossier: Dossier, households: Sequence[Household], problems: list[str], base: dict[str, Any]
+) -> list[Candidate]:
+    rules = dossier_rules(dossier)
+    grounds = set(rules.get("cultural_family.disqualifiers"))
+    ids = [h.pk for h in households]
+    barred = dict(
+        Disqualification.objects.filter(
+            household_id__in=ids, year=dossier.year, ground__in=grounds
+        ).values_list("household_id", "ground")
+    )
+    villages = set(OrgUnit.objects.under(dossier.proposing_unit).values_list("pk", flat=True))
+    rows = []
+    for household in households:
+        if household.village_id not in villages:
+            problems.append(
+                _("Household %(code)s does not live in %(unit)s.")
+                % {"code": household.code, "unit": dossier.proposing_unit.name}
+            )
+        if household.pk in barred:
+            problems.append(
+                _("Household %(code)s cannot be recognised in %(year)s: %(ground)s.")
+                % {"code": household.code, "year": dossier.year, "ground": barred[household.pk]}
+            )
+        rows.append(Candidate(household=household, **base))
+    return rows
+
+
+def _taken(dossier: Dossier, rows: list[Candidate]) -> list[str]:
+    households = [c.household_id for c in rows if c.household_id]
+    units = [c.unit_id for c in rows if c.unit_id]
+    people = [c.person_id for c in rows if c.person_id]
+    existing = Candidate.objects.filter(title=dossier.title, year=dossier.year).filter(
+        models_q(households, units, people)
+    )
+    return [
+        _("%(candidate)s is already a candidate for this title in %(year)s.")
+        % {"candidate": c.household or c.unit or c.person, "year": dossier.year}
+        for c in existing.select_related("household", "unit", "person")
+    ]
+
+
+def models_q(households: list[int], units: list[int], people: list[int]) -> Any:
+    """Candidates matching any of the given households, units or people."""
+    from django.db.models import Q
+
+    return Q(household_id__in=households) | Q(unit_id__in=units) | Q(person_id__in=people)
+
+
+# --- the review meeting and the public posting ------------------------------------------------
+
+
+def _share(part: int, whole: int) -> Decimal:
+    return Decimal(part) * 100 / Decimal(whole) if whole else Decimal(0)
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    dossier: Dossier,
+    user: Any,
+    held_on: datetime.date,
+    invited: int,
+    present: int,
+    votes: dict[int, int],
+    chaired_by: str,
+    minutes: str = "",
+) -> Meeting:
+    """Record the review meeting: quorum from the rules, then each candidate's vote share."""
+    locked = _locked(dossier)
+    spec = _spec(locked)
+    if not spec.meeting:
+        raise InvalidTransition(_("This title has no review meeting."))
+    if locked.state != DossierState.REGISTRATION:
+        raise InvalidTransition(_("The review meeting has already been recorded."))
+    authority = require(user, MEETING, unit=locked.proposing_unit)
+    rules = dossier_rules(locked)
+    if invited <= 0 or present < 0 or present > invited:
+        raise ValidationFailed(_("Attendance must be between 0 and the number invited."))
+    quorum = rules.percent(spec.key("meeting_quorum_percent"))
+    if _share(present, invited) < quorum:
+        raise ValidationFailed(
+            _(
+                "No quorum: %(present)s of %(invited)s invited attended (%(share)s%%); the rules "
+                "require %(quorum)s%%. The votes cannot be recorded."
+            )
+            % {
+                "present": present,
+                "invited": invited,
+                "share": round(_share(present, invited), 1),
+                "quorum": quorum,
+            }
+        )
+    registered = {
+        c.pk: c for c in Candidate.objects.filter(dossier=locked, state=CandidateState.REGISTERED)
+    }
+    unknown = sorted(set(votes) - set(registered))
+    missing = sorted(set(registered) - set(votes))
+    bad = sorted(pk for pk, n in votes.items() if n < 0 or n > present)
+    if unknown or missing or bad:
+        raise ValidationFailed(
+            _(
+                "Votes must be given for every registered candidate, between 0 and %(present)s "
+                "(unknown: %(unknown)s; missing: %(missing)s; out of range: %(bad)s)."
+            )
+            % {"present": present, "unknown": unknown, "missing": missing, "bad": bad}
+        )
+    needed = rules.percent(spec.key("approval_percent"))
+    for pk, candidate in registered.items():
+        candidate.votes_for = votes[pk]
+        candidate.votes_cast = present
+    Candidate.objects.bulk_update(registered.values(), ["votes_for", "votes_cast"], batch_size=2000)
+    passed = [pk for pk in registered if _share(votes[pk], present) >= needed]
+    failed = [pk for pk in registered if pk not in set(passed)]
+    _move(
+        locked,
+        source=CandidateState.REGISTERED,
+        target=CandidateState.VOTED,
+        actor=user,
+        action=MEETING,
+        authority=authority,
+        only=passed,
+    )
+    _move(
+        locked,
+        source=CandidateState.REGISTERED,
+        target=CandidateState.NOT_VOTED,
+        actor=user,
+        action=MEETING,
+        authority=authority,
+        only=failed,
+    )
+    meeting = Meeting.objects.create(
+        dossier=locked,
+        held_on=held_on,
+        invited=invited,
+        present=present,
+        chaired_by=chaired_by,
+        minutes=minutes,
+        recorded_by=user,
+    )
+    transition_perform(
+        obj=locked,
+        transition="hold_meeting",
+        user=user,
+        action=MEETING,
+        unit=locked.proposing_unit,
+        payload={"invited": invited, "present": present, "passed": len(passed)},
+    )
+    return meeting
+
+
+@transaction.atomic
+def posting_open(*, dossier: Dossier, user: Any, on: datetime.date | None = None) -> Dossier:
+    """Post the eligible list publicly for the regulation's period."""
+    day = on or _today()
+    locked = _locked(dossier)
+    spec = _spec(locked)
+    if not spec.posting:
+        raise InvalidTransition(_("This title has no public posting."))
+    source = CandidateState.VOTED if spec.meeting else CandidateState.REGISTERED
+    period = dossier_rules(locked).period(spec.key("posting_period"))
+    authority = require(user, POSTING, unit=locked.proposing_unit)
+    transition_perform(
+        obj=locked, transition="open_posting", user=user, action=POSTING, unit=locked.proposing_unit
+    )
+    deadline = deadline_start(
+        subject_type="nominations.dossier",
+        subject_id=locked.pk,
+        purpose="posting",
+        length=period.length,
+        day_kind=DayKind(period.day_kind),
+        started_on=day,
+        user=user,
+    )
+    Dossier.objects.filter(pk=locked.pk).update(posting_deadline=deadline)
+    locked.posting_deadline = deadline
+    _move(
+        locked,
+        source=source,
+        target=CandidateState.POSTED,
+        actor=user,
+        action=POSTING,
+        authority=authority,
+    )
+    return locked
+
+
+@transaction.atomic
+def objection_record(
+    *, candidate: Candidate, user: Any, text: str, upheld: bool, on: datetime.date | None = None
+) -> Candidate:
+    """Record a resident's objection to one posted candidate; an upheld one strikes it."""
+    day = on or _today()
+    dossier = _locked(candidate.dossier)
+    locked: Candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if dossier.state != DossierState.POSTING or locked.state != CandidateState.POSTED:
+        raise InvalidTransition(_("Objections are recorded while the list is posted."))
+    if dossier.posting_deadline is not None and day > dossier.posting_deadline.due_on:
+        raise DeadlinePassed(
+            _("The posting period ended on %(date)s.")
+            % {"date": _fmt(dossier.posting_deadline.due_on)}
+        )
+    if not text.strip():
+        raise ValidationFailed(_("Write down the objection."))
+    authority = require(user, POSTING, unit=dossier.proposing_unit)
+    locked.objection = text.strip()
+    target = CandidateState.STRUCK if upheld else CandidateState.POSTED
+    Candidate.objects.filter(pk=locked.pk).update(objection=locked.objection, state=target)
+    audit_record(
+        actor=user,
+        action=POSTING,
+        subject=locked,
+        from_state=CandidateState.POSTED,
+        to_state=target,
+        comment=locked.objection,
+        authority=authority,
+        payload={"upheld": upheld},
+    )
+    locked.refresh_from_db()
+    return locked
+
+
+# --- submission, appraisal, council ---------------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_submit(*, dossier: Dossier, user: Any, on: datetime.date | None = None) -> Dossier:
+    """Send the dossier to the deciding level; a posting cannot be closed early."""
+    day = on or _today()
+    locked = _locked(dossier)
+    spec = _spec(locked)
+    if locked.state == DossierState.RETURNED:
+        return _resubmit(locked, user, day)
+    if spec.posting and locked.state == DossierState.POSTING:
+        posting = _deadline(locked.posting_deadline)
+        if day <= posting.due_on:
+            raise ValidationFailed(
+                _("The public posting runs until %(date)s; it cannot be closed early.")
+                % {"date": _fmt(posting.due_on)}
+            )
+        deadline_complete(deadline=posting, on=day, user=user)
+    elif spec.posting or spec.meeting:
+        raise InvalidTransition(_("The dossier is not ready to be submitted."))
+    authority = require(user, SUBMIT, unit=locked.proposing_unit)
+    transition_perform(
+        obj=locked, transition="submit", user=user, action=SUBMIT, unit=locked.proposing_unit
+    )
+    source = CandidateState.POSTED if spec.posting else CandidateState.REGISTERED
+    proposed = _move(
+        locked,
+        source=source,
+        target=CandidateState.PROPOSED,
+        actor=user,
+        action=SUBMIT,
+        authority=authority,
+    )
+    if not proposed:
+        raise ValidationFailed(_("No candidate is left to propose."))
+    period = dossier_rules(locked).period(spec.decision_period)
+    deadline = deadline_start(
+        subject_type="nominations.dossier",
+        subject_id=locked.pk,
+        purpose="decision",
+        length=period.length,
+        day_kind=DayKind(period.day_kind),
+        started_on=day,
+        user=user,
+    )
+    Dossier.objects.filter(pk=locked.pk).update(decision_deadline=deadline)
+    locked.decision_deadline = deadline
+    return locked
+
+
+def _resubmit(locked: Dossier, user: Any, day: datetime.date) -> Dossier:
+    transition_perform(
+        obj=locked, transition="submit", user=user, action=SUBMIT, unit=locked.proposing_unit
+    )
+    deadline_resume(deadline=_deadline(locked.decision_deadline), on=day, user=user)
+    return locked
+
+
+@transaction.atomic
+def dossier_return(
+    *, dossier: Dossier, user: Any, comment: str, on: datetime.date | None = None
+) -> Dossier:
+    """The culture officer returns the dossier for supplement; the decision clock stops."""
+    day = on or _today()
+    locked = _locked(dossier)
+    if not comment.strip():
+        raise ValidationFailed(_("Say what is missing: a comment is required."))
+    transition_perform(
+        obj=locked,
+        transition="return_for_supplement",
+        user=user,
+        action=APPRAISE,
+        comment=comment,
+        require_comment=True,
+        unit=locked.deciding_unit,
+    )
+    deadline_pause(deadline=_deadline(locked.decision_deadline), on=day, user=user)
+    return locked
+
+
+@transaction.atomic
+def dossier_accept(*, dossier: Dossier, user: Any, comment: str = "") -> Dossier:
+    """The appraisal finds the dossier complete: on to the council or the decision."""
+    locked = _locked(dossier)
+    target = DossierState.COUNCIL if _spec(locked).council else DossierState.DECISION
+    transition_perform(
+        obj=locked,
+        transition="accept",
+        user=user,
+        action=APPRAISE,
+        comment=comment,
+        unit=locked.deciding_unit,
+        to=target,
+    )
+    return locked
+
+
+@transaction.atomic
+def council_record(
+    *, dossier: Dossier, user: Any, minutes: str, refused: Sequence[Candidate] = ()
+) -> Dossier:
+    """The emulation council's review, with minutes; candidates it rejects are refused."""
+    locked = _locked(dossier)
+    if not minutes.strip():
+        raise ValidationFailed(_("The council's minutes are required."))
+    authority = require(user, COUNCIL, unit=locked.deciding_unit)
+    transition_perform(
+        obj=locked,
+        transition="council_reviewed",
+        user=user,
+        action=COUNCIL,
+        comment=minutes,
+        unit=locked.deciding_unit,
+    )
+    _move(
+        locked,
+        source=CandidateState.PROPOSED,
+        target=CandidateState.REFUSED,
+        actor=user,
+        action=COUNCIL,
+        authority=authority,
+        only=[c.pk for c in refused],
+    )
+    return locked
+
+
+# --- decision, recognition, revocation -----------------------------------------------------
+
+
+def decision_content(dossier: Dossier) -> bytes:
+    """What the decision signature covers: the dossier and the list it recognises."""
+    ids = list(
+        Candidate.objects.filter(dossier=dossier, state=CandidateState.PROPOSED)
+        .order_by("pk")
+        .values_list("pk", "household_id", "unit_id", "person_id")
+    )
+    body = {
+        "dossier": dossier.pk,
+        "title": dossier.title,
+        "year": dossier.year,
+        "deciding_unit": dossier.deciding_unit_id,
+        "candidates": ids,
+    }
+    return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+
+
+@transaction.atomic
+def dossier_decide(
+    *, dossier: Dossier, user: Any, on: datetime.date | None = None, late_reason: str = ""
+) -> Dossier:
+    """The decider signs the decision recognising every proposed candidate.
+
+    After the regulation's time limit the decision needs a recorded reason.
+    """
+    day = on or _today()
+    locked = _locked(dossier)
+    if locked.state != DossierState.DECISION:
+        raise InvalidTransition(
+            _("The dossier is not waiting for a decision (now: %(state)s).")
+            % {"state": locked.get_state_display()}
+        )
+    deadline = locked.decision_deadline
+    late = deadline is not None and deadline.is_overdue(day)
+    if deadline is not None and late and not late_reason.strip():
+        raise DeadlinePassed(
+            _("The time limit for the decision ended on %(date)s; record the reason for the delay.")
+            % {"date": _fmt(deadline.due_on)}
+        )
+    signature = signature_record(
+        subject=locked,
+        content=decision_content(locked),
+        user=user,
+        action_code=DECIDE,
+        unit=locked.deciding_unit,
+        comment=late_reason,
+    )
+    Dossier.objects.filter(pk=locked.pk).update(
+        signature=signature, late_reason=late_reason.strip()
+    )
+    if deadline is not None and deadline.completed_on is None:
+        deadline_complete(deadline=deadline, on=max(day, deadline.started_on), user=user)
+    locked.signature = signature
+    return locked
+
+
+@transaction.atomic
+def decision_issue(*, dossier: Dossier, user: Any, on: datetime.date | None = None) -> Dossier:
+    """Number the signed decision and record every recognition in bulk."""
+    day = on or _today()
+    locked = _locked(dossier)
+    if locked.state != DossierState.DECISION or locked.signature_id is None:
+        raise InvalidTransition(_("Only a signed decision can be numbered."))
+    authority = require(user, NUMBER, unit=locked.deciding_unit)
+    entry = number_issue(
+        agency=locked.deciding_unit,
+        kind=DocumentKind.objects.get(code="decision"),
+        issued_on=day,
+        user=user,
+        subject=locked,
+        subject_summary=_("Recognising the title “%(title)s” for %(year)s")
+        % {"title": locked.get_title_display(), "year": locked.year},
+    )
+    Dossier.objects.filter(pk=locked.pk).update(register_entry=entry)
+    locked.register_entry = entry
+    _recognise(locked, user, authority)
+    transition_perform(
+        obj=locked,
+        transition="decide",
+        user=user,
+        action=NUMBER,
+        unit=locked.deciding_unit,
+        payload={"symbol": entry.symbol},
+    )
+    return locked
+
+
+def _recognise(dossier: Dossier, user: Any, authority: Authority) -> None:
+    """PROPOSED → RECOGNISED in one statement, counting consecutive years in the database."""
+    previous = Candidate.objects.filter(
+        title=dossier.title,
+        year=dossier.year - 1,
+        state=CandidateState.RECOGNISED,
+        household_id=OuterRef("household_id"),
+    )
+    previous_unit = Candidate.objects.filter(
+        title=dossier.title,
+        year=dossier.year - 1,
+        state=CandidateState.RECOGNISED,
+        unit_id=OuterRef("unit_id"),
+    )
+    previous_person = Candidate.objects.filter(
+        title=dossier.title,
+        year=dossier.year - 1,
+        state=CandidateState.RECOGNISED,
+        person_id=OuterRef("person_id"),
+    )
+    ids = list(
+        Candidate.objects.filter(dossier=dossier, state=CandidateState.PROPOSED).values_list(
+            "pk", flat=True
+        )
+    )
+    Candidate.objects.filter(pk__in=ids).update(
+        state=CandidateState.RECOGNISED,
+        consecutive_years=Coalesce(
+            Subquery(previous.values("consecutive_years")[:1]),
+            Subquery(previous_unit.values("consecutive_years")[:1]),
+            Subquery(previous_person.values("consecutive_years")[:1]),
+            Value(0),
+        )
+        + 1,
+    )
+    audit_record_many(
+        events=_events(
+            (Candidate(pk=i) for i in ids),
+            actor=user,
+            action=DECIDE,
+            from_state=CandidateState.PROPOSED,
+            to_state=CandidateState.RECOGNISED,
+            authority=authority,
+        )
+    )
+
+
+@transaction.atomic
+def candidate_revoke(*, candidate: Candidate, user: Any, ground: str, note: str) -> Candidate:
+    """Annul one candidate's title on a legal ground; the rest of the decision stands."""
+    dossier = _locked(candidate.dossier)
+    locked: Candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if locked.state != CandidateState.RECOGNISED:
+        raise InvalidTransition(_("Only a recognised title can be revoked."))
+    grounds = dossier_rules(dossier).get("title.revocation_grounds")
+    if ground not in grounds:
+        raise ValidationFailed(
+            _("“%(ground)s” is not a legal ground for revocation (%(grounds)s).")
+            % {"ground": ground, "grounds": ", ".join(grounds)}
+        )
+    if not note.strip():
+        raise ValidationFailed(_("Describe the finding the revocation rests on."))
+    authority = require(user, REVOKE, dossier, unit=dossier.deciding_unit)
+    Candidate.objects.filter(pk=locked.pk).update(
+        state=CandidateState.REVOKED, revocation_ground=ground, revocation_note=note.strip()
+    )
+    audit_record(
+        actor=user,
+        action=REVOKE,
+        subject=locked,
+        from_state=CandidateState.RECOGNISED,
+        to_state=CandidateState.REVOKED,
+        comment=note.strip(),
+        authority=authority,
+        payload={"ground": ground},
+    )
+    locked.refresh_from_db()
+    return locked
+
+
+__all__ = [
+    "candidate_revoke",
+    "candidates_register",
+    "council_record",
+    "decision_issue",
+    "dossier_accept",
+    "dossier_create",
+    "dossier_decide",
+    "dossier_return",
+    "dossier_submit",
+    "meeting_record",
+    "objection_record",
+    "posting_open",
+]
