@@ -32,15 +32,15 @@ ACTIONS = [
 
 RULES = [
     ("nominations.register_candidates", "village_head", SAME, ""),
-    ("nominations.register_candidates", "culture_officer", SAME, ""),
+    ("nominations.register_candidates", "culture_officer", ABOVE, "commune"),
     ("nominations.register_candidates", "office_chief", PARENT, ""),
     ("nominations.register_candidates", "committee_secretary", SAME, ""),
     ("nominations.record_meeting", "village_head", SAME, ""),
     ("nominations.record_meeting", "front_committee_head", SAME, ""),
     ("nominations.run_posting", "village_head", SAME, ""),
-    ("nominations.run_posting", "culture_officer", SAME, ""),
+    ("nominations.run_posting", "culture_officer", ABOVE, "commune"),
     ("nominations.submit_dossier", "village_head", SAME, ""),
-    ("nominations.submit_dossier", "culture_officer", SAME, ""),
+    ("nominations.submit_dossier", "culture_officer", ABOVE, "commune"),
     ("nominations.submit_dossier", "commune_chairman", SAME, ""),
     ("nominations.submit_dossier", "office_chief", PARENT, ""),
     ("nominations.appraise_dossier", "culture_officer", SAME, ""),
