@@ -11,3 +11,7 @@ class NominationsConfig(AppConfig):
     label = "nominations"
     verbose_name = _("Title nominations")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        """Load the flow (and its process model) whatever the entry point: site, command, test."""
+        from workflows.nominations import flows  # noqa: F401

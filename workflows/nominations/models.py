@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -95,6 +98,19 @@ class DossierState(models.TextChoices):
     COUNCIL = "council", _("Emulation council review")
     DECISION = "decision", _("Awaiting the decision")
     DECIDED = "decided", _("Decided")
+
+
+def _next_step_is(step: str) -> Callable[[Any], bool]:
+    """A transition condition: the dossier's title expects ``step`` next (see titles.py)."""
+
+    def condition(dossier: Any) -> bool:
+        from workflows.nominations.titles import SPECS
+
+        spec = SPECS.get(dossier.title)
+        return spec is not None and spec.next_step(dossier.state) == step
+
+    condition.__name__ = f"next_step_is_{step}"
+    return condition
 
 
 class Dossier(ConcurrentTransitionMixin, models.Model):
@@ -195,28 +211,52 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
                 Household.residents.through.objects.filter(
                     household__candidates__dossier=self
                 ).values_list("user_id", flat=True)
+            )
+            | frozenset(
+                self.candidates.exclude(person__isnull=True).values_list("person_id", flat=True)
             ),
             beneficiary_unit_ids=frozenset(
                 self.candidates.exclude(unit__isnull=True).values_list("unit_id", flat=True)
             ),
         )
 
-    @transition(field=state, source=DossierState.REGISTRATION, target=DossierState.MEETING)
+    @transition(
+        field=state,
+        source=DossierState.REGISTRATION,
+        target=DossierState.MEETING,
+        conditions=[_next_step_is("meeting")],
+    )
     def hold_meeting(self) -> None:
         """The review meeting voted on the registered candidates."""
 
     @transition(
         field=state,
+        source=DossierState.REGISTRATION,
+        target=DossierState.MEETING,
+        conditions=[_next_step_is("local_council")],
+    )
+    def review(self) -> None:
+        """The proposing level's emulation council held its review meeting on the candidates."""
+
+    @transition(
+        field=state,
         source=(DossierState.REGISTRATION, DossierState.MEETING),
         target=DossierState.POSTING,
+        conditions=[_next_step_is("posting")],
     )
     def open_posting(self) -> None:
         """The eligible list is posted for the public's opinion."""
 
     @transition(
         field=state,
-        source=(DossierState.POSTING, DossierState.RETURNED, DossierState.REGISTRATION),
+        source=(
+            DossierState.REGISTRATION,
+            DossierState.MEETING,
+            DossierState.POSTING,
+            DossierState.RETURNED,
+        ),
         target=DossierState.SUBMITTED,
+        conditions=[_next_step_is("submission")],
     )
     def submit(self) -> None:
         """Submitted to the deciding level."""
@@ -298,6 +338,11 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
     votes_for = models.PositiveIntegerField(_("votes for"), null=True, blank=True)
     votes_cast = models.PositiveIntegerField(_("votes cast"), null=True, blank=True)
     objection = models.TextField(_("objection"), blank=True)
+    achievement_report = models.TextField(
+        _("achievement report"),
+        blank=True,
+        help_text=_("From the village head, the commune or the agency (báo cáo thành tích)."),
+    )
     consecutive_years = models.PositiveSmallIntegerField(_("consecutive years"), default=0)
     revocation_ground = models.CharField(_("revocation ground"), max_length=64, blank=True)
     revocation_note = models.TextField(_("revocation note"), blank=True)
@@ -355,3 +400,126 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier} — {self.held_on:%d/%m/%Y}"
+
+
+class CouncilReview(models.Model):
+    """The emulation council's review of a dossier (Hội đồng Thi đua - Khen thưởng).
+
+    ``unit`` is the level whose council sat: the commune for a village before submission,
+    the province for an exemplary commune after appraisal.
+    """
+
+    dossier = models.OneToOneField(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="council_review"
+    )
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("council of"), on_delete=models.PROTECT, related_name="+"
+    )
+    held_on = models.DateField(_("held on"))
+    members = models.PositiveIntegerField(_("members"), null=True, blank=True)
+    present = models.PositiveIntegerField(_("present"), null=True, blank=True)
+    votes: models.JSONField[dict[str, int]] = models.JSONField(
+        _("votes for each candidate"), default=dict, blank=True
+    )
+    minutes = models.TextField(_("minutes"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("council review")
+        verbose_name_plural = _("council reviews")
+
+    def __str__(self) -> str:
+        return f"{self.dossier} — {self.unit} {self.held_on:%d/%m/%Y}"
+
+
+class DisciplineLevel(models.TextChoices):
+    """Disciplinary measures for officials, from the lightest."""
+
+    REPRIMAND = "reprimand", _("Reprimand")  # khiển trách
+    WARNING = "warning", _("Warning")  # cảnh cáo
+    DEMOTION = "demotion", _("Demotion")  # hạ bậc lương, giáng chức
+    REMOVAL = "removal", _("Removal from post")  # cách chức
+    DISMISSAL = "dismissal", _("Dismissal")  # buộc thôi việc
+
+
+#: Lightest first: a rule that bars "warning or above" bars every level from WARNING on.
+DISCIPLINE_ORDER: tuple[str, ...] = tuple(DisciplineLevel.values)
+
+
+class Discipline(models.Model):
+    """A disciplinary measure taken against a person in a year."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="disciplines",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    level = models.CharField(_("level"), max_length=16, choices=DisciplineLevel.choices)
+    basis = models.CharField(
+        _("decision"), max_length=255, blank=True, help_text=_("The disciplinary decision.")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("disciplinary measure")
+        verbose_name_plural = _("disciplinary measures")
+        indexes = [models.Index(fields=["year", "person"], name="discipline_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.year}: {self.get_level_display()}"
+
+
+class Rating(models.TextChoices):
+    """The yearly rating of an official (xếp loại chất lượng), from the lowest."""
+
+    NOT_COMPLETED = "rating_not_completed", _("Did not complete the tasks")
+    COMPLETED = "rating_completed", _("Completed the tasks")
+    GOOD = "rating_good", _("Completed the tasks well")
+    EXCELLENT = "rating_excellent", _("Completed the tasks excellently")
+
+
+#: Lowest first, so "at least GOOD" is an index comparison.
+RATING_ORDER: tuple[str, ...] = tuple(Rating.values)
+
+
+class PerformanceRating(models.Model):
+    """A person's rating for a year."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="ratings",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    rating = models.CharField(_("rating"), max_length=32, choices=Rating.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("performance rating")
+        verbose_name_plural = _("performance ratings")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "year"], name="rating_once_a_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.year}: {self.get_rating_display()}"

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from approvals.audit.hashing import sha256_hex
 from approvals.audit.services import (
     EventSpec,
     SubjectRef,
@@ -38,22 +39,31 @@ from approvals.exceptions import (
     InvalidTransition,
     ValidationFailed,
 )
-from approvals.organisation.models import OrgUnit
-from approvals.organisation.resolver import Authority, require
+from approvals.organisation.models import OrgUnit, Position, UnitKind
+from approvals.organisation.resolver import Authority, decide, require, user_label
 from approvals.registers.models import DocumentKind
 from approvals.registers.services import number_issue
 from approvals.regulations.services import RuleSet, rules_from_versions, rules_in_force
 from approvals.transitions import transition_perform
+from workflows.nominations.exceptions import CandidatesRefused, NoQuorum, PostingNotOver, Problem
 from workflows.nominations.models import (
+    DISCIPLINE_ORDER,
+    RATING_ORDER,
     Candidate,
     CandidateState,
+    CouncilReview,
+    Discipline,
+    DisciplineLevel,
     Disqualification,
     Dossier,
     DossierState,
     Household,
     Meeting,
+    PerformanceRating,
+    Rating,
+    Title,
 )
-from workflows.nominations.titles import SPECS, TitleSpec
+from workflows.nominations.titles import SPECS, STEP_LABELS, Step, TitleSpec
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -100,6 +110,40 @@ def dossier_rules(dossier: Dossier) -> RuleSet:
 
 def _spec(dossier: Dossier) -> TitleSpec:
     return SPECS[dossier.title]
+
+
+def _expect(dossier: Dossier, step: Step) -> TitleSpec:
+    """The dossier's title spec, if ``step`` is the step the dossier expects next."""
+    spec = _spec(dossier)
+    if step not in spec.steps:
+        raise InvalidTransition(
+            _("The title “%(title)s” has no step “%(step)s”.")
+            % {"title": dossier.get_title_display(), "step": STEP_LABELS[step]}
+        )
+    expected = spec.next_step(dossier.state)
+    if expected != step:
+        raise InvalidTransition(
+            _(
+                "The dossier is in state “%(state)s”; for the title “%(title)s” the next step "
+                "is %(next)s, not %(step)s."
+            )
+            % {
+                "state": dossier.get_state_display(),
+                "title": dossier.get_title_display(),
+                "next": STEP_LABELS[expected] if expected else _("none (decided)"),
+                "step": STEP_LABELS[step],
+            }
+        )
+    return spec
+
+
+def candidate_label(candidate: Candidate) -> str:
+    """The household code, unit name or person's name of a candidate."""
+    if candidate.household_id and candidate.household is not None:
+        return str(candidate.household.code)
+    if candidate.unit_id and candidate.unit is not None:
+        return str(candidate.unit.name)
+    return user_label(candidate.person)
 
 
 def deciding_unit_for(
@@ -226,34 +270,59 @@ def candidates_register(
     households: Sequence[Household] = (),
     units: Sequence[OrgUnit] = (),
     people: Sequence[Any] = (),
+    on: datetime.date | None = None,
 ) -> list[Candidate]:
     """Register candidates in bulk; every bad one is named and nothing is written."""
+    day = on or _today()
     locked = _locked(dossier)
     if locked.state != DossierState.REGISTRATION:
         raise InvalidTransition(_("Candidates can only be registered before the review."))
     authority = require(user, REGISTER, unit=locked.proposing_unit)
     spec = _spec(locked)
-    problems: list[str] = []
+    problems: list[Problem] = []
     rows: list[Candidate] = []
     base = {"dossier": locked, "title": locked.title, "year": locked.year}
     if spec.candidate == "household":
         rows = _household_rows(locked, households, problems, base)
     elif spec.candidate == "unit":
         for unit in units:
-            if unit.kind not in spec.candidate_kinds or not unit.is_within(locked.proposing_unit):
+            if unit.kind not in spec.candidate_kinds:
                 problems.append(
-                    _("%(unit)s is not a unit this dossier can propose.") % {"unit": unit.name}
+                    Problem(
+                        unit.name,
+                        "wrong_kind",
+                        _("%(unit)s is a %(kind)s; this title is for %(kinds)s.")
+                        % {
+                            "unit": unit.name,
+                            "kind": unit.get_kind_display(),
+                            "kinds": ", ".join(
+                                str(UnitKind(k).label) for k in spec.candidate_kinds
+                            ),
+                        },
+                    )
+                )
+            elif not unit.is_within(locked.proposing_unit):
+                problems.append(
+                    Problem(
+                        unit.name,
+                        "outside_unit",
+                        _("%(unit)s is not under %(proposing)s, so this dossier cannot propose it.")
+                        % {"unit": unit.name, "proposing": locked.proposing_unit.name},
+                    )
                 )
             rows.append(Candidate(unit=unit, **base))
     else:
+        problems.extend(_staff_problems(locked, people, day))
+        problems.extend(_rating_problems(locked, people))
         rows = [Candidate(person=person, **base) for person in people]
     rows_key = [(c.household_id, c.unit_id, c.person_id) for c in rows]
     if len(set(rows_key)) != len(rows_key):
-        problems.append(_("The same candidate appears twice in the list."))
-    taken = _taken(locked, rows)
-    problems.extend(taken)
+        problems.append(
+            Problem("", "duplicate", _("The same candidate appears twice in the list."))
+        )
+    problems.extend(_taken(locked, rows))
     if problems:
-        raise ValidationFailed("; ".join(problems))
+        raise CandidatesRefused(problems)
     created: list[Candidate] = Candidate.objects.bulk_create(rows, batch_size=2000)
     audit_record_many(
         events=_events(
@@ -269,7 +338,7 @@ def candidates_register(
 
 
 def _household_rows(
-    dossier: Dossier, households: Sequence[Household], problems: list[str], base: dict[str, Any]
+    dossier: Dossier, households: Sequence[Household], problems: list[Problem], base: dict[str, Any]
 ) -> list[Candidate]:
     rules = dossier_rules(dossier)
     grounds = set(rules.get("cultural_family.disqualifiers"))
@@ -284,19 +353,246 @@ def _household_rows(
     for household in households:
         if household.village_id not in villages:
             problems.append(
-                _("Household %(code)s does not live in %(unit)s.")
-                % {"code": household.code, "unit": dossier.proposing_unit.name}
+                Problem(
+                    household.code,
+                    "outside_unit",
+                    _("Household %(code)s does not live in %(unit)s.")
+                    % {"code": household.code, "unit": dossier.proposing_unit.name},
+                )
             )
         if household.pk in barred:
             problems.append(
-                _("Household %(code)s cannot be recognised in %(year)s: %(ground)s.")
-                % {"code": household.code, "year": dossier.year, "ground": barred[household.pk]}
+                Problem(
+                    household.code,
+                    "disqualified",
+                    _("Household %(code)s cannot be recognised in %(year)s: %(ground)s.")
+                    % {
+                        "code": household.code,
+                        "year": dossier.year,
+                        "ground": barred[household.pk],
+                    },
+                )
             )
         rows.append(Candidate(household=household, **base))
     return rows
 
 
-def _taken(dossier: Dossier, rows: list[Candidate]) -> list[str]:
+def _staff_problems(dossier: Dossier, people: Sequence[Any], day: datetime.date) -> list[Problem]:
+    """People who hold no position in the proposing unit or under it on ``day``."""
+    staff = set(
+        Position.objects.active_on(day)
+        .filter(
+            user_id__in=[p.pk for p in people],
+            unit__path__startswith=dossier.proposing_unit.path,
+        )
+        .values_list("user_id", flat=True)
+    )
+    return [
+        Problem(
+            user_label(person),
+            "not_staff",
+            _("%(person)s holds no position in %(unit)s or a unit under it.")
+            % {"person": user_label(person), "unit": dossier.proposing_unit.name},
+        )
+        for person in people
+        if person.pk not in staff
+    ]
+
+
+def _rating_problems(dossier: Dossier, people: Sequence[Any]) -> list[Problem]:
+    """People whose rating for the year is missing or below the regulation's minimum."""
+    rules = dossier_rules(dossier)
+    key = _spec(dossier).key("min_rating")
+    if key not in rules.rules or not people:
+        return []
+    required = str(rules.get(key))
+    if required not in RATING_ORDER:
+        raise ValidationFailed(
+            _("The rule “%(key)s” names an unknown rating “%(value)s”.")
+            % {"key": key, "value": required}
+        )
+    floor = RATING_ORDER.index(required)
+    ratings = dict(
+        PerformanceRating.objects.filter(
+            year=dossier.year, person_id__in=[p.pk for p in people]
+        ).values_list("person_id", "rating")
+    )
+    problems = []
+    for person in people:
+        rating = ratings.get(person.pk)
+        if rating is None:
+            message = _("%(person)s has no rating for %(year)s; the title needs “%(required)s”.")
+        elif RATING_ORDER.index(rating) < floor:
+            message = _(
+                "%(person)s is rated “%(rating)s” for %(year)s; the title needs “%(required)s” "
+                "or better."
+            )
+        else:
+            continue
+        problems.append(
+            Problem(
+                user_label(person),
+                "rating",
+                message
+                % {
+                    "person": user_label(person),
+                    "year": dossier.year,
+                    "rating": Rating(rating).label if rating else "",
+                    "required": Rating(required).label,
+                },
+            )
+        )
+    return problems
+
+
+def _collective_problems(
+    dossier: Dossier, units: Sequence[OrgUnit], day: datetime.date
+) -> list[Problem]:
+    """Collectives short of the regulation's share of advanced workers, or with one disciplined.
+
+    Members are the users holding a position at the unit on ``day``; three queries in all.
+    """
+    rules = dossier_rules(dossier)
+    spec = _spec(dossier)
+    share_key = spec.key("min_member_share_percent")
+    discipline_key = spec.key("no_member_disciplined")
+    check_share = share_key in rules.rules
+    check_discipline = discipline_key in rules.rules and rules.flag(discipline_key)
+    if not units or not (check_share or check_discipline):
+        return []
+    members: dict[int, set[int]] = {u.pk: set() for u in units}
+    for unit_id, user_id in (
+        Position.objects.active_on(day)
+        .filter(unit_id__in=list(members))
+        .values_list("unit_id", "user_id")
+    ):
+        members[unit_id].add(user_id)
+    everyone = set().union(*members.values())
+    problems: list[Problem] = []
+    if check_share:
+        holders = set(
+            Candidate.objects.filter(
+                title=Title.ADVANCED_WORKER,
+                year=dossier.year,
+                state=CandidateState.RECOGNISED,
+                person_id__in=everyone,
+            ).values_list("person_id", flat=True)
+        )
+        required = rules.percent(share_key)
+        strict_key = spec.key("member_share_strictly_greater")
+        strict = strict_key in rules.rules and rules.flag(strict_key)
+        for unit in units:
+            count, held = len(members[unit.pk]), len(members[unit.pk] & holders)
+            share = _share(held, count)
+            if (share > required) if strict else (share >= required):
+                continue
+            template = (
+                _(
+                    "%(unit)s: %(held)s of %(members)s members (%(share)s%%) hold “%(title)s” "
+                    "for %(year)s; the rules require more than %(required)s%%."
+                )
+                if strict
+                else _(
+                    "%(unit)s: %(held)s of %(members)s members (%(share)s%%) hold “%(title)s” "
+                    "for %(year)s; the rules require at least %(required)s%%."
+                )
+            )
+            problems.append(
+                Problem(
+                    unit.name,
+                    "member_share",
+                    template
+                    % {
+                        "unit": unit.name,
+                        "held": held,
+                        "members": count,
+                        "share": round(share, 1),
+                        "title": Title.ADVANCED_WORKER.label,
+                        "year": dossier.year,
+                        "required": required,
+                    },
+                )
+            )
+    if check_discipline:
+        level_key = spec.key("discipline_from_level")
+        # The seeded rule reads "từ cảnh cáo trở lên" (warning or above); a version may say more.
+        floor = str(rules.get(level_key)) if level_key in rules.rules else DisciplineLevel.WARNING
+        barring = DISCIPLINE_ORDER[DISCIPLINE_ORDER.index(floor) :]
+        disciplined: dict[int, list[Discipline]] = {}
+        for measure in Discipline.objects.filter(
+            year=dossier.year, person_id__in=everyone, level__in=barring
+        ).select_related("person"):
+            disciplined.setdefault(measure.person_id, []).append(measure)
+        for unit in units:
+            found = [m for uid in sorted(members[unit.pk]) for m in disciplined.get(uid, [])]
+            if not found:
+                continue
+            problems.append(
+                Problem(
+                    unit.name,
+                    "disciplined",
+                    _(
+                        "%(unit)s: %(people)s disciplined in %(year)s; the rules require that no "
+                        "member is disciplined at “%(level)s” or above."
+                    )
+                    % {
+                        "unit": unit.name,
+                        "people": ", ".join(
+                            f"{user_label(m.person)} ({m.get_level_display()})" for m in found
+                        ),
+                        "year": dossier.year,
+                        "level": DisciplineLevel(floor).label,
+                    },
+                )
+            )
+    return problems
+
+
+def _criteria_problems(dossier: Dossier, state: str, day: datetime.date) -> list[Problem]:
+    """The title's criteria checked again for the candidates in ``state`` (ratings, shares).
+
+    Only titles whose rules set such criteria load their candidates; households never do.
+    """
+    spec = _spec(dossier)
+    criteria = ("min_rating", "min_member_share_percent", "no_member_disciplined")
+    if spec.candidate == "household" or not any(
+        spec.key(name) in dossier_rules(dossier).rules for name in criteria
+    ):
+        return []
+    candidates = list(
+        Candidate.objects.filter(dossier=dossier, state=state).select_related("unit", "person")
+    )
+    people = [c.person for c in candidates if c.person_id]
+    units = [c.unit for c in candidates if c.unit_id]
+    problems = _rating_problems(dossier, people) if people else []
+    if units:
+        problems.extend(_collective_problems(dossier, units, day))
+    return problems
+
+
+def _reports_missing(dossier: Dossier, spec: TitleSpec) -> None:
+    """Leaving registration: a candidate is needed, and its report where the title asks one."""
+    candidates = Candidate.objects.filter(dossier=dossier, state=CandidateState.REGISTERED)
+    if not candidates.exists():
+        raise ValidationFailed(_("No candidate is registered in this dossier."))
+    if not spec.report:
+        return
+    missing = list(candidates.filter(achievement_report="").select_related("unit", "person"))
+    if missing:
+        raise CandidatesRefused(
+            [
+                Problem(
+                    candidate_label(c),
+                    "no_report",
+                    _("%(candidate)s has no achievement report yet.")
+                    % {"candidate": candidate_label(c)},
+                )
+                for c in missing
+            ]
+        )
+
+
+def _taken(dossier: Dossier, rows: list[Candidate]) -> list[Problem]:
     households = [c.household_id for c in rows if c.household_id]
     units = [c.unit_id for c in rows if c.unit_id]
     people = [c.person_id for c in rows if c.person_id]
@@ -304,8 +600,12 @@ def _taken(dossier: Dossier, rows: list[Candidate]) -> list[str]:
         models_q(households, units, people)
     )
     return [
-        _("%(candidate)s is already a candidate for this title in %(year)s.")
-        % {"candidate": c.household or c.unit or c.person, "year": dossier.year}
+        Problem(
+            candidate_label(c),
+            "duplicate",
+            _("%(candidate)s is already a candidate for this title in %(year)s.")
+            % {"candidate": candidate_label(c), "year": dossier.year},
+        )
         for c in existing.select_related("household", "unit", "person")
     ]
 
@@ -315,6 +615,47 @@ def models_q(households: list[int], units: list[int], people: list[int]) -> Any:
     from django.db.models import Q
 
     return Q(household_id__in=households) | Q(unit_id__in=units) | Q(person_id__in=people)
+
+
+@transaction.atomic
+def candidate_report_record(*, candidate: Candidate, user: Any, report: str) -> Candidate:
+    """Attach the candidate's achievement report (the village head's, the commune's…).
+
+    The candidate unit's own staff (the village head) or the proposing unit's may file it,
+    before the review or while the dossier is back for supplement.
+    """
+    dossier = _locked(candidate.dossier)
+    if dossier.state not in (DossierState.REGISTRATION, DossierState.RETURNED):
+        raise InvalidTransition(
+            _("Achievement reports are filed before the review or when the dossier is returned.")
+        )
+    locked: Candidate = (
+        Candidate.objects.select_for_update(of=("self",))
+        .select_related("unit", "person", "household")
+        .get(pk=candidate.pk)
+    )
+    text = report.strip()
+    if not text:
+        raise ValidationFailed(_("The achievement report is empty."))
+    own = decide(user, REGISTER, unit=locked.unit) if locked.unit_id else None
+    authority = (
+        own.raise_if_refused()
+        if own
+        else require(user, REGISTER, dossier, unit=dossier.proposing_unit)
+    )
+    Candidate.objects.filter(pk=locked.pk).update(achievement_report=text)
+    audit_record(
+        actor=user,
+        action=REGISTER,
+        subject=locked,
+        from_state=locked.state,
+        to_state=locked.state,
+        content_hash=sha256_hex(text.encode()),
+        authority=authority,
+        payload={"achievement_report": len(text)},
+    )
+    locked.achievement_report = text
+    return locked
 
 
 # --- the review meeting and the public posting ------------------------------------------------
@@ -338,18 +679,15 @@ def meeting_record(
 ) -> Meeting:
     """Record the review meeting: quorum from the rules, then each candidate's vote share."""
     locked = _locked(dossier)
-    spec = _spec(locked)
-    if not spec.meeting:
-        raise InvalidTransition(_("This title has no review meeting."))
-    if locked.state != DossierState.REGISTRATION:
-        raise InvalidTransition(_("The review meeting has already been recorded."))
+    spec = _expect(locked, Step.MEETING)
     authority = require(user, MEETING, unit=locked.proposing_unit)
+    _reports_missing(locked, spec)
     rules = dossier_rules(locked)
     if invited <= 0 or present < 0 or present > invited:
         raise ValidationFailed(_("Attendance must be between 0 and the number invited."))
     quorum = rules.percent(spec.key("meeting_quorum_percent"))
     if _share(present, invited) < quorum:
-        raise ValidationFailed(
+        raise NoQuorum(
             _(
                 "No quorum: %(present)s of %(invited)s invited attended (%(share)s%%); the rules "
                 "require %(quorum)s%%. The votes cannot be recorded."
@@ -362,7 +700,10 @@ def meeting_record(
             }
         )
     registered = {
-        c.pk: c for c in Candidate.objects.filter(dossier=locked, state=CandidateState.REGISTERED)
+        c.pk: c
+        for c in Candidate.objects.filter(
+            dossier=locked, state=spec.candidates_before(Step.MEETING)
+        )
     }
     unknown = sorted(set(votes) - set(registered))
     missing = sorted(set(registered) - set(votes))
@@ -425,12 +766,12 @@ def posting_open(*, dossier: Dossier, user: Any, on: datetime.date | None = None
     """Post the eligible list publicly for the regulation's period."""
     day = on or _today()
     locked = _locked(dossier)
-    spec = _spec(locked)
-    if not spec.posting:
-        raise InvalidTransition(_("This title has no public posting."))
-    source = CandidateState.VOTED if spec.meeting else CandidateState.REGISTERED
+    spec = _expect(locked, Step.POSTING)
+    source = spec.candidates_before(Step.POSTING)
     period = dossier_rules(locked).period(spec.key("posting_period"))
     authority = require(user, POSTING, unit=locked.proposing_unit)
+    if locked.state == DossierState.REGISTRATION:
+        _reports_missing(locked, spec)
     transition_perform(
         obj=locked, transition="open_posting", user=user, action=POSTING, unit=locked.proposing_unit
     )
@@ -499,24 +840,28 @@ def dossier_submit(*, dossier: Dossier, user: Any, on: datetime.date | None = No
     """Send the dossier to the deciding level; a posting cannot be closed early."""
     day = on or _today()
     locked = _locked(dossier)
-    spec = _spec(locked)
     if locked.state == DossierState.RETURNED:
         return _resubmit(locked, user, day)
-    if spec.posting and locked.state == DossierState.POSTING:
+    spec = _expect(locked, Step.SUBMISSION)
+    if locked.state == DossierState.POSTING:
         posting = _deadline(locked.posting_deadline)
         if day <= posting.due_on:
-            raise ValidationFailed(
+            raise PostingNotOver(
                 _("The public posting runs until %(date)s; it cannot be closed early.")
                 % {"date": _fmt(posting.due_on)}
             )
-        deadline_complete(deadline=posting, on=day, user=user)
-    elif spec.posting or spec.meeting:
-        raise InvalidTransition(_("The dossier is not ready to be submitted."))
     authority = require(user, SUBMIT, unit=locked.proposing_unit)
+    if locked.state == DossierState.REGISTRATION:
+        _reports_missing(locked, spec)
+    source = spec.candidates_before(Step.SUBMISSION)
+    problems = _criteria_problems(locked, source, day)
+    if problems:
+        raise CandidatesRefused(problems)
+    if locked.state == DossierState.POSTING:
+        deadline_complete(deadline=_deadline(locked.posting_deadline), on=day, user=user)
     transition_perform(
         obj=locked, transition="submit", user=user, action=SUBMIT, unit=locked.proposing_unit
     )
-    source = CandidateState.POSTED if spec.posting else CandidateState.REGISTERED
     proposed = _move(
         locked,
         source=source,
@@ -591,29 +936,121 @@ def dossier_accept(*, dossier: Dossier, user: Any, comment: str = "") -> Dossier
 
 @transaction.atomic
 def council_record(
-    *, dossier: Dossier, user: Any, minutes: str, refused: Sequence[Candidate] = ()
+    *,
+    dossier: Dossier,
+    user: Any,
+    minutes: str,
+    refused: Sequence[Candidate] = (),
+    held_on: datetime.date | None = None,
+    members: int | None = None,
+    present: int | None = None,
+    votes: dict[int, int] | None = None,
 ) -> Dossier:
-    """The emulation council's review, with minutes; candidates it rejects are refused."""
+    """The emulation council's review, with minutes; candidates it rejects drop out.
+
+    Where the title places the council before submission (a commune's council on its
+    villages) it sits at the proposing unit and its list goes on to the posting; after
+    appraisal it sits at the deciding unit and those it rejects are refused. When the rules
+    give the council's approval share, every candidate's votes are required and decide.
+    """
+    day = held_on or _today()
     locked = _locked(dossier)
+    spec = _spec(locked)
+    step = spec.next_step(locked.state)
+    if step not in (Step.LOCAL_COUNCIL, Step.COUNCIL):
+        raise InvalidTransition(
+            _("The dossier is not waiting for an emulation council's review (now: %(state)s).")
+            % {"state": locked.get_state_display()}
+        )
+    local = step == Step.LOCAL_COUNCIL
+    unit = locked.proposing_unit if local else locked.deciding_unit
     if not minutes.strip():
         raise ValidationFailed(_("The council's minutes are required."))
-    authority = require(user, COUNCIL, unit=locked.deciding_unit)
+    authority = require(user, COUNCIL, locked, unit=unit)
+    if local and locked.state == DossierState.REGISTRATION:
+        _reports_missing(locked, spec)
+    source = spec.candidates_before(step)
+    active = set(
+        Candidate.objects.filter(dossier=locked, state=source).values_list("pk", flat=True)
+    )
+    rejected = {c.pk for c in refused}
+    if rejected - active:
+        raise ValidationFailed(
+            _("Only candidates before the council can be rejected (not: %(ids)s).")
+            % {"ids": sorted(rejected - active)}
+        )
+    rules = dossier_rules(locked)
+    quorum_key, share_key = spec.key("council_quorum_percent"), spec.key("council_approval_percent")
+    if share_key in rules.rules and votes is None:
+        raise ValidationFailed(
+            _("The rules set the council's approval share: give each candidate's votes.")
+        )
+    if votes is not None:
+        if members is None or present is None or not 0 < present <= members:
+            raise ValidationFailed(
+                _("Give the council's members and how many were present (at least one).")
+            )
+        if quorum_key in rules.rules and _share(present, members) < rules.percent(quorum_key):
+            raise NoQuorum(
+                _(
+                    "No quorum: %(present)s of the council's %(members)s members attended; the "
+                    "rules require %(quorum)s%%."
+                )
+                % {"present": present, "members": members, "quorum": rules.percent(quorum_key)}
+            )
+        unknown = sorted(set(votes) - active)
+        missing = sorted(active - set(votes))
+        bad = sorted(pk for pk, n in votes.items() if n < 0 or n > present)
+        if unknown or missing or bad:
+            raise ValidationFailed(
+                _(
+                    "Votes must be given for every candidate before the council, between 0 and "
+                    "%(present)s (unknown: %(unknown)s; missing: %(missing)s; out of range: "
+                    "%(bad)s)."
+                )
+                % {"present": present, "unknown": unknown, "missing": missing, "bad": bad}
+            )
+        if share_key in rules.rules:
+            needed = rules.percent(share_key)
+            rejected |= {pk for pk in active if _share(votes[pk], present) < needed}
+    passed = sorted(active - rejected)
     transition_perform(
         obj=locked,
-        transition="council_reviewed",
+        transition="review" if local else "council_reviewed",
         user=user,
         action=COUNCIL,
         comment=minutes,
-        unit=locked.deciding_unit,
+        unit=unit,
+        payload={"passed": len(passed), "rejected": len(rejected)},
     )
+    CouncilReview.objects.create(
+        dossier=locked,
+        unit=unit,
+        held_on=day,
+        members=members,
+        present=present,
+        votes={str(pk): n for pk, n in (votes or {}).items()},
+        minutes=minutes.strip(),
+        recorded_by=user,
+    )
+    if local:
+        _move(
+            locked,
+            source=source,
+            target=CandidateState.VOTED,
+            actor=user,
+            action=COUNCIL,
+            authority=authority,
+            only=passed,
+        )
     _move(
         locked,
-        source=CandidateState.PROPOSED,
-        target=CandidateState.REFUSED,
+        source=source,
+        target=CandidateState.NOT_VOTED if local else CandidateState.REFUSED,
         actor=user,
         action=COUNCIL,
         authority=authority,
-        only=[c.pk for c in refused],
+        only=sorted(rejected),
     )
     return locked
 
@@ -653,6 +1090,12 @@ def dossier_decide(
             _("The dossier is not waiting for a decision (now: %(state)s).")
             % {"state": locked.get_state_display()}
         )
+    proposed = Candidate.objects.filter(dossier=locked, state=CandidateState.PROPOSED)
+    if not proposed.exists():
+        raise ValidationFailed(_("No candidate is left to recognise."))
+    problems = _criteria_problems(locked, CandidateState.PROPOSED, day)
+    if problems:
+        raise CandidatesRefused(problems)
     deadline = locked.decision_deadline
     late = deadline is not None and deadline.is_overdue(day)
     if deadline is not None and late and not late_reason.strip():
@@ -789,6 +1232,8 @@ def candidate_revoke(*, candidate: Candidate, user: Any, ground: str, note: str)
 
 
 __all__ = [
+    "candidate_label",
+    "candidate_report_record",
     "candidate_revoke",
     "candidates_register",
     "council_record",

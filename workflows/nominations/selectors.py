@@ -1,0 +1,357 @@
+"""Reads of nominations for committee secretaries and culture officers (the dashboard).
+
+Every selector runs a fixed number of queries whatever the number of dossiers,
+households or units: a user's reach is a set of materialised-path prefixes (no tree
+walk) and counts are aggregates computed by the database (``Count`` with ``filter``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import StrIndex, Substr
+from django.utils.translation import gettext as _
+
+from approvals.exceptions import RegulationNotFound, ValidationFailed
+from approvals.organisation.models import OrgUnit, Position, UnitKind
+from approvals.regulations.services import rules_in_force
+from workflows.nominations.models import (
+    Candidate,
+    CandidateState,
+    Dossier,
+    DossierState,
+    Household,
+    Title,
+)
+from workflows.nominations.titles import SPECS
+
+if TYPE_CHECKING:
+    from approvals.regulations.models import Rule
+
+#: The regulation holding the movement's targets (QĐ 2214/QĐ-TTg).
+TARGETS = "movement_targets"
+
+#: A position at one of these units oversees the administration the unit serves (its
+#: parent): the provincial steering committee's secretary follows the whole province.
+SERVES_PARENT = (UnitKind.STEERING_COMMITTEE,)
+
+#: Units shown as rows of a share even before anything under them is counted.
+AREA_KINDS = (
+    UnitKind.DISTRICT,
+    UnitKind.COMMUNE,
+    UnitKind.VILLAGE,
+    UnitKind.RESIDENTIAL_GROUP,
+)
+
+_STEP_ORDER = {state: n for n, state in enumerate(DossierState.values)}
+
+
+# --- reach -----------------------------------------------------------------------------------
+
+
+def _active_unit(day: datetime.date, prefix: str = "unit__") -> Q:
+    return Q(**{f"{prefix}valid_from__lte": day}) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
+    )
+
+
+def reach_paths(*, user: Any, day: datetime.date) -> list[str]:
+    """Path prefixes of the subtrees ``user`` oversees on ``day`` (one query).
+
+    A position held on ``day`` at a unit then in existence covers the unit and everything
+    under it; a position at a steering committee covers the committee's parent.
+    """
+    rows = (
+        Position.objects.active_on(day)
+        .filter(_active_unit(day), user=user)
+        .values_list("unit__path", "unit__kind", "unit__parent__path")
+    )
+    paths = sorted(
+        {parent if kind in SERVES_PARENT and parent else path for path, kind, parent in rows}
+    )
+    # Drop a subtree already inside another one (paths sort parents first).
+    kept: list[str] = []
+    for path in paths:
+        if not any(path.startswith(outer) for outer in kept):
+            kept.append(path)
+    return kept
+
+
+def _within(paths: list[str]) -> Q:
+    """Dossiers proposed or decided by a unit inside one of the subtrees."""
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(proposing_unit__path__startswith=path)
+        condition |= Q(deciding_unit__path__startswith=path)
+    return condition
+
+
+# --- pending dossiers --------------------------------------------------------------------------
+
+
+def overdue_on(day: datetime.date) -> Q:
+    """Dossiers late on ``day``.
+
+    The decision's time limit ran out (its clock running: not paused for a supplement,
+    not completed), or the posting period ended while the dossier is still posted.
+    """
+    decision_late = Q(
+        decision_deadline__isnull=False,
+        decision_deadline__completed_on__isnull=True,
+        decision_deadline__paused_on__isnull=True,
+        decision_deadline__due_on__lt=day,
+    )
+    posting_late = Q(
+        state=DossierState.POSTING,
+        posting_deadline__isnull=False,
+        posting_deadline__completed_on__isnull=True,
+        posting_deadline__due_on__lt=day,
+    )
+    return decision_late | posting_late
+
+
+def _pending(user: Any, day: datetime.date) -> QuerySet[Dossier]:
+    paths = reach_paths(user=user, day=day)
+    pending: QuerySet[Dossier] = (
+        Dossier.objects.filter(_within(paths)).exclude(state=DossierState.DECIDED)
+        if paths
+        else Dossier.objects.none()
+    )
+    return pending
+
+
+def dossier_list_pending(*, user: Any, day: datetime.date) -> QuerySet[Dossier]:
+    """Undecided dossiers in the units ``user`` oversees on ``day``, overdue ones first.
+
+    Each carries ``overdue`` (see :func:`overdue_on`) and ``due_on`` (the posting's end
+    while posted, else the decision's time limit). Two queries: the reach, then the list.
+    """
+    due = Case(
+        When(state=DossierState.POSTING, then=F("posting_deadline__due_on")),
+        default=F("decision_deadline__due_on"),
+    )
+    pending: QuerySet[Dossier] = (
+        _pending(user, day)
+        .select_related("proposing_unit", "deciding_unit", "posting_deadline", "decision_deadline")
+        .annotate(
+            overdue=Case(
+                When(overdue_on(day), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            due_on=due,
+        )
+        .order_by(F("overdue").desc(), F("due_on").asc(nulls_last=True), "pk")
+    )
+    return pending
+
+
+@dataclass(frozen=True)
+class StepCount:
+    """How many undecided dossiers of a title wait at a step, per deciding level."""
+
+    title: str
+    state: str
+    level: str
+    count: int
+    overdue: int
+
+    @property
+    def title_label(self) -> str:
+        """The title, in the active language."""
+        return str(Title(self.title).label)
+
+    @property
+    def state_label(self) -> str:
+        """The step, in the active language."""
+        return str(DossierState(self.state).label)
+
+    @property
+    def level_label(self) -> str:
+        """The deciding level, in the active language."""
+        return str(UnitKind(self.level).label)
+
+
+def dossier_counts_by_step(*, user: Any, day: datetime.date) -> list[StepCount]:
+    """Undecided dossiers ``user`` oversees, counted per title, step and deciding level.
+
+    Two queries (the reach, one aggregate); rows come in title and step order.
+    """
+    rows = (
+        _pending(user, day)
+        .order_by()
+        .values("title", "state", "deciding_unit__kind")
+        .annotate(count=Count("pk"), overdue=Count("pk", filter=overdue_on(day)))
+    )
+    counts = [
+        StepCount(
+            title=row["title"],
+            state=row["state"],
+            level=row["deciding_unit__kind"],
+            count=row["count"],
+            overdue=row["overdue"],
+        )
+        for row in rows
+    ]
+    counts.sort(key=lambda c: (c.title, _STEP_ORDER.get(c.state, 99), c.level))
+    return counts
+
+
+# --- recognition against the target -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    """Households (or units) of one area, and how many hold the title in the year."""
+
+    unit: OrgUnit
+    total: int
+    recognised: int
+    target: Decimal | None
+
+    @property
+    def share(self) -> Decimal | None:
+        """Percentage recognised (two decimals), or None when there is nothing to count."""
+        if not self.total:
+            return None
+        return (Decimal(self.recognised) * 100 / Decimal(self.total)).quantize(Decimal("0.01"))
+
+    @property
+    def met(self) -> bool | None:
+        """Whether the share reaches the target (None without a target or a total)."""
+        share = self.share
+        if share is None or self.target is None:
+            return None
+        return share >= self.target
+
+
+@dataclass(frozen=True)
+class RecognitionShare:
+    """The share of a title in a year under a unit, per child area, against the target."""
+
+    unit: OrgUnit
+    year: int
+    title: str
+    target: Decimal | None
+    target_rule: Rule | None
+    rows: list[ShareRow]
+    overall: ShareRow
+
+
+def _area_key(path_field: str, root: OrgUnit) -> Any:
+    """The path of the child of ``root`` that the row's ``path_field`` lies in (or root's).
+
+    ``/1/5/12/40/`` under root ``/1/5/`` gives ``/1/5/12/``; root's own path gives itself.
+    """
+    offset = len(root.path)
+    rest = Substr(path_field, offset + 1)
+    return Substr(path_field, 1, Value(offset) + StrIndex(rest, Value("/")))
+
+
+def _members(title: str, root: OrgUnit, day: datetime.date) -> QuerySet[Any]:
+    """Who is counted: households living under ``root``, or candidate units of the title."""
+    spec = SPECS[title]
+    recognised = Candidate.objects.filter(
+        title=title, year=day.year, state=CandidateState.RECOGNISED
+    )
+    if spec.candidate == "household":
+        return Household.objects.filter(village__path__startswith=root.path).annotate(
+            area=_area_key("village__path", root),
+            held=Exists(recognised.filter(household_id=OuterRef("pk"))),
+        )
+    return (
+        OrgUnit.objects.active_on(day)
+        .filter(path__startswith=root.path, kind__in=spec.candidate_kinds)
+        .annotate(
+            area=_area_key("path", root),
+            held=Exists(recognised.filter(unit_id=OuterRef("pk"))),
+        )
+    )
+
+
+def _target(title: str, root: OrgUnit, day: datetime.date) -> Rule | None:
+    try:
+        rules = rules_in_force(TARGETS, on=day, unit=root)
+    except RegulationNotFound:
+        return None
+    return rules.rules.get(f"{SPECS[title].prefix}.target_share_percent")
+
+
+def recognition_share(*, unit: OrgUnit, year: int, title: str) -> RecognitionShare:
+    """Households (or villages, communes, agencies) under ``unit`` holding ``title`` in ``year``.
+
+    One row per child area of ``unit`` (per commune under a province, per village under a
+    commune; the unit itself when it has no children), with the total, the number
+    recognised (revoked titles do not count), the share and the target of the movement's
+    rules in force for ``unit`` at the year's end. Four queries: one aggregate, the areas,
+    and the rules (two).
+    """
+    if title not in SPECS:
+        raise ValidationFailed(_("Unknown title “%(title)s”.") % {"title": title})
+    if SPECS[title].candidate == "person":
+        raise ValidationFailed(_("Shares are counted for households and units, not people."))
+    day = datetime.date(year, 12, 31)
+    counted = {
+        row["area"]: (row["total"], row["recognised"])
+        for row in _members(title, unit, day)
+        .order_by()
+        .values("area")
+        .annotate(total=Count("pk"), recognised=Count("pk", filter=Q(held=True)))
+    }
+    areas = OrgUnit.objects.filter(
+        Q(path__in=list(counted))
+        | (Q(parent=unit, kind__in=AREA_KINDS) & _active_unit(day, prefix=""))
+    ).order_by("name", "pk")
+    rule = _target(title, unit, day)
+    target = Decimal(str(rule.value)) if rule is not None else None
+    rows = [
+        ShareRow(
+            unit=area,
+            total=counted.get(area.path, (0, 0))[0],
+            recognised=counted.get(area.path, (0, 0))[1],
+            target=target,
+        )
+        for area in areas
+    ]
+    overall = ShareRow(
+        unit=unit,
+        total=sum(total for total, _held in counted.values()),
+        recognised=sum(held for _total, held in counted.values()),
+        target=target,
+    )
+    return RecognitionShare(
+        unit=unit,
+        year=year,
+        title=title,
+        target=target,
+        target_rule=rule,
+        rows=rows,
+        overall=overall,
+    )
+
+
+__all__ = [
+    "RecognitionShare",
+    "ShareRow",
+    "StepCount",
+    "dossier_counts_by_step",
+    "dossier_list_pending",
+    "overdue_on",
+    "reach_paths",
+    "recognition_share",
+]
