@@ -202,3 +202,20 @@ def test_consecutive_years_are_counted_and_revocation_needs_a_legal_ground(commu
         candidate_revoke(candidate=Candidate.objects.create(
             dossier=dossier, title=dossier.title, year=2027, household=c.households[0]),
             user=c.chairman, ground="false_documents", note="x")
+
+
+def test_a_decision_is_signed_once(commune):
+    c = commune
+    dossier = start(c)
+    meeting_record(dossier=dossier, user=c.village_head, held_on=D(2026, 10, 5), invited=40,
+                   present=32, votes={cand.pk: 30 for cand in dossier.candidates.all()},
+                   chaired_by="Ngô Văn Bình")
+    posting_open(dossier=dossier, user=c.village_head, on=D(2026, 10, 6))
+    dossier_submit(dossier=dossier, user=c.village_head, on=D(2026, 10, 17))
+    dossier_accept(dossier=dossier, user=c.officer)
+    dossier_decide(dossier=dossier, user=c.chairman, on=D(2026, 10, 20))
+    with pytest.raises(InvalidTransition):
+        dossier_decide(dossier=dossier, user=c.chairman, on=D(2026, 10, 20))
+    from approvals.audit.models import Signature
+
+    assert Signature.objects.filter(subject_type="nominations.dossier").count() == 1

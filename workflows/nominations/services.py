@@ -1090,6 +1090,8 @@ def dossier_decide(
             _("The dossier is not waiting for a decision (now: %(state)s).")
             % {"state": locked.get_state_display()}
         )
+    if locked.signature_id is not None:
+        raise InvalidTransition(_("The decision is already signed; it awaits its number."))
     proposed = Candidate.objects.filter(dossier=locked, state=CandidateState.PROPOSED)
     if not proposed.exists():
         raise ValidationFailed(_("No candidate is left to recognise."))
