@@ -159,7 +159,7 @@ def deciding_unit_for(
             "The regulation in force on %(date)s has the %(level)s level decide, but no unit of "
             "that level stands above %(unit)s then."
         )
-        % {"date": _fmt(on), "level": level, "unit": unit.name}
+        % {"date": _fmt(on), "level": UnitKind(level).label, "unit": unit.name}
     )
 
 
