@@ -321,3 +321,19 @@ def test_share_takes_four_queries_whatever_the_number_of_households(
     with django_assert_num_queries(4):
         share = recognition_share(unit=org.province, year=2026, title=FAMILY)
     assert share.overall.total == 15 + 4 + 300
+
+
+def test_registration_rate_counts_the_households_registered_this_year(commune):
+    from workflows.nominations.models import Title
+    from workflows.nominations.selectors import registration_rate
+    from workflows.nominations.services import candidates_register, dossier_create
+
+    c = commune
+    dossier = dossier_create(user=c.village_head, title=Title.CULTURAL_FAMILY, year=2026,
+                             proposing_unit=c.village, on=datetime.date(2026, 2, 2))
+    candidates_register(dossier=dossier, user=c.village_head, households=c.households[:9])
+    rate = registration_rate(unit=c.commune, year=2026, title=Title.CULTURAL_FAMILY)
+    row = next(r for r in rate.rows if r.unit == c.village)
+    assert (row.total, row.recognised) == (12, 9)
+    assert row.share == 75
+    assert rate.target is None

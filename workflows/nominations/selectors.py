@@ -263,12 +263,18 @@ def _area_key(path_field: str, root: OrgUnit) -> Any:
     return Substr(path_field, 1, Value(offset) + StrIndex(rest, Value("/")))
 
 
-def _members(title: str, root: OrgUnit, day: datetime.date) -> QuerySet[Any]:
-    """Who is counted: households living under ``root``, or candidate units of the title."""
+def _members(
+    title: str, root: OrgUnit, day: datetime.date, *, registered: bool = False
+) -> QuerySet[Any]:
+    """Who is counted: households living under ``root``, or candidate units of the title.
+
+    ``held`` is whether the member holds the title that year, or with ``registered`` whether
+    it is a candidate at all that year (the registration rate).
+    """
     spec = SPECS[title]
-    recognised = Candidate.objects.filter(
-        title=title, year=day.year, state=CandidateState.RECOGNISED
-    )
+    recognised = Candidate.objects.filter(title=title, year=day.year)
+    if not registered:
+        recognised = recognised.filter(state=CandidateState.RECOGNISED)
     if spec.candidate == "household":
         return Household.objects.filter(village__path__startswith=root.path).annotate(
             area=_area_key("village__path", root),
@@ -292,6 +298,15 @@ def _target(title: str, root: OrgUnit, day: datetime.date) -> Rule | None:
     return rules.rules.get(f"{SPECS[title].prefix}.target_share_percent")
 
 
+def registration_rate(*, unit: OrgUnit, year: int, title: str) -> RecognitionShare:
+    """Households (or units) under ``unit`` registered as candidates for ``title`` in ``year``.
+
+    The same rows as :func:`recognition_share`, counting registrations instead of titles
+    ("recognised" then reads "registered"); the target is left out.
+    """
+    return _share(unit=unit, year=year, title=title, registered=True)
+
+
 def recognition_share(*, unit: OrgUnit, year: int, title: str) -> RecognitionShare:
     """Households (or villages, communes, agencies) under ``unit`` holding ``title`` in ``year``.
 
@@ -301,6 +316,10 @@ def recognition_share(*, unit: OrgUnit, year: int, title: str) -> RecognitionSha
     rules in force for ``unit`` at the year's end. Four queries: one aggregate, the areas,
     and the rules (two).
     """
+    return _share(unit=unit, year=year, title=title, registered=False)
+
+
+def _share(*, unit: OrgUnit, year: int, title: str, registered: bool) -> RecognitionShare:
     if title not in SPECS:
         raise ValidationFailed(_("Unknown title “%(title)s”.") % {"title": title})
     if SPECS[title].candidate == "person":
@@ -308,7 +327,7 @@ def recognition_share(*, unit: OrgUnit, year: int, title: str) -> RecognitionSha
     day = datetime.date(year, 12, 31)
     counted = {
         row["area"]: (row["total"], row["recognised"])
-        for row in _members(title, unit, day)
+        for row in _members(title, unit, day, registered=registered)
         .order_by()
         .values("area")
         .annotate(total=Count("pk"), recognised=Count("pk", filter=Q(held=True)))
@@ -317,7 +336,7 @@ def recognition_share(*, unit: OrgUnit, year: int, title: str) -> RecognitionSha
         Q(path__in=list(counted))
         | (Q(parent=unit, kind__in=AREA_KINDS) & _active_unit(day, prefix=""))
     ).order_by("name", "pk")
-    rule = _target(title, unit, day)
+    rule = None if registered else _target(title, unit, day)
     target = Decimal(str(rule.value)) if rule is not None else None
     rows = [
         ShareRow(
@@ -354,4 +373,5 @@ __all__ = [
     "overdue_on",
     "reach_paths",
     "recognition_share",
+    "registration_rate",
 ]
