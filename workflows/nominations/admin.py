@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
 
+from approvals.admin import ReadOnlyInline
 from approvals.audit.services import audit_record
 from workflows.nominations.models import (
     Candidate,
@@ -81,17 +82,6 @@ class PerformanceRatingAdmin(RecordedFactAdmin):
     list_filter = ["year", "rating"]
     search_fields = ["person__username", "person__last_name", "person__first_name"]
     autocomplete_fields = ["person"]
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Candidate)

@@ -722,7 +722,8 @@ def meeting_record(
         candidate.votes_cast = present
     Candidate.objects.bulk_update(registered.values(), ["votes_for", "votes_cast"], batch_size=2000)
     passed = [pk for pk in registered if _share(votes[pk], present) >= needed]
-    failed = [pk for pk in registered if pk not in set(passed)]
+    passed_set = set(passed)
+    failed = [pk for pk in registered if pk not in passed_set]
     _move(
         locked,
         source=CandidateState.REGISTERED,

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from approvals.admin import ReadOnlyInline
 from workflows.plans.models import (
     Consultation,
     Dispatch,
@@ -15,17 +16,6 @@ from workflows.plans.models import (
     PlanRevision,
     ReportDue,
 )
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class RevisionInline(ReadOnlyInline):
