@@ -186,8 +186,8 @@ def _separation_of_duties(user: Any, action: Action, subject: Subject, day: date
         return ""
     if user.pk in subject.beneficiary_user_ids:
         return _(
-            "%(user)s benefits from this case (their own household) and may not take the "
-            "action “%(action)s” on it."
+            "%(user)s benefits from this case (their own household or nomination) and may "
+            "not take the action “%(action)s” on it."
         ) % {"user": user_label(user), "action": action.name}
     if subject.beneficiary_unit_ids:
         beneficiaries = OrgUnit.objects.filter(pk__in=subject.beneficiary_unit_ids)
