@@ -43,9 +43,14 @@ def transition_perform(
     unit: OrgUnit | None = None,
     at: datetime.date | None = None,
     payload: dict[str, Any] | None = None,
+    authority: Authority | None = None,
     **kwargs: Any,
 ) -> Authority:
-    """Take ``action`` on ``obj`` by calling its FSM ``transition``; return the authority used."""
+    """Take ``action`` on ``obj`` by calling its FSM ``transition``; return the authority used.
+
+    A caller that already resolved the same action on the same object and unit in this
+    transaction passes its ``authority`` so the resolver is not asked twice.
+    """
     from approvals.audit.services import audit_record
 
     method = getattr(obj, transition)
@@ -60,7 +65,8 @@ def transition_perform(
         )
     try:
         with transaction.atomic():
-            authority = require(user, action, obj, unit=unit, at=at)  # type: ignore[arg-type]
+            if authority is None:
+                authority = require(user, action, obj, unit=unit, at=at)  # type: ignore[arg-type]
             try:
                 method(**kwargs)
             except TransitionNotAllowed as exc:

@@ -593,6 +593,7 @@ def signature_record(
     revision: str = "",
     comment: str = "",
     unit: OrgUnit | None = None,
+    authority: Authority | None = None,
 ) -> Signature:
     """Sign the exact ``content`` of ``subject`` if the resolver allows ``user`` to.
 
@@ -610,7 +611,8 @@ def signature_record(
         raise ValidationFailed(_("Only an object guarded by the approval engine can be signed."))
     revision = _text(revision, name="revision", max_length=64)
     with transaction.atomic():
-        authority = require(user, action_code, subject, unit=unit)
+        if authority is None:
+            authority = require(user, action_code, subject, unit=unit)
         digest = sha256_hex(data)
         lines = authority.signature_block(delegate_title=_delegate_title(user, authority))
         signature = Signature(

@@ -680,7 +680,7 @@ def meeting_record(
     """Record the review meeting: quorum from the rules, then each candidate's vote share."""
     locked = _locked(dossier)
     spec = _expect(locked, Step.MEETING)
-    authority = require(user, MEETING, unit=locked.proposing_unit)
+    authority = require(user, MEETING, locked, unit=locked.proposing_unit)
     _reports_missing(locked, spec)
     rules = dossier_rules(locked)
     if invited <= 0 or present < 0 or present > invited:
@@ -758,6 +758,7 @@ def meeting_record(
         action=MEETING,
         unit=locked.proposing_unit,
         payload={"invited": invited, "present": present, "passed": len(passed)},
+        authority=authority,
     )
     return meeting
 
@@ -770,11 +771,16 @@ def posting_open(*, dossier: Dossier, user: Any, on: datetime.date | None = None
     spec = _expect(locked, Step.POSTING)
     source = spec.candidates_before(Step.POSTING)
     period = dossier_rules(locked).period(spec.key("posting_period"))
-    authority = require(user, POSTING, unit=locked.proposing_unit)
+    authority = require(user, POSTING, locked, unit=locked.proposing_unit)
     if locked.state == DossierState.REGISTRATION:
         _reports_missing(locked, spec)
     transition_perform(
-        obj=locked, transition="open_posting", user=user, action=POSTING, unit=locked.proposing_unit
+        obj=locked,
+        transition="open_posting",
+        user=user,
+        action=POSTING,
+        unit=locked.proposing_unit,
+        authority=authority,
     )
     deadline = deadline_start(
         subject_type="nominations.dossier",
@@ -851,7 +857,7 @@ def dossier_submit(*, dossier: Dossier, user: Any, on: datetime.date | None = No
                 _("The public posting runs until %(date)s; it cannot be closed early.")
                 % {"date": _fmt(posting.due_on)}
             )
-    authority = require(user, SUBMIT, unit=locked.proposing_unit)
+    authority = require(user, SUBMIT, locked, unit=locked.proposing_unit)
     if locked.state == DossierState.REGISTRATION:
         _reports_missing(locked, spec)
     source = spec.candidates_before(Step.SUBMISSION)
@@ -861,7 +867,12 @@ def dossier_submit(*, dossier: Dossier, user: Any, on: datetime.date | None = No
     if locked.state == DossierState.POSTING:
         deadline_complete(deadline=_deadline(locked.posting_deadline), on=day, user=user)
     transition_perform(
-        obj=locked, transition="submit", user=user, action=SUBMIT, unit=locked.proposing_unit
+        obj=locked,
+        transition="submit",
+        user=user,
+        action=SUBMIT,
+        unit=locked.proposing_unit,
+        authority=authority,
     )
     proposed = _move(
         locked,
@@ -1023,6 +1034,7 @@ def council_record(
         comment=minutes,
         unit=unit,
         payload={"passed": len(passed), "rejected": len(rejected)},
+        authority=authority,
     )
     CouncilReview.objects.create(
         dossier=locked,
@@ -1130,7 +1142,7 @@ def decision_issue(*, dossier: Dossier, user: Any, on: datetime.date | None = No
     locked = _locked(dossier)
     if locked.state != DossierState.DECISION or locked.signature_id is None:
         raise InvalidTransition(_("Only a signed decision can be numbered."))
-    authority = require(user, NUMBER, unit=locked.deciding_unit)
+    authority = require(user, NUMBER, locked, unit=locked.deciding_unit)
     entry = number_issue(
         agency=locked.deciding_unit,
         kind=DocumentKind.objects.get(code="decision"),
@@ -1150,6 +1162,7 @@ def decision_issue(*, dossier: Dossier, user: Any, on: datetime.date | None = No
         action=NUMBER,
         unit=locked.deciding_unit,
         payload={"symbol": entry.symbol},
+        authority=authority,
     )
     return locked
 

@@ -528,6 +528,7 @@ def plan_sign(
         revision=str(revision.number),
         comment=comment,
         unit=locked.issuing_agency,
+        authority=authority,
     )
     transition_perform(
         obj=locked,
@@ -537,6 +538,7 @@ def plan_sign(
         comment=comment,
         unit=locked.issuing_agency,
         payload={"revision": revision.number},
+        authority=authority,
     )
     Plan.objects.filter(pk=locked.pk).update(signature=signature)
     locked.signature = signature
@@ -553,7 +555,7 @@ def plan_issue(*, plan: Plan, user: Any, issued_on: datetime.date | None = None)
             _("Only a signed plan can be numbered and dispatched (now: %(state)s).")
             % {"state": locked.get_state_display()}
         )
-    require(user, ISSUE, locked, unit=locked.issuing_agency)
+    authority = require(user, ISSUE, locked, unit=locked.issuing_agency)
     rules = rules_in_force("document_work", on=day, unit=locked.issuing_agency)
     period = rules.period("numbering.after_signature_period")
     signed_on = timezone.localtime(locked.signature.signed_at).date() if locked.signature else day
@@ -588,6 +590,7 @@ def plan_issue(*, plan: Plan, user: Any, issued_on: datetime.date | None = None)
         comment=late_note,
         unit=locked.issuing_agency,
         payload={"symbol": entry.symbol, "issued_on": day.isoformat()},
+        authority=authority,
     )
     return locked
 
@@ -687,7 +690,7 @@ def plan_close(*, plan: Plan, user: Any, comment: str) -> Plan:
             _("Only a plan in force can be closed (now: %(state)s).")
             % {"state": locked.get_state_display()}
         )
-    require(user, CLOSE, locked, unit=locked.issuing_agency)
+    authority = require(user, CLOSE, locked, unit=locked.issuing_agency)
     missing = list(locked.reports.filter(submitted_on__isnull=True).select_related("unit"))
     if missing:
         raise InvalidTransition(
@@ -701,6 +704,7 @@ def plan_close(*, plan: Plan, user: Any, comment: str) -> Plan:
         action=CLOSE,
         comment=comment,
         unit=locked.issuing_agency,
+        authority=authority,
     )
     return locked
 
