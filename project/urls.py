@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("plans/", include("workflows.plans.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     positions = (
         Position.objects.active_on(today)
-        .filter(user_id=request.user.pk)
+        .filter(user_id=cast(int, request.user.pk))
         .select_related("unit", "role")
         .order_by("unit__path", "role__name")
     )
