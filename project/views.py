@@ -9,7 +9,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Max, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -128,8 +128,13 @@ REGISTER_ACTIONS = ("approvals_registers.issue_number", "approvals_registers.voi
 def _registers_for(user: Any, day: datetime.date) -> tuple[QuerySet[Register], Any]:
     scopes = action_scopes(user=user, action_codes=REGISTER_ACTIONS, day=day)
     scope = scopes[REGISTER_ACTIONS[0]].union(scopes[REGISTER_ACTIONS[1]])
-    registers = Register.objects.filter(scope.q("agency")).select_related("agency")
-    return registers.order_by("-year", "agency__path", "name"), scopes[REGISTER_ACTIONS[1]]
+    registers = (
+        Register.objects.filter(scope.q("agency"))
+        .select_related("agency")
+        .annotate(issued=Count("entries"), last_issued=Max("entries__created_at"))
+    )
+    ordered = registers.order_by(F("last_issued").desc(nulls_last=True), "-year", "name")
+    return ordered, scopes[REGISTER_ACTIONS[1]]
 
 
 @login_required

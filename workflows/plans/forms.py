@@ -31,7 +31,9 @@ class PlanForm(forms.Form):
         label=_("Subject summary (trích yếu)"), max_length=500, widget=forms.TextInput
     )
     basis = forms.CharField(
-        label=_("Basis (căn cứ), one per line"), required=False, widget=forms.Textarea
+        label=_("Basis (căn cứ), one per line"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     body = forms.CharField(
         label=_("Body"),
@@ -87,6 +89,9 @@ class PlanForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["recipient_units"]).queryset = units
         cast(forms.ModelChoiceField, self.fields["consulted_agencies"]).queryset = units
         self.fields["year"].initial = day.year
+        self.fields["kind"].initial = (
+            DocumentKind.objects.filter(code="plan").values_list("pk", flat=True).first()
+        )
         if len(drafting_units) == 1:
             self.fields["drafting_unit"].initial = drafting_units[0].pk
             self.fields["issuing_agency"].initial = drafting_units[0].parent_id

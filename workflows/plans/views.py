@@ -18,12 +18,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from approvals.audit.models import AuditEvent
 from approvals.exceptions import ApprovalError
-from approvals.organisation.models import OrgUnit
+from approvals.organisation.models import Action, Capacity, OrgUnit
 from approvals.organisation.resolver import decide, user_label
 from approvals.organisation.selectors import action_scopes
 from workflows.plans import documents
@@ -205,12 +206,33 @@ def plan_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the plan's page -----------------------------------------------------------------------------
 
 
-def _history(plan: Plan) -> list[AuditEvent]:
-    return list(
-        AuditEvent.objects.filter(subject_type="plans.plan", subject_id=str(plan.pk))
-        .select_related("actor")
-        .order_by("created_at", "index")
+def _history(plan: Plan) -> list[dict[str, Any]]:
+    """The plan's audit events in words: action names and step labels, not codes."""
+    events = list(
+        AuditEvent.objects.filter(subject_type="plans.plan", subject_id=str(plan.pk)).order_by(
+            "created_at", "index"
+        )
     )
+    english = (get_language() or "vi").startswith("en")
+    names = {
+        code: (name_en or name) if english else name
+        for code, name, name_en in Action.objects.filter(
+            code__in={e.action for e in events}
+        ).values_list("code", "name", "name_en")
+    }
+    labels = dict(PlanState.choices)
+    return [
+        {
+            "at": e.created_at,
+            "who": e.actor_label,
+            "capacity": "" if e.capacity == Capacity.OWN else e.get_capacity_display(),
+            "action": names.get(e.action, e.action),
+            "from": labels.get(e.from_state, e.from_state),
+            "to": labels.get(e.to_state, e.to_state),
+            "comment": e.comment,
+        }
+        for e in events
+    ]
 
 
 def _open_actions(request: HttpRequest, plan: Plan) -> dict[str, Any]:
