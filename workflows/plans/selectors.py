@@ -6,8 +6,10 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Concat
 
+from approvals.calendar.models import Deadline
 from approvals.organisation.models import OrgUnit, Position
 from approvals.organisation.selectors import ActionScope, action_scopes
 from workflows.plans.content import content_diff
@@ -203,7 +205,22 @@ def plan_list_awaiting(
         if scope:
             condition |= Q(state=state) & scope.q(field_name)
     plans = Plan.objects.filter(condition).exclude(author_id=reach.user_id)
-    return _with_relations(plans).order_by("updated_at", "pk")
+    return (
+        _with_relations(plans)
+        .annotate(due_on=_step_due())
+        .order_by(F("due_on").asc(nulls_last=True), "updated_at", "pk")
+    )
+
+
+def _step_due() -> Subquery:
+    """The due day of the running time limit of the plan's current step (None if it has none)."""
+    running = Deadline.objects.filter(
+        subject_type="plans.plan",
+        subject_id=Cast(OuterRef("pk"), output_field=CharField()),
+        completed_on__isnull=True,
+        purpose=Concat(Value("step:"), OuterRef("state")),
+    ).values("due_on")[:1]
+    return Subquery(running)
 
 
 def plan_list_drafts(*, user: Any) -> QuerySet[Plan]:

@@ -53,7 +53,13 @@ from workflows.plans.selectors import (
     plan_list_visible,
     plan_reach,
 )
-from workflows.plans.services import DRAFT, dispatch_acknowledge, plan_create, plan_edit
+from workflows.plans.services import (
+    DRAFT,
+    dispatch_acknowledge,
+    plan_create,
+    plan_edit,
+    step_deadline,
+)
 
 PAGE_SIZE = 25
 
@@ -121,6 +127,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             "state": state or "",
             "year": year or "",
             "can_draft": can_draft,
+            "today": timezone.localdate(),
         },
     )
 
@@ -306,6 +313,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "consultation": consultation,
             "consultations": list(plan.consultations.select_related("agency", "deadline")),
             "dispatches": list(plan.dispatches.select_related("unit", "acknowledged_by")),
+            "step_deadline": step_deadline(plan),
+            "today": timezone.localdate(),
         },
     )
 
