@@ -151,6 +151,12 @@ STATICFILES_DIRS = [BASE_DIR / "project" / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded files are served only through views that check who may see them (never MEDIA_URL),
+# with their type checked by content and their size capped.
+PLAN_ATTACHMENT_TYPES = ["pdf", "docx", "xlsx", "png", "jpg", "jpeg"]
+PLAN_ATTACHMENT_MAX_BYTES = int(os.environ.get("PLAN_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_PERMISSIONS = 0o640
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -13,6 +13,7 @@ from workflows.plans.models import Plan, PlanState
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SUMMARY = "Triển khai Phong trào trong các phòng thuộc Sở"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 BODY = """I. MỤC ĐÍCH, YÊU CẦU
 Đẩy mạnh phát triển Phong trào trong toàn ngành.
 II. TỔ CHỨC THỰC HIỆN
@@ -41,6 +42,14 @@ def test_a_plan_from_draft_to_number_through_the_pages(signed_in: Any) -> None:
     drafter.page.click("[data-testid=plan-form] button.primary")
     drafter.page.wait_for_selector("[data-testid=plan-state]")
     plan = Plan.objects.get(subject_summary=SUMMARY)
+    drafter.page.set_input_files(
+        "[data-testid=attachments] input[type=file]",
+        {"name": "phu-luc.pdf", "mimeType": "application/pdf", "buffer": PDF},
+    )
+    drafter.page.click("[data-testid=attachments] button[type=submit]")
+    drafter.page.wait_for_selector("[data-testid=attachments] a")
+    assert "phu-luc.pdf" in drafter.page.locator("[data-testid=attachments]").inner_text()
+    drafter.shot("attached")
     drafter.page.click("[data-testid=submit]")
     drafter.page.wait_for_selector("[role=status]")
     drafter.shot("submitted")

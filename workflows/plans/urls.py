@@ -20,6 +20,17 @@ urlpatterns = [
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/edit/", views.plan_edit_view, name="edit"),
     path("<int:pk>/document.<str:fmt>", views.plan_document, name="document"),
+    path("<int:pk>/attachments/", views.attachment_add, name="attach"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/",
+        views.attachment_download,
+        name="attachment",
+    ),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/remove/",
+        views.attachment_remove,
+        name="detach",
+    ),
     path("<int:pk>/submit/", views.plan_submit_view, name="submit"),
     path("<int:pk>/approve/", views.plan_approve_view, name="approve"),
     path("<int:pk>/return/", views.plan_return_view, name="return"),

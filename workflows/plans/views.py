@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -39,7 +39,14 @@ from workflows.plans.flow_actions import (
     flow_withdraw,
 )
 from workflows.plans.forms import AnswerForm, CommentForm, PlanForm
-from workflows.plans.models import REVIEW_STEPS, Consultation, Dispatch, Plan, PlanState
+from workflows.plans.models import (
+    REVIEW_STEPS,
+    Consultation,
+    Dispatch,
+    Plan,
+    PlanAttachment,
+    PlanState,
+)
 from workflows.plans.selectors import (
     WAITING,
     PlanReach,
@@ -56,7 +63,9 @@ from workflows.plans.selectors import (
 from workflows.plans.services import (
     DRAFT,
     dispatch_acknowledge,
+    plan_attach,
     plan_create,
+    plan_detach,
     plan_edit,
     step_deadline,
 )
@@ -314,6 +323,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "consultations": list(plan.consultations.select_related("agency", "deadline")),
             "dispatches": list(plan.dispatches.select_related("unit", "acknowledged_by")),
             "step_deadline": step_deadline(plan),
+            "attachments": list(
+                plan.attachments.filter(removed_at__isnull=True).select_related("uploaded_by")
+            ),
             "today": timezone.localdate(),
         },
     )
@@ -466,6 +478,60 @@ def consultation_answer_view(request: HttpRequest, pk: int, consultation_pk: int
         lambda: flow_answer(consultation, request.user, answer=answer),
         _("Your agency's answer was recorded."),
     )
+
+
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_or_404(request, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file to attach."))
+        return redirect("plans:detail", pk=plan.pk)
+    return _perform(
+        request,
+        plan,
+        lambda: plan_attach(plan=plan, user=request.user, upload=upload),
+        _("The file was attached."),
+    )
+
+
+def _attachment_or_404(plan: Plan, attachment_pk: int) -> PlanAttachment:
+    attachment = PlanAttachment.objects.filter(
+        plan=plan, pk=attachment_pk, removed_at__isnull=True
+    ).first()
+    if attachment is None:
+        raise Http404(_("No such file."))
+    return attachment
+
+
+@login_required
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    plan = _plan_or_404(request, pk)
+    attachment = _attachment_or_404(plan, attachment_pk)
+    return _perform(
+        request,
+        plan,
+        lambda: plan_detach(attachment=attachment, user=request.user),
+        _("The file was removed."),
+    )
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """A file of a plan the user may open, always as a download, never rendered inline."""
+    plan = _plan_or_404(request, pk)
+    attachment = _attachment_or_404(plan, attachment_pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["X-Content-SHA256"] = attachment.sha256
+    return response
 
 
 @login_required
