@@ -117,3 +117,33 @@ def action_scopes(
                 continue
             scopes[code] = scopes[code].union(_reach(rule, units[unit_id]))
     return scopes
+
+
+def action_holders(*, action_code: str, unit: OrgUnit, day: datetime.date) -> list[Position]:
+    """The positions that may take ``action_code`` on an object of ``unit`` on ``day`` (two
+    queries): who holds the step now, for "where is it and who has it" and for reminders.
+
+    Delegations are not listed (the delegator's position is, and it covers them).
+    """
+    rules = list(
+        ActionRule.objects.filter(action__code=action_code).values_list(
+            "role_id", "reach", "holder_unit_kind"
+        )
+    )
+    condition = Q(pk__in=[])
+    for role_id, reach, kind in rules:
+        if reach == Reach.SAME_UNIT:
+            where = Q(unit_id=unit.pk)
+        elif reach == Reach.HOLDER_PARENT:
+            where = Q(unit__parent_id=unit.pk)
+        else:
+            where = Q(unit_id__in=unit.ancestor_ids)
+        if kind:
+            where &= Q(unit__kind=kind)
+        condition |= Q(role_id=role_id) & where
+    return list(
+        Position.objects.active_on(day)
+        .filter(condition)
+        .select_related("user", "unit", "role")
+        .order_by("-unit__depth", "role__name", "user__last_name")
+    )

@@ -78,3 +78,24 @@ def test_anonymous_and_unknown_actions_get_an_empty_scope(demo: Demo) -> None:
     assert not action_scopes(
         user=demo.user("pgd.ldtbxh"), action_codes=["no.such_action"], day=timezone.localdate()
     )["no.such_action"]
+
+
+def test_the_holders_of_a_step_are_exactly_the_users_the_resolver_allows(demo: Demo) -> None:
+    from approvals.organisation.selectors import action_holders
+
+    today = timezone.localdate()
+    users = list(get_user_model().objects.filter(positions__isnull=False).distinct())
+    units = list(OrgUnit.objects.active_on(today).order_by("path"))[::3]
+    checked = 0
+    for code in ACTIONS:
+        for unit in units:
+            holders = {p.user_id for p in action_holders(action_code=code, unit=unit, day=today)}
+            # delegates act through the delegator's position, which is listed instead
+            allowed = {
+                u.pk
+                for u in users
+                if (d := decide(u, code, unit=unit, at=today)) and d.authority.delegation is None
+            }
+            assert holders == allowed, (code, unit.name)
+            checked += len(allowed)
+    assert checked > 0

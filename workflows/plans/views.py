@@ -26,7 +26,7 @@ from approvals.audit.models import AuditEvent
 from approvals.exceptions import ApprovalError
 from approvals.organisation.models import Action, Capacity, OrgUnit
 from approvals.organisation.resolver import decide, user_label
-from approvals.organisation.selectors import action_scopes
+from approvals.organisation.selectors import action_holders, action_scopes
 from workflows.plans import documents
 from workflows.plans.content import content_diff, content_lines
 from workflows.plans.flow_actions import (
@@ -279,6 +279,20 @@ def _open_actions(request: HttpRequest, plan: Plan) -> dict[str, Any]:
     return open_
 
 
+def _holders(plan: Plan) -> list[Any]:
+    """Who has the plan now: the positions that may take its current step (not its author)."""
+    if plan.state == PlanState.DRAFT:
+        return []
+    waiting = WAITING.get(str(plan.state))
+    if waiting is None:
+        return []
+    action, field_name = waiting
+    holders = action_holders(
+        action_code=action, unit=getattr(plan, field_name), day=timezone.localdate()
+    )
+    return [p for p in holders if p.user_id != plan.author_id]
+
+
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_or_404(request, pk)
@@ -323,6 +337,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "consultations": list(plan.consultations.select_related("agency", "deadline")),
             "dispatches": list(plan.dispatches.select_related("unit", "acknowledged_by")),
             "step_deadline": step_deadline(plan),
+            "holders": _holders(plan),
             "attachments": list(
                 plan.attachments.filter(removed_at__isnull=True).select_related("uploaded_by")
             ),

@@ -80,6 +80,10 @@ def test_a_plan_walks_from_draft_to_dispatch_through_the_pages(demo: Demo) -> No
 
     head = client_for(demo, "cvp.ldtbxh")
     assert plan in head.get("/plans/").context["awaiting"]
+    # the drafter sees who has it now: the office chief (the head of the drafting unit)
+    holders = drafter.get(f"/plans/{plan.pk}/").context["holders"]
+    assert demo.user("cvp.ldtbxh").pk in {p.user_id for p in holders}
+    assert demo.user("chuyenvien.vp.ldtbxh").pk not in {p.user_id for p in holders}
     # returning needs a comment: refused in the page, nothing changes
     page = follow_post(head, f"/plans/{plan.pk}/return/", {"comment": "", "seen_revision": 1})
     assert any("comment" in m.lower() or "ý kiến" in m.lower() for m in messages_of(page))
