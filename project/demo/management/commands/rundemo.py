@@ -48,7 +48,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 gettext(
-                    "Open http://%(addrport)s/admin/ and sign in with one of the accounts above."
+                    "Open http://%(addrport)s/ and sign in with one of the accounts above "
+                    "(administration: http://%(addrport)s/admin/)."
                 )
                 % {"addrport": addrport}
             )
