@@ -18,5 +18,6 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("notifications/", include("approvals.notifications.urls")),
     prefix_default_language=False,
 )
