@@ -34,14 +34,16 @@ class StepQuery:
 
 
 def _distance(position: Position, unit: OrgUnit) -> int:
-    return abs(unit.depth - position.unit.depth)
+    """Levels between the unit and a position above it; 0 at it or just below (an office)."""
+    return max(0, unit.depth - position.unit.depth)
 
 
 def step_holders_many(queries: Sequence[StepQuery], *, on: datetime.date) -> list[frozenset[int]]:
     """For each query, the ids of the users whose positions on ``on`` allow the action.
 
     When positions at several levels qualify (a rule reaching "the unit or above"), only
-    the nearest level holds the step: the division head, not every director above. The
+    the nearest level holds the step: the division head, not every director above (an
+    office acting for its agency, just below it, counts as the agency's level). The
     author is left out where the action excludes authors. Two queries for the whole batch.
     """
     if not queries:

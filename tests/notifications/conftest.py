@@ -16,6 +16,8 @@ from approvals.notifications.registry import (
     unregister_step_provider,
 )
 from approvals.organisation.holders import StepQuery, step_holders_many
+from tests.nominations.conftest import commune  # noqa: F401  (fixture)
+from tests.plans.conftest import province, province_tx  # noqa: F401  (fixtures)
 
 SUBJECT_TYPE = "testapp.case"
 D = datetime.date
