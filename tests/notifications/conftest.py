@@ -25,7 +25,7 @@ D = datetime.date
 
 def at(day: datetime.date, hour: int = 9) -> datetime.datetime:
     """A moment of ``day`` in the site's time zone."""
-    return timezone.make_aware(datetime.datetime(day.year, day.month, day.day, hour))
+    return datetime.datetime.combine(day, datetime.time(hour), timezone.get_current_timezone())
 
 
 class CaseSteps:

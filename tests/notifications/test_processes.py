@@ -35,12 +35,23 @@ def test_plan_and_dossier_register_their_providers():
 
 
 def submitted_dossier(c, submitted_on):
-    dossier = dossier_create(user=c.village_head, title=Title.CULTURAL_FAMILY, year=2026,
-                             proposing_unit=c.village, on=D(2026, 8, 3))
+    dossier = dossier_create(
+        user=c.village_head,
+        title=Title.CULTURAL_FAMILY,
+        year=2026,
+        proposing_unit=c.village,
+        on=D(2026, 8, 3),
+    )
     candidates_register(dossier=dossier, user=c.village_head, households=c.households)
-    meeting_record(dossier=dossier, user=c.village_head, held_on=D(2026, 8, 5), invited=40,
-                   present=32, votes={cand.pk: 30 for cand in dossier.candidates.all()},
-                   chaired_by="Ngô Văn Bình")
+    meeting_record(
+        dossier=dossier,
+        user=c.village_head,
+        held_on=D(2026, 8, 5),
+        invited=40,
+        present=32,
+        votes={cand.pk: 30 for cand in dossier.candidates.all()},
+        chaired_by="Ngô Văn Bình",
+    )
     posting_open(dossier=dossier, user=c.village_head, on=D(2026, 8, 6))
     dossier_submit(dossier=dossier, user=c.village_head, on=submitted_on)
     dossier.refresh_from_db()
@@ -49,9 +60,9 @@ def submitted_dossier(c, submitted_on):
 
 def recipients(kind):
     return sorted(
-        get_user_model().objects.filter(
-            pk__in=Notification.objects.filter(kind=kind).values("recipient_id")
-        ).values_list("username", flat=True)
+        get_user_model()
+        .objects.filter(pk__in=Notification.objects.filter(kind=kind).values("recipient_id"))
+        .values_list("username", flat=True)
     )
 
 
@@ -82,8 +93,9 @@ def test_a_dossier_back_with_its_village_is_not_reminded_while_its_clock_is_paus
     dossier = submitted_dossier(c, D(2026, 8, 24))
     # returned for supplement on 25/08: the decision clock stops
     with freeze_time(at(D(2026, 8, 25))):
-        dossier_return(dossier=dossier, user=c.officer, comment="Thiếu biên bản họp",
-                       on=D(2026, 8, 25))
+        dossier_return(
+            dossier=dossier, user=c.officer, comment="Thiếu biên bản họp", on=D(2026, 8, 25)
+        )
     assert sent_by_day(D(2026, 8, 25), D(2026, 9, 30)) == {}
     # back at the commune on Monday 05/10/2026: the clock runs again (due 14/10)
     dossier_submit(dossier=dossier, user=c.village_head, on=D(2026, 10, 5))
@@ -98,7 +110,7 @@ def test_a_dossier_back_with_its_village_is_not_reminded_while_its_clock_is_paus
 def test_plan_consultation_reminds_the_consulted_agencies_until_the_plan_goes_back(province):
     p = province
     with freeze_time(at(D(2024, 4, 1))):  # a Monday; five working days: due 08/04
-        plan, vhttdl, bcd = consulted_plan(p)
+        plan, _vhttdl, _bcd = consulted_plan(p)
     # 3 working days before 08/04 is Wednesday 03/04
     with freeze_time(at(D(2024, 4, 3))):
         report = reminders_run()

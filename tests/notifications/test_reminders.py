@@ -217,8 +217,13 @@ def test_a_user_without_an_email_gets_the_notification_in_the_site_only(cases, o
 
 def test_a_subject_type_without_a_provider_is_skipped(cases):
     Deadline.objects.create(
-        subject_type="other.thing", subject_id="1", purpose="x", day_kind=DayKind.WORKING,
-        length=1, started_on=D(2027, 1, 29), due_on=D(2027, 2, 1),
+        subject_type="other.thing",
+        subject_id="1",
+        purpose="x",
+        day_kind=DayKind.WORKING,
+        length=1,
+        started_on=D(2027, 1, 29),
+        due_on=D(2027, 2, 1),
     )
     with freeze_time(at(D(2027, 2, 1))):
         report = reminders_run()
@@ -228,7 +233,7 @@ def test_a_subject_type_without_a_provider_is_skipped(cases):
 
 def test_a_broken_rule_is_refused_with_its_name(cases):
     Rule.objects.filter(key="reminder.working_days_before_due").update(value=[0, "x"])
-    with pytest.raises(ValidationFailed, match="reminder.working_days_before_due"):
+    with pytest.raises(ValidationFailed, match=r"reminder\.working_days_before_due"):
         reminder_schedule(D(2027, 2, 1))
 
 
@@ -236,8 +241,12 @@ def _many(count: int, start: int) -> None:
     """``count`` deadlines due on 11/02/2027, all at their 1-day reminder on 03/02."""
     Deadline.objects.bulk_create(
         Deadline(
-            subject_type=SUBJECT_TYPE, subject_id=str(start + n), purpose="review",
-            day_kind=DayKind.WORKING, length=4, started_on=D(2027, 1, 29),
+            subject_type=SUBJECT_TYPE,
+            subject_id=str(start + n),
+            purpose="review",
+            day_kind=DayKind.WORKING,
+            length=4,
+            started_on=D(2027, 1, 29),
             due_on=D(2027, 2, 11),
         )
         for n in range(count)
