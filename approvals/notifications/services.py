@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone, translation
@@ -440,14 +441,14 @@ def _event(item: _Item, emailed: bool) -> EventSpec:
 
 
 def notification_mark_read(
-    *, user: AbstractBaseUser, notification_ids: Sequence[int] | None = None
+    *, user: AbstractBaseUser | AnonymousUser, notification_ids: Sequence[int] | None = None
 ) -> int:
     """Mark the user's unread notifications read (all, or those listed); return how many.
 
     Another user's notifications are never touched: ids that are not the user's are
     ignored.
     """
-    if not getattr(user, "is_authenticated", False):
+    if isinstance(user, AnonymousUser) or not user.is_authenticated:
         raise ValidationFailed(_("You must be signed in to mark notifications read."))
     rows = Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True)
     if notification_ids is not None:
