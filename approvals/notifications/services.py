@@ -35,7 +35,7 @@ from approvals.notifications.models import Notification, NotificationKind, Remin
 from approvals.notifications.registry import StepHolding, step_provider
 from approvals.organisation.holders import unit_heads_many
 from approvals.organisation.resolver import user_label
-from approvals.regulations.services import rules_in_force
+from approvals.regulations.services import RuleSet, rules_in_force
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -105,7 +105,7 @@ class _Item:
         return (self.deadline.pk, self.kind, self.recipient_id, self.stage)
 
 
-def _days(rules: Any, key: str) -> tuple[int, ...]:
+def _days(rules: RuleSet, key: str) -> tuple[int, ...]:
     value = rules.get(key)
     if not isinstance(value, list) or not all(
         isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in value
@@ -128,9 +128,10 @@ def _stages(
 ) -> tuple[str, bool] | None:
     """The stage due today for ``deadline`` and whether it is overdue, or None.
 
-    Before the due day, the reminder whose day is the latest one reached; after it, the
-    escalation whose day is the latest one reached. Stages already passed are never sent
-    late one after the other: the ledger keeps what the most recent stage was.
+    Up to the due day, the reminder whose day is the latest one reached; after it, the
+    escalation whose day is the latest one reached. A pass that comes late (the server
+    was down) sends only the most recent stage, not every stage it missed. A stage is
+    sent once per deadline, even when a pause later moves the due day.
     """
     due = deadline.due_on
     if today <= due:
