@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
 
+from approvals.notifications import services
 from approvals.notifications.models import Notification, ReminderSent
 from approvals.notifications.registry import register_step_provider, unregister_step_provider
 from approvals.notifications.services import reminders_run
@@ -28,7 +29,7 @@ class SlowBackend(EmailBackend):
 
 
 @pytest.mark.postgres
-def test_two_concurrent_passes_send_each_reminder_once(transactional_db, settings):
+def test_two_concurrent_passes_send_each_reminder_once(transactional_db, settings, monkeypatch):
     if not Regulation.objects.filter(code="reminders").exists():
         replay_data_migrations()
     org = Org()
@@ -40,6 +41,16 @@ def test_two_concurrent_passes_send_each_reminder_once(transactional_db, setting
             case_deadline(n, started_on=D(2027, 1, 29), length=4)
         settings.EMAIL_BACKEND = "tests.notifications.test_concurrency.SlowBackend"
         barrier = threading.Barrier(2)
+        # both passes have read the ledger (empty) before either claims a row: only the
+        # unique constraint can keep the second from sending again
+        claimed = threading.Barrier(2)
+        deliver = services._deliver
+
+        def deliver_together(*args, **kwargs):
+            claimed.wait(timeout=10)
+            return deliver(*args, **kwargs)
+
+        monkeypatch.setattr(services, "_deliver", deliver_together)
         reports, errors = [], []
 
         def one_pass() -> None:
