@@ -38,6 +38,13 @@ class ActionScope:
             condition |= Q(**{f"{unit_field}__path__startswith": path})
         return condition
 
+    def units_q(self) -> Q:
+        """A filter on ``OrgUnit`` rows in scope."""
+        condition = Q(pk__in=sorted(self.unit_ids))
+        for path in sorted(self.subtree_paths):
+            condition |= Q(path__startswith=path)
+        return condition
+
     def covers(self, unit: Any) -> bool:
         """Whether a unit (with its ``path``) is in scope."""
         return unit.pk in self.unit_ids or any(unit.path.startswith(p) for p in self.subtree_paths)

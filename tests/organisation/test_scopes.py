@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -28,7 +28,8 @@ def test_every_demo_user_s_scope_matches_the_resolver_on_every_unit(demo: Demo) 
     today = timezone.localdate()
     units = list(OrgUnit.objects.active_on(today))
     users = list(get_user_model().objects.filter(positions__isnull=False).distinct())
-    assert len(users) > 30 and len(units) > 15
+    assert len(users) > 30
+    assert len(units) > 15
     compared = allowed = 0
     for user in users:
         scopes = action_scopes(user=user, action_codes=ACTIONS, day=today)
@@ -46,6 +47,7 @@ def test_a_delegation_widens_the_scope_only_within_its_term_and_actions(demo: De
     delegation = Delegation.objects.select_related("delegator_position__unit").first()
     assert delegation is not None
     code = delegation.actions.values_list("code", flat=True).first()
+    assert code is not None
     unit = delegation.delegator_position.unit
     inside = delegation.valid_from
     after = delegation.valid_to + datetime.timedelta(days=1)
@@ -59,9 +61,7 @@ def test_a_delegation_widens_the_scope_only_within_its_term_and_actions(demo: De
     assert not scope_after.covers(unit)
 
 
-def test_scopes_cost_at_most_four_queries(
-    demo: Demo, django_assert_max_num_queries: pytest.FixtureDef
-) -> None:
+def test_scopes_cost_at_most_four_queries(demo: Demo, django_assert_max_num_queries: Any) -> None:
     user = demo.user("pgd.ldtbxh")
     with django_assert_max_num_queries(4):
         scopes = action_scopes(user=user, action_codes=ACTIONS, day=timezone.localdate())

@@ -16,9 +16,15 @@ from django.utils.translation import gettext as _
 
 from approvals.audit.services import audit_record, signature_record
 from approvals.calendar.choices import DayKind
+from approvals.calendar.models import Deadline
 from approvals.calendar.services import deadline_complete, deadline_start
 from approvals.calendar.workdays import add_days
-from approvals.exceptions import ActionNotPermitted, InvalidTransition, ValidationFailed
+from approvals.exceptions import (
+    ActionNotPermitted,
+    InvalidTransition,
+    RegulationNotFound,
+    ValidationFailed,
+)
 from approvals.organisation.models import OrgUnit
 from approvals.organisation.resolver import require
 from approvals.registers.models import DocumentKind
@@ -53,6 +59,8 @@ ISSUE = "plans.issue_plan"
 ACKNOWLEDGE = "plans.acknowledge_plan"
 REPORT = "plans.submit_report"
 CLOSE = "plans.close_plan"
+
+PROCESSING = "plan_processing"
 
 #: Who acts at each step, and at which unit the right is checked.
 STEP_ACTION: dict[str, str] = {
@@ -247,6 +255,56 @@ def plan_submit(*, plan: Plan, user: Any, comment: str = "") -> Plan:
 def _on_enter(plan: Plan, revision: PlanRevision, user: Any) -> None:
     if plan.state == PlanState.CONSULTATION:
         _open_consultation(plan, revision, user)
+    _step_clock(plan, user)
+
+
+#: The regulation and rule giving each step's time limit (none: the step has no clock, e.g.
+#: the draft, which is the drafter's own time, and the consultation, which has its own).
+STEP_PERIODS: dict[str, tuple[str, str]] = {
+    PlanState.DIVISION_REVIEW: (PROCESSING, "division_review.period"),
+    PlanState.FORMAT_CHECK: (PROCESSING, "format_check.period"),
+    PlanState.SIGNATURE: (PROCESSING, "signature.period"),
+    PlanState.SIGNED: ("document_work", "numbering.after_signature_period"),
+}
+STEP_PURPOSE = "step:"
+
+
+def _step_clock(plan: Plan, user: Any, *, on: datetime.date | None = None) -> None:
+    """Stop the clock of the step the plan left and start the one of the step it entered."""
+    day = on or _today()
+    for running in Deadline.objects.for_subject(
+        subject_type="plans.plan", subject_id=str(plan.pk)
+    ).filter(completed_on__isnull=True, purpose__startswith=STEP_PURPOSE):
+        if running.purpose == f"{STEP_PURPOSE}{plan.state}":
+            return  # still at that step (e.g. a consultation closed straight away)
+        deadline_complete(deadline=running, on=max(day, running.started_on), user=user)
+    source = STEP_PERIODS.get(str(plan.state))
+    if source is None:
+        return
+    code, key = source
+    try:
+        period = rules_in_force(code, on=day, unit=plan.issuing_agency).period(key)
+    except RegulationNotFound:
+        return  # an agency without such a rule keeps no clock on this step
+    deadline_start(
+        subject_type="plans.plan",
+        subject_id=plan.pk,
+        purpose=f"{STEP_PURPOSE}{plan.state}",
+        length=period.length,
+        day_kind=period.day_kind,
+        started_on=day,
+        user=user,
+    )
+
+
+def step_deadline(plan: Plan) -> Deadline | None:
+    """The running time limit of the plan's current step, if it has one."""
+    found: Deadline | None = (
+        Deadline.objects.for_subject(subject_type="plans.plan", subject_id=str(plan.pk))
+        .filter(completed_on__isnull=True, purpose=f"{STEP_PURPOSE}{plan.state}")
+        .first()
+    )
+    return found
 
 
 def _open_consultation(plan: Plan, revision: PlanRevision, user: Any) -> None:
@@ -377,6 +435,7 @@ def plan_return(*, plan: Plan, user: Any, comment: str, seen_revision: int | Non
     )
     Plan.objects.filter(pk=locked.pk).update(returned_from=step)
     locked.returned_from = step
+    _step_clock(locked, user)
     return locked
 
 
@@ -396,6 +455,7 @@ def plan_withdraw(*, plan: Plan, user: Any, comment: str = "") -> Plan:
         comment=comment,
         unit=locked.drafting_unit,
     )
+    _step_clock(locked, user)
     return locked
 
 
@@ -475,6 +535,7 @@ def _close_consultation(plan: Plan, *, user: Any, on: datetime.date) -> None:
         content_hash=revision.content_sha256,
         payload={"not_answered": [c.agency_id for c in missing]},
     )
+    _step_clock(plan, user, on=on)
 
 
 @transaction.atomic
@@ -542,6 +603,7 @@ def plan_sign(
     )
     Plan.objects.filter(pk=locked.pk).update(signature=signature)
     locked.signature = signature
+    _step_clock(locked, user)
     return locked
 
 
@@ -592,6 +654,7 @@ def plan_issue(*, plan: Plan, user: Any, issued_on: datetime.date | None = None)
         payload={"symbol": entry.symbol, "issued_on": day.isoformat()},
         authority=authority,
     )
+    _step_clock(locked, user, on=day)
     return locked
 
 
