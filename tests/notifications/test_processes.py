@@ -13,6 +13,7 @@ from approvals.notifications.registry import step_provider
 from approvals.notifications.services import reminders_run
 from tests.notifications.conftest import at
 from tests.notifications.test_reminders import sent_by_day
+from tests.plans.conftest import new_plan, to_signature
 from tests.plans.test_consultation import consulted_plan
 from workflows.nominations.models import DossierState, Title
 from workflows.nominations.services import (
@@ -23,7 +24,7 @@ from workflows.nominations.services import (
     meeting_record,
     posting_open,
 )
-from workflows.plans.services import plan_return
+from workflows.plans.services import plan_return, plan_sign, plan_submit, step_deadline
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -125,3 +126,40 @@ def test_plan_consultation_reminds_the_consulted_agencies_until_the_plan_goes_ba
     with freeze_time(at(D(2024, 4, 4))):
         plan_return(plan=plan, user=p.user("cvp.ldtbxh"), comment="Sửa mục III")
     assert sent_by_day(D(2024, 4, 4), D(2024, 4, 15)) == {}
+
+
+def test_plan_step_clocks_remind_the_step_holders_and_stop_when_it_goes_back(province):
+    p = province
+    with freeze_time(at(D(2024, 4, 1))):  # Monday; the division review has 3 working days
+        plan = new_plan(p)
+        plan_submit(plan=plan, user=plan.author)
+    plan.refresh_from_db()
+    deadline = step_deadline(plan)
+    assert deadline.due_on == D(2024, 4, 4)
+    sent = sent_by_day(D(2024, 4, 1), D(2024, 4, 5))
+    # the chief of the office reviews for the office; as its head holds the step, the
+    # director of the department above is alerted the first working day after the due day
+    assert sent == {"2024-04-01": (1, 0), "2024-04-03": (1, 0), "2024-04-05": (1, 1)}
+    assert recipients(NotificationKind.REMINDER) == ["cvp.ldtbxh"]
+    assert recipients(NotificationKind.ESCALATION) == ["gd.ldtbxh"]
+    link = Notification.objects.filter(kind=NotificationKind.ESCALATION).get().url
+    assert link == f"/plans/{plan.pk}/"
+    # returned to its drafter: the step's clock stops and nobody is reminded any more
+    with freeze_time(at(D(2024, 4, 8))):
+        plan_return(plan=plan, user=p.user("cvp.ldtbxh"), comment="Bổ sung mục II")
+    before = ReminderSent.objects.count()
+    assert sent_by_day(D(2024, 4, 8), D(2024, 4, 30)) == {}
+    assert ReminderSent.objects.count() == before
+
+
+def test_a_signed_plan_reminds_the_records_clerk_to_number_it(province):
+    p = province
+    with freeze_time(at(D(2024, 4, 1))):
+        plan = new_plan(p)
+        to_signature(p, plan)
+        plan_sign(plan=plan, user=p.user("pgd.ldtbxh"))
+    plan.refresh_from_db()
+    deadline = step_deadline(plan)
+    assert deadline is not None
+    holding = step_provider("plans.plan")([deadline], D(2024, 4, 1))[deadline.pk]
+    assert holding.holder_ids == {p.user("vanthu.ldtbxh").pk}

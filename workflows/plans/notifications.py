@@ -1,8 +1,10 @@
 """Who holds a plan's step, for the engine's reminders (registered in ``PlansConfig.ready``).
 
-A plan's deadlines are its consultations (``consultation:<agency id>:r<revision>``): the
-consulted agency's people who may answer hold them. A deadline named after a review step
-(e.g. ``division_review``) is held by whoever may act at that step while the plan is there.
+A plan has a clock per step (``step:<state>``, see ``services._step_clock``), held by
+whoever may act at that step while the plan is there - the division head, the office, the
+signing leaders, then the records clerk once it is signed - and one per consultation
+(``consultation:<agency id>:r<revision>``), held by the consulted agency's people who may
+answer. Back with its drafter a plan has no running clock, so nothing is reminded.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from approvals.notifications.registry import StepHolding, register_step_provider
 from approvals.organisation.holders import StepQuery, step_holders_many
 from approvals.organisation.models import OrgUnit
 from workflows.plans.models import Plan, PlanState
-from workflows.plans.services import ANSWER, STEP_ACTION, step_unit
+from workflows.plans.services import ANSWER, ISSUE, STEP_ACTION, STEP_PURPOSE, step_unit
 
 if TYPE_CHECKING:
     import datetime
@@ -32,6 +34,20 @@ def _consulted_agency(purpose: str) -> int | None:
     if kind != "consultation" or not agency.isdigit():
         return None
     return int(agency)
+
+
+def _step(plan: Plan, purpose: str) -> tuple[str, OrgUnit] | None:
+    """The action and unit of the step a ``step:<state>`` clock times, if the plan is there."""
+    if not purpose.startswith(STEP_PURPOSE):
+        return None
+    state = purpose.removeprefix(STEP_PURPOSE)
+    if plan.state != state:
+        return None
+    if state == PlanState.SIGNED:
+        return ISSUE, plan.issuing_agency
+    if state in STEP_ACTION:
+        return STEP_ACTION[state], step_unit(plan, state)
+    return None
 
 
 def plan_step_holdings(
@@ -53,17 +69,8 @@ def plan_step_holdings(
             agency = agencies.get(agency_id)
             if plan.state == PlanState.CONSULTATION and agency is not None:
                 wanted.append((deadline, plan, ANSWER, agency, str(PlanState.CONSULTATION.label)))
-        elif deadline.purpose in STEP_ACTION and plan.state == deadline.purpose:
-            step = str(deadline.purpose)
-            wanted.append(
-                (
-                    deadline,
-                    plan,
-                    STEP_ACTION[step],
-                    step_unit(plan, step),
-                    str(PlanState(step).label),
-                )
-            )
+        elif (step := _step(plan, deadline.purpose)) is not None:
+            wanted.append((deadline, plan, *step, str(PlanState(plan.state).label)))
     holders = step_holders_many(
         [
             StepQuery(action, unit, frozenset({plan.author_id}))
@@ -74,7 +81,7 @@ def plan_step_holdings(
     return {
         deadline.pk: StepHolding(
             label=str(plan),
-            url=reverse("admin:plans_plan_change", args=[plan.pk]),
+            url=reverse("plans:detail", args=[plan.pk]),
             step=step,
             unit=unit,
             holder_ids=ids,
