@@ -1,4 +1,4 @@
-"""A full year of the Văn hóa – Xã hội bloc of Vĩnh Phúc (seed 003, 2021), end to end."""
+"""A full year of the Văn hóa - Xã hội bloc of Vĩnh Phúc (seed 003, 2021), end to end."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from approvals.calendar.models import Deadline
 from approvals.regulations.services import rules_in_force
 from tests.emulation.conftest import YEAR, D
 from workflows.emulation.models import (
-    AwardProposal,
     BlocYearState,
     CovenantSignature,
     Inspection,
@@ -73,18 +72,36 @@ BLOC_POINTS = {
 
 
 def _open_year(p):
-    by = bloc_year_create(user=p.heads["BDT"], bloc=p.bloc, year=YEAR, leader=p.leader,
-                          deputy=p.deputy, members=p.members,
-                          theme="Đoàn kết, kỷ cương, đổi mới, sáng tạo, khát vọng phát triển")
-    drafts_update(bloc_year=by, user=p.heads["BDT"],
-                  rules_text="Quy chế hoạt động Khối thi đua Văn hóa – Xã hội",
-                  plan_text="Kế hoạch hoạt động Khối năm 2021", covenant_text=COVENANT)
+    by = bloc_year_create(
+        user=p.heads["BDT"],
+        bloc=p.bloc,
+        year=YEAR,
+        leader=p.leader,
+        deputy=p.deputy,
+        members=p.members,
+        theme="Đoàn kết, kỷ cương, đổi mới, sáng tạo, khát vọng phát triển",
+    )
+    drafts_update(
+        bloc_year=by,
+        user=p.heads["BDT"],
+        rules_text="Quy chế hoạt động Khối thi đua Văn hóa - Xã hội",
+        plan_text="Kế hoạch hoạt động Khối năm 2021",
+        covenant_text=COVENANT,
+    )
     criteria_set(bloc_year=by, user=p.heads["BDT"], criteria=CRITERIA)
-    targets_set(bloc_year=by, user=p.heads["BDT"], targets=[
-        TargetSpec("100% đơn vị thành viên tổ chức phát động phong trào thi đua"),
-        TargetSpec("100% các phòng, đơn vị thuộc đạt danh hiệu “Tập thể lao động tiên tiến” "
-                   "trở lên", TargetKind.DIVISION_TITLE_SHARE, Title.ADVANCED_COLLECTIVE, 100),
-    ])
+    targets_set(
+        bloc_year=by,
+        user=p.heads["BDT"],
+        targets=[
+            TargetSpec("100% đơn vị thành viên tổ chức phát động phong trào thi đua"),
+            TargetSpec(
+                "100% các phòng, đơn vị thuộc đạt danh hiệu “Tập thể lao động tiên tiến” trở lên",
+                TargetKind.DIVISION_TITLE_SHARE,
+                Title.ADVANCED_COLLECTIVE,
+                100,
+            ),
+        ],
+    )
     return by
 
 
@@ -92,8 +109,12 @@ def test_a_full_bloc_year_from_covenant_to_nomination_dossier(vinh_phuc):
     p = vinh_phuc
     # --- the leader drafts; members comment --------------------------------------------
     by = _open_year(p)
-    draft_comment(bloc_year=by, user=p.heads["YT"], unit=p.units["YT"],
-                  text="Đề nghị bổ sung tiêu chí về chuyển đổi số.")
+    draft_comment(
+        bloc_year=by,
+        user=p.heads["YT"],
+        unit=p.units["YT"],
+        text="Đề nghị bổ sung tiêu chí về chuyển đổi số.",
+    )
     assert by.comments.count() == 1
 
     # --- the covenant opens with the regulation's deadline -----------------------------
@@ -127,8 +148,7 @@ def test_a_full_bloc_year_from_covenant_to_nomination_dossier(vinh_phuc):
     assert AuditEvent.objects.filter(action="emulation.remind_signers").count() == 1
 
     # --- the late signer signs; the covenant takes effect -------------------------------
-    covenant_sign(bloc_year=by, user=p.heads[late_code], unit=p.units[late_code],
-                  on=D(YEAR, 4, 7))
+    covenant_sign(bloc_year=by, user=p.heads[late_code], unit=p.units[late_code], on=D(YEAR, 4, 7))
     covenant_take_effect(bloc_year=by, user=p.heads["BDT"], on=D(YEAR, 4, 7))
     by.refresh_from_db()
     assert by.state == BlocYearState.IN_EFFECT
@@ -139,52 +159,85 @@ def test_a_full_bloc_year_from_covenant_to_nomination_dossier(vinh_phuc):
     assert [code for code, s in signatures.items() if s.late] == [late_code]
     assert signatures["BDT"].signature.signature_block.splitlines() == ["TRƯỞNG BAN"]
     assert signatures["TTTT"].signature.signature_block.splitlines() == [
-        "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
+        "KT. GIÁM ĐỐC",
+        "PHÓ GIÁM ĐỐC",
+    ]
     assert signatures["TTTT"].signature.capacity == "KT"
     content = by.covenant_content()
-    assert all(signature_verify(signature=s.signature, content=content).valid
-               for s in signatures.values())
+    assert all(
+        signature_verify(signature=s.signature, content=content).valid for s in signatures.values()
+    )
 
     # --- mid-year cross-inspection: each member inspected by the next one -----------------
     codes = list(p.units)
     for index, code in enumerate(codes):
         inspector = codes[(index + 1) % len(codes)]
-        inspection_record(bloc_year=by, user=p.heads[inspector], inspecting=p.units[inspector],
-                          inspected=p.units[code], held_on=D(YEAR, 7, 15),
-                          findings=f"{p.units[code].name}: triển khai đầy đủ các phong trào.",
-                          recommendations="Đẩy mạnh nhân rộng điển hình tiên tiến.")
+        inspection_record(
+            bloc_year=by,
+            user=p.heads[inspector],
+            inspecting=p.units[inspector],
+            inspected=p.units[code],
+            held_on=D(YEAR, 7, 15),
+            findings=f"{p.units[code].name}: triển khai đầy đủ các phong trào.",
+            recommendations="Đẩy mạnh nhân rộng điển hình tiên tiến.",
+        )
     assert Inspection.objects.filter(bloc_year=by).count() == 9
 
     # --- year end: self-scores, the bloc's scores, the ranking -------------------------------
     scoring_open(bloc_year=by, user=p.heads["BDT"])
     criteria = list(by.criteria.order_by("position"))
     for code, points in BLOC_POINTS.items():
-        self_points = [min(c.max_points, Decimal(v) + 1) for c, v in zip(criteria, points,
-                                                                          strict=True)]
-        scores_record(bloc_year=by, user=p.heads[code], unit=p.units[code],
-                      column=ScoreColumn.SELF, points=dict(zip(criteria, self_points,
-                                                               strict=True)))
+        self_points = [
+            min(c.max_points, Decimal(v) + 1) for c, v in zip(criteria, points, strict=True)
+        ]
+        scores_record(
+            bloc_year=by,
+            user=p.heads[code],
+            unit=p.units[code],
+            column=ScoreColumn.SELF,
+            points=dict(zip(criteria, self_points, strict=True)),
+        )
         # the leader scores every member but itself; the deputy scores the leader
         scorer = p.heads["YT"] if code == "BDT" else p.heads["BDT"]
-        scores_record(bloc_year=by, user=scorer, unit=p.units[code], column=ScoreColumn.BLOC,
-                      points=dict(zip(criteria, points, strict=True)))
+        scores_record(
+            bloc_year=by,
+            user=scorer,
+            unit=p.units[code],
+            column=ScoreColumn.BLOC,
+            points=dict(zip(criteria, points, strict=True)),
+        )
     ranked = ranking_compute(bloc_year=by, user=p.heads["BDT"])
     assert [(m.unit.code, m.rank, m.bloc_total) for m in ranked] == [
-        ("YT", 1, 95), ("GDĐT", 2, 93), ("BDT", 3, 92),
-        ("LĐTBXH", 4, 90), ("VHTTDL", 4, 90),  # a tie shares the rank
-        ("TTTT", 6, 87), ("KHCN", 7, 85), ("PTTH", 8, 82), ("VQGTĐ", 9, 78),
+        ("YT", 1, 95),
+        ("GDĐT", 2, 93),
+        ("BDT", 3, 92),
+        ("LĐTBXH", 4, 90),
+        ("VHTTDL", 4, 90),  # a tie shares the rank
+        ("TTTT", 6, 87),
+        ("KHCN", 7, 85),
+        ("PTTH", 8, 82),
+        ("VQGTĐ", 9, 78),
     ]
     assert ranking(by)[0].self_total == 99  # 20 + 49 + 15 + 15, capped at each maximum
     by.refresh_from_db()
     assert by.state == BlocYearState.RANKED
 
     # --- the bloc proposes; the proposal becomes the province's nomination dossier ----------
-    flag = awards_propose(bloc_year=by, user=p.heads["BDT"], title=Title.EMULATION_FLAG,
-                          units=[p.units["YT"]], on=D(YEAR, 12, 10),
-                          justification="Đơn vị dẫn đầu Khối thi đua Văn hóa – Xã hội.")
-    commendation = awards_propose(bloc_year=by, user=p.heads["BDT"],
-                                  title=Title.PROVINCIAL_COMMENDATION,
-                                  units=[p.units["GDĐT"], p.units["BDT"]], on=D(YEAR, 12, 10))
+    flag = awards_propose(
+        bloc_year=by,
+        user=p.heads["BDT"],
+        title=Title.EMULATION_FLAG,
+        units=[p.units["YT"]],
+        on=D(YEAR, 12, 10),
+        justification="Đơn vị dẫn đầu Khối thi đua Văn hóa - Xã hội.",
+    )
+    commendation = awards_propose(
+        bloc_year=by,
+        user=p.heads["BDT"],
+        title=Title.PROVINCIAL_COMMENDATION,
+        units=[p.units["GDĐT"], p.units["BDT"]],
+        on=D(YEAR, 12, 10),
+    )
     by.refresh_from_db()
     assert by.state == BlocYearState.PROPOSED
     assert flag.signature.signature_block.splitlines() == ["TRƯỞNG BAN"]
@@ -192,7 +245,11 @@ def test_a_full_bloc_year_from_covenant_to_nomination_dossier(vinh_phuc):
 
     dossier = proposal_receive(proposal=flag, user=p.emulation_chief, on=D(YEAR, 12, 13))
     assert (dossier.title, dossier.year, dossier.proposing_unit, dossier.deciding_unit) == (
-        Title.EMULATION_FLAG, YEAR, p.province, p.province)
+        Title.EMULATION_FLAG,
+        YEAR,
+        p.province,
+        p.province,
+    )
     candidate = dossier.candidates.get()
     assert (candidate.unit, candidate.state) == (p.units["YT"], CandidateState.REGISTERED)
     assert "1" in candidate.achievement_report
@@ -200,8 +257,7 @@ def test_a_full_bloc_year_from_covenant_to_nomination_dossier(vinh_phuc):
     flag.refresh_from_db()
     assert (flag.state, flag.dossier) == (ProposalState.RECEIVED, dossier)
 
-    second = proposal_receive(proposal=commendation, user=p.emulation_chief,
-                              on=D(YEAR, 12, 13))
+    second = proposal_receive(proposal=commendation, user=p.emulation_chief, on=D(YEAR, 12, 13))
     assert sorted(second.candidates.values_list("unit__code", flat=True)) == ["BDT", "GDĐT"]
 
     # the dossier goes on in the nominations process with the title's own time limit
@@ -218,7 +274,10 @@ def test_a_full_bloc_year_from_covenant_to_nomination_dossier(vinh_phuc):
     # --- the next year: the deputy leads, a new deputy -----------------------------------
     next_year = bloc_year_rotate(previous=by, user=p.heads["YT"], deputy=p.units["GDĐT"])
     assert (next_year.year, next_year.leader, next_year.deputy) == (
-        YEAR + 1, p.units["YT"], p.units["GDĐT"])
+        YEAR + 1,
+        p.units["YT"],
+        p.units["GDĐT"],
+    )
     assert next_year.memberships.count() == 9
 
 
@@ -232,9 +291,19 @@ def test_scores_are_kept_per_column_and_replaced_when_corrected(vinh_phuc):
     covenant_take_effect(bloc_year=by, user=p.heads["BDT"], on=D(YEAR, 3, 26))
     scoring_open(bloc_year=by, user=p.heads["BDT"])
     first = by.criteria.get(position=1)
-    scores_record(bloc_year=by, user=p.heads["KHCN"], unit=p.units["KHCN"],
-                  column=ScoreColumn.SELF, points={first: 18})
-    scores_record(bloc_year=by, user=p.heads["KHCN"], unit=p.units["KHCN"],
-                  column=ScoreColumn.SELF, points={first: "17.5"})
+    scores_record(
+        bloc_year=by,
+        user=p.heads["KHCN"],
+        unit=p.units["KHCN"],
+        column=ScoreColumn.SELF,
+        points={first: 18},
+    )
+    scores_record(
+        bloc_year=by,
+        user=p.heads["KHCN"],
+        unit=p.units["KHCN"],
+        column=ScoreColumn.SELF,
+        points={first: "17.5"},
+    )
     assert Score.objects.get(unit=p.units["KHCN"], criterion=first).points == Decimal("17.5")
     assert AuditEvent.objects.filter(action="emulation.score_self").count() == 2

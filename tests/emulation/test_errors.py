@@ -100,12 +100,10 @@ def test_a_head_cannot_sign_for_another_member_nor_a_drafter_for_his_own(vinh_ph
     assert "Sở Giáo dục và Đào tạo" in str(exc.value)
     # wrong role: a drafter of Sở GD&ĐT
     with pytest.raises(ActionNotPermitted):
-        covenant_sign(bloc_year=by, user=p.drafter_gddt, unit=p.units["GDĐT"],
-                      on=D(YEAR, 3, 25))
+        covenant_sign(bloc_year=by, user=p.drafter_gddt, unit=p.units["GDĐT"], on=D(YEAR, 3, 25))
     # the outsider's head for a member
     with pytest.raises(ActionNotPermitted):
-        covenant_sign(bloc_year=by, user=p.outsider_head, unit=p.units["GDĐT"],
-                      on=D(YEAR, 3, 25))
+        covenant_sign(bloc_year=by, user=p.outsider_head, unit=p.units["GDĐT"], on=D(YEAR, 3, 25))
     assert not CovenantSignature.objects.exists()
     assert _events() == before
 
@@ -138,8 +136,13 @@ def test_scores_above_a_criterion_maximum_are_refused(vinh_phuc, scoring):
     first, second = by.criteria.order_by("position")[:2]
     before = _events()
     with pytest.raises(ScoreAboveMaximum) as exc:
-        scores_record(bloc_year=by, user=p.heads["GDĐT"], unit=p.units["GDĐT"],
-                      column=ScoreColumn.SELF, points={first: 20, second: "50.5"})
+        scores_record(
+            bloc_year=by,
+            user=p.heads["GDĐT"],
+            unit=p.units["GDĐT"],
+            column=ScoreColumn.SELF,
+            points={first: 20, second: "50.5"},
+        )
     assert exc.value.code == "score_above_maximum"
     assert "50.5" in str(exc.value)
     assert "50" in str(exc.value)
@@ -153,35 +156,65 @@ def test_a_member_cannot_score_itself_in_the_blocs_column(vinh_phuc, scoring):
     before = _events()
     # the leader's head on the leader unit
     with pytest.raises(SelfScoringRefused) as exc:
-        scores_record(bloc_year=by, user=p.heads["BDT"], unit=p.units["BDT"],
-                      column=ScoreColumn.BLOC, points={first: 18})
+        scores_record(
+            bloc_year=by,
+            user=p.heads["BDT"],
+            unit=p.units["BDT"],
+            column=ScoreColumn.BLOC,
+            points={first: 18},
+        )
     assert exc.value.code == "self_scoring"
     assert "Ban Dân tộc" in str(exc.value)
     # the deputy's head on the deputy unit
     with pytest.raises(SelfScoringRefused):
-        scores_record(bloc_year=by, user=p.heads["YT"], unit=p.units["YT"],
-                      column=ScoreColumn.BLOC, points={first: 18})
+        scores_record(
+            bloc_year=by,
+            user=p.heads["YT"],
+            unit=p.units["YT"],
+            column=ScoreColumn.BLOC,
+            points={first: 18},
+        )
     # an ordinary member scoring in the bloc's column at all
     with pytest.raises(ActionNotPermitted):
-        scores_record(bloc_year=by, user=p.heads["KHCN"], unit=p.units["TTTT"],
-                      column=ScoreColumn.BLOC, points={first: 18})
+        scores_record(
+            bloc_year=by,
+            user=p.heads["KHCN"],
+            unit=p.units["TTTT"],
+            column=ScoreColumn.BLOC,
+            points={first: 18},
+        )
     # and nobody self-scores for another member
     with pytest.raises(ActionNotPermitted):
-        scores_record(bloc_year=by, user=p.heads["KHCN"], unit=p.units["TTTT"],
-                      column=ScoreColumn.SELF, points={first: 18})
+        scores_record(
+            bloc_year=by,
+            user=p.heads["KHCN"],
+            unit=p.units["TTTT"],
+            column=ScoreColumn.SELF,
+            points={first: 18},
+        )
     assert not Score.objects.exists()
     assert _events() == before
     # the deputy scores the leader
-    scores_record(bloc_year=by, user=p.heads["YT"], unit=p.units["BDT"],
-                  column=ScoreColumn.BLOC, points={first: 18})
+    scores_record(
+        bloc_year=by,
+        user=p.heads["YT"],
+        unit=p.units["BDT"],
+        column=ScoreColumn.BLOC,
+        points={first: 18},
+    )
     assert Score.objects.get().scored_by == p.heads["YT"]
 
 
 def test_ranking_needs_every_score(vinh_phuc, scoring):
     p, by = vinh_phuc, scoring
     first = by.criteria.get(position=1)
-    scores_record(bloc_year=by, user=p.heads["KHCN"], unit=p.units["KHCN"],
-                  column=ScoreColumn.SELF, points={first: 18})
+    scores_record(
+        bloc_year=by,
+        user=p.heads["KHCN"],
+        unit=p.units["KHCN"],
+        column=ScoreColumn.SELF,
+        points={first: 18},
+    )
     with pytest.raises(ScoresIncomplete) as exc:
         ranking_compute(bloc_year=by, user=p.heads["BDT"])
     assert "Sở Khoa học và Công nghệ" in str(exc.value)
@@ -194,8 +227,14 @@ def test_cross_inspection_refusals(vinh_phuc, scoring):
     p, by = vinh_phuc, scoring
     # scoring has begun: inspections belong to the year while the covenant is in effect
     with pytest.raises(InvalidTransition):
-        inspection_record(bloc_year=by, user=p.heads["YT"], inspecting=p.units["YT"],
-                          inspected=p.units["KHCN"], held_on=D(YEAR, 7, 1), findings="Tốt")
+        inspection_record(
+            bloc_year=by,
+            user=p.heads["YT"],
+            inspecting=p.units["YT"],
+            inspected=p.units["KHCN"],
+            held_on=D(YEAR, 7, 1),
+            findings="Tốt",
+        )
     assert not Inspection.objects.exists()
 
 
@@ -204,12 +243,30 @@ def test_inspection_by_a_non_member_or_of_oneself_is_refused(vinh_phuc, signing)
     _sign_all(p, by)
     covenant_take_effect(bloc_year=by, user=p.heads["BDT"], on=D(YEAR, 3, 26))
     with pytest.raises(NotBlocMember):
-        inspection_record(bloc_year=by, user=p.outsider_head, inspecting=p.outsider,
-                          inspected=p.units["KHCN"], held_on=D(YEAR, 7, 1), findings="Tốt")
+        inspection_record(
+            bloc_year=by,
+            user=p.outsider_head,
+            inspecting=p.outsider,
+            inspected=p.units["KHCN"],
+            held_on=D(YEAR, 7, 1),
+            findings="Tốt",
+        )
     with pytest.raises(ActionNotPermitted):
-        inspection_record(bloc_year=by, user=p.heads["YT"], inspecting=p.units["GDĐT"],
-                          inspected=p.units["KHCN"], held_on=D(YEAR, 7, 1), findings="Tốt")
+        inspection_record(
+            bloc_year=by,
+            user=p.heads["YT"],
+            inspecting=p.units["GDĐT"],
+            inspected=p.units["KHCN"],
+            held_on=D(YEAR, 7, 1),
+            findings="Tốt",
+        )
     with pytest.raises(ValidationFailed):
-        inspection_record(bloc_year=by, user=p.heads["YT"], inspecting=p.units["YT"],
-                          inspected=p.units["YT"], held_on=D(YEAR, 7, 1), findings="Tốt")
+        inspection_record(
+            bloc_year=by,
+            user=p.heads["YT"],
+            inspecting=p.units["YT"],
+            inspected=p.units["YT"],
+            held_on=D(YEAR, 7, 1),
+            findings="Tốt",
+        )
     assert not Inspection.objects.exists()

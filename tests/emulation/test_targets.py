@@ -20,13 +20,20 @@ pytestmark = pytest.mark.django_db
 def _recorded(p, dept, *, title, year=YEAR, units=(), people=(), state=CandidateState.RECOGNISED):
     """What the department's decided dossier recorded (the nominations tests cover the road)."""
     dossier = Dossier.objects.create(
-        title=title, year=year, proposing_unit=dept, deciding_unit=dept, started_on=D(year, 12, 1),
-        state=DossierState.DECIDED, created_by=p.heads[dept.code],
+        title=title,
+        year=year,
+        proposing_unit=dept,
+        deciding_unit=dept,
+        started_on=D(year, 12, 1),
+        state=DossierState.DECIDED,
+        created_by=p.heads[dept.code],
     )
     Candidate.objects.bulk_create(
         [Candidate(dossier=dossier, title=title, year=year, unit=u, state=state) for u in units]
-        + [Candidate(dossier=dossier, title=title, year=year, person=u, state=state)
-           for u in people]
+        + [
+            Candidate(dossier=dossier, title=title, year=year, person=u, state=state)
+            for u in people
+        ]
     )
 
 
@@ -34,43 +41,78 @@ def test_division_and_staff_shares_are_read_from_recorded_recognitions(vinh_phuc
     p = vinh_phuc
     yt, bdt = p.units["YT"], p.units["BDT"]
     division = {}
-    for dept, names in ((yt, ("Văn phòng Sở", "Phòng Nghiệp vụ Y", "Phòng Nghiệp vụ Dược")),
-                        (bdt, ("Văn phòng Ban", "Phòng Chính sách"))):
+    for dept, names in (
+        (yt, ("Văn phòng Sở", "Phòng Nghiệp vụ Y", "Phòng Nghiệp vụ Dược")),
+        (bdt, ("Văn phòng Ban", "Phòng Chính sách")),
+    ):
         for name in names:
             kind = UnitKind.DEPARTMENT_OFFICE if name.startswith("Văn phòng") else UnitKind.DIVISION
-            division[(dept.code, name)] = OrgUnitFactory(name=name, code="P", kind=kind,
-                                                         parent=dept)
+            division[(dept.code, name)] = OrgUnitFactory(
+                name=name, code="P", kind=kind, parent=dept
+            )
     # a division closed before the year's end is not counted
-    OrgUnitFactory(name="Phòng cũ", code="PC", kind=UnitKind.DIVISION, parent=bdt,
-                   valid_to=D(YEAR, 6, 30))
+    OrgUnitFactory(
+        name="Phòng cũ", code="PC", kind=UnitKind.DIVISION, parent=bdt, valid_to=D(YEAR, 6, 30)
+    )
     staff = []
     for n in range(3):
         user = UserFactory(username=f"yt_staff{n}")
-        PositionFactory(user=user, unit=division[("YT", "Phòng Nghiệp vụ Y")],
-                        role=p.roles["drafter"], valid_from=D(2019, 1, 1))
+        PositionFactory(
+            user=user,
+            unit=division[("YT", "Phòng Nghiệp vụ Y")],
+            role=p.roles["drafter"],
+            valid_from=D(2019, 1, 1),
+        )
         staff.append(user)
 
     # Sở Y tế: all three divisions recognised; Ban Dân tộc: one of two, the other only proposed
-    _recorded(p, yt, title=Title.ADVANCED_COLLECTIVE,
-              units=[u for (code, _n), u in division.items() if code == "YT"])
+    _recorded(
+        p,
+        yt,
+        title=Title.ADVANCED_COLLECTIVE,
+        units=[u for (code, _n), u in division.items() if code == "YT"],
+    )
     _recorded(p, bdt, title=Title.ADVANCED_COLLECTIVE, units=[division[("BDT", "Văn phòng Ban")]])
-    _recorded(p, p.units["GDĐT"], title=Title.ADVANCED_COLLECTIVE,
-              units=[division[("BDT", "Phòng Chính sách")]], state=CandidateState.PROPOSED)
+    _recorded(
+        p,
+        p.units["GDĐT"],
+        title=Title.ADVANCED_COLLECTIVE,
+        units=[division[("BDT", "Phòng Chính sách")]],
+        state=CandidateState.PROPOSED,
+    )
     # a recognition of the year before does not count
-    _recorded(p, bdt, title=Title.ADVANCED_COLLECTIVE, year=YEAR - 1,
-              units=[division[("BDT", "Phòng Chính sách")]])
+    _recorded(
+        p,
+        bdt,
+        title=Title.ADVANCED_COLLECTIVE,
+        year=YEAR - 1,
+        units=[division[("BDT", "Phòng Chính sách")]],
+    )
     # Sở Y tế's head and two of the three staff hold "Lao động tiên tiến"
     _recorded(p, yt, title=Title.ADVANCED_WORKER, people=[p.heads["YT"], *staff[:2]])
 
-    by = bloc_year_create(user=p.heads["BDT"], bloc=p.bloc, year=YEAR, leader=bdt, deputy=yt,
-                          members=p.members)
-    targets_set(bloc_year=by, user=p.heads["BDT"], targets=[
-        TargetSpec("Phát động phong trào thi đua"),
-        TargetSpec("100% phòng, đơn vị đạt Tập thể lao động tiên tiến",
-                   TargetKind.DIVISION_TITLE_SHARE, Title.ADVANCED_COLLECTIVE, 100),
-        TargetSpec("Trên 75% CCVC-LĐ đạt Lao động tiên tiến", TargetKind.STAFF_TITLE_SHARE,
-                   Title.ADVANCED_WORKER, "75"),
-    ])
+    by = bloc_year_create(
+        user=p.heads["BDT"], bloc=p.bloc, year=YEAR, leader=bdt, deputy=yt, members=p.members
+    )
+    targets_set(
+        bloc_year=by,
+        user=p.heads["BDT"],
+        targets=[
+            TargetSpec("Phát động phong trào thi đua"),
+            TargetSpec(
+                "100% phòng, đơn vị đạt Tập thể lao động tiên tiến",
+                TargetKind.DIVISION_TITLE_SHARE,
+                Title.ADVANCED_COLLECTIVE,
+                100,
+            ),
+            TargetSpec(
+                "Trên 75% CCVC-LĐ đạt Lao động tiên tiến",
+                TargetKind.STAFF_TITLE_SHARE,
+                Title.ADVANCED_WORKER,
+                "75",
+            ),
+        ],
+    )
 
     results = {(r.target.kind, r.unit.code): r for r in target_results(by)}
     assert len(results) == 2 * 9  # the statement target has no figure
@@ -89,12 +131,22 @@ def test_division_and_staff_shares_are_read_from_recorded_recognitions(vinh_phuc
 
 def test_target_results_take_a_fixed_number_of_queries(vinh_phuc, django_assert_max_num_queries):
     p = vinh_phuc
-    by = bloc_year_create(user=p.heads["BDT"], bloc=p.bloc, year=YEAR, leader=p.units["BDT"],
-                          deputy=p.units["YT"], members=p.members)
-    targets_set(bloc_year=by, user=p.heads["BDT"], targets=[
-        TargetSpec("A", TargetKind.DIVISION_TITLE_SHARE, Title.ADVANCED_COLLECTIVE, 100),
-        TargetSpec("B", TargetKind.STAFF_TITLE_SHARE, Title.ADVANCED_WORKER, 100),
-    ])
+    by = bloc_year_create(
+        user=p.heads["BDT"],
+        bloc=p.bloc,
+        year=YEAR,
+        leader=p.units["BDT"],
+        deputy=p.units["YT"],
+        members=p.members,
+    )
+    targets_set(
+        bloc_year=by,
+        user=p.heads["BDT"],
+        targets=[
+            TargetSpec("A", TargetKind.DIVISION_TITLE_SHARE, Title.ADVANCED_COLLECTIVE, 100),
+            TargetSpec("B", TargetKind.STAFF_TITLE_SHARE, Title.ADVANCED_WORKER, 100),
+        ],
+    )
     for dept in p.members:
         for n in range(4):
             OrgUnitFactory(name=f"Phòng {n}", code=f"P{n}", kind=UnitKind.DIVISION, parent=dept)

@@ -23,7 +23,7 @@ from approvals.subjects import Subject
 
 
 class Bloc(models.Model):
-    """A standing group of agencies that emulate each other (e.g. Văn hóa – Xã hội)."""
+    """A standing group of agencies that emulate each other (e.g. Văn hóa - Xã hội)."""
 
     name = models.CharField(_("name"), max_length=255)
     province = models.ForeignKey(
@@ -35,12 +35,17 @@ class Bloc(models.Model):
         verbose_name = _("emulation bloc")
         verbose_name_plural = _("emulation blocs")
         ordering = ["name"]
+        permissions = [("configure_blocs", "Set up emulation blocs")]
         constraints = [
             models.UniqueConstraint(fields=["province", "name"], name="bloc_name_unique"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def approval_subject(self) -> Subject:
+        """Owned by the province whose emulation office sets blocs up."""
+        return Subject(unit=self.province)
 
 
 class BlocYearState(models.TextChoices):
@@ -91,7 +96,9 @@ class BlocYear(ConcurrentTransitionMixin, models.Model):
     )
     effective_on = models.DateField(_("in effect from"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -234,7 +241,10 @@ class TargetKind(models.TextChoices):
     """How a covenant target is checked."""
 
     STATEMENT = "statement", _("Assessed by the bloc (no recorded figure)")
-    DIVISION_TITLE_SHARE = "division_title_share", _("Share of the member's divisions holding a title")
+    DIVISION_TITLE_SHARE = (
+        "division_title_share",
+        _("Share of the member's divisions holding a title"),
+    )
     STAFF_TITLE_SHARE = "staff_title_share", _("Share of the member's staff holding a title")
 
 
@@ -281,7 +291,9 @@ class DraftComment(models.Model):
         OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     text = models.TextField(_("comment"))
@@ -300,14 +312,18 @@ class CovenantSignature(models.Model):
     """One member head's signature on the covenant (any order)."""
 
     bloc_year = models.ForeignKey(
-        BlocYear, verbose_name=_("bloc year"), on_delete=models.CASCADE,
+        BlocYear,
+        verbose_name=_("bloc year"),
+        on_delete=models.CASCADE,
         related_name="covenant_signatures",
     )
     unit = models.ForeignKey(
         OrgUnit, verbose_name=_("member"), on_delete=models.PROTECT, related_name="+"
     )
     signature = models.OneToOneField(
-        "approvals_audit.Signature", verbose_name=_("signature"), on_delete=models.PROTECT,
+        "approvals_audit.Signature",
+        verbose_name=_("signature"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     signed_on = models.DateField(_("signed on"))
@@ -335,7 +351,9 @@ class SignatureReminder(models.Model):
         BlocYear, verbose_name=_("bloc year"), on_delete=models.CASCADE, related_name="reminders"
     )
     deadline = models.ForeignKey(
-        "approvals_calendar.Deadline", verbose_name=_("deadline"), on_delete=models.PROTECT,
+        "approvals_calendar.Deadline",
+        verbose_name=_("deadline"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     unit = models.ForeignKey(
@@ -347,8 +365,12 @@ class SignatureReminder(models.Model):
     sent_on = models.DateField(_("reminded on"))
     days_late = models.PositiveSmallIntegerField(_("days late"))
     sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("sent by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     message = models.TextField(_("message"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -383,7 +405,9 @@ class Inspection(models.Model):
     findings = models.TextField(_("findings"))
     recommendations = models.TextField(_("recommendations"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -426,7 +450,9 @@ class Score(models.Model):
     column = models.CharField(_("column"), max_length=8, choices=ScoreColumn.choices)
     points = models.DecimalField(_("points"), max_digits=6, decimal_places=2)
     scored_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("scored by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("scored by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     scored_at = models.DateTimeField(_("scored at"), auto_now=True)
@@ -459,25 +485,35 @@ class AwardProposal(ConcurrentTransitionMixin, models.Model):
         BlocYear, verbose_name=_("bloc year"), on_delete=models.PROTECT, related_name="proposals"
     )
     title = models.CharField(_("title"), max_length=40)
-    units = models.ManyToManyField(
-        OrgUnit, verbose_name=_("proposed members"), related_name="+"
-    )
+    units = models.ManyToManyField(OrgUnit, verbose_name=_("proposed members"), related_name="+")
     justification = models.TextField(_("justification"), blank=True)
     state = FSMField(
-        _("state"), default=ProposalState.SUBMITTED, choices=ProposalState.choices,
+        _("state"),
+        default=ProposalState.SUBMITTED,
+        choices=ProposalState.choices,
         protected=True,
     )
     signature = models.OneToOneField(
-        "approvals_audit.Signature", verbose_name=_("signature"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "approvals_audit.Signature",
+        verbose_name=_("signature"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     dossier = models.ForeignKey(
-        "nominations.Dossier", verbose_name=_("nomination dossier"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="bloc_proposals",
+        "nominations.Dossier",
+        verbose_name=_("nomination dossier"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bloc_proposals",
         help_text=_("The province's dossier for the title and year; several blocs may feed it."),
     )
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     proposed_on = models.DateField(_("proposed on"))

@@ -34,13 +34,14 @@ def bloc_years_for(user: Any, *, on: datetime.date) -> QuerySet[BlocYear]:
     paths = list(
         Position.objects.active_on(on).filter(user_id=user.pk).values_list("unit__path", flat=True)
     )
+    years: QuerySet[BlocYear] = BlocYear.objects.all()
     if not paths:
-        return BlocYear.objects.none()
+        return years.none()
     units = OrgUnit.objects.filter(
         pk__in=[int(part) for path in paths for part in path.strip("/").split("/") if part]
     )
     return (
-        BlocYear.objects.filter(memberships__unit__in=units)
+        years.filter(memberships__unit__in=units)
         .select_related("bloc", "leader", "deputy")
         .distinct()
     )
@@ -121,7 +122,9 @@ def target_results(bloc_year: BlocYear) -> list[TargetResult]:
     recognition counts when its candidate is recorded as recognised for that year.
     """
     year_end = datetime.date(bloc_year.year, 12, 31)
-    members = [m.unit for m in Membership.objects.filter(bloc_year=bloc_year).select_related("unit")]
+    members = [
+        m.unit for m in Membership.objects.filter(bloc_year=bloc_year).select_related("unit")
+    ]
     targets = list(bloc_year.targets.exclude(kind=TargetKind.STATEMENT).order_by("position"))
     if not members or not targets:
         return []

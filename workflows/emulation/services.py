@@ -62,6 +62,7 @@ from workflows.nominations.services import (
 REGULATION = "emulation_blocs"
 SIGNATURE_PERIOD = "covenant.signature_period"
 
+CONFIGURE = "emulation.configure_blocs"
 MANAGE = "emulation.manage_bloc"
 COMMENT = "emulation.comment_covenant"
 SIGN = "emulation.sign_covenant"
@@ -116,8 +117,9 @@ def _member(bloc_year: BlocYear, unit: OrgUnit) -> None:
         )
 
 
-def _check_members(bloc: Bloc, year: int, leader: OrgUnit, deputy: OrgUnit,
-                   members: Sequence[OrgUnit]) -> None:
+def _check_members(
+    bloc: Bloc, year: int, leader: OrgUnit, deputy: OrgUnit, members: Sequence[OrgUnit]
+) -> None:
     if leader.pk == deputy.pk:
         raise ValidationFailed(_("The bloc's leader and deputy must be different units."))
     ids = [u.pk for u in members]
@@ -132,12 +134,26 @@ def _check_members(bloc: Bloc, year: int, leader: OrgUnit, deputy: OrgUnit,
                 _("%(unit)s is not a department or agency of %(province)s.")
                 % {"unit": unit.name, "province": bloc.province.name}
             )
-        if not unit.is_active_on(first_day) and not unit.is_active_on(
-            datetime.date(year, 12, 31)
-        ):
+        if not unit.is_active_on(first_day) and not unit.is_active_on(datetime.date(year, 12, 31)):
             raise ValidationFailed(
                 _("%(unit)s does not exist in %(year)s.") % {"unit": unit.name, "year": year}
             )
+
+
+@transaction.atomic
+def bloc_create(*, user: Any, province: OrgUnit, name: str) -> Bloc:
+    """The province's emulation office sets up a bloc (e.g. Khối thi đua Văn hóa - Xã hội)."""
+    if province.kind != UnitKind.PROVINCE:
+        raise ValidationFailed(_("A bloc belongs to a province."))
+    authority = require(user, CONFIGURE, unit=province)
+    name = name.strip()
+    if not name:
+        raise ValidationFailed(_("The bloc has no name."))
+    if Bloc.objects.filter(province=province, name=name).exists():
+        raise ValidationFailed(_("%(name)s already exists.") % {"name": name})
+    bloc: Bloc = Bloc.objects.create(province=province, name=name)
+    audit_record(actor=user, action=CONFIGURE, subject=bloc, authority=authority)
+    return bloc
 
 
 @transaction.atomic
@@ -181,9 +197,7 @@ def bloc_year_rotate(
     *, previous: BlocYear, user: Any, deputy: OrgUnit, theme: str = ""
 ) -> BlocYear:
     """The next year: last year's deputy leads, the same members, a new deputy."""
-    members = list(
-        OrgUnit.objects.filter(pk__in=member_ids(previous)).order_by("path")
-    )
+    members = list(OrgUnit.objects.filter(pk__in=member_ids(previous)).order_by("path"))
     return bloc_year_create(
         user=user,
         bloc=previous.bloc,
@@ -376,9 +390,7 @@ def draft_comment(*, bloc_year: BlocYear, user: Any, unit: OrgUnit, text: str) -
 
 
 @transaction.atomic
-def covenant_open(
-    *, bloc_year: BlocYear, user: Any, on: datetime.date | None = None
-) -> BlocYear:
+def covenant_open(*, bloc_year: BlocYear, user: Any, on: datetime.date | None = None) -> BlocYear:
     """Freeze the drafts and open the covenant for signature, with the regulation's deadline."""
     day = on or _today()
     locked = _locked(bloc_year)
@@ -424,9 +436,7 @@ def covenant_sign(
     _in_state(locked, BlocYearState.SIGNING)
     authority = require(user, SIGN, locked, unit=unit, at=day)
     if CovenantSignature.objects.filter(bloc_year=locked, unit=unit).exists():
-        raise AlreadySigned(
-            _("%(unit)s has already signed the covenant.") % {"unit": unit.name}
-        )
+        raise AlreadySigned(_("%(unit)s has already signed the covenant.") % {"unit": unit.name})
     content = locked.covenant_content()
     if sha256_hex(content) != locked.covenant_sha256:
         raise InvalidTransition(
@@ -453,9 +463,7 @@ def covenant_sign(
 def unsigned_units(bloc_year: BlocYear) -> list[OrgUnit]:
     """Members whose head has not signed the covenant yet, in tree order."""
     signed = set(bloc_year.covenant_signatures.values_list("unit_id", flat=True))
-    return list(
-        OrgUnit.objects.filter(pk__in=member_ids(bloc_year) - signed).order_by("path")
-    )
+    return list(OrgUnit.objects.filter(pk__in=member_ids(bloc_year) - signed).order_by("path"))
 
 
 @transaction.atomic
@@ -521,8 +529,7 @@ def reminders_send(
         if unit.pk in already:
             continue
         message = _(
-            "%(unit)s has not signed the covenant of %(bloc)s for %(year)s; it was due on "
-            "%(due)s."
+            "%(unit)s has not signed the covenant of %(bloc)s for %(year)s; it was due on %(due)s."
         ) % {
             "unit": unit.name,
             "bloc": locked.bloc.name,
@@ -676,9 +683,7 @@ def scores_record(
             )
         if number > maximum:
             raise ScoreAboveMaximum(
-                _(
-                    "%(points)s points for “%(criterion)s” is above its maximum of %(maximum)s."
-                )
+                _("%(points)s points for “%(criterion)s” is above its maximum of %(maximum)s.")
                 % {"points": number, "criterion": criterion.name, "maximum": maximum}
             )
         values[criterion.pk] = number
@@ -842,7 +847,7 @@ def proposal_receive(
     authority = require(user, RECEIVE, locked, unit=province, at=day)
     if locked.state != ProposalState.SUBMITTED:
         raise InvalidTransition(_("This proposal has already been received."))
-    dossier = Dossier.objects.filter(
+    dossier: Dossier | None = Dossier.objects.filter(
         title=locked.title, year=bloc_year.year, proposing_unit=province
     ).first()
     if dossier is None:
@@ -894,6 +899,7 @@ __all__ = [
     "AWARD_TITLES",
     "TargetSpec",
     "awards_propose",
+    "bloc_create",
     "bloc_year_create",
     "bloc_year_rotate",
     "covenant_open",

@@ -58,16 +58,28 @@ class ExemplaryModel(ConcurrentTransitionMixin, models.Model):
         OrgUnit, verbose_name=_("steering committee"), on_delete=models.PROTECT, related_name="+"
     )
     collective = models.ForeignKey(
-        OrgUnit, verbose_name=_("collective"), null=True, blank=True, on_delete=models.PROTECT,
+        OrgUnit,
+        verbose_name=_("collective"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     household = models.ForeignKey(
-        "nominations.Household", verbose_name=_("household"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "nominations.Household",
+        verbose_name=_("household"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("person"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     achievements = models.TextField(_("achievements"))
     movement_content = models.CharField(
@@ -81,11 +93,17 @@ class ExemplaryModel(ConcurrentTransitionMixin, models.Model):
     )
     revision = models.PositiveSmallIntegerField(_("revision"), default=1)
     nomination_candidate = models.OneToOneField(
-        "nominations.Candidate", verbose_name=_("nomination candidate"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "nominations.Candidate",
+        verbose_name=_("nomination candidate"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     proposed_on = models.DateField(_("proposed on"))
@@ -169,12 +187,16 @@ class Evidence(models.Model):
     """Evidence filed with a proposal or after a return (minutes, photos, figures…)."""
 
     model = models.ForeignKey(
-        ExemplaryModel, verbose_name=_("exemplary model"), on_delete=models.CASCADE,
+        ExemplaryModel,
+        verbose_name=_("exemplary model"),
+        on_delete=models.CASCADE,
         related_name="evidence",
     )
     text = models.TextField(_("evidence"))
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
@@ -199,7 +221,9 @@ class Verification(models.Model):
     """A verification visit by the culture office (kiểm tra, kiểm chứng)."""
 
     model = models.ForeignKey(
-        ExemplaryModel, verbose_name=_("exemplary model"), on_delete=models.CASCADE,
+        ExemplaryModel,
+        verbose_name=_("exemplary model"),
+        on_delete=models.CASCADE,
         related_name="verifications",
     )
     visited_on = models.DateField(_("visited on"))
@@ -207,7 +231,9 @@ class Verification(models.Model):
     outcome = models.CharField(_("outcome"), max_length=16, choices=VerificationOutcome.choices)
     revision = models.PositiveSmallIntegerField(_("revision verified"))
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("verified by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
 
@@ -224,14 +250,18 @@ class CommitteeReview(models.Model):
     """The steering committee's review of a verified model."""
 
     model = models.OneToOneField(
-        ExemplaryModel, verbose_name=_("exemplary model"), on_delete=models.CASCADE,
+        ExemplaryModel,
+        verbose_name=_("exemplary model"),
+        on_delete=models.CASCADE,
         related_name="committee_review",
     )
     held_on = models.DateField(_("held on"))
     approved = models.BooleanField(_("approved"))
     minutes = models.TextField(_("minutes"))
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
 
@@ -254,7 +284,9 @@ class Commendation(models.Model):
     """A model commended (biểu dương) at an interim or final review."""
 
     model = models.ForeignKey(
-        ExemplaryModel, verbose_name=_("exemplary model"), on_delete=models.CASCADE,
+        ExemplaryModel,
+        verbose_name=_("exemplary model"),
+        on_delete=models.CASCADE,
         related_name="commendations",
     )
     review = models.CharField(_("review"), max_length=16, choices=ReviewKind.choices)
@@ -262,7 +294,9 @@ class Commendation(models.Model):
     held_on = models.DateField(_("held on"))
     citation = models.TextField(_("citation"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
 
@@ -284,7 +318,9 @@ class Adoption(models.Model):
     """A unit that took up the model (nhân rộng)."""
 
     model = models.ForeignKey(
-        ExemplaryModel, verbose_name=_("exemplary model"), on_delete=models.CASCADE,
+        ExemplaryModel,
+        verbose_name=_("exemplary model"),
+        on_delete=models.CASCADE,
         related_name="adoptions",
     )
     unit = models.ForeignKey(
@@ -293,7 +329,9 @@ class Adoption(models.Model):
     adopted_on = models.DateField(_("adopted on"))
     note = models.TextField(_("how it was adopted"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
 

@@ -20,8 +20,9 @@ def models_for(user: Any, *, on: datetime.date) -> QuerySet[ExemplaryModel]:
     paths = list(
         Position.objects.active_on(on).filter(user_id=user.pk).values_list("unit__path", flat=True)
     )
+    models: QuerySet[ExemplaryModel] = ExemplaryModel.objects.all()
     if not paths:
-        return ExemplaryModel.objects.none()
+        return models.none()
     reach = Q(pk__in=[])
     for path in paths:
         reach |= (
@@ -30,7 +31,7 @@ def models_for(user: Any, *, on: datetime.date) -> QuerySet[ExemplaryModel]:
             | Q(committee__path__startswith=path)
         )
     return (
-        ExemplaryModel.objects.filter(reach)
+        models.filter(reach)
         .select_related("proposing_unit", "culture_office", "committee")
         .annotate(
             adoption_count=Count("adoptions", distinct=True),

@@ -114,9 +114,12 @@ def model_propose(
             _("%(unit)s is not under %(proposing)s, so it cannot propose it.")
             % {"unit": collective.name, "proposing": proposing_unit.name}
         )
-    if household is not None and not OrgUnit.objects.filter(
-        pk=household.village_id, path__startswith=proposing_unit.path
-    ).exists():
+    if (
+        household is not None
+        and not OrgUnit.objects.filter(
+            pk=household.village_id, path__startswith=proposing_unit.path
+        ).exists()
+    ):
         raise ValidationFailed(
             _("Household %(code)s does not live in %(unit)s.")
             % {"code": household.code, "unit": proposing_unit.name}
@@ -164,7 +167,7 @@ def verification_record(
     locked = _locked(model)
     if locked.state != ModelState.PROPOSED:
         raise InvalidTransition(
-            _("Only a proposed model awaiting verification can be verified; this one is “%(state)s”.")
+            _("Only a proposed model can be verified; this one is “%(state)s”.")
             % {"state": locked.get_state_display()}
         )
     authority = require(user, VERIFY, locked, unit=locked.culture_office, at=visited_on)
@@ -191,9 +194,7 @@ def verification_record(
 
 
 @transaction.atomic
-def evidence_add(
-    *, model: ExemplaryModel, user: Any, text: str, resubmit: bool = True
-) -> Evidence:
+def evidence_add(*, model: ExemplaryModel, user: Any, text: str, resubmit: bool = True) -> Evidence:
     """The proposing unit adds the evidence asked for and sends the model back for verification."""
     locked = _locked(model)
     if locked.state not in (ModelState.PROPOSED, ModelState.RETURNED):
@@ -279,9 +280,7 @@ def commendation_record(
     if review not in ReviewKind.values:
         raise ValidationFailed(_("Unknown kind of review “%(review)s”.") % {"review": review})
     if held_on.year != year:
-        raise ValidationFailed(
-            _("A review of %(year)s is held in %(year)s.") % {"year": year}
-        )
+        raise ValidationFailed(_("A review of %(year)s is held in %(year)s.") % {"year": year})
     authority = require(user, COMMEND, locked, unit=locked.committee, at=held_on)
     if Commendation.objects.filter(model=locked, review=review, year=year).exists():
         raise ValidationFailed(

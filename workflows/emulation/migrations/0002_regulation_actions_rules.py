@@ -47,6 +47,8 @@ PARENT = "holder_parent"
 
 # code, name (vi), name (en), kind, excludes_author, excludes_beneficiary
 ACTIONS = [
+    ("emulation.configure_blocs", "Lập Khối thi đua", "Set up emulation blocs", "record", False,
+     False),
     ("emulation.manage_bloc", "Điều hành Khối thi đua (đơn vị Trưởng khối)",
      "Lead the bloc's year", "prepare", False, False),
     ("emulation.comment_covenant", "Góp ý dự thảo quy chế, kế hoạch, giao ước của Khối",
@@ -69,6 +71,8 @@ ACTIONS = [
 HEADS = [("director", SAME), ("deputy_director", SAME)]
 OFFICE = [("office_chief", PARENT)]
 RULES_BY_ACTION = {
+    "emulation.configure_blocs": OFFICE + [("provincial_chairman", SAME),
+                                           ("provincial_vice_chairman", SAME)],
     "emulation.manage_bloc": HEADS + OFFICE,
     "emulation.comment_covenant": HEADS + OFFICE,
     "emulation.sign_covenant": HEADS,
