@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from approvals.audit.models import AuditEvent, Signature
 from approvals.exceptions import ActionNotPermitted, InvalidTransition, ValidationFailed
@@ -72,6 +73,10 @@ def test_covenant_cannot_take_effect_with_a_missing_signature(vinh_phuc, signing
     with pytest.raises(SignatureMissing) as exc:
         covenant_take_effect(bloc_year=by, user=p.heads["BDT"], on=D(YEAR, 4, 2))
     assert exc.value.code == "signature_missing"
+    assert str(exc.value).startswith("Giao ước chưa thể có hiệu lực")  # Vietnamese first
+    with translation.override("en"), pytest.raises(SignatureMissing) as exc:
+        covenant_take_effect(bloc_year=by, user=p.heads["BDT"], on=D(YEAR, 4, 2))
+    assert str(exc.value).startswith("The covenant cannot take effect")
     assert "Đài Phát thanh và Truyền hình tỉnh" in str(exc.value)
     by.refresh_from_db()
     assert (by.state, by.effective_on) == (BlocYearState.SIGNING, None)

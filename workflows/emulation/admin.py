@@ -38,43 +38,43 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class MembershipInline(ReadOnlyInline):
     model = Membership
     fields = ["unit", "self_total", "bloc_total", "rank"]
-    readonly_fields = fields
+    readonly_fields = ["unit", "self_total", "bloc_total", "rank"]
 
 
 class CriterionInline(ReadOnlyInline):
     model = Criterion
     fields = ["position", "name", "max_points"]
-    readonly_fields = fields
+    readonly_fields = ["position", "name", "max_points"]
 
 
 class TargetInline(ReadOnlyInline):
     model = CovenantTarget
     fields = ["position", "text", "kind", "title", "target_percent"]
-    readonly_fields = fields
+    readonly_fields = ["position", "text", "kind", "title", "target_percent"]
 
 
 class CommentInline(ReadOnlyInline):
     model = DraftComment
     fields = ["unit", "author", "text", "created_at"]
-    readonly_fields = fields
+    readonly_fields = ["unit", "author", "text", "created_at"]
 
 
 class SignatureInline(ReadOnlyInline):
     model = CovenantSignature
     fields = ["unit", "signature", "signed_on", "late"]
-    readonly_fields = fields
+    readonly_fields = ["unit", "signature", "signed_on", "late"]
 
 
 class ReminderInline(ReadOnlyInline):
     model = SignatureReminder
     fields = ["unit", "sent_on", "days_late", "sent_by", "message"]
-    readonly_fields = fields
+    readonly_fields = ["unit", "sent_on", "days_late", "sent_by", "message"]
 
 
 class InspectionInline(ReadOnlyInline):
     model = Inspection
     fields = ["inspected", "inspecting", "held_on", "findings", "recorded_by"]
-    readonly_fields = fields
+    readonly_fields = ["inspected", "inspecting", "held_on", "findings", "recorded_by"]
 
 
 @admin.register(Bloc)

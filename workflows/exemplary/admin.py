@@ -21,31 +21,31 @@ from workflows.exemplary.models import (
 class EvidenceInline(ReadOnlyInline):
     model = Evidence
     fields = ["text", "added_by", "added_at"]
-    readonly_fields = fields
+    readonly_fields = ["text", "added_by", "added_at"]
 
 
 class VerificationInline(ReadOnlyInline):
     model = Verification
     fields = ["visited_on", "outcome", "revision", "findings", "verified_by"]
-    readonly_fields = fields
+    readonly_fields = ["visited_on", "outcome", "revision", "findings", "verified_by"]
 
 
 class ReviewInline(ReadOnlyInline):
     model = CommitteeReview
     fields = ["held_on", "approved", "minutes", "reviewed_by"]
-    readonly_fields = fields
+    readonly_fields = ["held_on", "approved", "minutes", "reviewed_by"]
 
 
 class CommendationInline(ReadOnlyInline):
     model = Commendation
     fields = ["review", "year", "held_on", "citation", "recorded_by"]
-    readonly_fields = fields
+    readonly_fields = ["review", "year", "held_on", "citation", "recorded_by"]
 
 
 class AdoptionInline(ReadOnlyInline):
     model = Adoption
     fields = ["unit", "adopted_on", "note", "recorded_by"]
-    readonly_fields = fields
+    readonly_fields = ["unit", "adopted_on", "note", "recorded_by"]
 
 
 @admin.register(ExemplaryModel)
