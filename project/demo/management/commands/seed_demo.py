@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.management.base import BaseCommand
 
 from project.demo import data
+from project.demo.emulation import seed_emulation
 from project.demo.seeding import seed
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         report = seed(plans=not options["no_plans"])
+        seed_emulation()
         elapsed = time.monotonic() - started
         style = self.style.SUCCESS if report.changed else self.style.NOTICE
         self.stdout.write(style(f"{report.summary()} ({elapsed:.1f} s)"))
