@@ -53,7 +53,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         report = seed(plans=not options["no_plans"])
-        seed_emulation()
+        if not options["no_plans"]:
+            seed_emulation()
         elapsed = time.monotonic() - started
         style = self.style.SUCCESS if report.changed else self.style.NOTICE
         self.stdout.write(style(f"{report.summary()} ({elapsed:.1f} s)"))
