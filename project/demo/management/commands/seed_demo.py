@@ -47,7 +47,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-plans",
             action="store_true",
-            help="Do not create the demo plans (tests that build their own use this).",
+            help=(
+                "Do not create the demo plans, emulation bloc and exemplary model (tests that "
+                "build their own use this)."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
