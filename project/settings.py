@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "workflows.nominations",
     "workflows.plans",
     "project.demo",
+    "workflows.emulation",
+    "workflows.exemplary",
 ]
 
 MIDDLEWARE = [
