@@ -22,5 +22,6 @@ urlpatterns += i18n_patterns(
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("nominations/", include("workflows.nominations.urls")),
     prefix_default_language=False,
 )
