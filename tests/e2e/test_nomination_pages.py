@@ -69,7 +69,10 @@ def _other_dossier_registering() -> Dossier:
     head = User.objects.get(username="truongthon.trung")
     village = _unit("Thôn Trung", "village")
     dossier = dossier_create(
-        user=head, title=Title.CULTURAL_FAMILY, year=timezone.localdate().year, proposing_unit=village
+        user=head,
+        title=Title.CULTURAL_FAMILY,
+        year=timezone.localdate().year,
+        proposing_unit=village,
     )
     flow_start(dossier, head)
     flow_register(dossier, head, households=list(village.households.all()))
@@ -168,7 +171,8 @@ def test_a_dossier_from_the_village_meeting_to_the_numbered_decision(site: Any, 
     chairman.shot("decision-to-sign")
     chairman.page.click("[data-action=decide]")
     chairman.page.wait_for_load_state()
-    assert "TM. ỦY BAN NHÂN DÂN" in chairman.page.locator("[data-testid=signature-block]").inner_text()
+    signed = chairman.page.locator("[data-testid=signature-block]").inner_text()
+    assert "TM. ỦY BAN NHÂN DÂN" in signed
     chairman.shot("signed")
     chairman.page.context.close()
 

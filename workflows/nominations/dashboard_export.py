@@ -98,10 +98,7 @@ def dashboard_xlsx(board: Dashboard) -> bytes:
         workbook,
         _("Late reports"),
         [_("Plan"), _("Reporting unit"), _("Period"), _("Due on")],
-        [
-            [str(r.plan), r.unit.name, r.get_period_display(), _day(r.due_on)]
-            for r in board.reports
-        ],
+        [[str(r.plan), r.unit.name, r.get_period_display(), _day(r.due_on)] for r in board.reports],
     )
     out = io.BytesIO()
     workbook.save(out)

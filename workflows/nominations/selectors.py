@@ -365,7 +365,7 @@ def _share(*, unit: OrgUnit, year: int, title: str, registered: bool) -> Recogni
     )
 
 
-# --- pages: the dossier list and one dossier --------------------------------------------------------
+# --- pages: the dossier list and one dossier ---------------------------------------------------
 
 
 def dossier_list_for(
@@ -381,9 +381,9 @@ def dossier_list_for(
     Two queries (the reach, the list), each row with ``candidate_count``; newest year first.
     """
     paths = reach_paths(user=user, day=day)
-    if not paths:
-        return Dossier.objects.none()
-    dossiers = Dossier.objects.filter(_within(paths))
+    dossiers: QuerySet[Dossier] = (
+        Dossier.objects.filter(_within(paths)) if paths else Dossier.objects.none()
+    )
     if title:
         dossiers = dossiers.filter(title=title)
     if state:
@@ -521,10 +521,10 @@ __all__ = [
     "dossier_list_for",
     "dossier_list_pending",
     "households_unregistered",
-    "reach_units",
-    "units_unregistered",
     "overdue_on",
     "reach_paths",
+    "reach_units",
     "recognition_share",
     "registration_rate",
+    "units_unregistered",
 ]

@@ -26,13 +26,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from approvals.audit.models import AuditEvent
 from approvals.exceptions import (
     ActionNotPermitted,
     ApprovalError,
     ConcurrentUpdate,
     ValidationFailed,
 )
-from approvals.audit.models import AuditEvent
 from approvals.organisation.models import Action, OrgUnit, Position
 from approvals.organisation.resolver import Decision, decide
 from workflows.nominations import flow_actions, imports, services
@@ -69,9 +69,9 @@ from workflows.nominations.selectors import (
     dossier_list_pending,
     households_unregistered,
     reach_units,
-    units_unregistered,
     recognition_share,
     registration_rate,
+    units_unregistered,
 )
 from workflows.nominations.titles import SPECS, STEP_LABELS, Step
 from workflows.plans.selectors import report_list_outstanding
@@ -320,6 +320,7 @@ def _render_detail(
     status: int = 200,
 ) -> HttpResponse:
     spec = SPECS[dossier.title]
+    step = spec.next_step(dossier.state)
     offers = _offers(request.user, dossier)
     signer = offers.get("decide")
     block = (
@@ -336,7 +337,7 @@ def _render_detail(
         "dossier": dossier,
         "spec": spec,
         "stage": dossier_stage(dossier),
-        "next_step": STEP_LABELS.get(spec.next_step(dossier.state) or ""),
+        "next_step": STEP_LABELS[step] if step is not None else None,
         "candidates": _page(request, dossier_candidates(dossier), CANDIDATE_PAGE_SIZE),
         "counts": [
             (CandidateState(state).label, n)
@@ -431,9 +432,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the review meeting: attendance and the votes for every household in one form."""
     dossier = _visible(request, pk)
     spec = SPECS[dossier.title]
-    before = (
-        spec.candidates_before(Step.MEETING) if spec.meeting else CandidateState.REGISTERED
-    )
+    before = spec.candidates_before(Step.MEETING) if spec.meeting else CandidateState.REGISTERED
     candidates = list(dossier_candidates(dossier).filter(state=before))
     form = MeetingForm(request.POST or None, candidates=candidates)
     status = 200
@@ -745,10 +744,11 @@ def _dashboard(request: HttpRequest) -> tuple[Dashboard, DashboardForm]:
                 registered=True,
             )
         )
+        user: Any = request.user
         recipients = [unit.pk]
         recipients += list(
             Position.objects.active_on(day)
-            .filter(user=request.user)
+            .filter(user=user)
             .exclude(unit_id=unit.pk)
             .values_list("unit_id", flat=True)
             .distinct()

@@ -171,7 +171,7 @@ def test_someone_else_cannot_record_the_meeting(client, web):
     client.force_login(web.c.officer)  # the commune's culture officer may not record it
     response = client.post(url("meeting", dossier), meeting_data(dossier))
     assert response.status_code == 403
-    assert "data-testid=\"refusal\"" in page_text(response)
+    assert 'data-testid="refusal"' in page_text(response)
     assert refreshed(dossier).state == DossierState.REGISTRATION
     task = Task.objects.get(pk=flow_open_tasks(dossier)[0].pk)
     assert task.owner_id is None
@@ -207,7 +207,9 @@ def test_a_posting_date_in_the_future_is_refused_by_the_form(client, web):
     dossier = web.met()
     client.force_login(web.c.village_head)
     tomorrow = ago(-1)
-    response = client.post(url("posting", dossier), {"stage": "meeting", "posted_on": dmy(tomorrow)})
+    response = client.post(
+        url("posting", dossier), {"stage": "meeting", "posted_on": dmy(tomorrow)}
+    )
     assert response.status_code == 400
     assert dmy(tomorrow) in page_text(response)
     assert refreshed(dossier).state == DossierState.MEETING
@@ -278,7 +280,8 @@ def test_the_chairman_sees_the_capacity_and_signs_and_the_clerk_numbers(client, 
     client.force_login(web.c.chairman)
     page = page_text(client.get(url("detail", dossier)))
     assert "TM. ỦY BAN NHÂN DÂN" in page
-    assert "KT." not in page and "TUQ." not in page
+    assert "KT." not in page
+    assert "TUQ." not in page
     response = client.post(url("decide", dossier), {"stage": "decision", "late_reason": ""})
     assert response.status_code == 302
     dossier = refreshed(dossier)
