@@ -115,6 +115,19 @@ class ObjectionForm(forms.Form):
         ]
 
 
+class ReportForm(forms.Form):
+    """A candidate's achievement report (báo cáo thành tích)."""
+
+    candidate = forms.IntegerField(label=_("Candidate"), widget=forms.Select)
+    report = forms.CharField(label=_("Achievement report"), widget=forms.Textarea)
+
+    def __init__(self, *args: Any, candidates: Iterable[Candidate] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["candidate"].widget.choices = [
+            (c.pk, str(c.household or c.unit or c.person)) for c in candidates
+        ]
+
+
 class AppraiseForm(forms.Form):
     """The appraisal: accept the dossier, or return it for supplement with a comment."""
 
@@ -143,9 +156,31 @@ class CouncilForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: Iterable[Candidate] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.candidates = list(candidates)
         field = self.fields["refused"]
         assert isinstance(field, forms.MultipleChoiceField)  # noqa: S101  (narrowing for mypy)
-        field.choices = [(str(c.pk), str(c.household or c.unit or c.person)) for c in candidates]
+        field.choices = [
+            (str(c.pk), str(c.household or c.unit or c.person)) for c in self.candidates
+        ]
+        for candidate in self.candidates:
+            self.fields[f"vote_{candidate.pk}"] = forms.IntegerField(
+                label=str(candidate.household or candidate.unit or candidate.person),
+                min_value=0,
+                required=False,
+            )
+
+    def vote_fields(self) -> list[tuple[Candidate, Any]]:
+        """Each candidate with its bound vote field, for the template."""
+        return [(c, self[f"vote_{c.pk}"]) for c in self.candidates]
+
+    def votes(self) -> dict[int, int] | None:
+        """The votes given, by candidate id; None when the council's votes were not given."""
+        given = {
+            c.pk: int(self.cleaned_data[f"vote_{c.pk}"])
+            for c in self.candidates
+            if self.cleaned_data.get(f"vote_{c.pk}") is not None
+        }
+        return given or None
 
 
 class DecideForm(forms.Form):

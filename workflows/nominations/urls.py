@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/meeting/", views.meeting, name="meeting"),
     path("<int:pk>/posting/", views.posting, name="posting"),
     path("<int:pk>/objection/", views.objection, name="objection"),
+    path("<int:pk>/report/", views.report, name="report"),
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/appraise/", views.appraise, name="appraise"),
     path("<int:pk>/council/", views.council, name="council"),

@@ -53,9 +53,10 @@ from workflows.nominations.forms import (
     MeetingForm,
     ObjectionForm,
     PostingForm,
+    ReportForm,
     RevokeForm,
 )
-from workflows.nominations.models import CandidateState, Dossier, DossierState, Title
+from workflows.nominations.models import Candidate, CandidateState, Dossier, DossierState, Title
 from workflows.nominations.selectors import (
     RecognitionShare,
     ShareRow,
@@ -222,6 +223,8 @@ def _offers(user: Any, dossier: Dossier) -> dict[str, Offer]:
     wanted: list[tuple[str, str, OrgUnit]] = []
     if dossier.state == DossierState.REGISTRATION:
         wanted.append(("register", services.REGISTER, proposing))
+    if spec.report and dossier.state in (DossierState.REGISTRATION, DossierState.RETURNED):
+        wanted.append(("report", services.REGISTER, proposing))
     if step == Step.MEETING:
         wanted.append(("meeting", services.MEETING, proposing))
     if step == Step.LOCAL_COUNCIL:
@@ -245,6 +248,15 @@ def _offers(user: Any, dossier: Dossier) -> dict[str, Offer]:
     return {key: Offer(key, decide(user, code, dossier, unit=unit)) for key, code, unit in wanted}
 
 
+def _before_council(dossier: Dossier) -> list[Candidate]:
+    """The candidates an emulation council reviews at the dossier's stage (none otherwise)."""
+    spec = SPECS[dossier.title]
+    step = spec.next_step(dossier.state)
+    if step not in (Step.LOCAL_COUNCIL, Step.COUNCIL):
+        return []
+    return list(dossier_candidates(dossier).filter(state=spec.candidates_before(step)))
+
+
 def _revocation_grounds(dossier: Dossier) -> list[str]:
     grounds = services.dossier_rules(dossier).get("title.revocation_grounds")
     return [str(g) for g in grounds]
@@ -262,14 +274,13 @@ def _forms(dossier: Dossier, offers: dict[str, Offer], bound: dict[str, Any]) ->
     if "objection" in offers:
         posted = dossier_candidates(dossier).filter(state=CandidateState.POSTED)
         built["objection"] = bound.get("objection") or ObjectionForm(candidates=posted)
+    if "report" in offers:
+        built["report"] = bound.get("report") or ReportForm(candidates=dossier_candidates(dossier))
     if "appraise" in offers:
         built["appraise"] = bound.get("appraise") or AppraiseForm()
     if "council" in offers:
-        proposed = dossier_candidates(dossier).filter(
-            state__in=(CandidateState.REGISTERED, CandidateState.PROPOSED)
-        )
         built["council"] = bound.get("council") or CouncilForm(
-            candidates=proposed, initial={"held_on": day}
+            candidates=_before_council(dossier), initial={"held_on": day}
         )
     if "decide" in offers:
         built["decide"] = bound.get("decide") or DecideForm()
@@ -512,6 +523,24 @@ def objection(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    """File a candidate's achievement report (before the review, or after a return)."""
+    dossier = _visible(request, pk)
+    form = ReportForm(request.POST, candidates=dossier_candidates(dossier))
+
+    def perform() -> None:
+        candidate = candidate_for(dossier=dossier, pk=form.cleaned_data["candidate"])
+        if candidate is None:
+            raise Http404(_("No such candidate in this dossier."))
+        services.candidate_report_record(
+            candidate=candidate, user=request.user, report=form.cleaned_data["report"]
+        )
+
+    return _act(request, dossier, "report", form, perform, _("The achievement report was filed."))
+
+
+@login_required
+@require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     """Submit (or resubmit) the dossier to the deciding level."""
     dossier = _visible(request, pk)
@@ -547,9 +576,7 @@ def appraise(request: HttpRequest, pk: int) -> HttpResponse:
 def council(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the emulation council's review."""
     dossier = _visible(request, pk)
-    candidates = dossier_candidates(dossier).filter(
-        state__in=(CandidateState.REGISTERED, CandidateState.PROPOSED)
-    )
+    candidates = _before_council(dossier)
     form = CouncilForm(request.POST, candidates=candidates)
 
     def perform() -> None:
@@ -562,6 +589,7 @@ def council(request: HttpRequest, pk: int) -> HttpResponse:
             held_on=form.cleaned_data["held_on"],
             members=form.cleaned_data["members"],
             present=form.cleaned_data["present"],
+            votes=form.votes(),
         )
 
     return _act(request, dossier, "council", form, perform, _("The council review was recorded."))

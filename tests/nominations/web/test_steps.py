@@ -402,3 +402,44 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, web):
     assert response.status_code == 302
     assert "/login/" in response["Location"]
     assert Candidate.objects.count() == 0
+
+
+# --- a village title: reports and the commune council ------------------------------------------
+
+
+def test_a_village_title_with_reports_and_the_commune_council(client, web):
+    client.force_login(web.c.officer)
+    response = client.post(
+        reverse("nominations:new"),
+        {"title": "cultural_village", "year": str(ago(0).year), "proposing_unit": web.c.commune.pk},
+    )
+    assert response.status_code == 302
+    dossier = Dossier.objects.get(title="cultural_village")
+    assert client.post(url("register", dossier), {"stage": "registration"}).status_code == 302
+    candidate = dossier.candidates.get()
+    assert candidate.unit == web.c.village
+    council = {
+        "stage": "registration",
+        "held_on": dmy(ago(1)),
+        "members": "5",
+        "present": "5",
+        "minutes": "Hội đồng xét duyệt",
+    }
+    # the council cannot sit before the village's achievement report is filed
+    response = client.post(url("council", dossier), council)
+    assert response.status_code == 400
+    text = page_text(response)
+    assert 'data-testid="refusal"' in text
+    assert "Hội đồng xét duyệt</textarea>" in text  # the form keeps what was typed
+    assert refreshed(dossier).state == DossierState.REGISTRATION
+    response = client.post(
+        url("report", dossier),
+        {"stage": "registration", "candidate": candidate.pk, "report": "Báo cáo thành tích"},
+    )
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert candidate.achievement_report == "Báo cáo thành tích"
+    council[f"vote_{candidate.pk}"] = "5"
+    response = client.post(url("council", dossier), council)
+    assert response.status_code == 302
+    assert refreshed(dossier).state == DossierState.MEETING
