@@ -162,3 +162,27 @@ def test_a_user_without_position_gets_an_empty_dashboard(client, web, django_use
     response = client.get(reverse("nominations:dashboard"))
     assert response.status_code == 200
     assert "data-dossier=" not in page_text(response)
+
+
+def test_the_dossier_page_makes_the_same_number_of_queries_with_10_and_1000_candidates(client, web):
+    dossier = web.opened()
+    extra = Household.objects.bulk_create(
+        Household(village=web.c.village, code=f"K{i:04d}", head_name="Đỗ Văn K")
+        for i in range(1000)
+    )
+    households = [*web.c.households, *extra]
+
+    def register(rows) -> None:
+        Candidate.objects.bulk_create(
+            Candidate(dossier=dossier, title=FAMILY, year=dossier.year, household=h) for h in rows
+        )
+
+    register(households[:10])
+    client.force_login(web.c.village_head)
+    path = reverse("nominations:detail", args=[dossier.pk])
+    small = queries(client, path)
+    register(households[10:1000])
+    assert dossier.candidates.count() == 1000
+    large = queries(client, path)
+    assert large == small
+    assert page_text(client.get(path)).count("data-candidate=") == 100

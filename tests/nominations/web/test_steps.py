@@ -443,3 +443,21 @@ def test_a_village_title_with_reports_and_the_commune_council(client, web):
     response = client.post(url("council", dossier), council)
     assert response.status_code == 302
     assert refreshed(dossier).state == DossierState.MEETING
+
+
+def test_a_vice_chairman_signs_kt_for_the_chairman(client, web):
+    from approvals.organisation.models import Role
+    from tests.factories import PositionFactory, UserFactory
+
+    vice = UserFactory(username="pct_x")
+    PositionFactory(
+        user=vice, unit=web.c.commune, role=Role.objects.get(code="commune_vice_chairman")
+    )
+    dossier = web.accepted()
+    client.force_login(vice)
+    page = page_text(client.get(url("detail", dossier)))
+    capacity = page.split('data-testid="capacity">')[1].split("</pre>")[0].splitlines()
+    assert capacity[0] == "TM. ỦY BAN NHÂN DÂN"
+    assert capacity[1].startswith("KT. ")
+    assert client.post(url("decide", dossier), {"stage": "decision"}).status_code == 302
+    assert refreshed(dossier).signature.capacity == "KT"
