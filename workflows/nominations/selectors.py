@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from approvals.audit.models import AuditEvent
 from approvals.exceptions import RegulationNotFound, ValidationFailed
-from approvals.organisation.models import OrgUnit, Position, UnitKind
+from approvals.organisation.models import Action, OrgUnit, Position, UnitKind
 from approvals.regulations.services import rules_in_force
 from workflows.nominations.models import (
     Candidate,
@@ -502,6 +502,37 @@ def units_unregistered(dossier: Dossier, day: datetime.date) -> QuerySet[OrgUnit
     return units
 
 
+def proposing_units_for(*, user: Any, day: datetime.date) -> list[OrgUnit]:
+    """Units where ``user`` holds a position on ``day`` and which may propose some title."""
+    kinds = {kind for spec in SPECS.values() for kind in spec.proposing_kinds}
+    positions = (
+        Position.objects.active_on(day)
+        .filter(_active_unit(day), user=user, unit__kind__in=kinds)
+        .select_related("unit")
+        .order_by("unit__name", "unit_id")
+    )
+    return list({p.unit_id: p.unit for p in positions}.values())
+
+
+def position_unit_ids(*, user: Any, day: datetime.date) -> list[int]:
+    """The units where ``user`` holds a position on ``day`` (one query)."""
+    return list(
+        Position.objects.active_on(day)
+        .filter(user=user)
+        .order_by("unit_id")
+        .values_list("unit_id", flat=True)
+        .distinct()
+    )
+
+
+def action_names(codes: set[str], *, english: bool = False) -> dict[str, str]:
+    """The engine's names of the given action codes (one query)."""
+    return {
+        a.code: (a.name_en if english and a.name_en else a.name)
+        for a in Action.objects.filter(code__in=codes)
+    }
+
+
 def reach_units(*, user: Any, day: datetime.date) -> list[OrgUnit]:
     """The top units of the subtrees ``user`` oversees on ``day`` (two queries)."""
     paths = reach_paths(user=user, day=day)
@@ -512,6 +543,7 @@ __all__ = [
     "RecognitionShare",
     "ShareRow",
     "StepCount",
+    "action_names",
     "candidate_for",
     "dossier_candidate_counts",
     "dossier_candidates",
@@ -522,6 +554,8 @@ __all__ = [
     "dossier_list_pending",
     "households_unregistered",
     "overdue_on",
+    "position_unit_ids",
+    "proposing_units_for",
     "reach_paths",
     "reach_units",
     "recognition_share",

@@ -10,6 +10,7 @@ outside the user's reach answers 404.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -33,7 +34,7 @@ from approvals.exceptions import (
     ConcurrentUpdate,
     ValidationFailed,
 )
-from approvals.organisation.models import Action, OrgUnit, Position
+from approvals.organisation.models import OrgUnit
 from approvals.organisation.resolver import Decision, decide
 from workflows.nominations import flow_actions, imports, services
 from workflows.nominations.exports import (
@@ -60,6 +61,7 @@ from workflows.nominations.models import Candidate, CandidateState, Dossier, Dos
 from workflows.nominations.selectors import (
     RecognitionShare,
     ShareRow,
+    action_names,
     candidate_for,
     dossier_candidate_counts,
     dossier_candidates,
@@ -69,6 +71,8 @@ from workflows.nominations.selectors import (
     dossier_list_for,
     dossier_list_pending,
     households_unregistered,
+    position_unit_ids,
+    proposing_units_for,
     reach_units,
     recognition_share,
     registration_rate,
@@ -115,13 +119,15 @@ def _detail_url(dossier: Dossier) -> str:
 def _check_fresh(request: HttpRequest, dossier: Dossier) -> None:
     """Refuse an action posted from a page showing an older stage of the dossier."""
     seen = request.POST.get("stage", "")
-    if seen and seen != dossier_stage(dossier):
+    now = dossier_stage(dossier)
+    if seen and seen != now:
+        state = now.split(":")[0]
         raise ConcurrentUpdate(
             _(
                 "The dossier has moved on since you opened the page (now: %(state)s); "
                 "nothing was changed. Reload the page and check it again."
             )
-            % {"state": Dossier.objects.get(pk=dossier.pk).get_state_display()}
+            % {"state": DossierState(state).label}
         )
 
 
@@ -154,23 +160,11 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
 # --- creating a dossier ----------------------------------------------------------------------
 
 
-def _proposing_units(user: Any, day: datetime.date) -> list[OrgUnit]:
-    """Units where ``user`` holds a position today and which may propose some title."""
-    kinds = {kind for spec in SPECS.values() for kind in spec.proposing_kinds}
-    units = {
-        p.unit.pk: p.unit
-        for p in Position.objects.active_on(day)
-        .filter(user=user, unit__kind__in=kinds)
-        .select_related("unit")
-    }
-    return list(units.values())
-
-
 @login_required
 def dossier_new(request: HttpRequest) -> HttpResponse:
     """Open a dossier for a title and a year, and start its workflow."""
     day = _today()
-    units = _proposing_units(request.user, day)
+    units = proposing_units_for(user=request.user, day=day)
     form = DossierCreateForm(
         request.POST or None,
         units=units,
@@ -306,10 +300,7 @@ class HistoryRow:
 
 def _history(dossier: Dossier) -> list[HistoryRow]:
     events = list(dossier_history(dossier))
-    names = {
-        a.code: (a.name_en if get_language() == "en" and a.name_en else a.name)
-        for a in Action.objects.filter(code__in={e.action for e in events})
-    }
+    names = action_names({e.action for e in events}, english=get_language() == "en")
     states = dict(DossierState.choices)
     return [
         HistoryRow(
@@ -381,7 +372,7 @@ def _act(
     dossier: Dossier,
     key: str,
     form: Any,
-    perform: Any,
+    perform: Callable[[], object],
     done: str,
 ) -> HttpResponse:
     """Validate ``form``, run ``perform`` (a flow action or service) and redirect, or explain."""
@@ -772,15 +763,7 @@ def _dashboard(request: HttpRequest) -> tuple[Dashboard, DashboardForm]:
                 registered=True,
             )
         )
-        user: Any = request.user
-        recipients = [unit.pk]
-        recipients += list(
-            Position.objects.active_on(day)
-            .filter(user=user)
-            .exclude(unit_id=unit.pk)
-            .values_list("unit_id", flat=True)
-            .distinct()
-        )
+        recipients = {unit.pk, *position_unit_ids(user=request.user, day=day)}
         for recipient in OrgUnit.objects.filter(pk__in=recipients).order_by("path"):
             reports.extend(report_list_outstanding(recipient=recipient, day=day))
     board = Dashboard(units, unit, year, day, pending, counts, charts, reports)
