@@ -21,7 +21,13 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign/", views.inbox_sign, name="inbox_sign"),
+    path("sign/decisions/", views.inbox_sign_decisions, name="inbox_sign_decisions"),
+    path("registers/", views.registers, name="registers"),
+    path("registers/entries/<int:pk>/void/", views.register_entry_void, name="register_void"),
+    path("plans/", include("workflows.plans.urls")),
     path("admin/", admin.site.urls),
     path("nominations/", include("workflows.nominations.urls")),
+    path("notifications/", include("approvals.notifications.urls")),
     prefix_default_language=False,
 )

@@ -121,3 +121,24 @@ def site(browser: Any, demo_site: str, request: pytest.FixtureRequest) -> Iterat
         yield Session(page, demo_site, request.node.name)
     finally:
         context.close()
+
+
+@pytest.fixture
+def signed_in(browser: Any, demo_site: str, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A factory: ``signed_in("pgd.ldtbxh")`` gives that user's own tab, already signed in."""
+    contexts: list[Any] = []
+
+    def open_as(username: str) -> Session:
+        context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        session = Session(page, demo_site, f"{request.node.name}-{username}")
+        session.login(username)
+        return session
+
+    try:
+        yield open_as
+    finally:
+        for context in contexts:
+            context.close()
