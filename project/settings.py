@@ -158,7 +158,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # with their type checked by content and their size capped.
 PLAN_ATTACHMENT_TYPES = ["pdf", "docx", "xlsx", "png", "jpg", "jpeg"]
 PLAN_ATTACHMENT_MAX_BYTES = int(os.environ.get("PLAN_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# A village's review meeting posts one vote per household (the import takes up to 5,000 rows).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 6000
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 LOGIN_URL = "login"
