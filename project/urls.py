@@ -14,6 +14,7 @@ admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("workflows.api.urls")),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]
 urlpatterns += i18n_patterns(
