@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -70,7 +70,41 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 )
 
 
-class Scoped(IdempotentMixin):
+class InvalidCredentials(exceptions.APIException):
+    """A username and password that do not match an active account."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid_credentials"
+
+
+class Localised:
+    """Answer in the request's language (``Accept-Language``; the site's cookie first).
+
+    The site's unprefixed URLs are in the default language, so ``/api/`` activates its own.
+    """
+
+    _language: str = ""
+    _previous_language: str | None = None
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        self._previous_language = translation.get_language()
+        self._language = translation.get_language_from_request(request._request, check_path=False)
+        translation.activate(self._language)
+        request._request.LANGUAGE_CODE = self._language
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+
+    def finalize_response(
+        self, request: Request, response: Any, *args: Any, **kwargs: Any
+    ) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        if self._language:
+            response.headers["Content-Language"] = self._language
+            if self._previous_language:  # the thread's language as it was before the request
+                translation.activate(self._previous_language)
+        return response
+
+
+class Scoped(Localised, IdempotentMixin):
     """The user's scope (path prefixes of the units they may read), once per request."""
 
     request: Request
@@ -732,7 +766,7 @@ class RecognitionView(Scoped, APIView):
 
 
 @extend_schema(tags=["auth"])
-class TokenView(APIView):
+class TokenView(Localised, APIView):
     """Exchange a username and password for the user's API token (rate-limited)."""
 
     authentication_classes: list[Any] = []
@@ -745,13 +779,13 @@ class TokenView(APIView):
         data = _valid(s.CredentialsSerializer, request)
         user = authenticate(request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:
-            raise exceptions.AuthenticationFailed(_("Wrong username or password."))
+            raise InvalidCredentials(_("Wrong username or password."))
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
 
 @extend_schema(tags=["auth"])
-class LoginView(APIView):
+class LoginView(Localised, APIView):
     """Sign in for the site's session (rate-limited)."""
 
     permission_classes = [AllowAny]
@@ -763,13 +797,13 @@ class LoginView(APIView):
         data = _valid(s.CredentialsSerializer, request)
         user = authenticate(request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:
-            raise exceptions.AuthenticationFailed(_("Wrong username or password."))
+            raise InvalidCredentials(_("Wrong username or password."))
         login(request._request, user)
         return Response(_me(user))
 
 
 @extend_schema(tags=["auth"])
-class LogoutView(APIView):
+class LogoutView(Localised, APIView):
     """End the site's session."""
 
     permission_classes = [IsAuthenticated]
@@ -797,7 +831,7 @@ def _me(user: Any) -> dict[str, Any]:
 
 
 @extend_schema(tags=["auth"])
-class MeView(APIView):
+class MeView(Localised, APIView):
     """Who the credentials belong to, and the positions they hold today."""
 
     @extend_schema(responses={200: s.MeSerializer})
