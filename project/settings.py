@@ -188,7 +188,7 @@ LOGGING = {
 }
 
 # --- REST API (workflows.api): token auth for systems, session for the site -----------------
-INSTALLED_APPS += [  # noqa: PLE0604
+INSTALLED_APPS += [
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",

@@ -31,13 +31,21 @@ def to_posting(c: Any, as_user: Any) -> dict[str, Any]:
     url = f"/api/dossiers/{dossier['id']}"
     head = as_user(c.village_head)
     with freeze_time("2026-10-01 10:00"):
-        added = post(head, f"{url}/candidates/", {"households": [h.pk for h in c.households]},
-                     code=201)
+        added = post(
+            head, f"{url}/candidates/", {"households": [h.pk for h in c.households]}, code=201
+        )
     with freeze_time("2026-10-05 09:00"):
-        post(as_user(c.front_head), f"{url}/meeting/", {
-            "held_on": "2026-10-05", "invited": 40, "present": 32, "chaired_by": "Ngô Văn Bình",
-            "votes": [{"candidate": row["id"], "votes_for": 30} for row in added],
-        })
+        post(
+            as_user(c.front_head),
+            f"{url}/meeting/",
+            {
+                "held_on": "2026-10-05",
+                "invited": 40,
+                "present": 32,
+                "chaired_by": "Ngô Văn Bình",
+                "votes": [{"candidate": row["id"], "votes_for": 30} for row in added],
+            },
+        )
     with freeze_time("2026-10-06 09:00"):
         post(head, f"{url}/posting/")
     return dossier
@@ -54,24 +62,37 @@ def test_the_household_cycle_from_registration_to_recognition(commune, as_user):
     ]
     head = as_user(c.village_head)
     with freeze_time("2026-10-01 10:00"):
-        added = post(head, f"{url}/candidates/", {"households": [h.pk for h in c.households]},
-                     code=201)
+        added = post(
+            head, f"{url}/candidates/", {"households": [h.pk for h in c.households]}, code=201
+        )
     assert len(added) == 12
     listed = head.get(f"{url}/candidates/?page_size=5").json()
     assert (listed["count"], len(listed["results"])) == (12, 5)
 
     with freeze_time("2026-10-05 09:00"):
-        post(as_user(c.front_head), f"{url}/meeting/", {
-            "held_on": "2026-10-05", "invited": 40, "present": 32, "chaired_by": "Ngô Văn Bình",
-            "votes": [{"candidate": row["id"], "votes_for": 30 if i else 10}
-                      for i, row in enumerate(added)],
-        })
+        post(
+            as_user(c.front_head),
+            f"{url}/meeting/",
+            {
+                "held_on": "2026-10-05",
+                "invited": 40,
+                "present": 32,
+                "chaired_by": "Ngô Văn Bình",
+                "votes": [
+                    {"candidate": row["id"], "votes_for": 30 if i else 10}
+                    for i, row in enumerate(added)
+                ],
+            },
+        )
     with freeze_time("2026-10-06 09:00"):
         assert post(head, f"{url}/posting/")["state"] == DossierState.POSTING
     struck = added[3]["id"]
     with freeze_time("2026-10-08 09:00"):
-        objection = post(head, f"/api/candidates/{struck}/objection/",
-                         {"text": "Vi phạm quy định về tiếng ồn", "upheld": True})
+        objection = post(
+            head,
+            f"/api/candidates/{struck}/objection/",
+            {"text": "Vi phạm quy định về tiếng ồn", "upheld": True},
+        )
     assert objection["state"] == CandidateState.STRUCK
 
     with freeze_time("2026-10-12 09:00"):  # the posting runs on
@@ -99,11 +120,17 @@ def test_the_household_cycle_from_registration_to_recognition(commune, as_user):
     assert recognised.count() == 10  # one not voted, one struck
 
     one = recognised.first()
-    revoked = post(as_user(c.chairman), f"/api/candidates/{one.pk}/revoke/",
-                   {"ground": "false_documents", "note": "Kết luận thanh tra số 5"})
+    revoked = post(
+        as_user(c.chairman),
+        f"/api/candidates/{one.pk}/revoke/",
+        {"ground": "false_documents", "note": "Kết luận thanh tra số 5"},
+    )
     assert revoked["state"] == CandidateState.REVOKED
-    bad_ground = as_user(c.chairman).post(f"/api/candidates/{recognised.first().pk}/revoke/",
-                                          {"ground": "dislike", "note": "x"}, format="json")
+    bad_ground = as_user(c.chairman).post(
+        f"/api/candidates/{recognised.first().pk}/revoke/",
+        {"ground": "dislike", "note": "x"},
+        format="json",
+    )
     assert (bad_ground.status_code, bad_ground.json()["code"]) == (400, "invalid")
 
     trail = head.get(f"{url}/audit/").json()

@@ -80,7 +80,9 @@ def test_a_plan_walks_from_draft_to_dispatched_and_reported(province, as_user):
     assert issued["state"] == PlanState.IN_FORCE
     assert issued["symbol"] == "01/KH-LĐTĐ&XH"
     assert issued["issued_on"] == "2024-03-04"
-    assert [d["unit"] for d in issued["dispatches"]] == [p.unit("Sở Văn hóa, Thể thao và Du lịch").pk]
+    assert [d["unit"] for d in issued["dispatches"]] == [
+        p.unit("Sở Văn hóa, Thể thao và Du lịch").pk
+    ]
     # the flow moved with the plan: the final review is the open task
     assert [t.flow_task for t in flow_open_tasks(Plan.objects.get(pk=plan["id"]))] == [
         PlanFlow.final_review
@@ -124,9 +126,10 @@ def test_a_plan_walks_from_draft_to_dispatched_and_reported(province, as_user):
         "plans.check_plan_format",
         "plans.sign_plan",
     ]
-    assert trail["count"] == AuditEvent.objects.filter(
-        subject_type="plans.plan", subject_id=str(plan["id"])
-    ).count()
+    assert (
+        trail["count"]
+        == AuditEvent.objects.filter(subject_type="plans.plan", subject_id=str(plan["id"])).count()
+    )
 
 
 def test_return_needs_a_comment_and_brings_the_plan_back(province, as_user):

@@ -69,10 +69,10 @@ def error_body(code: str, message: Any, fields: dict[str, Any] | None = None) ->
 
 def _approval_status(exc: ApprovalError) -> int:
     if isinstance(exc, ActionNotPermitted):
-        return status.HTTP_403_FORBIDDEN
+        return int(status.HTTP_403_FORBIDDEN)
     if isinstance(exc, CONFLICTS):
-        return status.HTTP_409_CONFLICT
-    return status.HTTP_400_BAD_REQUEST
+        return int(status.HTTP_409_CONFLICT)
+    return int(status.HTTP_400_BAD_REQUEST)
 
 
 def _approval_fields(exc: ApprovalError) -> dict[str, Any]:
@@ -134,7 +134,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
         headers["Retry-After"] = str(int(exc.wait))
     if getattr(exc, "auth_header", None):
-        headers["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]
+        headers["WWW-Authenticate"] = exc.auth_header
     if isinstance(exc, exceptions.ValidationError):
         fields = _flatten(exc.detail)
         if not isinstance(fields, dict):

@@ -94,9 +94,7 @@ def store(claimed: IdempotentRequest, response: Response) -> None:
         IdempotentRequest.objects.filter(pk=claimed.pk).delete()
         return
     body = json.loads(json.dumps(response.data, cls=JSONEncoder))
-    IdempotentRequest.objects.filter(pk=claimed.pk).update(
-        status=response.status_code, body=body
-    )
+    IdempotentRequest.objects.filter(pk=claimed.pk).update(status=response.status_code, body=body)
 
 
 def release(claimed: IdempotentRequest) -> None:
@@ -125,9 +123,7 @@ class IdempotentMixin:
             raise
         return response
 
-    def finalize_response(
-        self, request: Request, response: Any, *args: Any, **kwargs: Any
-    ) -> Any:
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         if self._claimed is not None and isinstance(response, Response):
             store(self._claimed, response)
             self._claimed = None

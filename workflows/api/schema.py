@@ -24,6 +24,8 @@ class AutoSchema(BaseAutoSchema):
         for code in codes:
             if code not in bodies:
                 bodies[code] = self._get_response_for_code(
-                    OpenApiResponse(ErrorSerializer, description="Refusal"), code, direction=direction
+                    OpenApiResponse(ErrorSerializer, description="Refusal"),
+                    code,
+                    direction=direction,
                 )
         return bodies

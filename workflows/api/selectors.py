@@ -1,10 +1,11 @@
 """What a user may see through the API: objects of the units they hold a position in.
 
 A user's scope is a set of materialised-path prefixes (one query): the unit of every
-position held today, and for a department office (which acts for its department) or a
-steering committee (which serves its administration) the unit above, as the nominations
-dashboard reads it (:func:`workflows.nominations.selectors.reach_paths`). Every list and
-every object the API shows is filtered by it; anything else answers 404.
+position held today, and for a department office (which acts for its department) the unit
+above. For nominations a position at a steering committee also covers the administration
+the committee serves, as the nominations dashboard reads it
+(:func:`workflows.nominations.selectors.reach_paths`). Every list and every object the API
+shows is filtered by it; anything else answers 404.
 """
 
 from __future__ import annotations
@@ -22,10 +23,14 @@ from workflows.nominations.selectors import SERVES_PARENT, overdue_on
 from workflows.plans.models import Consultation, Dispatch, Plan, ReportDue
 
 #: Positions at these units act for the unit above (the office for its department).
-ACTS_FOR_PARENT = (*SERVES_PARENT, UnitKind.DEPARTMENT_OFFICE)
+ACTS_FOR_PARENT: tuple[str, ...] = (UnitKind.DEPARTMENT_OFFICE,)
+#: For nominations, the steering committee also follows the administration it serves.
+NOMINATIONS_ACT_FOR_PARENT: tuple[str, ...] = (*ACTS_FOR_PARENT, *SERVES_PARENT)
 
 
-def scope_paths(*, user: Any, day: datetime.date) -> list[str]:
+def scope_paths(
+    *, user: Any, day: datetime.date, acts_for_parent: tuple[str, ...] = ACTS_FOR_PARENT
+) -> list[str]:
     """Path prefixes of the subtrees ``user`` may read on ``day`` (one query)."""
     if not getattr(user, "is_authenticated", False):
         return []
@@ -36,7 +41,7 @@ def scope_paths(*, user: Any, day: datetime.date) -> list[str]:
         .values_list("unit__path", "unit__kind", "unit__parent__path")
     )
     paths = sorted(
-        {parent if kind in ACTS_FOR_PARENT and parent else path for path, kind, parent in rows}
+        {parent if kind in acts_for_parent and parent else path for path, kind, parent in rows}
     )
     kept: list[str] = []
     for path in paths:
@@ -73,7 +78,7 @@ def plan_list_visible(*, paths: list[str]) -> QuerySet[Plan]:
     """Plans drafted or issued inside the scope, or dispatched to or consulting a unit in it."""
     dispatched = Dispatch.objects.filter(_under("unit", paths), plan=OuterRef("pk"))
     consulted = Consultation.objects.filter(_under("agency", paths), plan=OuterRef("pk"))
-    return (
+    visible: QuerySet[Plan] = (
         Plan.objects.filter(
             _under("drafting_unit", paths)
             | _under("issuing_agency", paths)
@@ -83,6 +88,7 @@ def plan_list_visible(*, paths: list[str]) -> QuerySet[Plan]:
         .select_related("issuing_agency", "drafting_unit", "kind", "author", "register_entry")
         .order_by("-created_at", "-pk")
     )
+    return visible
 
 
 def plan_overdue_q(day: datetime.date) -> Q:
@@ -111,7 +117,7 @@ def report_list_visible(*, paths: list[str]) -> QuerySet[ReportDue]:
 
 def dossier_list_visible(*, paths: list[str], day: datetime.date) -> QuerySet[Dossier]:
     """Dossiers proposed or decided inside the scope, each with ``overdue`` on ``day``."""
-    return (
+    visible: QuerySet[Dossier] = (
         Dossier.objects.filter(_under("proposing_unit", paths) | _under("deciding_unit", paths))
         .select_related(
             "proposing_unit",
@@ -129,23 +135,27 @@ def dossier_list_visible(*, paths: list[str], day: datetime.date) -> QuerySet[Do
         )
         .order_by("-year", "title", "pk")
     )
+    return visible
 
 
 def candidate_list_visible(*, paths: list[str]) -> QuerySet[Candidate]:
     """Candidates of dossiers inside the scope."""
-    return (
+    visible: QuerySet[Candidate] = (
         Candidate.objects.filter(
             _under("dossier__proposing_unit", paths) | _under("dossier__deciding_unit", paths)
         )
         .select_related("dossier", "household", "unit", "person")
         .order_by("pk")
     )
+    return visible
 
 
 def register_list_visible(*, paths: list[str]) -> QuerySet[Register]:
     """Registers kept by agencies inside the scope."""
-    return Register.objects.filter(_under("agency", paths)).select_related("agency").order_by(
-        "-year", "agency__path", "pk"
+    return (
+        Register.objects.filter(_under("agency", paths))
+        .select_related("agency")
+        .order_by("-year", "agency__path", "pk")
     )
 
 

@@ -123,9 +123,7 @@ class PlanContentSerializer(serializers.Serializer[Any]):
     tasks = TaskSerializer(many=True, required=False)
     reporting = ReportingSerializer(many=True, required=False)
     report_to_unit_id = serializers.IntegerField(min_value=1, required=False)
-    attachments = serializers.ListField(
-        child=serializers.CharField(max_length=500), required=False
-    )
+    attachments = serializers.ListField(child=serializers.CharField(max_length=500), required=False)
 
 
 class PlanSerializer(serializers.ModelSerializer[Plan]):
@@ -277,7 +275,7 @@ class PlanCreateSerializer(serializers.Serializer[Any]):
         super().__init__(*args, **kwargs)
         visible = self.context.get("visible_plans")
         if visible is not None:
-            self.fields["basis_plans"].child_relation.queryset = visible  # type: ignore[attr-defined]
+            self.fields["basis_plans"].child_relation.queryset = visible
 
 
 class PlanEditSerializer(serializers.Serializer[Any]):

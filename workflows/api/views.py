@@ -36,6 +36,8 @@ from workflows.api import serializers as s
 from workflows.api.filters import CandidateFilter, DossierFilter, PlanFilter
 from workflows.api.idempotency import IdempotentMixin
 from workflows.api.selectors import (
+    ACTS_FOR_PARENT,
+    NOMINATIONS_ACT_FOR_PARENT,
     audit_trail,
     candidate_list_visible,
     dispatch_list_visible,
@@ -93,9 +95,7 @@ class Localised:
         request._request.LANGUAGE_CODE = self._language
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
 
-    def finalize_response(
-        self, request: Request, response: Any, *args: Any, **kwargs: Any
-    ) -> Any:
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
         if self._language:
             response.headers["Content-Language"] = self._language
@@ -109,10 +109,16 @@ class Scoped(Localised, IdempotentMixin):
 
     request: Request
     _paths: list[str] | None = None
+    #: Units whose positions also cover the unit above (see :mod:`workflows.api.selectors`).
+    acts_for_parent: tuple[str, ...] = ACTS_FOR_PARENT
 
     def paths(self) -> list[str]:
         if self._paths is None:
-            self._paths = scope_paths(user=self.request.user, day=timezone.localdate())
+            self._paths = scope_paths(
+                user=self.request.user,
+                day=timezone.localdate(),
+                acts_for_parent=self.acts_for_parent,
+            )
         return self._paths
 
     def fake(self) -> bool:
@@ -120,7 +126,9 @@ class Scoped(Localised, IdempotentMixin):
         return bool(getattr(self, "swagger_fake_view", False))
 
 
-def _valid(serializer_class: type[serializers.Serializer[Any]], request: Request, **ctx: Any) -> Any:
+def _valid(
+    serializer_class: type[serializers.Serializer[Any]], request: Request, **ctx: Any
+) -> Any:
     serializer = serializer_class(data=request.data, context={"request": request, **ctx})
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
@@ -181,7 +189,7 @@ class PlanViewSet(Scoped, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
 
     def get_queryset(self) -> QuerySet[Plan]:
         if self.fake():
-            return Plan.objects.none()
+            return plan_list_visible(paths=[])
         return plan_list_visible(paths=self.paths())
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
@@ -442,12 +450,14 @@ def _dossier_detail(view: Scoped, dossier_id: int, request: Request) -> Response
 class DossierViewSet(Scoped, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Dossier]):
     """Nomination dossiers the user may see; every step through the dossier's workflow."""
 
+    acts_for_parent = NOMINATIONS_ACT_FOR_PARENT
+
     serializer_class = s.DossierSerializer
     filterset_class = DossierFilter
 
     def get_queryset(self) -> QuerySet[Dossier]:
         if self.fake():
-            return Dossier.objects.none()
+            return dossier_list_visible(paths=[], day=timezone.localdate())
         return dossier_list_visible(paths=self.paths(), day=timezone.localdate())
 
     @extend_schema(
@@ -624,12 +634,14 @@ def _by_ids(queryset: QuerySet[Any], ids: list[int], field: str) -> list[Any]:
 class CandidateViewSet(Scoped, viewsets.ReadOnlyModelViewSet[Candidate]):
     """Candidates of the dossiers the user may see; objections and revocations one by one."""
 
+    acts_for_parent = NOMINATIONS_ACT_FOR_PARENT
+
     serializer_class = s.CandidateSerializer
     filterset_class = CandidateFilter
 
     def get_queryset(self) -> QuerySet[Candidate]:
         if self.fake():
-            return Candidate.objects.none()
+            return candidate_list_visible(paths=[])
         return candidate_list_visible(paths=self.paths())
 
     @extend_schema(
@@ -749,13 +761,17 @@ class RecognitionQuerySerializer(serializers.Serializer[Any]):
 class RecognitionView(Scoped, APIView):
     """Share of households (or villages) holding a title under a unit, against the target."""
 
+    acts_for_parent = NOMINATIONS_ACT_FOR_PARENT
+
     @extend_schema(
         parameters=[RecognitionQuerySerializer], responses={200: s.RecognitionShareSerializer}
     )
     def get(self, request: Request) -> Response:
         query = RecognitionQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        unit = get_object_or_404(unit_list_visible(paths=self.paths()), pk=query.validated_data["unit"])
+        unit = get_object_or_404(
+            unit_list_visible(paths=self.paths()), pk=query.validated_data["unit"]
+        )
         share = recognition_share(
             unit=unit, year=query.validated_data["year"], title=query.validated_data["title"]
         )
@@ -820,14 +836,16 @@ def _me(user: Any) -> dict[str, Any]:
         .filter(user=user)
         .select_related("user", "unit", "role")
     )
-    return s.MeSerializer(
-        {
-            "id": user.pk,
-            "username": user.get_username(),
-            "name": user_label(user),
-            "positions": positions,
-        }
-    ).data
+    return dict(
+        s.MeSerializer(
+            {
+                "id": user.pk,
+                "username": user.get_username(),
+                "name": user_label(user),
+                "positions": positions,
+            }
+        ).data
+    )
 
 
 @extend_schema(tags=["auth"])
