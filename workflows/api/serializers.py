@@ -291,7 +291,9 @@ class StepSerializer(serializers.Serializer[Any]):
         required=False,
         allow_null=True,
         default=None,
-        help_text=_("The revision the user reviewed; a newer one answers 409 stale_revision."),
+        help_text=_(
+            "The revision the user reviewed; if the plan has a newer one the answer is 409."
+        ),
     )
 
 
