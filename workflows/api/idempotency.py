@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -24,7 +25,8 @@ from workflows.api.errors import IdempotencyInProgress, IdempotencyKeyReused
 from workflows.api.models import IdempotentRequest
 
 HEADER = "Idempotency-Key"
-MAX_KEY_LENGTH = 255
+#: Printable ASCII without spaces, 1 to 255 characters (a UUID fits).
+KEY_PATTERN = r"^[!-~]{1,255}$"
 
 
 class Replay(Exception):
@@ -52,10 +54,16 @@ def claim(request: Request) -> IdempotentRequest | None:
     key = request.headers.get(HEADER)
     if request.method != "POST" or key is None:
         return None
-    key = key.strip()
-    if not key or len(key) > MAX_KEY_LENGTH:
+    if not re.fullmatch(KEY_PATTERN, key):
         raise exceptions.ValidationError(
-            {HEADER: [_("The idempotency key must have 1 to 255 characters.")]}
+            {
+                HEADER: [
+                    _(
+                        "The idempotency key must have 1 to 255 printable ASCII characters, "
+                        "without spaces."
+                    )
+                ]
+            }
         )
     digest = request_digest(request)
     try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -133,8 +132,15 @@ class PlanSerializer(serializers.ModelSerializer[Plan]):
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     kind = serializers.CharField(source="kind.code", read_only=True)
     author_name = serializers.SerializerMethodField()
-    symbol = serializers.SerializerMethodField()
-    issued_on = serializers.SerializerMethodField()
+    returned_from = serializers.ChoiceField(
+        choices=PlanState.choices, allow_blank=True, read_only=True
+    )
+    symbol = serializers.CharField(
+        source="register_entry.symbol", read_only=True, allow_null=True, default=None
+    )
+    issued_on = serializers.DateField(
+        source="register_entry.issued_on", read_only=True, allow_null=True, default=None
+    )
     signed = serializers.SerializerMethodField()
 
     class Meta:
@@ -163,15 +169,6 @@ class PlanSerializer(serializers.ModelSerializer[Plan]):
 
     def get_author_name(self, obj: Plan) -> str:
         return user_label(obj.author)
-
-    def get_symbol(self, obj: Plan) -> str | None:
-        entry = obj.register_entry
-        return entry.symbol if entry is not None else None
-
-    @extend_schema_field(OpenApiTypes.DATE)
-    def get_issued_on(self, obj: Plan) -> Any:
-        entry = obj.register_entry
-        return entry.issued_on.isoformat() if entry is not None else None
 
     def get_signed(self, obj: Plan) -> bool:
         return obj.signature_id is not None
@@ -339,7 +336,9 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
     title_label = serializers.CharField(source="get_title_display", read_only=True)
     state = serializers.ChoiceField(choices=DossierState.choices, read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
-    symbol = serializers.SerializerMethodField()
+    symbol = serializers.CharField(
+        source="register_entry.symbol", read_only=True, allow_null=True, default=None
+    )
     signed = serializers.SerializerMethodField()
     overdue = serializers.BooleanField(read_only=True)
     posting_due_on = serializers.DateField(
@@ -370,10 +369,6 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
             "created_at",
         ]
         read_only_fields = fields
-
-    def get_symbol(self, obj: Dossier) -> str | None:
-        entry = obj.register_entry
-        return entry.symbol if entry is not None else None
 
     def get_signed(self, obj: Dossier) -> bool:
         return obj.signature_id is not None
@@ -515,6 +510,7 @@ class RegisterEntrySerializer(serializers.ModelSerializer[RegisterEntry]):
 
 class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
     payload = serializers.JSONField(read_only=True)
+    capacity = serializers.CharField(read_only=True, help_text=_("KT., TM., TL., TUQ., Q. or own"))
 
     class Meta:
         model = AuditEvent

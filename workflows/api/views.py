@@ -35,7 +35,7 @@ from approvals.organisation.resolver import user_label
 from approvals.registers.models import Register
 from workflows.api import serializers as s
 from workflows.api.filters import CandidateFilter, DossierFilter, PlanFilter
-from workflows.api.idempotency import IdempotentMixin
+from workflows.api.idempotency import KEY_PATTERN, IdempotentMixin
 from workflows.api.selectors import (
     ACTS_FOR_PARENT,
     NOMINATIONS_ACT_FOR_PARENT,
@@ -66,7 +66,7 @@ from workflows.plans.services import dispatch_acknowledge, plan_create, plan_edi
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
-    OpenApiTypes.STR,
+    {"type": "string", "minLength": 1, "maxLength": 255, "pattern": KEY_PATTERN},
     OpenApiParameter.HEADER,
     required=False,
     description="Repeat a POST with the same key to get the first response, not a second action.",
