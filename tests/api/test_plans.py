@@ -108,7 +108,7 @@ def test_a_plan_walks_from_draft_to_dispatched_and_reported(province, as_user):
     signature = as_user(p.user("pgd.ldtbxh")).get(f"{url}/signature/").json()
     assert signature["valid"] is True
     assert signature["signature_block"] == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
-    pdf = as_user(p.user("pgd.ldtbxh")).get(f"{url}/document/")
+    pdf = as_user(p.user("pgd.ldtbxh")).get(f"{url}/document/", HTTP_ACCEPT="application/pdf")
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
     body = b"".join(pdf.streaming_content) if pdf.streaming else pdf.content
@@ -240,5 +240,8 @@ def test_withdraw_and_close_go_through_the_flow(province, as_user):
 def test_an_unsigned_plan_has_no_document(province, as_user):
     p = province
     plan = create(p, as_user)
-    response = as_user(p.user("pgd.ldtbxh")).get(f"/api/plans/{plan['id']}/document/")
+    response = as_user(p.user("pgd.ldtbxh")).get(
+        f"/api/plans/{plan['id']}/document/", HTTP_ACCEPT="application/pdf"
+    )
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    assert response["Content-Type"] == "application/json"

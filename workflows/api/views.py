@@ -24,6 +24,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -206,6 +207,12 @@ class PlanViewSet(Scoped, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         return s.PlanDetailSerializer if self.action != "list" else s.PlanSerializer
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        """The document is a PDF whatever ``Accept`` says; its refusals are JSON."""
+        if self.action == "document":
+            return (JSONRenderer(), JSONRenderer.media_type)
+        return super().perform_content_negotiation(request, force)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return _plan_detail(self.get_object().pk, request)
