@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,17 +16,33 @@ from workflows.nominations.models import Candidate, CandidateState, Dossier, Dos
 from workflows.plans.models import Plan, PlanState
 
 
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number within the database's integer range (a bigger one is a 400, not a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
+def year_filter() -> IntegerFilter:
+    """A year filter (the column is a small positive integer)."""
+    return IntegerFilter(min_value=0, max_value=32767)
+
+
 def _unit_path(value: Any) -> str | None:
     unit = OrgUnit.objects.filter(pk=value).values_list("path", flat=True).first()
     return str(unit) if unit else None
 
 
 class PlanFilter(django_filters.FilterSet):
-    unit = django_filters.NumberFilter(
+    unit = IntegerFilter(
         method="filter_unit", label=_("Issued or drafted by this unit or a unit under it")
     )
     state = django_filters.ChoiceFilter(choices=PlanState.choices)
-    year = django_filters.NumberFilter()
+    year = year_filter()
     title = django_filters.CharFilter(
         field_name="subject_summary", lookup_expr="icontains", label=_("Words of the subject")
     )
@@ -51,11 +68,11 @@ class PlanFilter(django_filters.FilterSet):
 
 
 class DossierFilter(django_filters.FilterSet):
-    unit = django_filters.NumberFilter(
+    unit = IntegerFilter(
         method="filter_unit", label=_("Proposed or decided by this unit or a unit under it")
     )
     state = django_filters.ChoiceFilter(choices=DossierState.choices)
-    year = django_filters.NumberFilter()
+    year = year_filter()
     title = django_filters.ChoiceFilter(choices=Title.choices)
     overdue = django_filters.BooleanFilter(label=_("Past the posting or decision time limit"))
 
@@ -74,8 +91,8 @@ class DossierFilter(django_filters.FilterSet):
 
 class CandidateFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=CandidateState.choices)
-    dossier = django_filters.NumberFilter()
-    year = django_filters.NumberFilter()
+    dossier = IntegerFilter()
+    year = year_filter()
     title = django_filters.ChoiceFilter(choices=Title.choices)
 
     class Meta:

@@ -15,6 +15,32 @@ from approvals.registers.models import DocumentKind, Register, RegisterEntry
 from workflows.nominations.models import Candidate, CandidateState, Dossier, DossierState, Title
 from workflows.plans.models import Dispatch, Plan, PlanState, ReportDue, ReportPeriod
 
+#: The largest id a database integer column holds; a bigger one is a 400, never a 500.
+MAX_ID = 2**63 - 1
+
+
+class IdField(serializers.IntegerField):
+    """An object id: a positive whole number the database can hold."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+class RelatedId(serializers.PrimaryKeyRelatedField):
+    """A primary key checked for range before the database is asked."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            value = int(data)
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if isinstance(data, bool) or not 1 <= value <= MAX_ID:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(value)
+
+
 # --- errors ------------------------------------------------------------------------------------
 
 
@@ -90,7 +116,7 @@ class SectionSerializer(ItemSerializer):
 
 
 class TaskSerializer(serializers.Serializer[Any]):
-    unit_id = serializers.IntegerField(min_value=1)
+    unit_id = IdField()
     text = serializers.CharField(max_length=1000)
     due_on = serializers.DateField(required=False)
 
@@ -121,7 +147,7 @@ class PlanContentSerializer(serializers.Serializer[Any]):
     )
     tasks = TaskSerializer(many=True, required=False)
     reporting = ReportingSerializer(many=True, required=False)
-    report_to_unit_id = serializers.IntegerField(min_value=1, required=False)
+    report_to_unit_id = IdField(required=False)
     attachments = serializers.ListField(child=serializers.CharField(max_length=500), required=False)
 
 
@@ -249,24 +275,18 @@ class PlanDetailSerializer(PlanSerializer):
 class PlanCreateSerializer(serializers.Serializer[Any]):
     """A new draft: who issues it, who drafts it, what kind, and its first content."""
 
-    issuing_agency = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
-    drafting_unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
+    issuing_agency = RelatedId(queryset=OrgUnit.objects.all())
+    drafting_unit = RelatedId(queryset=OrgUnit.objects.all())
     kind = serializers.SlugRelatedField(slug_field="code", queryset=DocumentKind.objects.all())
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     content = PlanContentSerializer()
     needs_consultation = serializers.BooleanField(default=False)
-    consulted_agencies = serializers.PrimaryKeyRelatedField(
-        queryset=OrgUnit.objects.all(), many=True, required=False
-    )
+    consulted_agencies = RelatedId(queryset=OrgUnit.objects.all(), many=True, required=False)
     consultation_working_days = serializers.IntegerField(
         min_value=0, max_value=365, required=False, default=0
     )
-    recipient_units = serializers.PrimaryKeyRelatedField(
-        queryset=OrgUnit.objects.all(), many=True, required=False
-    )
-    basis_plans = serializers.PrimaryKeyRelatedField(
-        queryset=Plan.objects.none(), many=True, required=False
-    )
+    recipient_units = RelatedId(queryset=OrgUnit.objects.all(), many=True, required=False)
+    basis_plans = RelatedId(queryset=Plan.objects.none(), many=True, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -305,7 +325,7 @@ class CommentSerializer(serializers.Serializer[Any]):
 class ReportSubmitSerializer(serializers.Serializer[Any]):
     text = serializers.CharField(max_length=100000)
     inputs = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=IdField(),
         required=False,
         default=list,
         help_text=_("Reports of units below that this report compiles."),
@@ -377,7 +397,7 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
 class DossierCreateSerializer(serializers.Serializer[Any]):
     title = serializers.ChoiceField(choices=Title.choices)
     year = serializers.IntegerField(min_value=2000, max_value=2100)
-    proposing_unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
+    proposing_unit = RelatedId(queryset=OrgUnit.objects.all())
 
 
 class CandidateSerializer(serializers.ModelSerializer[Candidate]):
@@ -419,18 +439,14 @@ class CandidatesAddSerializer(serializers.Serializer[Any]):
     """Candidates to register in bulk, by id; the title says which list it takes."""
 
     households = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=50000
+        child=IdField(), required=False, default=list, max_length=50000
     )
-    units = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=5000
-    )
-    people = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=5000
-    )
+    units = serializers.ListField(child=IdField(), required=False, default=list, max_length=5000)
+    people = serializers.ListField(child=IdField(), required=False, default=list, max_length=5000)
 
 
 class VoteSerializer(serializers.Serializer[Any]):
-    candidate = serializers.IntegerField(min_value=1)
+    candidate = IdField()
     votes_for = serializers.IntegerField(min_value=0)
 
 
