@@ -77,7 +77,7 @@ PY
 
 echo "== schemathesis: st run as $user, $max_examples examples per operation, seed $seed"
 status=0
-"$st" run "$base/api/schema/" \
+"$st" --config-file .ci/schemathesis.toml run "$base/api/schema/" \
   --header "Authorization: Token $token" \
   --header "Connection: close" \
   --checks not_a_server_error,response_schema_conformance \
