@@ -77,6 +77,7 @@ PY
 
 echo "== schemathesis: st run as $user, $max_examples examples per operation, seed $seed"
 status=0
+SCHEMATHESIS_HOOKS=schemathesis_hooks PYTHONPATH=".ci${PYTHONPATH:+:$PYTHONPATH}" \
 "$st" --config-file .ci/schemathesis.toml run "$base/api/schema/" \
   --header "Authorization: Token $token" \
   --header "Connection: close" \
