@@ -64,10 +64,13 @@ INSTALLED_APPS = [
     "approvals.calendar",
     "approvals.registers",
     "approvals.audit",
+    "approvals.notifications",
     "workflows",
     "workflows.nominations",
     "workflows.plans",
     "project.demo",
+    "workflows.emulation",
+    "workflows.exemplary",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "project.menu.site_menu",
             ],
         },
     },
@@ -142,13 +146,24 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "project" / "locale"]
+# dd/mm/yyyy in both languages (project/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["project.formats"]
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "project" / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded files are served only through views that check who may see them (never MEDIA_URL),
+# with their type checked by content and their size capped.
+PLAN_ATTACHMENT_TYPES = ["pdf", "docx", "xlsx", "png", "jpg", "jpeg"]
+PLAN_ATTACHMENT_MAX_BYTES = int(os.environ.get("PLAN_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_PERMISSIONS = 0o640
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
 
 # E-mail: console in the demo, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -165,6 +180,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 # Background work: Celery with this broker when set, in-process otherwise.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Reminders and escalations: one pass every this many minutes (Celery beat with a broker,
+# else a thread of the demo server); links in their e-mails start with NOTIFICATIONS_SITE_URL.
+REMINDERS_INTERVAL_MINUTES = int(os.environ.get("REMINDERS_INTERVAL_MINUTES", "15"))
+NOTIFICATIONS_SITE_URL = os.environ.get("NOTIFICATIONS_SITE_URL", "http://127.0.0.1:8000")
 
 # Security: strict whenever DEBUG is off.
 SESSION_COOKIE_HTTPONLY = True

@@ -4,20 +4,30 @@ from __future__ import annotations
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.auth import views as auth_views
+from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
+
+from project import views
 
 admin.site.site_header = _("Cultural-life movement: approvals")
 admin.site.site_title = _("Approvals administration")
 admin.site.index_title = _("Administration")
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("workflows.api.urls")),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]
 urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign/", views.inbox_sign, name="inbox_sign"),
+    path("sign/decisions/", views.inbox_sign_decisions, name="inbox_sign_decisions"),
+    path("registers/", views.registers, name="registers"),
+    path("registers/entries/<int:pk>/void/", views.register_entry_void, name="register_void"),
+    path("plans/", include("workflows.plans.urls")),
     path("admin/", admin.site.urls),
+    path("notifications/", include("approvals.notifications.urls")),
     prefix_default_language=False,
 )

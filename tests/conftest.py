@@ -41,48 +41,91 @@ class Org:
         )
         self.dept_a = unit(name="Sở Lao động - TB&XH", code="LĐTBXH", parent=self.province)
         self.division_a = unit(
-            name="Văn phòng Sở LĐTBXH", code="VP", kind=UnitKind.DEPARTMENT_OFFICE,
+            name="Văn phòng Sở LĐTBXH",
+            code="VP",
+            kind=UnitKind.DEPARTMENT_OFFICE,
             parent=self.dept_a,
         )
-        self.dept_b = unit(name="Sở Văn hóa, Thể thao và Du lịch", code="VHTTDL",
-                           parent=self.province)
-        self.division_b = unit(name="Phòng Quản lý Văn hóa", code="QLVH",
-                               kind=UnitKind.DIVISION, parent=self.dept_b)
-        self.commune_x = unit(name="Xã Tân Dĩnh", code="UBND", kind=UnitKind.COMMUNE,
-                              parent=self.province, collective_body_name="Ủy ban nhân dân")
-        self.commune_y = unit(name="Xã Xuân Hương", code="UBND", kind=UnitKind.COMMUNE,
-                              parent=self.province, collective_body_name="Ủy ban nhân dân")
-        self.village_x1 = unit(name="Thôn Hạ", code="TH", kind=UnitKind.VILLAGE,
-                               parent=self.commune_x)
-        self.village_y1 = unit(name="Thôn Đông", code="TĐ", kind=UnitKind.VILLAGE,
-                               parent=self.commune_y)
+        self.dept_b = unit(
+            name="Sở Văn hóa, Thể thao và Du lịch", code="VHTTDL", parent=self.province
+        )
+        self.division_b = unit(
+            name="Phòng Quản lý Văn hóa", code="QLVH", kind=UnitKind.DIVISION, parent=self.dept_b
+        )
+        self.commune_x = unit(
+            name="Xã Tân Dĩnh",
+            code="UBND",
+            kind=UnitKind.COMMUNE,
+            parent=self.province,
+            collective_body_name="Ủy ban nhân dân",
+        )
+        self.commune_y = unit(
+            name="Xã Xuân Hương",
+            code="UBND",
+            kind=UnitKind.COMMUNE,
+            parent=self.province,
+            collective_body_name="Ủy ban nhân dân",
+        )
+        self.village_x1 = unit(
+            name="Thôn Hạ", code="TH", kind=UnitKind.VILLAGE, parent=self.commune_x
+        )
+        self.village_y1 = unit(
+            name="Thôn Đông", code="TĐ", kind=UnitKind.VILLAGE, parent=self.commune_y
+        )
 
         role = RoleFactory
         self.r_director = role(code="director", name="Giám đốc", title="Giám đốc", is_head=True)
-        self.r_deputy_director = role(code="deputy_director", name="Phó Giám đốc",
-                                      title="Phó Giám đốc", head_role=self.r_director)
+        self.r_deputy_director = role(
+            code="deputy_director",
+            name="Phó Giám đốc",
+            title="Phó Giám đốc",
+            head_role=self.r_director,
+        )
         self.r_drafter = role(code="drafter", name="Chuyên viên")
-        self.r_division_head = role(code="division_head", name="Trưởng phòng",
-                                    title="Chánh Văn phòng", is_head=True)
-        self.r_chairman = role(code="commune_chairman", name="Chủ tịch UBND",
-                               title="Chủ tịch", is_head=True)
+        self.r_division_head = role(
+            code="division_head", name="Trưởng phòng", title="Chánh Văn phòng", is_head=True
+        )
+        self.r_chairman = role(
+            code="commune_chairman", name="Chủ tịch UBND", title="Chủ tịch", is_head=True
+        )
         self.r_village_head = role(code="village_head", name="Trưởng thôn", is_head=True)
 
-        self.sign = ActionFactory(code="testapp.sign_document", name="Ký ban hành",
-                                  kind=ActionKind.SIGN, excludes_author=True)
-        self.approve = ActionFactory(code="testapp.approve_document", name="Duyệt",
-                                     kind=ActionKind.APPROVE, excludes_author=True)
-        self.submit = ActionFactory(code="testapp.submit_document", name="Trình",
-                                    kind=ActionKind.PREPARE)
-        self.decide = ActionFactory(code="testapp.decide_case", name="Quyết định công nhận",
-                                    kind=ActionKind.DECIDE, excludes_beneficiary=True)
+        self.sign = ActionFactory(
+            code="testapp.sign_document",
+            name="Ký ban hành",
+            kind=ActionKind.SIGN,
+            excludes_author=True,
+        )
+        self.approve = ActionFactory(
+            code="testapp.approve_document",
+            name="Duyệt",
+            kind=ActionKind.APPROVE,
+            excludes_author=True,
+        )
+        self.submit = ActionFactory(
+            code="testapp.submit_document", name="Trình", kind=ActionKind.PREPARE
+        )
+        self.decide = ActionFactory(
+            code="testapp.decide_case",
+            name="Quyết định công nhận",
+            kind=ActionKind.DECIDE,
+            excludes_beneficiary=True,
+        )
         for r in (self.r_director, self.r_deputy_director):
-            ActionRuleFactory(action=self.sign, role=r, reach=Reach.UNIT_OR_ABOVE,
-                              holder_unit_kind=UnitKind.DEPARTMENT)
+            ActionRuleFactory(
+                action=self.sign,
+                role=r,
+                reach=Reach.UNIT_OR_ABOVE,
+                holder_unit_kind=UnitKind.DEPARTMENT,
+            )
         ActionRuleFactory(action=self.approve, role=self.r_division_head, reach=Reach.SAME_UNIT)
         ActionRuleFactory(action=self.submit, role=self.r_drafter, reach=Reach.SAME_UNIT)
-        ActionRuleFactory(action=self.decide, role=self.r_chairman, reach=Reach.UNIT_OR_ABOVE,
-                          holder_unit_kind=UnitKind.COMMUNE)
+        ActionRuleFactory(
+            action=self.decide,
+            role=self.r_chairman,
+            reach=Reach.UNIT_OR_ABOVE,
+            holder_unit_kind=UnitKind.COMMUNE,
+        )
 
         person = UserFactory
         self.director_a = person(username="gd_a", first_name="Minh", last_name="Lê Văn")
@@ -99,12 +142,14 @@ class Org:
         self.p_deputy_a = pos(user=self.deputy_a, unit=self.dept_a, role=self.r_deputy_director)
         self.p_deputy_b = pos(user=self.deputy_b, unit=self.dept_b, role=self.r_deputy_director)
         self.p_drafter_a = pos(user=self.drafter_a, unit=self.division_a, role=self.r_drafter)
-        self.p_office_head_a = pos(user=self.office_head_a, unit=self.division_a,
-                                   role=self.r_division_head)
+        self.p_office_head_a = pos(
+            user=self.office_head_a, unit=self.division_a, role=self.r_division_head
+        )
         self.p_chairman_x = pos(user=self.chairman_x, unit=self.commune_x, role=self.r_chairman)
         self.p_chairman_y = pos(user=self.chairman_y, unit=self.commune_y, role=self.r_chairman)
-        self.p_village_head_x1 = pos(user=self.village_head_x1, unit=self.village_x1,
-                                     role=self.r_village_head)
+        self.p_village_head_x1 = pos(
+            user=self.village_head_x1, unit=self.village_x1, role=self.r_village_head
+        )
 
 
 @pytest.fixture

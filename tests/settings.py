@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from project.settings import *  # noqa: F403
 from project.settings import INSTALLED_APPS
 
@@ -9,3 +12,6 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
+
+# Uploaded files of the tests go to a throw-away folder, never into the checkout.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="approvals-test-media-"))

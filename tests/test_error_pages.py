@@ -11,5 +11,7 @@ def test_missing_page_answers_404_with_the_sites_page(client, settings):
     response = client.get("/khong-co-trang-nay/")
     assert response.status_code == 404
     assert "404" in response.content.decode()
-    assert any(t.name == "404.html" and "project/templates" in str(t.origin.name)
-               for t in response.templates)
+    assert any(
+        t.name == "404.html" and "project/templates" in str(t.origin.name)
+        for t in response.templates
+    )

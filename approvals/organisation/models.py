@@ -196,6 +196,7 @@ class OrgUnit(models.Model):
         """Whether this unit is ``other`` or lies under it."""
         return self.path.startswith(other.path)
 
+
 class Capacity(models.TextChoices):
     """The capacity in which someone signs (Decree 30/2020, Art. 13)."""
 
@@ -362,8 +363,9 @@ class Reach(models.TextChoices):
 
     SAME_UNIT = "same_unit", _("At the object's unit")
     UNIT_OR_ABOVE = "unit_or_above", _("At the object's unit or a unit above it")
-    HOLDER_PARENT = "holder_parent", _(
-        "At the unit directly below the object's (an office acting for its agency)"
+    HOLDER_PARENT = (
+        "holder_parent",
+        _("At the unit directly below the object's (an office acting for its agency)"),
     )
 
 

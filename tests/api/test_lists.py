@@ -102,8 +102,10 @@ def test_dossier_list_queries_do_not_grow_with_the_rows(commune, org, as_user):
     many, body = queries(client, "/api/dossiers/?page=3")
     assert body["count"] == 1000
     assert many == few
-    assert client.get("/api/dossiers/?title=cultural_family").json()["count"] == 167
-    assert client.get("/api/dossiers/?year=1000").json()["count"] == 6
+    first = titles[0]
+    expected = sum(1 for i in range(1000) if i % len(titles) == 0)
+    assert client.get(f"/api/dossiers/?title={first}").json()["count"] == expected
+    assert client.get("/api/dossiers/?year=1000").json()["count"] == len(titles)
     assert client.get("/api/dossiers/?overdue=true").json()["count"] == 0
     assert client.get(f"/api/dossiers/?unit={c.village.pk}").json()["count"] == 1000
     assert as_user(org.chairman_y).get("/api/dossiers/").json()["count"] == 0

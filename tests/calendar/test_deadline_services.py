@@ -328,8 +328,14 @@ def test_a_stale_instance_is_reloaded_before_acting():
 def test_every_deadline_state_change_writes_its_audit_event():
     from approvals.audit.models import AuditEvent
 
-    deadline = deadline_start(subject_type="testapp.document", subject_id=7, purpose="review",
-                              length=5, day_kind="working", started_on=date(2026, 3, 2))
+    deadline = deadline_start(
+        subject_type="testapp.document",
+        subject_id=7,
+        purpose="review",
+        length=5,
+        day_kind="working",
+        started_on=date(2026, 3, 2),
+    )
     deadline_pause(deadline=deadline, on=date(2026, 3, 3))
     deadline_resume(deadline=deadline, on=date(2026, 3, 5))
     deadline_complete(deadline=deadline, on=date(2026, 3, 6))

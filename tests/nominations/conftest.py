@@ -34,12 +34,16 @@ class Commune:
         self.council = person("hd_x", "council_member", self.commune)
         ActionRuleFactory(
             action=Action.objects.get(code="approvals_registers.configure_register"),
-            role=role["commune_chairman"], reach=Reach.SAME_UNIT,
+            role=role["commune_chairman"],
+            reach=Reach.SAME_UNIT,
         )
         for year in (2024, 2025, 2026):
             register_configure(
-                agency=self.commune, year=year, name=f"Sổ quyết định {year}",
-                kinds=[DocumentKind.objects.get(code="decision")], user=self.chairman,
+                agency=self.commune,
+                year=year,
+                name=f"Sổ quyết định {year}",
+                kinds=[DocumentKind.objects.get(code="decision")],
+                user=self.chairman,
             )
         self.households = Household.objects.bulk_create(
             Household(village=self.village, code=f"H{i:04d}", head_name=f"Nguyễn Văn {i}")

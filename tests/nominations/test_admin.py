@@ -40,6 +40,7 @@ def test_recording_a_discipline_stamps_the_officer_and_audits_it(admin_client_vi
     assert discipline.recorded_by == admin
     event = AuditEvent.objects.get(action="nominations.add_discipline")
     assert event.subject_id == str(discipline.pk)
-    assert client.get(
-        reverse("admin:nominations_discipline_delete", args=[discipline.pk])
-    ).status_code == 403
+    assert (
+        client.get(reverse("admin:nominations_discipline_delete", args=[discipline.pk])).status_code
+        == 403
+    )

@@ -81,14 +81,22 @@ def cycle(c: Commune, village: OrgUnit, head, *, year: int = 2026) -> Run:
     """Registration to numbered decision for every household of ``village``."""
     run = Run()
     households = list(Household.objects.filter(village=village))
-    dossier = dossier_create(user=head, title=Title.CULTURAL_FAMILY, year=year,
-                             proposing_unit=village, on=D(year, 10, 1))
+    dossier = dossier_create(
+        user=head, title=Title.CULTURAL_FAMILY, year=year, proposing_unit=village, on=D(year, 10, 1)
+    )
     with run.step("register"):
         candidates_register(dossier=dossier, user=head, households=households)
     votes = dict.fromkeys(dossier.candidates.values_list("pk", flat=True), 30)
     with run.step("meeting"):
-        meeting_record(dossier=dossier, user=head, held_on=D(year, 10, 5), invited=40,
-                       present=32, votes=votes, chaired_by="Ngô Văn Bình")
+        meeting_record(
+            dossier=dossier,
+            user=head,
+            held_on=D(year, 10, 5),
+            invited=40,
+            present=32,
+            votes=votes,
+            chaired_by="Ngô Văn Bình",
+        )
     with run.step("posting"):
         posting_open(dossier=dossier, user=head, on=D(year, 10, 6))
     with run.step("submit"):
@@ -110,8 +118,7 @@ def communes(org):
     head = UserFactory(username="tt_x2")
     PositionFactory(user=head, unit=small, role=Role.objects.get(code="village_head"))
     Household.objects.bulk_create(
-        Household(village=small, code=f"S{i:03d}", head_name=f"Phạm Văn {i}")
-        for i in range(SMALL)
+        Household(village=small, code=f"S{i:03d}", head_name=f"Phạm Văn {i}") for i in range(SMALL)
     )
     return c, small, head
 
@@ -130,8 +137,10 @@ def test_two_thousand_households_are_recognised_in_one_decision(communes):
     # one audit event per household at each step, the last one recognising it
     events = AuditEvent.objects.filter(subject_type="nominations.candidate")
     assert events.filter(to_state=CandidateState.RECOGNISED).count() == LARGE
-    assert events.filter(to_state=CandidateState.RECOGNISED).values(
-        "subject_id").distinct().count() == LARGE
+    assert (
+        events.filter(to_state=CandidateState.RECOGNISED).values("subject_id").distinct().count()
+        == LARGE
+    )
     assert events.count() == 5 * LARGE  # registered, voted, posted, proposed, recognised
     report = chain_verify()
     assert report.ok

@@ -41,8 +41,9 @@ D = datetime.date
 
 def start(c, year=2026, on=None):
     on = on or D(2026, 10, 1)
-    dossier = dossier_create(user=c.village_head, title=Title.CULTURAL_FAMILY, year=year,
-                             proposing_unit=c.village, on=on)
+    dossier = dossier_create(
+        user=c.village_head, title=Title.CULTURAL_FAMILY, year=year, proposing_unit=c.village, on=on
+    )
     candidates_register(dossier=dossier, user=c.village_head, households=c.households)
     return dossier
 
@@ -60,17 +61,28 @@ def test_full_cycle_with_an_objection_a_return_and_a_revocation(commune):
     low = dossier.candidates.get(household__code="H0002")
     votes[low.pk] = 10  # below the approval share
     # when the meeting is recorded with quorum
-    meeting_record(dossier=dossier, user=c.village_head, held_on=D(2026, 10, 5), invited=40,
-                   present=32, votes=votes, chaired_by="Ngô Văn Bình")
+    meeting_record(
+        dossier=dossier,
+        user=c.village_head,
+        held_on=D(2026, 10, 5),
+        invited=40,
+        present=32,
+        votes=votes,
+        chaired_by="Ngô Văn Bình",
+    )
     assert states(dossier)["H0002"] == CandidateState.NOT_VOTED
     assert states(dossier)["H0001"] == CandidateState.VOTED
     # the list is posted for the regulation's period; one objection strikes a household
     posting_open(dossier=dossier, user=c.village_head, on=D(2026, 10, 6))
     dossier.refresh_from_db()
     assert dossier.posting_deadline.due_on == D(2026, 10, 16)  # 10 calendar days
-    objection_record(candidate=dossier.candidates.get(household__code="H0003"),
-                     user=c.village_head, text="Vi phạm quy định về tiếng ồn", upheld=True,
-                     on=D(2026, 10, 8))
+    objection_record(
+        candidate=dossier.candidates.get(household__code="H0003"),
+        user=c.village_head,
+        text="Vi phạm quy định về tiếng ồn",
+        upheld=True,
+        on=D(2026, 10, 8),
+    )
     # the posting cannot be closed early
     with pytest.raises(ValidationFailed):
         dossier_submit(dossier=dossier, user=c.village_head, on=D(2026, 10, 12))
@@ -79,8 +91,9 @@ def test_full_cycle_with_an_objection_a_return_and_a_revocation(commune):
     assert dossier.state == DossierState.SUBMITTED
     assert dossier.decision_deadline.due_on == D(2026, 10, 27)
     # the culture officer returns it for supplement: the decision clock stops
-    dossier_return(dossier=dossier, user=c.officer, comment="Thiếu biên bản họp",
-                   on=D(2026, 10, 19))
+    dossier_return(
+        dossier=dossier, user=c.officer, comment="Thiếu biên bản họp", on=D(2026, 10, 19)
+    )
     dossier_submit(dossier=dossier, user=c.village_head, on=D(2026, 10, 23))
     dossier.refresh_from_db()
     assert dossier.decision_deadline.due_on == D(2026, 10, 31)  # moved by the 4 days away
@@ -99,9 +112,12 @@ def test_full_cycle_with_an_objection_a_return_and_a_revocation(commune):
     assert result["H0003"] == CandidateState.STRUCK
     assert sum(1 for s in result.values() if s == CandidateState.RECOGNISED) == 10
     # one household's title is revoked; the rest of the decision stands
-    revoked = candidate_revoke(candidate=dossier.candidates.get(household__code="H0004"),
-                               user=c.chairman, ground="false_documents",
-                               note="Kết luận thanh tra số 12/KL-UBND")
+    revoked = candidate_revoke(
+        candidate=dossier.candidates.get(household__code="H0004"),
+        user=c.chairman,
+        ground="false_documents",
+        note="Kết luận thanh tra số 12/KL-UBND",
+    )
     assert revoked.state == CandidateState.REVOKED
     assert sum(1 for s in states(dossier).values() if s == CandidateState.RECOGNISED) == 9
     # every candidate's road is in the audit trail, and the chain holds
@@ -115,8 +131,15 @@ def test_meeting_without_quorum_records_nothing(commune):
     dossier = start(c)
     votes = {cand.pk: 5 for cand in dossier.candidates.all()}
     with pytest.raises(ValidationFailed) as exc:
-        meeting_record(dossier=dossier, user=c.village_head, held_on=D(2026, 10, 5),
-                       invited=40, present=20, votes=votes, chaired_by="Ngô Văn Bình")
+        meeting_record(
+            dossier=dossier,
+            user=c.village_head,
+            held_on=D(2026, 10, 5),
+            invited=40,
+            present=20,
+            votes=votes,
+            chaired_by="Ngô Văn Bình",
+        )
     assert "20" in str(exc.value)
     dossier.refresh_from_db()
     assert dossier.state == DossierState.REGISTRATION
@@ -126,16 +149,23 @@ def test_meeting_without_quorum_records_nothing(commune):
 
 def test_bad_candidates_are_named_and_nothing_is_registered(commune, org):
     c = commune
-    dossier = dossier_create(user=c.village_head, title=Title.CULTURAL_FAMILY, year=2026,
-                             proposing_unit=c.village, on=D(2026, 10, 1))
-    Disqualification.objects.create(household=c.households[0], year=2026,
-                                    ground="criminal_prosecution", recorded_by=c.officer)
+    dossier = dossier_create(
+        user=c.village_head,
+        title=Title.CULTURAL_FAMILY,
+        year=2026,
+        proposing_unit=c.village,
+        on=D(2026, 10, 1),
+    )
+    Disqualification.objects.create(
+        household=c.households[0], year=2026, ground="criminal_prosecution", recorded_by=c.officer
+    )
     from workflows.nominations.models import Household
 
     elsewhere = Household.objects.create(village=org.village_y1, code="Y001", head_name="Lê Y")
     with pytest.raises(ValidationFailed) as exc:
-        candidates_register(dossier=dossier, user=c.village_head,
-                            households=[*c.households, elsewhere])
+        candidates_register(
+            dossier=dossier, user=c.village_head, households=[*c.households, elsewhere]
+        )
     message = str(exc.value)
     assert "H0001" in message
     assert "criminal_prosecution" in message
@@ -151,9 +181,15 @@ def test_bad_candidates_are_named_and_nothing_is_registered(commune, org):
 def test_late_decision_needs_a_recorded_reason(commune):
     c = commune
     dossier = start(c)
-    meeting_record(dossier=dossier, user=c.village_head, held_on=D(2026, 10, 5), invited=40,
-                   present=32, votes={cand.pk: 30 for cand in dossier.candidates.all()},
-                   chaired_by="Ngô Văn Bình")
+    meeting_record(
+        dossier=dossier,
+        user=c.village_head,
+        held_on=D(2026, 10, 5),
+        invited=40,
+        present=32,
+        votes={cand.pk: 30 for cand in dossier.candidates.all()},
+        chaired_by="Ngô Văn Bình",
+    )
     posting_open(dossier=dossier, user=c.village_head, on=D(2026, 10, 6))
     dossier_submit(dossier=dossier, user=c.village_head, on=D(2026, 10, 17))
     dossier_accept(dossier=dossier, user=c.officer)
@@ -161,8 +197,12 @@ def test_late_decision_needs_a_recorded_reason(commune):
         dossier_decide(dossier=dossier, user=c.chairman, on=D(2026, 11, 20))
     dossier.refresh_from_db()
     assert dossier.signature_id is None
-    dossier_decide(dossier=dossier, user=c.chairman, on=D(2026, 11, 20),
-                   late_reason="Chủ tịch đi công tác dài ngày")
+    dossier_decide(
+        dossier=dossier,
+        user=c.chairman,
+        on=D(2026, 11, 20),
+        late_reason="Chủ tịch đi công tác dài ngày",
+    )
     dossier.refresh_from_db()
     assert dossier.late_reason == "Chủ tịch đi công tác dài ngày"
 
@@ -171,9 +211,15 @@ def test_chairman_cannot_decide_a_dossier_with_his_own_household(commune):
     c = commune
     c.households[5].residents.add(c.chairman)
     dossier = start(c)
-    meeting_record(dossier=dossier, user=c.village_head, held_on=D(2026, 10, 5), invited=40,
-                   present=32, votes={cand.pk: 30 for cand in dossier.candidates.all()},
-                   chaired_by="Ngô Văn Bình")
+    meeting_record(
+        dossier=dossier,
+        user=c.village_head,
+        held_on=D(2026, 10, 5),
+        invited=40,
+        present=32,
+        votes={cand.pk: 30 for cand in dossier.candidates.all()},
+        chaired_by="Ngô Văn Bình",
+    )
     posting_open(dossier=dossier, user=c.village_head, on=D(2026, 10, 6))
     dossier_submit(dossier=dossier, user=c.village_head, on=D(2026, 10, 17))
     dossier_accept(dossier=dossier, user=c.officer)
@@ -185,9 +231,15 @@ def test_consecutive_years_are_counted_and_revocation_needs_a_legal_ground(commu
     c = commune
     for year in (2025, 2026):
         dossier = start(c, year=year, on=D(year, 10, 1))
-        meeting_record(dossier=dossier, user=c.village_head, held_on=D(year, 10, 5), invited=40,
-                       present=32, votes={cand.pk: 30 for cand in dossier.candidates.all()},
-                       chaired_by="Ngô Văn Bình")
+        meeting_record(
+            dossier=dossier,
+            user=c.village_head,
+            held_on=D(year, 10, 5),
+            invited=40,
+            present=32,
+            votes={cand.pk: 30 for cand in dossier.candidates.all()},
+            chaired_by="Ngô Văn Bình",
+        )
         posting_open(dossier=dossier, user=c.village_head, on=D(year, 10, 6))
         dossier_submit(dossier=dossier, user=c.village_head, on=D(year, 10, 17))
         dossier_accept(dossier=dossier, user=c.officer)
@@ -196,20 +248,35 @@ def test_consecutive_years_are_counted_and_revocation_needs_a_legal_ground(commu
     counts = set(Candidate.objects.filter(year=2026).values_list("consecutive_years", flat=True))
     assert counts == {2}
     with pytest.raises(ValidationFailed):
-        candidate_revoke(candidate=Candidate.objects.filter(year=2026).first(), user=c.chairman,
-                         ground="did_not_like_them", note="x")
+        candidate_revoke(
+            candidate=Candidate.objects.filter(year=2026).first(),
+            user=c.chairman,
+            ground="did_not_like_them",
+            note="x",
+        )
     with pytest.raises(InvalidTransition):
-        candidate_revoke(candidate=Candidate.objects.create(
-            dossier=dossier, title=dossier.title, year=2027, household=c.households[0]),
-            user=c.chairman, ground="false_documents", note="x")
+        candidate_revoke(
+            candidate=Candidate.objects.create(
+                dossier=dossier, title=dossier.title, year=2027, household=c.households[0]
+            ),
+            user=c.chairman,
+            ground="false_documents",
+            note="x",
+        )
 
 
 def test_a_decision_is_signed_once(commune):
     c = commune
     dossier = start(c)
-    meeting_record(dossier=dossier, user=c.village_head, held_on=D(2026, 10, 5), invited=40,
-                   present=32, votes={cand.pk: 30 for cand in dossier.candidates.all()},
-                   chaired_by="Ngô Văn Bình")
+    meeting_record(
+        dossier=dossier,
+        user=c.village_head,
+        held_on=D(2026, 10, 5),
+        invited=40,
+        present=32,
+        votes={cand.pk: 30 for cand in dossier.candidates.all()},
+        chaired_by="Ngô Văn Bình",
+    )
     posting_open(dossier=dossier, user=c.village_head, on=D(2026, 10, 6))
     dossier_submit(dossier=dossier, user=c.village_head, on=D(2026, 10, 17))
     dossier_accept(dossier=dossier, user=c.officer)

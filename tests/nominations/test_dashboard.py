@@ -54,10 +54,12 @@ def village(commune: OrgUnit, name: str, households: int):
 
 
 def open_dossier(unit: OrgUnit, head, *, year: int = 2026):
-    dossier = dossier_create(user=head, title=FAMILY, year=year, proposing_unit=unit,
-                             on=D(year, 10, 1))
-    candidates_register(dossier=dossier, user=head,
-                        households=list(Household.objects.filter(village=unit)))
+    dossier = dossier_create(
+        user=head, title=FAMILY, year=year, proposing_unit=unit, on=D(year, 10, 1)
+    )
+    candidates_register(
+        dossier=dossier, user=head, households=list(Household.objects.filter(village=unit))
+    )
     return dossier
 
 
@@ -66,8 +68,15 @@ def to_posting(unit, head, *, votes_against: int = 0, year: int = 2026):
     dossier = open_dossier(unit, head, year=year)
     ids = sorted(dossier.candidates.values_list("pk", flat=True))
     votes = {pk: (10 if n < votes_against else 30) for n, pk in enumerate(ids)}
-    meeting_record(dossier=dossier, user=head, held_on=D(year, 10, 5), invited=40, present=32,
-                   votes=votes, chaired_by="Ngô Văn Bình")
+    meeting_record(
+        dossier=dossier,
+        user=head,
+        held_on=D(year, 10, 5),
+        invited=40,
+        present=32,
+        votes=votes,
+        chaired_by="Ngô Văn Bình",
+    )
     posting_open(dossier=dossier, user=head, on=D(year, 10, 6))
     return dossier
 
@@ -108,8 +117,9 @@ class Dashboard:
         self.posting = to_posting(self.x2, head2)
         # returned for supplement on 19/10: the clock is paused, not late
         self.returned = to_submitted(self.x3, head3)
-        dossier_return(dossier=self.returned, user=c.officer, comment="Thiếu biên bản",
-                       on=D(2026, 10, 19))
+        dossier_return(
+            dossier=self.returned, user=c.officer, comment="Thiếu biên bản", on=D(2026, 10, 19)
+        )
         # still registering: no time limit yet
         self.registering = open_dossier(self.x4, head4)
         # decided: not pending any more
@@ -119,12 +129,13 @@ class Dashboard:
         self.officer_y = UserFactory(username="vhxh_y")
         PositionFactory(user=self.officer_y, unit=org.commune_y, role=role("culture_officer"))
         self.committee = OrgUnitFactory(
-            name="Ban Chỉ đạo Phong trào tỉnh", code="BCĐ", kind=UnitKind.STEERING_COMMITTEE,
+            name="Ban Chỉ đạo Phong trào tỉnh",
+            code="BCĐ",
+            kind=UnitKind.STEERING_COMMITTEE,
             parent=org.province,
         )
         self.secretary = UserFactory(username="thuky_bcd")
-        PositionFactory(user=self.secretary, unit=self.committee,
-                        role=role("committee_secretary"))
+        PositionFactory(user=self.secretary, unit=self.committee, role=role("committee_secretary"))
 
 
 @pytest.fixture
@@ -141,7 +152,10 @@ def test_culture_officer_sees_own_commune_overdue_first_and_not_another_commune(
     pending = list(dossier_list_pending(user=board.c.officer, day=DAY))
     # then X's undecided dossiers, the two late ones first (earliest due first), then the rest
     assert [d.pk for d in pending] == [
-        board.posting.pk, board.submitted.pk, board.returned.pk, board.registering.pk,
+        board.posting.pk,
+        board.submitted.pk,
+        board.returned.pk,
+        board.registering.pk,
     ]
     assert [d.overdue for d in pending] == [True, True, False, False]
     assert pending[0].due_on == D(2026, 10, 16)
@@ -167,7 +181,10 @@ def test_committee_secretary_sees_everything_under_the_province(board):
     assert reach_paths(user=board.secretary, day=DAY) == [board.org.province.path]
     pending = list(dossier_list_pending(user=board.secretary, day=DAY))
     assert {d.pk for d in pending} == {
-        board.submitted.pk, board.posting.pk, board.returned.pk, board.registering.pk,
+        board.submitted.pk,
+        board.posting.pk,
+        board.returned.pk,
+        board.registering.pk,
         board.other.pk,
     }
     assert [d.overdue for d in pending] == [True, True, True, False, False]
@@ -260,8 +277,12 @@ def test_share_per_village_against_the_80_percent_target(recognised):
 
 def test_share_per_commune_at_the_province_and_revocations_do_not_count(recognised, org):
     c, _x2 = recognised
-    candidate_revoke(candidate=Candidate.objects.filter(state=CandidateState.RECOGNISED).first(),
-                     user=c.chairman, ground="false_documents", note="Kết luận thanh tra")
+    candidate_revoke(
+        candidate=Candidate.objects.filter(state=CandidateState.RECOGNISED).first(),
+        user=c.chairman,
+        ground="false_documents",
+        note="Kết luận thanh tra",
+    )
     share = recognition_share(unit=org.province, year=2026, title=FAMILY)
     rows = {r.unit.pk: (r.total, r.recognised, r.met) for r in share.rows}
     # communes are rows (departments hold no households and are no areas)
@@ -281,12 +302,20 @@ def test_share_of_a_village_is_its_own_row(recognised):
 def test_a_province_target_overrides_the_national_one(recognised, org):
     c, _x2 = recognised
     version = RegulationVersion.objects.create(
-        regulation=Regulation.objects.get(code="movement_targets"), label="KH tỉnh",
-        effective_from=D(2022, 3, 1), jurisdiction=org.province,
+        regulation=Regulation.objects.get(code="movement_targets"),
+        label="KH tỉnh",
+        effective_from=D(2022, 3, 1),
+        jurisdiction=org.province,
         legal_basis="Kế hoạch của UBND tỉnh giai đoạn 2022-2026",
     )
-    Rule.objects.create(version=version, key="cultural_family.target_share_percent", value=95,
-                        value_type="percent", confirmed=False, basis="tỉnh quy định")
+    Rule.objects.create(
+        version=version,
+        key="cultural_family.target_share_percent",
+        value=95,
+        value_type="percent",
+        confirmed=False,
+        basis="tỉnh quy định",
+    )
     share = recognition_share(unit=c.commune, year=2026, title=FAMILY)
     assert share.target == Decimal(95)
     assert {r.unit.pk: r.met for r in share.rows}[c.village.pk] is False
@@ -329,8 +358,13 @@ def test_registration_rate_counts_the_households_registered_this_year(commune):
     from workflows.nominations.services import candidates_register, dossier_create
 
     c = commune
-    dossier = dossier_create(user=c.village_head, title=Title.CULTURAL_FAMILY, year=2026,
-                             proposing_unit=c.village, on=datetime.date(2026, 2, 2))
+    dossier = dossier_create(
+        user=c.village_head,
+        title=Title.CULTURAL_FAMILY,
+        year=2026,
+        proposing_unit=c.village,
+        on=datetime.date(2026, 2, 2),
+    )
     candidates_register(dossier=dossier, user=c.village_head, households=c.households[:9])
     rate = registration_rate(unit=c.commune, year=2026, title=Title.CULTURAL_FAMILY)
     row = next(r for r in rate.rows if r.unit == c.village)

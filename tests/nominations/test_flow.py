@@ -74,7 +74,10 @@ def assert_free(task: Task) -> None:
     """A refused step leaves the task exactly as it was: free and not started."""
     task.refresh_from_db()
     assert (task.status, task.owner_id, task.started, task.finished) == (
-        STATUS.NEW, None, None, None,
+        STATUS.NEW,
+        None,
+        None,
+        None,
     )
 
 
@@ -89,8 +92,13 @@ def states(dossier: Dossier) -> dict[str, str]:
 
 
 def started(c: Any) -> Dossier:
-    dossier = dossier_create(user=c.village_head, title=Title.CULTURAL_FAMILY, year=2026,
-                             proposing_unit=c.village, on=D(2026, 10, 1))
+    dossier = dossier_create(
+        user=c.village_head,
+        title=Title.CULTURAL_FAMILY,
+        year=2026,
+        proposing_unit=c.village,
+        on=D(2026, 10, 1),
+    )
     flow_start(dossier, c.village_head)
     return dossier
 
@@ -98,9 +106,15 @@ def started(c: Any) -> Dossier:
 def walk_to_decision(c: Any) -> Dossier:
     dossier = started(c)
     flow_register(dossier, c.village_head, households=c.households)
-    flow_meeting(dossier, c.front_head, held_on=D(2026, 10, 5), invited=40, present=32,
-                 votes={cand.pk: 30 for cand in dossier.candidates.all()},
-                 chaired_by="Ngô Văn Bình")
+    flow_meeting(
+        dossier,
+        c.front_head,
+        held_on=D(2026, 10, 5),
+        invited=40,
+        present=32,
+        votes={cand.pk: 30 for cand in dossier.candidates.all()},
+        chaired_by="Ngô Văn Bình",
+    )
     flow_open_posting(dossier, c.village_head, on=D(2026, 10, 6))
     flow_submit(dossier, c.village_head, on=D(2026, 10, 17))
     flow_accept(dossier, c.officer)
@@ -110,8 +124,13 @@ def walk_to_decision(c: Any) -> Dossier:
 def test_household_dossier_walks_its_flow_from_registration_to_decision(commune, org):
     c = commune
     # given a dossier the village head opened, its workflow starts at the registration
-    dossier = dossier_create(user=c.village_head, title=Title.CULTURAL_FAMILY, year=2026,
-                             proposing_unit=c.village, on=D(2026, 10, 1))
+    dossier = dossier_create(
+        user=c.village_head,
+        title=Title.CULTURAL_FAMILY,
+        year=2026,
+        proposing_unit=c.village,
+        on=D(2026, 10, 1),
+    )
     assert dossier_process(dossier) is None
     with pytest.raises(ActionNotPermitted):  # the commune's records clerk registers nothing
         flow_start(dossier, c.clerk)
@@ -150,8 +169,12 @@ def test_household_dossier_walks_its_flow_from_registration_to_decision(commune,
     # the review meeting, recorded by the Front committee head; one household falls short
     votes = {cand.pk: 30 for cand in dossier.candidates.all()}
     votes[dossier.candidates.get(household__code="H0002").pk] = 10
-    meeting = {"held_on": D(2026, 10, 5), "invited": 40, "votes": votes,
-               "chaired_by": "Ngô Văn Bình"}
+    meeting = {
+        "held_on": D(2026, 10, 5),
+        "invited": 40,
+        "votes": votes,
+        "chaired_by": "Ngô Văn Bình",
+    }
     with pytest.raises(ActionNotPermitted):
         flow_meeting(dossier, c.officer, present=32, **meeting)
     with pytest.raises(ValidationFailed):  # no quorum: the service refuses, nothing moves
@@ -174,9 +197,13 @@ def test_household_dossier_walks_its_flow_from_registration_to_decision(commune,
     assert dossier.posting_deadline.due_on == D(2026, 10, 16)
 
     # an objection is not a step: it strikes one household and leaves the task alone
-    objection_record(candidate=dossier.candidates.get(household__code="H0003"),
-                     user=c.village_head, text="Vi phạm quy định về tiếng ồn", upheld=True,
-                     on=D(2026, 10, 8))
+    objection_record(
+        candidate=dossier.candidates.get(household__code="H0003"),
+        user=c.village_head,
+        text="Vi phạm quy định về tiếng ồn",
+        upheld=True,
+        on=D(2026, 10, 8),
+    )
     assert open_task(dossier).pk == task.pk
     assert_free(task)
     assert states(dossier)["H0003"] == CandidateState.STRUCK
@@ -254,16 +281,22 @@ def test_household_dossier_walks_its_flow_from_registration_to_decision(commune,
     assert tasks[-1].flow_task == DossierFlow.decided
 
     # a revocation is not a step either: the finished workflow is left as it was
-    candidate_revoke(candidate=dossier.candidates.get(household__code="H0004"),
-                     user=c.chairman, ground="false_documents",
-                     note="Kết luận thanh tra số 12/KL-UBND")
+    candidate_revoke(
+        candidate=dossier.candidates.get(household__code="H0004"),
+        user=c.chairman,
+        ground="false_documents",
+        note="Kết luận thanh tra số 12/KL-UBND",
+    )
     process.refresh_from_db()
     assert process.status == PROCESS.DONE
     assert list(Task.objects.filter(process=process).order_by("pk")) == tasks
 
     # every human step, in the order the dossier went, with who took it
-    humans = [(t.flow_task.name, t.owner.username, t.data["action"].split(".")[1])
-              for t in tasks if t.flow_task_type == "HUMAN"]
+    humans = [
+        (t.flow_task.name, t.owner.username, t.data["action"].split(".")[1])
+        for t in tasks
+        if t.flow_task_type == "HUMAN"
+    ]
     assert humans == [
         ("registration", "tt_x1", "register_candidates"),
         ("registration", "tt_x1", "register_candidates"),
@@ -282,11 +315,17 @@ def test_exemplary_commune_goes_from_registration_to_submission_then_council(db)
     from tests.nominations.test_titles_exemplary_commune import Province
 
     p = Province()
-    dossier = dossier_create(user=p.district_officer, title=Title.EXEMPLARY_COMMUNE, year=2024,
-                             proposing_unit=p.district, on=D(2025, 2, 10))
+    dossier = dossier_create(
+        user=p.district_officer,
+        title=Title.EXEMPLARY_COMMUNE,
+        year=2024,
+        proposing_unit=p.district,
+        on=D(2025, 2, 10),
+    )
     flow_start(dossier, p.district_officer)
-    ours, theirs = flow_register(dossier, p.district_officer, units=[p.commune, p.other_commune],
-                                 on=D(2025, 2, 10))
+    ours, theirs = flow_register(
+        dossier, p.district_officer, units=[p.commune, p.other_commune], on=D(2025, 2, 10)
+    )
     task = open_task(dossier)
     # the achievement reports are filed outside the flow: the registration step waits on
     candidate_report_record(candidate=ours, user=p.officer, report="Báo cáo thành tích Tân An")
@@ -304,8 +343,13 @@ def test_exemplary_commune_goes_from_registration_to_submission_then_council(db)
     assert (task.owner_permission, task.owner_permission_obj) == (COUNCIL, dossier)
 
     # the provincial council sits at the deciding unit: the district's officer may not record it
-    council = {"held_on": D(2025, 2, 27), "members": 9, "present": 8,
-               "votes": {ours.pk: 7, theirs.pk: 5}, "minutes": "Biên bản Hội đồng tỉnh"}
+    council = {
+        "held_on": D(2025, 2, 27),
+        "members": 9,
+        "present": 8,
+        "votes": {ours.pk: 7, theirs.pk: 5},
+        "minutes": "Biên bản Hội đồng tỉnh",
+    }
     with pytest.raises(ActionNotPermitted):
         flow_council(dossier, p.district_officer, **council)
     assert_free(task)
@@ -318,10 +362,19 @@ def test_exemplary_commune_goes_from_registration_to_submission_then_council(db)
     process = dossier_process(dossier)
     assert process.status == PROCESS.DONE
     assert {t.status for t in Task.objects.filter(process=process)} == {STATUS.DONE}
-    humans = [t.flow_task.name for t in Task.objects.filter(process=process).order_by("pk")
-              if t.flow_task_type == "HUMAN"]
-    assert humans == ["registration", "registration", "appraisal", "council", "signature",
-                      "numbering"]
+    humans = [
+        t.flow_task.name
+        for t in Task.objects.filter(process=process).order_by("pk")
+        if t.flow_task_type == "HUMAN"
+    ]
+    assert humans == [
+        "registration",
+        "registration",
+        "appraisal",
+        "council",
+        "signature",
+        "numbering",
+    ]
 
 
 def test_village_title_has_its_commune_council_before_the_posting(db):
@@ -335,9 +388,13 @@ def test_village_title_has_its_commune_council_before_the_posting(db):
     east, west, south = dossier.candidates.order_by("pk")
 
     # the commune's council sits at the proposing unit: the district's officer is refused
-    council = {"held_on": D(2024, 11, 12), "members": 11, "present": 9,
-               "votes": {east.pk: 9, west.pk: 8, south.pk: 4},
-               "minutes": "Biên bản họp Hội đồng Thi đua - Khen thưởng xã (Mẫu số 06)"}
+    council = {
+        "held_on": D(2024, 11, 12),
+        "members": 11,
+        "present": 9,
+        "votes": {east.pk: 9, west.pk: 8, south.pk: 4},
+        "minutes": "Biên bản họp Hội đồng Thi đua - Khen thưởng xã (Mẫu số 06)",
+    }
     with pytest.raises(ActionNotPermitted):
         flow_council(dossier, r.district_officer, **council)
     assert_free(task)
@@ -382,9 +439,15 @@ def test_route_fails_loudly_for_a_state_it_does_not_know(commune, monkeypatch):
     task = open_task(dossier)
     monkeypatch.delitem(STATE_STEPS, DossierState.MEETING)
     with pytest.raises(UnknownDossierStep, match="'meeting'"):
-        flow_meeting(dossier, c.front_head, held_on=D(2026, 10, 5), invited=40, present=32,
-                     votes={cand.pk: 30 for cand in dossier.candidates.all()},
-                     chaired_by="Ngô Văn Bình")
+        flow_meeting(
+            dossier,
+            c.front_head,
+            held_on=D(2026, 10, 5),
+            invited=40,
+            present=32,
+            votes={cand.pk: 30 for cand in dossier.candidates.all()},
+            chaired_by="Ngô Văn Bình",
+        )
     # the service's work is rolled back with the step
     dossier.refresh_from_db()
     assert dossier.state == DossierState.REGISTRATION
@@ -402,8 +465,13 @@ def test_every_state_has_a_step_in_the_one_table():
 
 def test_a_dossier_without_workflow_is_refused_by_the_flow_actions(commune):
     c = commune
-    dossier = dossier_create(user=c.village_head, title=Title.CULTURAL_FAMILY, year=2026,
-                             proposing_unit=c.village, on=D(2026, 10, 1))
+    dossier = dossier_create(
+        user=c.village_head,
+        title=Title.CULTURAL_FAMILY,
+        year=2026,
+        proposing_unit=c.village,
+        on=D(2026, 10, 1),
+    )
     with pytest.raises(InvalidTransition):
         flow_register(dossier, c.village_head, households=c.households)
     assert not Candidate.objects.exists()
@@ -430,9 +498,15 @@ def test_accept_and_return_at_once_one_wins_the_other_changes_nothing(commune_tx
     c = commune_tx
     dossier = started(c)
     flow_register(dossier, c.village_head, households=c.households)
-    flow_meeting(dossier, c.front_head, held_on=D(2026, 10, 5), invited=40, present=32,
-                 votes={cand.pk: 30 for cand in dossier.candidates.all()},
-                 chaired_by="Ngô Văn Bình")
+    flow_meeting(
+        dossier,
+        c.front_head,
+        held_on=D(2026, 10, 5),
+        invited=40,
+        present=32,
+        votes={cand.pk: 30 for cand in dossier.candidates.all()},
+        chaired_by="Ngô Văn Bình",
+    )
     flow_open_posting(dossier, c.village_head, on=D(2026, 10, 6))
     flow_submit(dossier, c.village_head, on=D(2026, 10, 17))
     appraisal = open_task(dossier)
@@ -466,6 +540,10 @@ def test_accept_and_return_at_once_one_wins_the_other_changes_nothing(commune_tx
     assert (appraisal.status, appraisal.owner) == (STATUS.DONE, c.officer)
     task = open_task(dossier)  # the winner's state, and its task
     assert dossier.state in (DossierState.DECISION, DossierState.RETURNED)
-    assert Task.objects.filter(process__dossierprocess__dossier=dossier,
-                               flow_task=DossierFlow.appraisal).count() == 1
+    assert (
+        Task.objects.filter(
+            process__dossierprocess__dossier=dossier, flow_task=DossierFlow.appraisal
+        ).count()
+        == 1
+    )
     assert task.status == STATUS.NEW

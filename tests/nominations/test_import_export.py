@@ -142,8 +142,7 @@ def test_good_csv_with_bom_semicolons_and_english_headers_imports(commune):
 def test_csv_without_member_count_column_counts_one_member(commune):
     c = commune
     data = csv_bytes([["Mã hộ", "Chủ hộ"], ["C001", "Vũ Văn Tâm"]], encoding="utf-8")
-    imports.households_import(village=c.village, user=c.village_head, data=data,
-                              filename="c.csv")
+    imports.households_import(village=c.village, user=c.village_head, data=data, filename="c.csv")
     assert Household.objects.get(village=c.village, code="C001").member_count == 1
 
 
@@ -203,8 +202,9 @@ def test_csv_with_formula_text_and_bad_numbers_is_refused_whole(commune):
         ]
     )
     with pytest.raises(ValidationFailed) as exc:
-        imports.households_import(village=c.village, user=c.village_head, data=data,
-                                  filename="bad.csv")
+        imports.households_import(
+            village=c.village, user=c.village_head, data=data, filename="bad.csv"
+        )
     assert refused_cells(exc) == {
         (2, "Chủ hộ"),
         (3, "Số nhân khẩu"),
@@ -219,8 +219,9 @@ def test_missing_required_columns_are_named(commune):
     c = commune
     data = csv_bytes([["Mã hộ", "Địa chỉ"], ["F001", "Xóm 1"]])
     with pytest.raises(ValidationFailed) as exc:
-        imports.households_import(village=c.village, user=c.village_head, data=data,
-                                  filename="f.csv")
+        imports.households_import(
+            village=c.village, user=c.village_head, data=data, filename="f.csv"
+        )
     assert refused_cells(exc) == {(1, "Chủ hộ")}
     assert "Chủ hộ" in str(exc.value)
     assert not Household.objects.filter(code="F001").exists()
@@ -230,8 +231,9 @@ def test_file_without_any_known_header_names_every_required_column(commune):
     c = commune
     data = csv_bytes([["Họ", "Tên"], ["Lê", "Minh"]])
     with pytest.raises(ValidationFailed) as exc:
-        imports.households_import(village=c.village, user=c.village_head, data=data,
-                                  filename="f.csv")
+        imports.households_import(
+            village=c.village, user=c.village_head, data=data, filename="f.csv"
+        )
     assert refused_cells(exc) == {(None, "Mã hộ"), (None, "Chủ hộ")}
 
 
@@ -241,8 +243,9 @@ def test_csv_that_is_not_utf8_is_refused_with_advice(commune):
     data = "code,head_name\r\nG001,Lê Văn Hà\r\n".encode("cp1258")
     # when / then
     with pytest.raises(ValidationFailed) as exc:
-        imports.households_import(village=c.village, user=c.village_head, data=data,
-                                  filename="g.csv")
+        imports.households_import(
+            village=c.village, user=c.village_head, data=data, filename="g.csv"
+        )
     assert "not UTF-8" in str(exc.value)
     assert "CSV UTF-8" in str(exc.value)
     assert not Household.objects.filter(code="G001").exists()
@@ -263,8 +266,9 @@ def test_csv_that_is_not_utf8_is_refused_with_advice(commune):
 def test_unreadable_files_are_refused_with_a_reason(commune, filename, data, words):
     c = commune
     with pytest.raises(ValidationFailed) as exc:
-        imports.households_import(village=c.village, user=c.village_head, data=data,
-                                  filename=filename)
+        imports.households_import(
+            village=c.village, user=c.village_head, data=data, filename=filename
+        )
     assert words in str(exc.value)
 
 
@@ -273,15 +277,17 @@ def test_too_large_files_are_refused_before_reading(commune):
     # given a file over the byte cap
     big = b"Ma ho,Chu ho\r\n" + b"X" * imports.MAX_IMPORT_BYTES
     with pytest.raises(ValidationFailed) as exc:
-        imports.households_import(village=c.village, user=c.village_head, data=big,
-                                  filename="big.csv")
+        imports.households_import(
+            village=c.village, user=c.village_head, data=big, filename="big.csv"
+        )
     assert "MB" in str(exc.value)
     # and a small file with one row more than the row cap
     rows = [["Mã hộ", "Chủ hộ"]]
     rows += [[f"R{i:05d}", "Hộ"] for i in range(imports.MAX_IMPORT_ROWS + 1)]
     with pytest.raises(ValidationFailed) as exc:
-        imports.households_import(village=c.village, user=c.village_head,
-                                  data=csv_bytes(rows), filename="many.csv")
+        imports.households_import(
+            village=c.village, user=c.village_head, data=csv_bytes(rows), filename="many.csv"
+        )
     assert str(imports.MAX_IMPORT_ROWS) in str(exc.value)
     assert not Household.objects.filter(code__startswith="R").exists()
 
@@ -291,8 +297,9 @@ def test_xlsx_that_unpacks_too_large_is_refused(commune, monkeypatch):
     monkeypatch.setattr(imports, "MAX_XLSX_UNPACKED_BYTES", 1000)
     data = xlsx([HEADERS_VI, ["K001", "Hộ K", "", 1]])
     with pytest.raises(ValidationFailed) as exc:
-        imports.households_import(village=c.village, user=c.village_head, data=data,
-                                  filename="k.xlsx")
+        imports.households_import(
+            village=c.village, user=c.village_head, data=data, filename="k.xlsx"
+        )
     assert "unpacks" in str(exc.value)
 
 
@@ -302,8 +309,7 @@ def test_households_are_imported_into_a_village_only(commune):
     data = csv_bytes([["Mã hộ", "Chủ hộ"], ["Q001", "Hộ Q"]])
     # when they import a household list into the commune itself
     with pytest.raises(ValidationFailed) as exc:
-        imports.households_import(village=c.commune, user=c.officer, data=data,
-                                  filename="q.csv")
+        imports.households_import(village=c.commune, user=c.officer, data=data, filename="q.csv")
     # then it is refused: households live in villages and residential groups
     assert "village or residential group" in str(exc.value)
     assert not Household.objects.filter(code="Q001").exists()
@@ -313,8 +319,9 @@ def test_someone_without_the_role_cannot_import(commune, org):
     c = commune
     data = csv_bytes([["Mã hộ", "Chủ hộ"], ["P001", "Hộ P"]])
     with pytest.raises(ActionNotPermitted):
-        imports.households_import(village=c.village, user=org.chairman_y, data=data,
-                                  filename="p.csv")
+        imports.households_import(
+            village=c.village, user=org.chairman_y, data=data, filename="p.csv"
+        )
     assert not Household.objects.filter(code="P001").exists()
 
 
@@ -322,8 +329,13 @@ def test_someone_without_the_role_cannot_import(commune, org):
 
 
 def start(c, year=2026):
-    dossier = dossier_create(user=c.village_head, title=Title.CULTURAL_FAMILY, year=year,
-                             proposing_unit=c.village, on=D(year, 10, 1))
+    dossier = dossier_create(
+        user=c.village_head,
+        title=Title.CULTURAL_FAMILY,
+        year=year,
+        proposing_unit=c.village,
+        on=D(year, 10, 1),
+    )
     candidates_register(dossier=dossier, user=c.village_head, households=c.households)
     return dossier
 
@@ -343,8 +355,14 @@ def test_votes_import_records_the_meeting(commune):
     rows[2][1] = 10  # H0002 below the approval share
     # when the village head imports the votes of a meeting with quorum
     meeting = imports.votes_import(
-        dossier=dossier, user=c.village_head, data=xlsx(rows), filename="phieu.xlsx",
-        held_on=D(2026, 10, 5), invited=40, present=32, chaired_by="Ngô Văn Bình",
+        dossier=dossier,
+        user=c.village_head,
+        data=xlsx(rows),
+        filename="phieu.xlsx",
+        held_on=D(2026, 10, 5),
+        invited=40,
+        present=32,
+        chaired_by="Ngô Văn Bình",
     )
     # then the meeting is recorded and each household moved by its own votes
     assert meeting.present == 32
@@ -363,8 +381,13 @@ def test_votes_import_without_quorum_fails_and_writes_nothing(commune):
     dossier = start(c)
     with pytest.raises(ValidationFailed) as exc:
         imports.votes_import(
-            dossier=dossier, user=c.village_head, data=csv_bytes(vote_rows(c, votes=5)),
-            filename="phieu.csv", held_on=D(2026, 10, 5), invited=40, present=20,
+            dossier=dossier,
+            user=c.village_head,
+            data=csv_bytes(vote_rows(c, votes=5)),
+            filename="phieu.csv",
+            held_on=D(2026, 10, 5),
+            invited=40,
+            present=20,
             chaired_by="Ngô Văn Bình",
         )
     assert "quorum" in str(exc.value)
@@ -385,8 +408,14 @@ def test_votes_with_bad_rows_are_refused_with_every_row_named(commune):
     rows.append(["H0001", 30])  # row 14: H0001 a second time
     with pytest.raises(ValidationFailed) as exc:
         imports.votes_import(
-            dossier=dossier, user=c.village_head, data=csv_bytes(rows), filename="phieu.csv",
-            held_on=D(2026, 10, 5), invited=40, present=32, chaired_by="Ngô Văn Bình",
+            dossier=dossier,
+            user=c.village_head,
+            data=csv_bytes(rows),
+            filename="phieu.csv",
+            held_on=D(2026, 10, 5),
+            invited=40,
+            present=32,
+            chaired_by="Ngô Văn Bình",
         )
     assert refused_cells(exc) == {
         (2, "Số phiếu đồng ý"),
@@ -408,8 +437,15 @@ def decided(c):
     dossier = start(c)
     votes = {cand.pk: 30 for cand in dossier.candidates.all()}
     votes[dossier.candidates.get(household__code="H0002").pk] = 10
-    meeting_record(dossier=dossier, user=c.village_head, held_on=D(2026, 10, 5), invited=40,
-                   present=32, votes=votes, chaired_by="Ngô Văn Bình")
+    meeting_record(
+        dossier=dossier,
+        user=c.village_head,
+        held_on=D(2026, 10, 5),
+        invited=40,
+        present=32,
+        votes=votes,
+        chaired_by="Ngô Văn Bình",
+    )
     posting_open(dossier=dossier, user=c.village_head, on=D(2026, 10, 6))
     dossier_submit(dossier=dossier, user=c.village_head, on=D(2026, 10, 17))
     dossier_accept(dossier=dossier, user=c.officer)
@@ -423,8 +459,12 @@ def recognised(dossier):
     return list(
         Candidate.objects.filter(dossier=dossier, state=CandidateState.RECOGNISED)
         .order_by("household__code")
-        .values_list("household__code", "household__head_name", "household__village__name",
-                     "consecutive_years")
+        .values_list(
+            "household__code",
+            "household__head_name",
+            "household__village__name",
+            "consecutive_years",
+        )
     )
 
 
@@ -435,8 +475,12 @@ def dossier(commune):
 
 def test_xlsx_export_lists_the_recognised_households_under_the_decision(commune, dossier):
     # given H0004's title was revoked after the decision
-    candidate_revoke(candidate=dossier.candidates.get(household__code="H0004"),
-                     user=commune.chairman, ground="false_documents", note="Kết luận 12/KL")
+    candidate_revoke(
+        candidate=dossier.candidates.get(household__code="H0004"),
+        user=commune.chairman,
+        ground="false_documents",
+        note="Kết luận 12/KL",
+    )
     # when the list is exported
     data = exports.recognised_xlsx(dossier)
     # then it reads back: heading with the decision, then one row per recognised household
@@ -462,7 +506,7 @@ def test_xlsx_export_lists_the_recognised_households_under_the_decision(commune,
 
 def test_csv_export_is_utf8_with_bom_and_formula_texts_are_made_inert(dossier):
     # given a head of household whose name a spreadsheet would run as a formula
-    Household.objects.filter(code="H0005").update(head_name="=HYPERLINK(\"x\")")
+    Household.objects.filter(code="H0005").update(head_name='=HYPERLINK("x")')
     # when
     data = exports.recognised_csv(dossier)
     # then
@@ -473,7 +517,7 @@ def test_csv_export_is_utf8_with_bom_and_formula_texts_are_made_inert(dossier):
     by_code = {row[1]: row for row in rows[1:]}
     assert len(by_code) == 11  # H0002 failed the vote
     assert by_code["H0001"] == ["1", "H0001", "Nguyễn Văn 1", "Thôn Hạ", "1"]
-    assert by_code["H0005"][2] == "'=HYPERLINK(\"x\")"
+    assert by_code["H0005"][2] == '\'=HYPERLINK("x")'
 
 
 def test_xlsx_export_stores_formula_texts_as_text(dossier):
@@ -485,12 +529,15 @@ def test_xlsx_export_stores_formula_texts_as_text(dossier):
 
 
 @pytest.mark.parametrize(("fmt", "read"), [("pdf", pdf_text), ("docx", docx_text)])
-def test_decision_document_carries_number_date_title_and_signature(commune, dossier, fmt,
-                                                                   read):
+def test_decision_document_carries_number_date_title_and_signature(commune, dossier, fmt, read):
     c = commune
     # given H0004's title was revoked later: the decision as issued still lists it
-    candidate_revoke(candidate=dossier.candidates.get(household__code="H0004"),
-                     user=c.chairman, ground="false_documents", note="Kết luận 12/KL")
+    candidate_revoke(
+        candidate=dossier.candidates.get(household__code="H0004"),
+        user=c.chairman,
+        ground="false_documents",
+        note="Kết luận 12/KL",
+    )
     # when
     text = read(exports.decision_document(dossier, fmt=fmt))
     # then
@@ -528,21 +575,22 @@ def test_import_households_command_imports_a_file_or_lists_its_bad_rows(commune,
     good = tmp_path / "thon-ha.csv"
     good.write_bytes(csv_bytes([["Mã hộ", "Chủ hộ"], ["M001", "Hộ M"]]))
     out = io.StringIO()
-    call_command("import_households", str(c.village.pk), str(good),
-                 user=c.village_head.username, stdout=out)
+    call_command(
+        "import_households", str(c.village.pk), str(good), user=c.village_head.username, stdout=out
+    )
     assert "1 households imported" in out.getvalue()
     assert Household.objects.filter(village=c.village, code="M001").exists()
     bad = tmp_path / "bad.csv"
     bad.write_bytes(csv_bytes([["Mã hộ", "Chủ hộ"], ["M002", ""]]))
     with pytest.raises(CommandError, match="Row 2"):
-        call_command("import_households", str(c.village.pk), str(bad),
-                     user=c.village_head.username)
+        call_command("import_households", str(c.village.pk), str(bad), user=c.village_head.username)
 
 
 def test_export_recognised_command_writes_each_format(dossier, tmp_path):
     for fmt in ("xlsx", "csv", "pdf", "docx"):
         target = tmp_path / f"out.{fmt}"
-        call_command("export_recognised", str(dossier.pk), fmt=fmt, output=str(target),
-                     stdout=io.StringIO())
+        call_command(
+            "export_recognised", str(dossier.pk), fmt=fmt, output=str(target), stdout=io.StringIO()
+        )
         assert target.stat().st_size > 0
     assert (tmp_path / "out.csv").read_bytes() == exports.recognised_csv(dossier)

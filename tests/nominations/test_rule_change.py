@@ -72,7 +72,11 @@ class Reform:
         def unit(name: str, kind: str, parent: Any, code: str = "UBND", **kw: Any) -> Any:
             collective = "Ủy ban nhân dân" if kind in ("province", "district", "commune") else ""
             return OrgUnitFactory(
-                name=name, kind=kind, parent=parent, code=code, collective_body_name=collective,
+                name=name,
+                kind=kind,
+                parent=parent,
+                code=code,
+                collective_body_name=collective,
                 **kw,
             )
 
@@ -81,21 +85,22 @@ class Reform:
             PositionFactory(user=user, unit=at, role=roles[role], valid_from=at.valid_from)
             return user
 
-        self.province = unit("UBND tỉnh Bắc Giang", UnitKind.PROVINCE, None,
-                             place_name="Bắc Giang")
-        self.district = unit("UBND huyện Yên Dũng", UnitKind.DISTRICT, self.province,
-                             valid_to=DISTRICT_CLOSED)
-        self.commune = unit("Xã Tân An", UnitKind.COMMUNE, self.district,
-                            valid_to=DISTRICT_CLOSED)
-        self.other_commune = unit("Xã Lãng Sơn", UnitKind.COMMUNE, self.district,
-                                  valid_to=DISTRICT_CLOSED)
+        self.province = unit("UBND tỉnh Bắc Giang", UnitKind.PROVINCE, None, place_name="Bắc Giang")
+        self.district = unit(
+            "UBND huyện Yên Dũng", UnitKind.DISTRICT, self.province, valid_to=DISTRICT_CLOSED
+        )
+        self.commune = unit("Xã Tân An", UnitKind.COMMUNE, self.district, valid_to=DISTRICT_CLOSED)
+        self.other_commune = unit(
+            "Xã Lãng Sơn", UnitKind.COMMUNE, self.district, valid_to=DISTRICT_CLOSED
+        )
         self.villages = [
             unit(f"Thôn {name}", UnitKind.VILLAGE, self.commune, code=code)
             for name, code in (("Đông", "TĐ"), ("Tây", "TT"), ("Nam", "TN"))
         ]
         self.other_village = unit("Thôn Bắc", UnitKind.VILLAGE, self.other_commune, code="TB")
-        self.district_office = unit("Văn phòng HĐND và UBND huyện",
-                                    UnitKind.DEPARTMENT_OFFICE, self.district, code="VP")
+        self.district_office = unit(
+            "Văn phòng HĐND và UBND huyện", UnitKind.DEPARTMENT_OFFICE, self.district, code="VP"
+        )
         self.merged = unit("Xã Yên Dũng", UnitKind.COMMUNE, self.province, valid_from=REFORM)
         self.merged.predecessors.add(self.commune, self.other_commune)
         self.new_villages = [
@@ -103,11 +108,13 @@ class Reform:
             for name, code in (("Thượng", "TTh"), ("Hạ", "TH"))
         ]
 
-        self.district_chairman = person("ct_huyen", "Đặng Văn", "Quân", "district_chairman",
-                                        self.district)
+        self.district_chairman = person(
+            "ct_huyen", "Đặng Văn", "Quân", "district_chairman", self.district
+        )
         # the district office prepares the district's proposals and appraises what it receives
-        self.district_officer = person("vp_huyen", "Lý Thị", "Mai", "office_chief",
-                                       self.district_office)
+        self.district_officer = person(
+            "vp_huyen", "Lý Thị", "Mai", "office_chief", self.district_office
+        )
         self.district_clerk = person("vt_huyen", "Tạ Văn", "Hòa", "records_clerk", self.district)
         self.chairman = person("ct_tanan", "Hoàng Văn", "Sơn", "commune_chairman", self.commune)
         self.officer = person("vh_tanan", "Phan Thị", "Thu", "culture_officer", self.commune)
@@ -116,19 +123,21 @@ class Reform:
             person(f"tt_{v.code.lower()}", "Ngô Văn", v.name.split()[-1], "village_head", v)
             for v in self.villages
         ]
-        self.other_chairman = person("ct_langson", "Vũ Thu", "Hà", "commune_chairman",
-                                     self.other_commune)
-        self.other_officer = person("vh_langson", "Mạc Văn", "Long", "culture_officer",
-                                    self.other_commune)
+        self.other_chairman = person(
+            "ct_langson", "Vũ Thu", "Hà", "commune_chairman", self.other_commune
+        )
+        self.other_officer = person(
+            "vh_langson", "Mạc Văn", "Long", "culture_officer", self.other_commune
+        )
 
-        self.merged_chairman = person("ct_yendung", "Trịnh Văn", "Đức", "commune_chairman",
-                                      self.merged)
-        self.merged_officer = person("vh_yendung", "Đỗ Thị", "Hạnh", "culture_officer",
-                                     self.merged)
-        self.merged_appraiser = person("vh2_yendung", "Lưu Văn", "Khánh", "culture_officer",
-                                       self.merged)
-        self.merged_council = person("hd_yendung", "Kiều Thị", "Nga", "council_member",
-                                     self.merged)
+        self.merged_chairman = person(
+            "ct_yendung", "Trịnh Văn", "Đức", "commune_chairman", self.merged
+        )
+        self.merged_officer = person("vh_yendung", "Đỗ Thị", "Hạnh", "culture_officer", self.merged)
+        self.merged_appraiser = person(
+            "vh2_yendung", "Lưu Văn", "Khánh", "culture_officer", self.merged
+        )
+        self.merged_council = person("hd_yendung", "Kiều Thị", "Nga", "council_member", self.merged)
         self.merged_clerk = person("vt_yendung", "Chu Văn", "An", "records_clerk", self.merged)
         self.new_village_heads = [
             person(f"tt_{v.code.lower()}", "Lâm Văn", v.name.split()[-1], "village_head", v)
@@ -141,8 +150,13 @@ class Reform:
             (self.merged, self.merged_chairman, (2025, 2026)),
         ):
             for year in years:
-                register_configure(agency=agency, year=year, name=f"Sổ quyết định {year}",
-                                   kinds=[decision], user=chairman)
+                register_configure(
+                    agency=agency,
+                    year=year,
+                    name=f"Sổ quyết định {year}",
+                    kinds=[decision],
+                    user=chairman,
+                )
 
 
 @pytest.fixture
@@ -154,18 +168,31 @@ def village_states(dossier: Dossier) -> dict[str, str]:
     return dict(Candidate.objects.filter(dossier=dossier).values_list("unit__name", "state"))
 
 
-def propose_villages(r: Reform, *, year: int, on: datetime.date, commune: Any = None,
-                     villages: Any = None, heads: Any = None, officer: Any = None) -> Dossier:
+def propose_villages(
+    r: Reform,
+    *,
+    year: int,
+    on: datetime.date,
+    commune: Any = None,
+    villages: Any = None,
+    heads: Any = None,
+    officer: Any = None,
+) -> Dossier:
     """The commune opens the dossier; each village head files the village's report."""
     commune = commune or r.commune
     officer = officer or r.officer
-    dossier = dossier_create(user=officer, title=Title.CULTURAL_VILLAGE, year=year,
-                             proposing_unit=commune, on=on)
-    candidates = candidates_register(dossier=dossier, user=officer,
-                                     units=villages or r.villages, on=on)
+    dossier = dossier_create(
+        user=officer, title=Title.CULTURAL_VILLAGE, year=year, proposing_unit=commune, on=on
+    )
+    candidates = candidates_register(
+        dossier=dossier, user=officer, units=villages or r.villages, on=on
+    )
     for candidate, head in zip(candidates, heads or r.village_heads, strict=True):
-        candidate_report_record(candidate=candidate, user=head,
-                                report=f"Báo cáo thành tích {candidate.unit.name} năm {year}")
+        candidate_report_record(
+            candidate=candidate,
+            user=head,
+            report=f"Báo cáo thành tích {candidate.unit.name} năm {year}",
+        )
     return dossier
 
 
@@ -180,9 +207,15 @@ def test_village_title_before_the_reform_is_decided_by_the_district(reform):
 
     # when: the commune's emulation council reviews them BEFORE anything is posted or sent;
     # Thôn Nam gets 4 of 9 votes, under the rules' 50 %
-    council_record(dossier=dossier, user=r.council, held_on=D(2024, 11, 12), members=11,
-                   present=9, votes={east.pk: 9, west.pk: 8, south.pk: 4},
-                   minutes="Biên bản họp Hội đồng Thi đua - Khen thưởng xã (Mẫu số 06)")
+    council_record(
+        dossier=dossier,
+        user=r.council,
+        held_on=D(2024, 11, 12),
+        members=11,
+        present=9,
+        votes={east.pk: 9, west.pk: 8, south.pk: 4},
+        minutes="Biên bản họp Hội đồng Thi đua - Khen thưởng xã (Mẫu số 06)",
+    )
     # then: the council sat at the commune, and only the villages it passed go on
     dossier.refresh_from_db()
     assert dossier.state == DossierState.MEETING
@@ -199,8 +232,13 @@ def test_village_title_before_the_reform_is_decided_by_the_district(reform):
     dossier.refresh_from_db()
     assert dossier.posting_deadline.due_on == D(2024, 11, 24)
     # and a resident's objection against Thôn Tây is upheld
-    objection_record(candidate=west, user=r.officer, text="Còn tụ điểm cờ bạc chưa xử lý",
-                     upheld=True, on=D(2024, 11, 20))
+    objection_record(
+        candidate=west,
+        user=r.officer,
+        text="Còn tụ điểm cờ bạc chưa xử lý",
+        upheld=True,
+        on=D(2024, 11, 20),
+    )
 
     # when: the commune submits to the district, which appraises and decides
     dossier_submit(dossier=dossier, user=r.chairman, on=D(2024, 11, 25))
@@ -224,14 +262,19 @@ def test_village_title_before_the_reform_is_decided_by_the_district(reform):
         "Thôn Tây": CandidateState.STRUCK,
         "Thôn Nam": CandidateState.NOT_VOTED,
     }
-    recognised = AuditEvent.objects.filter(subject_type="nominations.candidate",
-                                           to_state=CandidateState.RECOGNISED)
+    recognised = AuditEvent.objects.filter(
+        subject_type="nominations.candidate", to_state=CandidateState.RECOGNISED
+    )
     assert list(recognised.values_list("subject_id", flat=True)) == [str(east.pk)]
     assert recognised.get().actor == r.district_clerk
 
     # and the district chairman can revoke it on a legal ground; the chain holds
-    candidate_revoke(candidate=east, user=r.district_chairman, ground="unlawful_review",
-                     note="Kết luận kiểm tra số 03/KL-UBND")
+    candidate_revoke(
+        candidate=east,
+        user=r.district_chairman,
+        ground="unlawful_review",
+        note="Kết luận kiểm tra số 03/KL-UBND",
+    )
     east.refresh_from_db()
     assert east.state == CandidateState.REVOKED
     assert chain_verify().ok
@@ -240,9 +283,15 @@ def test_village_title_before_the_reform_is_decided_by_the_district(reform):
 def test_village_title_after_the_reform_is_decided_by_the_commune(reform):
     r = reform
     # given: the merged commune proposes its villages in September 2025 (2025 version in force)
-    dossier = propose_villages(r, year=2025, on=D(2025, 9, 15), commune=r.merged,
-                               villages=r.new_villages, heads=r.new_village_heads,
-                               officer=r.merged_officer)
+    dossier = propose_villages(
+        r,
+        year=2025,
+        on=D(2025, 9, 15),
+        commune=r.merged,
+        villages=r.new_villages,
+        heads=r.new_village_heads,
+        officer=r.merged_officer,
+    )
     # then: the commune decides — a configurable default, not a confirmed rule
     assert dossier.deciding_unit == r.merged
     rule = dossier_rules(dossier).rule("cultural_village.deciding_level")
@@ -250,8 +299,15 @@ def test_village_title_after_the_reform_is_decided_by_the_commune(reform):
 
     # when: the same steps run, all of them at the commune
     upper, lower = dossier.candidates.order_by("pk")
-    council_record(dossier=dossier, user=r.merged_council, held_on=D(2025, 10, 1), members=9,
-                   present=9, votes={upper.pk: 9, lower.pk: 7}, minutes="Biên bản họp Hội đồng")
+    council_record(
+        dossier=dossier,
+        user=r.merged_council,
+        held_on=D(2025, 10, 1),
+        members=9,
+        present=9,
+        votes={upper.pk: 9, lower.pk: 7},
+        minutes="Biên bản họp Hội đồng",
+    )
     posting_open(dossier=dossier, user=r.merged_officer, on=D(2025, 10, 2))
     dossier_submit(dossier=dossier, user=r.merged_officer, on=D(2025, 10, 13))
     # the officer who compiled the dossier may not appraise it; a colleague does
@@ -276,10 +332,19 @@ def test_a_dossier_started_in_june_keeps_the_2024_rules_when_read_in_august(refo
     # and: in August the province lengthens the posting to 15 working days
     regulation_version_create(
         regulation=Regulation.objects.get(code="cultural_titles"),
-        label="QĐ 45/2025/QĐ-UBND", effective_from=D(2025, 8, 1), jurisdiction=r.province,
+        label="QĐ 45/2025/QĐ-UBND",
+        effective_from=D(2025, 8, 1),
+        jurisdiction=r.province,
         legal_basis="Quyết định 45/2025/QĐ-UBND của UBND tỉnh",
-        rules=[RuleSpec("cultural_village.posting_period", {"length": 15, "day_kind": "working"},
-                        "period", confirmed=True, basis="QĐ 45/2025/QĐ-UBND")],
+        rules=[
+            RuleSpec(
+                "cultural_village.posting_period",
+                {"length": 15, "day_kind": "working"},
+                "period",
+                confirmed=True,
+                basis="QĐ 45/2025/QĐ-UBND",
+            )
+        ],
         user=r.district_chairman,
     )
 
@@ -299,20 +364,40 @@ def test_a_dossier_started_in_june_keeps_the_2024_rules_when_read_in_august(refo
 
     # and the posting it opens in August runs for the kept 10 calendar days
     first, second, third = dossier.candidates.order_by("pk")
-    council_record(dossier=dossier, user=r.council, held_on=august, members=9, present=9,
-                   votes={first.pk: 9, second.pk: 9, third.pk: 9}, minutes="Biên bản họp")
+    council_record(
+        dossier=dossier,
+        user=r.council,
+        held_on=august,
+        members=9,
+        present=9,
+        votes={first.pk: 9, second.pk: 9, third.pk: 9},
+        minutes="Biên bản họp",
+    )
     posting_open(dossier=dossier, user=r.officer, on=august)
     dossier.refresh_from_db()
     assert dossier.posting_deadline.due_on == D(2025, 8, 25)
     assert dossier.posting_deadline.day_kind == "calendar"
 
     # while a new dossier of the merged commune takes the province's 15 working days
-    fresh = propose_villages(r, year=2025, on=D(2025, 9, 1), commune=r.merged,
-                             villages=r.new_villages, heads=r.new_village_heads,
-                             officer=r.merged_officer)
+    fresh = propose_villages(
+        r,
+        year=2025,
+        on=D(2025, 9, 1),
+        commune=r.merged,
+        villages=r.new_villages,
+        heads=r.new_village_heads,
+        officer=r.merged_officer,
+    )
     upper, lower = fresh.candidates.order_by("pk")
-    council_record(dossier=fresh, user=r.merged_council, held_on=D(2025, 9, 5), members=9,
-                   present=9, votes={upper.pk: 9, lower.pk: 9}, minutes="Biên bản họp")
+    council_record(
+        dossier=fresh,
+        user=r.merged_council,
+        held_on=D(2025, 9, 5),
+        members=9,
+        present=9,
+        votes={upper.pk: 9, lower.pk: 9},
+        minutes="Biên bản họp",
+    )
     posting_open(dossier=fresh, user=r.merged_officer, on=D(2025, 9, 8))
     fresh.refresh_from_db()
     assert fresh.posting_deadline.day_kind == "working"

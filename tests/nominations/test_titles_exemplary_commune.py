@@ -52,8 +52,13 @@ class Province(Reform):
         self.appraiser = person("tdkt_tinh", "Hà Thị", "Lan", "culture_officer")
         self.council_secretary = person("hd_tinh", "Tống Văn", "Bảo", "council_member")
         self.clerk = person("vt_tinh", "Lê Thị", "Yến", "records_clerk")
-        register_configure(agency=self.province, year=2025, name="Sổ quyết định 2025",
-                           kinds=[DocumentKind.objects.get(code="decision")], user=self.governor)
+        register_configure(
+            agency=self.province,
+            year=2025,
+            name="Sổ quyết định 2025",
+            kinds=[DocumentKind.objects.get(code="decision")],
+            user=self.governor,
+        )
 
 
 @pytest.fixture
@@ -63,15 +68,30 @@ def province(db: None) -> Province:
 
 def proposal(p: Province, *, reports: bool = True):
     """The district proposes its two communes for 2024, early in 2025 (before the reform)."""
-    dossier = dossier_create(user=p.district_officer, title=Title.EXEMPLARY_COMMUNE, year=2024,
-                             proposing_unit=p.district, on=D(2025, 2, 10))
-    ours, theirs = candidates_register(dossier=dossier, user=p.district_officer,
-                                       units=[p.commune, p.other_commune], on=D(2025, 2, 10))
+    dossier = dossier_create(
+        user=p.district_officer,
+        title=Title.EXEMPLARY_COMMUNE,
+        year=2024,
+        proposing_unit=p.district,
+        on=D(2025, 2, 10),
+    )
+    ours, theirs = candidates_register(
+        dossier=dossier,
+        user=p.district_officer,
+        units=[p.commune, p.other_commune],
+        on=D(2025, 2, 10),
+    )
     if reports:
-        candidate_report_record(candidate=ours, user=p.officer,
-                                report="Báo cáo thành tích xã Tân An năm 2024 (Mẫu số 08)")
-        candidate_report_record(candidate=theirs, user=p.other_officer,
-                                report="Báo cáo thành tích xã Lãng Sơn năm 2024 (Mẫu số 08)")
+        candidate_report_record(
+            candidate=ours,
+            user=p.officer,
+            report="Báo cáo thành tích xã Tân An năm 2024 (Mẫu số 08)",
+        )
+        candidate_report_record(
+            candidate=theirs,
+            user=p.other_officer,
+            report="Báo cáo thành tích xã Lãng Sơn năm 2024 (Mẫu số 08)",
+        )
     return dossier
 
 
@@ -87,10 +107,17 @@ def test_exemplary_commune_full_cycle_decided_by_the_province(province):
     dossier.refresh_from_db()
     assert dossier.decision_deadline.due_on == D(2025, 3, 2)
     assert set(dossier.candidates.values_list("state", flat=True)) == {CandidateState.PROPOSED}
-    dossier_return(dossier=dossier, user=p.appraiser, on=D(2025, 2, 24),
-                   comment="Bổ sung tỷ lệ hộ nghèo đa chiều năm 2024")
-    candidate_report_record(candidate=ours, user=p.officer,
-                            report="Báo cáo thành tích xã Tân An năm 2024, bổ sung tỷ lệ hộ nghèo")
+    dossier_return(
+        dossier=dossier,
+        user=p.appraiser,
+        on=D(2025, 2, 24),
+        comment="Bổ sung tỷ lệ hộ nghèo đa chiều năm 2024",
+    )
+    candidate_report_record(
+        candidate=ours,
+        user=p.officer,
+        report="Báo cáo thành tích xã Tân An năm 2024, bổ sung tỷ lệ hộ nghèo",
+    )
     dossier_submit(dossier=dossier, user=p.district_officer, on=D(2025, 2, 26))
     dossier.refresh_from_db()
     assert dossier.decision_deadline.due_on == D(2025, 3, 4)  # two days paused
@@ -99,9 +126,15 @@ def test_exemplary_commune_full_cycle_decided_by_the_province(province):
     assert dossier.state == DossierState.COUNCIL
 
     # when: the provincial council votes; Lãng Sơn has 5 of 8 (62.5 %), under the rules' 70 %
-    council_record(dossier=dossier, user=p.council_secretary, held_on=D(2025, 2, 27),
-                   members=9, present=8, votes={ours.pk: 7, theirs.pk: 5},
-                   minutes="Biên bản họp Hội đồng Thi đua - Khen thưởng tỉnh (Mẫu số 09)")
+    council_record(
+        dossier=dossier,
+        user=p.council_secretary,
+        held_on=D(2025, 2, 27),
+        members=9,
+        present=8,
+        votes={ours.pk: 7, theirs.pk: 5},
+        minutes="Biên bản họp Hội đồng Thi đua - Khen thưởng tỉnh (Mẫu số 09)",
+    )
     dossier.refresh_from_db()
     assert dossier.state == DossierState.DECISION
     assert CouncilReview.objects.get(dossier=dossier).unit == p.province
@@ -124,9 +157,11 @@ def test_exemplary_commune_full_cycle_decided_by_the_province(province):
     assert ours.consecutive_years == 1
     assert "bổ sung" in ours.achievement_report
     # the report's two versions are both in the audit trail, by hash
-    reports = AuditEvent.objects.filter(subject_type="nominations.candidate",
-                                        subject_id=str(ours.pk),
-                                        payload__has_key="achievement_report")
+    reports = AuditEvent.objects.filter(
+        subject_type="nominations.candidate",
+        subject_id=str(ours.pk),
+        payload__has_key="achievement_report",
+    )
     assert reports.count() == 2
     assert len(set(reports.values_list("content_hash", flat=True))) == 2
 

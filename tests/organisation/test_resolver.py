@@ -114,8 +114,13 @@ def test_position_that_ended_gives_no_right_and_says_when_it_ended(org):
 def test_acting_head_signs_as_q(org):
     # given the office chief appointed acting director (Q.)
     acting = UserFactory(username="acting")
-    PositionFactory(user=acting, unit=org.dept_a, role=org.r_director, acting=True,
-                    basis="Quyết định số 15/QĐ-UBND")
+    PositionFactory(
+        user=acting,
+        unit=org.dept_a,
+        role=org.r_director,
+        acting=True,
+        basis="Quyết định số 15/QĐ-UBND",
+    )
     # when he signs
     authority = require(acting, "testapp.sign_document", make_doc(org), at=TODAY)
     # then as acting head

@@ -26,7 +26,9 @@ def test_ancestors_are_read_from_the_path(org):
     assert org.village_x1.ancestor_ids == [org.province.pk, org.commune_x.pk, org.village_x1.pk]
     assert org.village_x1.depth == 2
     assert list(OrgUnit.objects.ancestors_of(org.village_x1)) == [
-        org.province, org.commune_x, org.village_x1,
+        org.province,
+        org.commune_x,
+        org.village_x1,
     ]
 
 
@@ -49,15 +51,21 @@ def test_a_unit_cannot_be_put_under_its_own_descendant(org):
 
 def test_reorganisation_keeps_the_old_tree_for_earlier_dates(org):
     # given a district with two communes (as before 1 July 2025)
-    district = OrgUnitFactory(name="Huyện Lạng Giang", code="UBND", kind=UnitKind.DISTRICT,
-                              parent=org.province)
+    district = OrgUnitFactory(
+        name="Huyện Lạng Giang", code="UBND", kind=UnitKind.DISTRICT, parent=org.province
+    )
     a = OrgUnitFactory(name="Xã Tân Thịnh", kind=UnitKind.COMMUNE, parent=district)
     b = OrgUnitFactory(name="Xã Dĩnh Trì", kind=UnitKind.COMMUNE, parent=district)
     OrgUnitFactory(name="Thôn Bãi", kind=UnitKind.VILLAGE, parent=a)
     # when the two communes merge into one directly under the province on 01/07/2025
     merged = unit_reorganise(
-        predecessors=[a, b], effective_from=datetime.date(2025, 7, 1), user=org.director_a,
-        name="Xã Tân Dĩnh Mới", code="UBND", kind=UnitKind.COMMUNE, parent=org.province,
+        predecessors=[a, b],
+        effective_from=datetime.date(2025, 7, 1),
+        user=org.director_a,
+        name="Xã Tân Dĩnh Mới",
+        code="UBND",
+        kind=UnitKind.COMMUNE,
+        parent=org.province,
     )
     # then on 30/06/2025 the old communes and their village exist under the district
     before = {u.name for u in OrgUnit.objects.under(district).active_on(datetime.date(2025, 6, 30))}
@@ -70,10 +78,20 @@ def test_reorganisation_keeps_the_old_tree_for_earlier_dates(org):
 
 
 def test_reorganising_a_unit_that_no_longer_exists_is_refused(org):
-    gone = OrgUnitFactory(name="Xã cũ", kind=UnitKind.COMMUNE, parent=org.province,
-                          valid_to=datetime.date(2020, 12, 31))
+    gone = OrgUnitFactory(
+        name="Xã cũ",
+        kind=UnitKind.COMMUNE,
+        parent=org.province,
+        valid_to=datetime.date(2020, 12, 31),
+    )
     with pytest.raises(ValidationFailed):
-        unit_reorganise(predecessors=[gone], effective_from=datetime.date(2025, 7, 1),
-                        user=org.director_a, name="X", code="UBND", kind=UnitKind.COMMUNE,
-                        parent=org.province)
+        unit_reorganise(
+            predecessors=[gone],
+            effective_from=datetime.date(2025, 7, 1),
+            user=org.director_a,
+            name="X",
+            code="UBND",
+            kind=UnitKind.COMMUNE,
+            parent=org.province,
+        )
     assert not OrgUnit.objects.filter(name="X").exists()

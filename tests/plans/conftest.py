@@ -45,7 +45,9 @@ def province(db: None) -> Province:
     p = Province()
     # the 2024 outgoing register of Sở LĐTBXH: plans, reports and letters
     register_configure(
-        agency=p.dept, year=2024, name="Sổ văn bản đi 2024",
+        agency=p.dept,
+        year=2024,
+        name="Sổ văn bản đi 2024",
         kinds=list(DocumentKind.objects.filter(code__in=["plan", "report", "official_letter"])),
         user=p.user("gd.ldtbxh"),
     )
@@ -55,7 +57,8 @@ def province(db: None) -> Province:
 def seed_004_content(p: Province) -> dict[str, Any]:
     """The 2024 plan of Sở LĐTBXH Bắc Giang (seed 004), abridged."""
     return department_plan_content(
-        p.dept, 2024,
+        p.dept,
+        2024,
         basis="Thực hiện Kế hoạch số 30/KH-BCĐ ngày 05/02/2024 của Ban chỉ đạo Phong trào Toàn "
         "dân đoàn kết xây dựng đời sống văn hóa và công tác gia đình tỉnh Bắc Giang.",
     )
@@ -121,7 +124,10 @@ def province_tx(transactional_db: None) -> Province:
     call_command("seed_demo", "--no-logins", "--no-plans", stdout=StringIO(), stderr=StringIO())
     p = Province()
     register_configure(
-        agency=p.dept, year=2024, name="Sổ văn bản đi 2024",
-        kinds=list(DocumentKind.objects.filter(code="plan")), user=p.user("gd.ldtbxh"),
+        agency=p.dept,
+        year=2024,
+        name="Sổ văn bản đi 2024",
+        kinds=list(DocumentKind.objects.filter(code="plan")),
+        user=p.user("gd.ldtbxh"),
     )
     return p

@@ -46,16 +46,24 @@ def test_committee_plan_signed_tm_numbered_bcd_and_followed_both_ways(province):
     vhttdl = p.unit("Sở Văn hóa, Thể thao và Du lịch")
     bcd = p.child(p.dept.parent, "BCĐ")
     culture_division = p.child(vhttdl, "QLVHGĐ")
-    register_configure(agency=bcd, year=2024, name="Sổ văn bản BCĐ 2024",
-                       kinds=list(DocumentKind.objects.filter(code="plan")),
-                       user=p.user("pct.tinh"))
+    register_configure(
+        agency=bcd,
+        year=2024,
+        name="Sổ văn bản BCĐ 2024",
+        kinds=list(DocumentKind.objects.filter(code="plan")),
+        user=p.user("pct.tinh"),
+    )
     # given the standing agency's culture division drafts the committee's yearly plan
     drafter = p.user("chuyenvien.qlvhgd")
     with freeze_time("2024-02-01 09:00"):
         committee_plan = plan_create(
-            user=drafter, issuing_agency=bcd, drafting_unit=culture_division,
-            kind=DocumentKind.objects.get(code="plan"), year=2024,
-            content=committee_content(p, p.dept), recipient_units=[p.dept],
+            user=drafter,
+            issuing_agency=bcd,
+            drafting_unit=culture_division,
+            kind=DocumentKind.objects.get(code="plan"),
+            year=2024,
+            content=committee_content(p, p.dept),
+            recipient_units=[p.dept],
         )
         plan_submit(plan=committee_plan, user=drafter)
         plan_approve(plan=committee_plan, user=p.user("tp.qlvhgd"))
@@ -64,7 +72,8 @@ def test_committee_plan_signed_tm_numbered_bcd_and_followed_both_ways(province):
         plan_sign(plan=committee_plan, user=p.user("gd.vhttdl"))
     committee_plan.refresh_from_db()
     assert committee_plan.signature.signature_block.splitlines() == [
-        "TM. BAN CHỈ ĐẠO", "PHÓ TRƯỞNG BAN THƯỜNG TRỰC",
+        "TM. BAN CHỈ ĐẠO",
+        "PHÓ TRƯỞNG BAN THƯỜNG TRỰC",
     ]
     with freeze_time("2024-02-05 09:00"):
         plan_issue(plan=committee_plan, user=p.user("vanthu.vhttdl"))
@@ -95,8 +104,9 @@ def test_committee_plan_signed_tm_numbered_bcd_and_followed_both_ways(province):
         compiled
     ]
     with freeze_time("2024-06-14 09:00"):
-        compiled = report_submit(report=compiled, user=p.user("gd.vhttdl"),
-                                 text="Tổng hợp 6 tháng", inputs=[owed])
+        compiled = report_submit(
+            report=compiled, user=p.user("gd.vhttdl"), text="Tổng hợp 6 tháng", inputs=[owed]
+        )
     owed.refresh_from_db()
     assert owed.compiled_into == compiled
     assert compiled.late

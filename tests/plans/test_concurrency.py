@@ -22,8 +22,6 @@ pytestmark = [
 ]
 
 
-
-
 def race(actions: list[Any]) -> tuple[list[Any], list[BaseException]]:
     barrier = threading.Barrier(len(actions))
     results: list[Any] = []

@@ -24,8 +24,9 @@ pytestmark = pytest.mark.django_db
 def consulted_plan(p):
     vhttdl = p.unit("Sở Văn hóa, Thể thao và Du lịch")
     bcd = p.child(p.dept.parent, "BCĐ")
-    plan = new_plan(p, needs_consultation=True, consulted_agencies=[vhttdl, bcd],
-                    consultation_working_days=5)
+    plan = new_plan(
+        p, needs_consultation=True, consulted_agencies=[vhttdl, bcd], consultation_working_days=5
+    )
     plan_submit(plan=plan, user=plan.author)
     plan_approve(plan=plan, user=p.user("cvp.ldtbxh"))
     plan_approve(plan=plan, user=p.user("kiemtra.ldtbxh"))
@@ -60,8 +61,11 @@ def test_when_the_deadlines_pass_the_step_closes_and_records_who_did_not_answer(
     p = province
     with freeze_time("2024-03-04 09:00"):
         plan, vhttdl, bcd = consulted_plan(p)
-        consultation_answer(consultation=plan.consultations.get(agency=vhttdl),
-                            user=p.user("gd.vhttdl"), answer="Nhất trí")
+        consultation_answer(
+            consultation=plan.consultations.get(agency=vhttdl),
+            user=p.user("gd.vhttdl"),
+            answer="Nhất trí",
+        )
     # not yet due: nothing closes
     assert consultation_close_due(on=datetime.date(2024, 3, 11)) == []
     # after the deadline the periodic job closes the step
@@ -74,8 +78,9 @@ def test_when_the_deadlines_pass_the_step_closes_and_records_who_did_not_answer(
     assert bcd.name in closing.comment
     # an answer after the step closed is refused
     with pytest.raises(InvalidTransition):
-        consultation_answer(consultation=plan.consultations.get(agency=bcd),
-                            user=p.user("thuky.bcd"), answer="muộn")
+        consultation_answer(
+            consultation=plan.consultations.get(agency=bcd), user=p.user("thuky.bcd"), answer="muộn"
+        )
 
 
 def test_a_return_during_consultation_reopens_it_for_the_new_revision(province):
@@ -85,8 +90,11 @@ def test_a_return_during_consultation_reopens_it_for_the_new_revision(province):
     p = province
     with freeze_time("2024-03-04 09:00"):
         plan, vhttdl, _bcd = consulted_plan(p)
-        consultation_answer(consultation=plan.consultations.get(agency=vhttdl),
-                            user=p.user("gd.vhttdl"), answer="Nhất trí")
+        consultation_answer(
+            consultation=plan.consultations.get(agency=vhttdl),
+            user=p.user("gd.vhttdl"),
+            answer="Nhất trí",
+        )
         plan_return(plan=plan, user=p.user("cvp.ldtbxh"), comment="Bổ sung nội dung")
         first = plan.consultations.get(agency=_bcd, revision__number=1)
         assert first.status == ConsultationStatus.NOT_ANSWERED
@@ -104,8 +112,11 @@ def test_an_unchanged_revision_keeps_the_answers_already_given(province):
     p = province
     with freeze_time("2024-03-04 09:00"):
         plan, vhttdl, bcd = consulted_plan(p)
-        consultation_answer(consultation=plan.consultations.get(agency=vhttdl),
-                            user=p.user("gd.vhttdl"), answer="Nhất trí")
+        consultation_answer(
+            consultation=plan.consultations.get(agency=vhttdl),
+            user=p.user("gd.vhttdl"),
+            answer="Nhất trí",
+        )
         plan_return(plan=plan, user=p.user("cvp.ldtbxh"), comment="Giải trình thêm")
         plan_submit(plan=plan, user=plan.author)
     plan.refresh_from_db()

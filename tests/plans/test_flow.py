@@ -69,13 +69,19 @@ def assert_free(task: Task) -> None:
 def consulted_plan(p: Province, agencies: list[Any], **extra: Any) -> Plan:
     dept = p.dept
     fields: dict[str, Any] = {
-        "needs_consultation": True, "consulted_agencies": agencies,
-        "consultation_working_days": 3, **extra,
+        "needs_consultation": True,
+        "consulted_agencies": agencies,
+        "consultation_working_days": 3,
+        **extra,
     }
     return plan_create(
-        user=p.user("chuyenvien.vp.ldtbxh"), issuing_agency=dept,
-        drafting_unit=p.child(dept, "VP"), kind=DocumentKind.objects.get(code="plan"),
-        year=2024, content=seed_004_content(p), **fields,
+        user=p.user("chuyenvien.vp.ldtbxh"),
+        issuing_agency=dept,
+        drafting_unit=p.child(dept, "VP"),
+        kind=DocumentKind.objects.get(code="plan"),
+        year=2024,
+        content=seed_004_content(p),
+        **fields,
     )
 
 
@@ -91,7 +97,8 @@ def test_seed_004_plan_walks_its_flow_from_draft_to_closed(province):
     # given the drafter's plan, to be consulted with three member agencies
     with freeze_time("2024-01-29 09:00"):
         plan = consulted_plan(
-            p, [vhttdl, bcd, district],
+            p,
+            [vhttdl, bcd, district],
             recipient_units=[vhttdl, p.child(dept, "BTXH"), p.child(dept, "NCC")],
         )
         assert plan_process(plan) is None
@@ -177,7 +184,9 @@ def test_seed_004_plan_walks_its_flow_from_draft_to_closed(province):
         assert flow_close_due_consultations() == []  # no deadline has passed yet
     done = Task.objects.get(pk=by_agency[vhttdl.pk].pk)
     assert (done.status, done.owner, done.data["outcome"]) == (
-        STATUS.DONE, p.user("gd.vhttdl"), ConsultationStatus.ANSWERED,
+        STATUS.DONE,
+        p.user("gd.vhttdl"),
+        ConsultationStatus.ANSWERED,
     )
     open_task(plan)
     join = flow_open_tasks(plan)[-1]
@@ -195,7 +204,9 @@ def test_seed_004_plan_walks_its_flow_from_draft_to_closed(province):
         assert flow_close_due_consultations() == [plan]
     silent = Task.objects.get(pk=by_agency[district.pk].pk)
     assert (silent.status, silent.owner_id, silent.data["outcome"]) == (
-        STATUS.DONE, None, ConsultationStatus.NOT_ANSWERED,
+        STATUS.DONE,
+        None,
+        ConsultationStatus.NOT_ANSWERED,
     )
     assert Task.objects.get(pk=by_agency[bcd.pk].pk).data["outcome"] == ConsultationStatus.LATE
     join = Task.objects.get(pk=join.pk)
@@ -229,9 +240,11 @@ def test_seed_004_plan_walks_its_flow_from_draft_to_closed(province):
     for period, day in days.items():
         for code, author in authors.items():
             with freeze_time(f"{day} 09:00"):
-                report_submit(report=plan.reports.get(period=period, unit__code=code,
-                                                      unit__parent=dept),
-                              user=p.user(author), text=f"Báo cáo {code}")
+                report_submit(
+                    report=plan.reports.get(period=period, unit__code=code, unit__parent=dept),
+                    user=p.user(author),
+                    text=f"Báo cáo {code}",
+                )
     with freeze_time("2024-12-20 09:00"):
         with pytest.raises(ActionNotPermitted):
             flow_close(plan, p.user("gd.vhttdl"), comment="Hoàn thành")
@@ -248,10 +261,14 @@ def test_seed_004_plan_walks_its_flow_from_draft_to_closed(province):
     assert {t.status for t in tasks} == {STATUS.DONE}
     humans = [(t.flow_task.name, t.owner.username) for t in tasks if t.flow_task_type == "HUMAN"]
     assert humans == [
-        ("division_review", "cvp.ldtbxh"), ("format_check", "kiemtra.ldtbxh"),
-        ("revise", "chuyenvien.vp.ldtbxh"), ("format_check", "kiemtra.ldtbxh"),
-        ("division_review", "cvp.ldtbxh"), ("sign", "pgd.ldtbxh"),
-        ("register", "vanthu.ldtbxh"), ("final_review", "gd.ldtbxh"),
+        ("division_review", "cvp.ldtbxh"),
+        ("format_check", "kiemtra.ldtbxh"),
+        ("revise", "chuyenvien.vp.ldtbxh"),
+        ("format_check", "kiemtra.ldtbxh"),
+        ("division_review", "cvp.ldtbxh"),
+        ("sign", "pgd.ldtbxh"),
+        ("register", "vanthu.ldtbxh"),
+        ("final_review", "gd.ldtbxh"),
     ]
     assert [t.flow_task.name for t in tasks].count("answer") == 3
     assert tasks[-1].flow_task == PlanFlow.closed
@@ -282,13 +299,15 @@ def test_withdraw_during_the_consultation_cancels_the_workflow(province):
     assert flow_open_tasks(plan) == []
     process = plan_process(plan)
     assert (process.status, process.finished is not None) == (PROCESS.CANCELED, True)
-    statuses = dict(Task.objects.filter(pk__in=[pk for pk, _s in before])
-                    .values_list("pk", "status"))
+    statuses = dict(
+        Task.objects.filter(pk__in=[pk for pk, _s in before]).values_list("pk", "status")
+    )
     assert set(statuses.values()) == {STATUS.CANCELED}
     last = Task.objects.filter(process=process).latest("pk")
     assert (last.flow_task, last.status) == (PlanFlow.withdrawn, STATUS.DONE)
     assert {t.status for t in Task.objects.filter(process=process)} <= {
-        STATUS.DONE, STATUS.CANCELED,
+        STATUS.DONE,
+        STATUS.CANCELED,
     }
     with pytest.raises(InvalidTransition):  # nothing is left to answer
         flow_answer(consultation, p.user("thuky.bcd"), answer="Muộn")
@@ -342,7 +361,8 @@ def test_return_during_the_consultation_settles_the_answers(province):
         flow_submit(plan, drafter)
         (again,) = flow_open_tasks(plan)
         assert (again.flow_task, again.data["consultation"]) == (
-            PlanFlow.answer, plan.consultations.get(agency=bcd).pk,
+            PlanFlow.answer,
+            plan.consultations.get(agency=bcd).pk,
         )
         flow_answer(plan.consultations.get(agency=bcd), p.user("thuky.bcd"), answer="Đồng ý")
     assert open_task(plan).flow_task == PlanFlow.sign
@@ -368,16 +388,15 @@ def test_node_titles_and_the_flow_title_are_translatable():
         assert str(PlanFlow.process_title) != "Plan from draft to closure"
 
 
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_three_leaders_sign_through_the_flow_at_once_one_wins(province_tx):
     p = province_tx
     drafter = p.user("chuyenvien.vp.ldtbxh")
     with freeze_time("2024-01-29 09:00"):
-        plan = consulted_plan(p, [p.unit("Sở Văn hóa, Thể thao và Du lịch")],
-                              needs_consultation=False)
+        plan = consulted_plan(
+            p, [p.unit("Sở Văn hóa, Thể thao và Du lịch")], needs_consultation=False
+        )
         flow_submit(plan, drafter)
         flow_approve(plan, p.user("cvp.ldtbxh"))
         flow_approve(plan, p.user("kiemtra.ldtbxh"))

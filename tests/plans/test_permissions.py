@@ -101,7 +101,9 @@ def test_drafter_never_signs_their_own_plan(province):
     # given the drafter also holds a deputy director's position
     drafter = p.user("chuyenvien.vp.ldtbxh")
     Position.objects.create(
-        user=drafter, unit=p.dept, role=Role.objects.get(code="deputy_director"),
+        user=drafter,
+        unit=p.dept,
+        role=Role.objects.get(code="deputy_director"),
         valid_from=datetime.date(2024, 1, 1),
     )
     plan = to_signature(p, new_plan(p))
@@ -115,9 +117,12 @@ def test_delegated_signature_works_in_its_term_and_is_refused_after(province):
     p = province
     director = p.user("gd.ldtbxh")
     delegation = Delegation.objects.create(
-        delegator=director, delegator_position=Position.objects.get(user=director),
-        delegate=p.user("cvp.ldtbxh"), instrument="Giấy ủy quyền số 01/GUQ-LĐTĐ&XH",
-        valid_from=datetime.date(2024, 2, 1), valid_to=datetime.date(2024, 2, 3),
+        delegator=director,
+        delegator_position=Position.objects.get(user=director),
+        delegate=p.user("cvp.ldtbxh"),
+        instrument="Giấy ủy quyền số 01/GUQ-LĐTĐ&XH",
+        valid_from=datetime.date(2024, 2, 1),
+        valid_to=datetime.date(2024, 2, 3),
     )
     delegation.actions.set([Action.objects.get(code="plans.sign_plan")])
     with freeze_time("2024-02-05 09:00"):

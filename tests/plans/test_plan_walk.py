@@ -45,12 +45,21 @@ def test_seed_004_plan_walks_from_draft_to_closed(province):
     # given the drafter of Văn phòng Sở writes the plan, to be consulted with two agencies
     with freeze_time("2024-01-29 09:00"):
         plan = plan_create(
-            user=drafter, issuing_agency=dept, drafting_unit=vp,
-            kind=DocumentKind.objects.get(code="plan"), year=2024,
-            content=seed_004_content(p), needs_consultation=True,
-            consulted_agencies=[vhttdl, bcd], consultation_working_days=3,
-            recipient_units=[vhttdl, p.child(dept, "BTXH"), p.child(dept, "NCC"),
-                             p.child(dept, "BBT")],
+            user=drafter,
+            issuing_agency=dept,
+            drafting_unit=vp,
+            kind=DocumentKind.objects.get(code="plan"),
+            year=2024,
+            content=seed_004_content(p),
+            needs_consultation=True,
+            consulted_agencies=[vhttdl, bcd],
+            consultation_working_days=3,
+            recipient_units=[
+                vhttdl,
+                p.child(dept, "BTXH"),
+                p.child(dept, "NCC"),
+                p.child(dept, "BBT"),
+            ],
         )
         plan_submit(plan=plan, user=drafter)
         plan_approve(plan=plan, user=office_chief, comment="Đồng ý nội dung")
@@ -80,11 +89,17 @@ def test_seed_004_plan_walks_from_draft_to_closed(province):
 
     # Sở VHTTDL answers in time; the committee only after the deadline
     with freeze_time("2024-01-31 10:00"):
-        consultation_answer(consultation=consultations[vhttdl.pk], user=p.user("gd.vhttdl"),
-                            answer="Nhất trí với dự thảo")
+        consultation_answer(
+            consultation=consultations[vhttdl.pk],
+            user=p.user("gd.vhttdl"),
+            answer="Nhất trí với dự thảo",
+        )
     with freeze_time("2024-02-05 08:00"):
-        late = consultation_answer(consultation=consultations[bcd.pk], user=p.user("thuky.bcd"),
-                                   answer="Đề nghị bổ sung chỉ tiêu")
+        late = consultation_answer(
+            consultation=consultations[bcd.pk],
+            user=p.user("thuky.bcd"),
+            answer="Đề nghị bổ sung chỉ tiêu",
+        )
         assert late.status == ConsultationStatus.LATE
         plan.refresh_from_db()
         assert plan.state == PlanState.SIGNATURE
@@ -116,8 +131,9 @@ def test_seed_004_plan_walks_from_draft_to_closed(province):
 
     # a recipient acknowledges receipt
     with freeze_time("2024-02-06 08:00"):
-        dispatch_acknowledge(dispatch=plan.dispatches.get(unit=vhttdl),
-                             user=p.user("vanthu.vhttdl"))
+        dispatch_acknowledge(
+            dispatch=plan.dispatches.get(unit=vhttdl), user=p.user("vanthu.vhttdl")
+        )
 
     # both periodic reports come in, one division late in June; the office compiles them
     reports = plan.reports
@@ -131,8 +147,12 @@ def test_seed_004_plan_walks_from_draft_to_closed(province):
             report = reports.get(period=period, unit__code=code, unit__parent=dept)
             inputs = list(reports.filter(period=period).exclude(unit__code="VP"))
             with freeze_time(f"{days[code]} 09:00"):
-                report_submit(report=report, user=p.user(authors[code]),
-                              text=f"Báo cáo {code}", inputs=inputs if code == "VP" else ())
+                report_submit(
+                    report=report,
+                    user=p.user(authors[code]),
+                    text=f"Báo cáo {code}",
+                    inputs=inputs if code == "VP" else (),
+                )
     late_june = reports.get(period=ReportPeriod.SEMIANNUAL, unit__code="NCC")
     assert late_june.late
     compiled = reports.get(period=ReportPeriod.SEMIANNUAL, unit__code="VP")
@@ -147,12 +167,23 @@ def test_seed_004_plan_walks_from_draft_to_closed(province):
     # the audit trail holds every step, in order, and the chain verifies
     actions = list(
         AuditEvent.objects.filter(subject_type="plans.plan", subject_id=str(plan.pk))
-        .order_by("index").values_list("action", "to_state")
+        .order_by("index")
+        .values_list("action", "to_state")
     )
     states = [to for _a, to in actions if to]
     assert states == [
-        "draft", "division_review", "format_check", "draft", "draft", "format_check",
-        "division_review", "consultation", "signature", "signed", "in_force", "closed",
+        "draft",
+        "division_review",
+        "format_check",
+        "draft",
+        "draft",
+        "format_check",
+        "division_review",
+        "consultation",
+        "signature",
+        "signed",
+        "in_force",
+        "closed",
     ]
     assert ("plans.answer_consultation", "") in actions
     assert ("plans.acknowledge_plan", "") in actions

@@ -46,7 +46,9 @@ def clerk_role(db):
     for code in (ISSUE_NUMBER, VOID_NUMBER, CLOSE_REGISTER, CONFIGURE_REGISTER):
         # some of these rules ship as defaults with the plans app
         ActionRule.objects.get_or_create(
-            action=Action.objects.get(code=code), role=role, reach=Reach.SAME_UNIT,
+            action=Action.objects.get(code=code),
+            role=role,
+            reach=Reach.SAME_UNIT,
             holder_unit_kind="",
         )
     return role

@@ -58,8 +58,10 @@ def test_a_new_version_changes_later_dates_only_and_records_started_under_keep_t
     regulation = Regulation.objects.get(code="cultural_titles")
     old = rules_in_force("cultural_titles", on=datetime.date(2026, 11, 1))
     regulation_version_create(
-        regulation=regulation, label="NĐ sửa đổi (giả định)",
-        effective_from=datetime.date(2027, 1, 1), legal_basis="Nghị định sửa đổi",
+        regulation=regulation,
+        label="NĐ sửa đổi (giả định)",
+        effective_from=datetime.date(2027, 1, 1),
+        legal_basis="Nghị định sửa đổi",
         user=org.director_a,
         rules=[RuleSpec("cultural_family.meeting_quorum_percent", 2 * 33, ValueType.PERCENT)],
     )
@@ -77,9 +79,13 @@ def test_a_new_version_changes_later_dates_only_and_records_started_under_keep_t
 def test_a_province_overrides_single_rules_for_its_own_units(org):
     regulation = Regulation.objects.get(code="cultural_titles")
     regulation_version_create(
-        regulation=regulation, label="QĐ của UBND tỉnh Bắc Giang",
-        effective_from=datetime.date(2026, 1, 1), legal_basis="Quyết định của UBND tỉnh",
-        jurisdiction=org.province, copy_previous=False, user=org.director_a,
+        regulation=regulation,
+        label="QĐ của UBND tỉnh Bắc Giang",
+        effective_from=datetime.date(2026, 1, 1),
+        legal_basis="Quyết định của UBND tỉnh",
+        jurisdiction=org.province,
+        copy_previous=False,
+        user=org.director_a,
         rules=[RuleSpec("cultural_family.approval_percent", 70, ValueType.PERCENT)],
     )
     inside = rules_in_force("cultural_titles", on=datetime.date(2026, 6, 1), unit=org.village_x1)
@@ -105,8 +111,12 @@ def test_values_that_do_not_fit_their_type_are_refused(org, value_type, value):
     count = Rule.objects.count()
     with pytest.raises(ValidationFailed):
         regulation_version_create(
-            regulation=regulation, label="x", effective_from=datetime.date(2030, 1, 1),
-            legal_basis="x", rules=[RuleSpec("some.rule", value, value_type)], user=org.director_a,
+            regulation=regulation,
+            label="x",
+            effective_from=datetime.date(2030, 1, 1),
+            legal_basis="x",
+            rules=[RuleSpec("some.rule", value, value_type)],
+            user=org.director_a,
         )
     assert Rule.objects.count() == count
 
@@ -114,6 +124,11 @@ def test_values_that_do_not_fit_their_type_are_refused(org, value_type, value):
 def test_version_needs_a_legal_basis(org):
     regulation = Regulation.objects.get(code="document_work")
     with pytest.raises(ValidationFailed):
-        regulation_version_create(regulation=regulation, label="x",
-                                  effective_from=datetime.date(2030, 1, 1), legal_basis=" ",
-                                  rules=[], user=org.director_a)
+        regulation_version_create(
+            regulation=regulation,
+            label="x",
+            effective_from=datetime.date(2030, 1, 1),
+            legal_basis=" ",
+            rules=[],
+            user=org.director_a,
+        )

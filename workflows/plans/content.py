@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import re
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -95,3 +96,54 @@ def content_diff(
             lineterm="",
         )
     )
+
+
+# --- the drafting form's text ------------------------------------------------------------------
+
+_SECTION = re.compile(r"^(?P<num>[IVXLC]+)\.\s+\S")
+_ITEM = re.compile(r"^(?P<num>\d+(?:\.\d+)*)\.\s+\S")
+
+
+def body_parse(text: str) -> list[dict[str, Any]]:
+    """The body as the drafter types it, turned into sections, items and paragraphs.
+
+    A line "I. MỤC ĐÍCH, YÊU CẦU" opens a section, "1. Mục đích" an item in it; any other
+    line is a paragraph of the current item, or of the section before its first item.
+    """
+    sections: list[dict[str, Any]] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        if _SECTION.match(line):
+            sections.append({"heading": line, "paragraphs": [], "items": []})
+        elif not sections:
+            raise ValidationFailed(
+                _(
+                    "Line %(line)s: the body must start with a section heading such as "
+                    "“I. MỤC ĐÍCH, YÊU CẦU”."
+                )
+                % {"line": number},
+                field="body",
+            )
+        elif _ITEM.match(line):
+            sections[-1]["items"].append({"heading": line, "paragraphs": []})
+        elif sections[-1]["items"]:
+            sections[-1]["items"][-1]["paragraphs"].append(line)
+        else:
+            sections[-1]["paragraphs"].append(line)
+    if not sections:
+        raise ValidationFailed(_("A plan needs at least one section."), field="body")
+    return sections
+
+
+def body_text(sections: list[dict[str, Any]]) -> str:
+    """The sections written back as the drafting form's text (the inverse of body_parse)."""
+    lines: list[str] = []
+    for section in sections:
+        lines.append(section["heading"])
+        lines.extend(section.get("paragraphs", []))
+        for item in section.get("items", []):
+            lines.append(item["heading"])
+            lines.extend(item.get("paragraphs", []))
+    return "\n".join(lines)

@@ -435,3 +435,37 @@ class ReportDue(models.Model):
     def late(self) -> bool:
         """Submitted after its deadline."""
         return self.submitted_on is not None and self.submitted_on > self.due_on
+
+
+def attachment_path(instance: PlanAttachment, filename: str) -> str:
+    """Stored under the plan, named by content hash: never the uploader's file name."""
+    return f"plans/{instance.plan_id}/{instance.sha256}.{instance.extension}"
+
+
+class PlanAttachment(models.Model):
+    """A file attached to a plan by its drafter (annex, data table, scan)."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    extension = models.CharField(_("type"), max_length=8)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

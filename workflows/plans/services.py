@@ -8,17 +8,25 @@ engine, and writes its audit event.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.audit.services import audit_record, signature_record
 from approvals.calendar.choices import DayKind
+from approvals.calendar.models import Deadline
 from approvals.calendar.services import deadline_complete, deadline_start
 from approvals.calendar.workdays import add_days
-from approvals.exceptions import ActionNotPermitted, InvalidTransition, ValidationFailed
+from approvals.exceptions import (
+    ActionNotPermitted,
+    InvalidTransition,
+    RegulationNotFound,
+    ValidationFailed,
+)
 from approvals.organisation.models import OrgUnit
 from approvals.organisation.resolver import require
 from approvals.registers.models import DocumentKind
@@ -34,6 +42,7 @@ from workflows.plans.models import (
     Dispatch,
     Plan,
     PlanApproval,
+    PlanAttachment,
     PlanRevision,
     PlanState,
     ReportDue,
@@ -53,6 +62,8 @@ ISSUE = "plans.issue_plan"
 ACKNOWLEDGE = "plans.acknowledge_plan"
 REPORT = "plans.submit_report"
 CLOSE = "plans.close_plan"
+
+PROCESSING = "plan_processing"
 
 #: Who acts at each step, and at which unit the right is checked.
 STEP_ACTION: dict[str, str] = {
@@ -247,6 +258,56 @@ def plan_submit(*, plan: Plan, user: Any, comment: str = "") -> Plan:
 def _on_enter(plan: Plan, revision: PlanRevision, user: Any) -> None:
     if plan.state == PlanState.CONSULTATION:
         _open_consultation(plan, revision, user)
+    _step_clock(plan, user)
+
+
+#: The regulation and rule giving each step's time limit (none: the step has no clock, e.g.
+#: the draft, which is the drafter's own time, and the consultation, which has its own).
+STEP_PERIODS: dict[str, tuple[str, str]] = {
+    PlanState.DIVISION_REVIEW: (PROCESSING, "division_review.period"),
+    PlanState.FORMAT_CHECK: (PROCESSING, "format_check.period"),
+    PlanState.SIGNATURE: (PROCESSING, "signature.period"),
+    PlanState.SIGNED: ("document_work", "numbering.after_signature_period"),
+}
+STEP_PURPOSE = "step:"
+
+
+def _step_clock(plan: Plan, user: Any, *, on: datetime.date | None = None) -> None:
+    """Stop the clock of the step the plan left and start the one of the step it entered."""
+    day = on or _today()
+    for running in Deadline.objects.for_subject(
+        subject_type="plans.plan", subject_id=str(plan.pk)
+    ).filter(completed_on__isnull=True, purpose__startswith=STEP_PURPOSE):
+        if running.purpose == f"{STEP_PURPOSE}{plan.state}":
+            return  # still at that step (e.g. a consultation closed straight away)
+        deadline_complete(deadline=running, on=max(day, running.started_on), user=user)
+    source = STEP_PERIODS.get(str(plan.state))
+    if source is None:
+        return
+    code, key = source
+    try:
+        period = rules_in_force(code, on=day, unit=plan.issuing_agency).period(key)
+    except RegulationNotFound:
+        return  # an agency without such a rule keeps no clock on this step
+    deadline_start(
+        subject_type="plans.plan",
+        subject_id=plan.pk,
+        purpose=f"{STEP_PURPOSE}{plan.state}",
+        length=period.length,
+        day_kind=period.day_kind,
+        started_on=day,
+        user=user,
+    )
+
+
+def step_deadline(plan: Plan) -> Deadline | None:
+    """The running time limit of the plan's current step, if it has one."""
+    found: Deadline | None = (
+        Deadline.objects.for_subject(subject_type="plans.plan", subject_id=str(plan.pk))
+        .filter(completed_on__isnull=True, purpose=f"{STEP_PURPOSE}{plan.state}")
+        .first()
+    )
+    return found
 
 
 def _open_consultation(plan: Plan, revision: PlanRevision, user: Any) -> None:
@@ -377,6 +438,7 @@ def plan_return(*, plan: Plan, user: Any, comment: str, seen_revision: int | Non
     )
     Plan.objects.filter(pk=locked.pk).update(returned_from=step)
     locked.returned_from = step
+    _step_clock(locked, user)
     return locked
 
 
@@ -396,6 +458,7 @@ def plan_withdraw(*, plan: Plan, user: Any, comment: str = "") -> Plan:
         comment=comment,
         unit=locked.drafting_unit,
     )
+    _step_clock(locked, user)
     return locked
 
 
@@ -475,6 +538,7 @@ def _close_consultation(plan: Plan, *, user: Any, on: datetime.date) -> None:
         content_hash=revision.content_sha256,
         payload={"not_answered": [c.agency_id for c in missing]},
     )
+    _step_clock(plan, user, on=on)
 
 
 @transaction.atomic
@@ -542,6 +606,7 @@ def plan_sign(
     )
     Plan.objects.filter(pk=locked.pk).update(signature=signature)
     locked.signature = signature
+    _step_clock(locked, user)
     return locked
 
 
@@ -592,6 +657,7 @@ def plan_issue(*, plan: Plan, user: Any, issued_on: datetime.date | None = None)
         payload={"symbol": entry.symbol, "issued_on": day.isoformat()},
         authority=authority,
     )
+    _step_clock(locked, user, on=day)
     return locked
 
 
@@ -724,3 +790,127 @@ __all__ = [
     "plan_withdraw",
     "report_submit",
 ]
+
+
+# --- attachments -----------------------------------------------------------------------------
+
+#: What each accepted type starts with; an upload whose bytes do not match its name is refused.
+_SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "pdf": (b"%PDF-",),
+    "docx": (b"PK\x03\x04",),
+    "xlsx": (b"PK\x03\x04",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+}
+_ZIP_MEMBER = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+
+
+def _checked_extension(name: str, head: bytes, data: Any) -> str:
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    allowed = [e for e in settings.PLAN_ATTACHMENT_TYPES if e in _SIGNATURES]
+    if extension not in allowed:
+        raise ValidationFailed(
+            _("Files of type “%(type)s” are not accepted; accepted: %(allowed)s.")
+            % {"type": extension or "?", "allowed": ", ".join(allowed)},
+            field="file",
+        )
+    if not head.startswith(_SIGNATURES[extension]):
+        raise ValidationFailed(
+            _("The file “%(name)s” is not a real %(type)s file.")
+            % {"name": name, "type": extension.upper()},
+            field="file",
+        )
+    member = _ZIP_MEMBER.get(extension)
+    if member is not None:
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(data) as archive:
+                found = member in archive.namelist()
+        except zipfile.BadZipFile:
+            found = False
+        if not found:
+            raise ValidationFailed(
+                _("The file “%(name)s” is not a real %(type)s file.")
+                % {"name": name, "type": extension.upper()},
+                field="file",
+            )
+    return extension
+
+
+@transaction.atomic
+def plan_attach(*, plan: Plan, user: Any, upload: Any) -> PlanAttachment:
+    """The drafter attaches a file to the draft: type checked by content, size capped."""
+    locked = _locked(plan)
+    if user.pk != locked.author_id:
+        raise ActionNotPermitted(_("Only the drafter of this plan can attach files to it."))
+    if locked.state != PlanState.DRAFT:
+        raise InvalidTransition(_("Files are attached while the plan is a draft."))
+    name = str(getattr(upload, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1][:255]
+    size = int(getattr(upload, "size", 0) or 0)
+    limit = int(settings.PLAN_ATTACHMENT_MAX_BYTES)
+    if size <= 0:
+        raise ValidationFailed(_("The file is empty."), field="file")
+    if size > limit:
+        raise ValidationFailed(
+            _("The file is %(size)s MB; at most %(limit)s MB are accepted.")
+            % {"size": f"{size / 1_048_576:.1f}", "limit": f"{limit / 1_048_576:.0f}"},
+            field="file",
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    extension = _checked_extension(name, head, upload)
+    upload.seek(0)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks() if hasattr(upload, "chunks") else [upload.read()]:
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = PlanAttachment(
+        plan=locked,
+        original_name=name,
+        extension=extension,
+        size=size,
+        sha256=digest.hexdigest(),
+        uploaded_by=user,
+    )
+    attachment.file.save(f"upload.{extension}", upload, save=False)
+    attachment.save()
+    audit_record(
+        actor=user,
+        action=DRAFT,
+        subject=locked,
+        from_state=PlanState.DRAFT,
+        to_state=PlanState.DRAFT,
+        comment=_("Attached “%(name)s”") % {"name": name},
+        content_hash=attachment.sha256,
+        payload={"attachment": attachment.pk, "size": size, "type": extension},
+    )
+    return attachment
+
+
+@transaction.atomic
+def plan_detach(*, attachment: PlanAttachment, user: Any) -> PlanAttachment:
+    """The drafter removes a file from the draft; the row stays, marked removed."""
+    locked = _locked(attachment.plan)
+    if user.pk != locked.author_id:
+        raise ActionNotPermitted(_("Only the drafter of this plan can remove its files."))
+    if locked.state != PlanState.DRAFT:
+        raise InvalidTransition(_("Files are removed while the plan is a draft."))
+    row = PlanAttachment.objects.select_for_update().get(pk=attachment.pk)
+    if row.removed_at is not None:
+        raise InvalidTransition(_("This file was already removed."))
+    row.removed_at = timezone.now()
+    row.save(update_fields=["removed_at"])
+    audit_record(
+        actor=user,
+        action=DRAFT,
+        subject=locked,
+        from_state=PlanState.DRAFT,
+        to_state=PlanState.DRAFT,
+        comment=_("Removed “%(name)s”") % {"name": row.original_name},
+        content_hash=row.sha256,
+        payload={"attachment": row.pk},
+    )
+    return row

@@ -1,0 +1,149 @@
+"""Reads of the organisation that depend on the user: where may they act, on a given day.
+
+The resolver (:mod:`approvals.organisation.resolver`) answers for one object; lists (inboxes,
+dashboards, API pages) need the same answer for many objects at once, as a filter. The scope
+computed here is that filter: the units where the user's positions, or the positions
+delegated to them, satisfy the action's rules. It is a superset check only in one respect:
+separation of duties depends on each object, so the resolver still decides when the user acts.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+
+from approvals.organisation.models import ActionRule, Delegation, OrgUnit, Position, Reach
+
+
+@dataclass(frozen=True)
+class ActionScope:
+    """The units where one action may be taken: single units and whole subtrees."""
+
+    unit_ids: frozenset[int] = field(default_factory=frozenset)
+    subtree_paths: frozenset[str] = field(default_factory=frozenset)
+
+    def __bool__(self) -> bool:
+        return bool(self.unit_ids or self.subtree_paths)
+
+    def q(self, unit_field: str) -> Q:
+        """A filter on objects whose unit, reached through ``unit_field``, is in scope."""
+        condition = Q(pk__in=[])
+        if self.unit_ids:
+            condition |= Q(**{f"{unit_field}_id__in": sorted(self.unit_ids)})
+        for path in sorted(self.subtree_paths):
+            condition |= Q(**{f"{unit_field}__path__startswith": path})
+        return condition
+
+    def units_q(self) -> Q:
+        """A filter on ``OrgUnit`` rows in scope."""
+        condition = Q(pk__in=sorted(self.unit_ids))
+        for path in sorted(self.subtree_paths):
+            condition |= Q(path__startswith=path)
+        return condition
+
+    def covers(self, unit: Any) -> bool:
+        """Whether a unit (with its ``path``) is in scope."""
+        return unit.pk in self.unit_ids or any(unit.path.startswith(p) for p in self.subtree_paths)
+
+    def union(self, other: ActionScope) -> ActionScope:
+        return ActionScope(self.unit_ids | other.unit_ids, self.subtree_paths | other.subtree_paths)
+
+
+def _reach(rule: ActionRule, unit: Any) -> ActionScope:
+    """Where a position at ``unit`` may act under ``rule`` (the inverse of ``rule.covers``)."""
+    if rule.holder_unit_kind and unit.kind != rule.holder_unit_kind:
+        return ActionScope()
+    if rule.reach == Reach.SAME_UNIT:
+        return ActionScope(unit_ids=frozenset({unit.pk}))
+    if rule.reach == Reach.HOLDER_PARENT:
+        if unit.parent_id is None:
+            return ActionScope()
+        return ActionScope(unit_ids=frozenset({unit.parent_id}))
+    return ActionScope(subtree_paths=frozenset({unit.path}))
+
+
+def action_scopes(
+    *, user: Any, action_codes: Iterable[str], day: datetime.date
+) -> dict[str, ActionScope]:
+    """For each action code, where ``user`` may take it on ``day`` (four queries at most).
+
+    Positions held on the day count, and so do the positions of delegations (TUQ.) in force
+    on the day for that action. Unknown codes and anonymous users get an empty scope.
+    """
+    codes = list(dict.fromkeys(action_codes))
+    scopes: dict[str, ActionScope] = {code: ActionScope() for code in codes}
+    if not codes or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return scopes
+    rules = list(
+        ActionRule.objects.filter(action__code__in=codes).values_list(
+            "action__code", "role_id", "reach", "holder_unit_kind"
+        )
+    )
+    if not rules:
+        return scopes
+    role_ids = {role_id for _code, role_id, _reach, _kind in rules}
+    positions = list(
+        Position.objects.active_on(day)
+        .filter(user_id=user.pk, role_id__in=role_ids)
+        .select_related("unit")
+    )
+    delegated = list(
+        Delegation.objects.in_force_on(day)
+        .filter(
+            delegate_id=user.pk,
+            actions__code__in=codes,
+            delegator_position__valid_from__lte=day,
+        )
+        .filter(
+            Q(delegator_position__valid_to__isnull=True) | Q(delegator_position__valid_to__gte=day)
+        )
+        .values_list("actions__code", "delegator_position__role_id", "delegator_position__unit")
+    )
+    units = {p.unit_id: p.unit for p in positions}
+    missing = {unit_id for _c, _r, unit_id in delegated} - set(units)
+    if missing:
+        units.update({u.pk: u for u in OrgUnit.objects.filter(pk__in=missing)})
+    held = [(None, p.role_id, p.unit_id) for p in positions] + [
+        (code, role_id, unit_id) for code, role_id, unit_id in delegated
+    ]
+    for code, role_id, reach, kind in rules:
+        rule = ActionRule(role_id=role_id, reach=reach, holder_unit_kind=kind)
+        for only_code, held_role, unit_id in held:
+            if held_role != role_id or (only_code is not None and only_code != code):
+                continue
+            scopes[code] = scopes[code].union(_reach(rule, units[unit_id]))
+    return scopes
+
+
+def action_holders(*, action_code: str, unit: OrgUnit, day: datetime.date) -> list[Position]:
+    """The positions that may take ``action_code`` on an object of ``unit`` on ``day`` (two
+    queries): who holds the step now, for "where is it and who has it" and for reminders.
+
+    Delegations are not listed (the delegator's position is, and it covers them).
+    """
+    rules = list(
+        ActionRule.objects.filter(action__code=action_code).values_list(
+            "role_id", "reach", "holder_unit_kind"
+        )
+    )
+    condition = Q(pk__in=[])
+    for role_id, reach, kind in rules:
+        if reach == Reach.SAME_UNIT:
+            where = Q(unit_id=unit.pk)
+        elif reach == Reach.HOLDER_PARENT:
+            where = Q(unit__parent_id=unit.pk)
+        else:
+            where = Q(unit_id__in=unit.ancestor_ids)
+        if kind:
+            where &= Q(unit__kind=kind)
+        condition |= Q(role_id=role_id) & where
+    return list(
+        Position.objects.active_on(day)
+        .filter(condition)
+        .select_related("user", "unit", "role")
+        .order_by("-unit__depth", "role__name", "user__last_name")
+    )

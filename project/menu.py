@@ -1,0 +1,44 @@
+"""The site's main menu: each process adds its pages here, shown to signed-in users."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    key: str
+    url_name: str
+    label: str | Promise
+
+
+#: In the order shown; an entry whose URL is not installed is left out.
+MENU: tuple[MenuItem, ...] = (
+    MenuItem("plans", "plans:list", _("Plans")),
+    MenuItem("sign", "inbox_sign", _("To sign")),
+    MenuItem("dossiers", "nominations:list", _("Nominations")),
+    MenuItem("dashboard", "nominations:dashboard", _("Dashboard")),
+    MenuItem("registers", "registers", _("Registers")),
+    MenuItem("notifications", "notifications:list", _("Notifications")),
+)
+
+
+def site_menu(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: the menu entries whose pages exist."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"site_menu": []}
+    items = []
+    for item in MENU:
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"key": item.key, "url": url, "label": item.label})
+    return {"site_menu": items}

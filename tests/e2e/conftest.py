@@ -1,0 +1,144 @@
+"""End-to-end fixtures: the demo province served by a live server, driven in headless Chromium.
+
+Chromium is Debian's package (``/usr/bin/chromium``, or ``CHROMIUM_PATH``); Playwright drives it
+through ``executable_path`` and never downloads a browser. Without a browser these tests are
+skipped with the reason, unless ``E2E_REQUIRED=1`` (set by ``.ci/run``, which installs it), in
+which case they fail. Screenshots of every page go to ``E2E_ARTIFACTS`` (default
+``tests/e2e/artifacts``, git-ignored).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from approvals.organisation.models import Action
+from tests.plans.conftest import replay_data_migrations
+
+# Playwright's sync API runs an event loop in this thread; the test's ORM calls are still
+# synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+DEMO_PASSWORD = "demo12345"
+ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", Path(__file__).parent / "artifacts"))
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _chromium() -> str | None:
+    configured = os.environ.get("CHROMIUM_PATH")
+    if configured:
+        return configured
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    executable = _chromium()
+    required = os.environ.get("E2E_REQUIRED") == "1"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if required:
+            pytest.fail("E2E_REQUIRED=1 but the playwright package is not installed")
+        pytest.skip("playwright is not installed (pip install -e '.[test]')")
+    if executable is None:
+        if required:
+            pytest.fail("E2E_REQUIRED=1 but no Chromium was found (apt-get install chromium)")
+        pytest.skip("no Chromium on this machine (apt-get install chromium); CI installs it")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def demo_site(transactional_db: None, live_server: Any) -> str:
+    """The seeded demo province (logins included) behind a live server; returns its URL."""
+    if not Action.objects.filter(code="plans.sign_plan").exists():
+        replay_data_migrations()
+    call_command("seed_demo", "--no-plans", stdout=StringIO(), stderr=StringIO())
+    return str(live_server.url)
+
+
+class Session:
+    """One user's browser tab on the demo site, with screenshots named after the test."""
+
+    def __init__(self, page: Any, base_url: str, test_name: str) -> None:
+        self.page = page
+        self.base_url = base_url
+        self.test_name = re.sub(r"[^\w.-]+", "_", test_name)
+        self.shots = 0
+
+    def go(self, path: str) -> Any:
+        return self.page.goto(self.base_url + path)
+
+    def login(self, username: str, password: str = DEMO_PASSWORD) -> None:
+        self.go("/login/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", password)
+        self.page.click("button[type=submit].primary")
+        self.page.wait_for_load_state()
+        current = self.page.locator("[data-testid=current-user]")
+        if current.count() == 0:
+            raise AssertionError(f"login as {username} failed: {self.page.content()[:500]}")
+
+    def logout(self) -> None:
+        self.page.click("form.logout button")
+        self.page.wait_for_load_state()
+
+    def shot(self, name: str) -> Path:
+        """Keep a full-page screenshot as a test artifact."""
+        self.shots += 1
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{self.test_name}-{self.shots:02d}-{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def site(browser: Any, demo_site: str, request: pytest.FixtureRequest) -> Iterator[Session]:
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        yield Session(page, demo_site, request.node.name)
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def signed_in(browser: Any, demo_site: str, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A factory: ``signed_in("pgd.ldtbxh")`` gives that user's own tab, already signed in."""
+    contexts: list[Any] = []
+
+    def open_as(username: str) -> Session:
+        context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        session = Session(page, demo_site, f"{request.node.name}-{username}")
+        session.login(username)
+        return session
+
+    try:
+        yield open_as
+    finally:
+        for context in contexts:
+            context.close()
