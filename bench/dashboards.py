@@ -49,7 +49,7 @@ def grow(province: Any, candidates: int, households: int) -> int:
     years = max(1, candidates // per_year)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM nominations_candidate")
-        have = cursor.fetchone()[0]
+        have = int(cursor.fetchone()[0])
         if have >= candidates:
             return have
         # villages taken this year: enough for the households wanted (whole villages)

@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"{r['register_total']:,}",
                     str(r["gaps"]),
                     str(r["duplicates"]),
-                    r["load"],
+                    str(r["load"]),
                 )
                 for r in rows
             ]

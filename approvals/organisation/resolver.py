@@ -309,7 +309,7 @@ def _decide(
 ) -> Decision:
     action, rules = _action_and_rules(action_code)
     subject = _subject_of(obj, unit)
-    user_id: int = user.pk  # type: ignore[assignment]  # authenticated: never None
+    user_id: int = user.pk  # authenticated: never None
     target = unit or subject.unit
 
     conflict = _separation_of_duties(user, action, subject, day)

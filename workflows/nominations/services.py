@@ -184,7 +184,9 @@ def _move(
     ids = list(qs.values_list("pk", flat=True))
     if not ids:
         return 0
-    Candidate.objects.filter(pk__in=ids).update(state=target)
+    # The dossier row is locked, so the same filter finds the same rows; without ``only``
+    # it is cheaper than sending every id back.
+    (qs if only is None else Candidate.objects.filter(pk__in=ids)).update(state=target)
     audit_record_each(
         subject_type=CANDIDATE,
         subject_ids=ids,
@@ -1155,37 +1157,22 @@ def decision_issue(*, dossier: Dossier, user: Any, on: datetime.date | None = No
 
 def _recognise(dossier: Dossier, user: Any, authority: Authority) -> None:
     """PROPOSED → RECOGNISED in one statement, counting consecutive years in the database."""
+    # The previous year's title of the same household, unit or person: one correlated
+    # lookup, on the column this title's candidates use (the others are empty).
+    column = {"household": "household_id", "unit": "unit_id", "person": "person_id"}[
+        SPECS[dossier.title].candidate
+    ]
     previous = Candidate.objects.filter(
         title=dossier.title,
         year=dossier.year - 1,
         state=CandidateState.RECOGNISED,
-        household_id=OuterRef("household_id"),
+        **{column: OuterRef(column)},
     )
-    previous_unit = Candidate.objects.filter(
-        title=dossier.title,
-        year=dossier.year - 1,
+    proposed = Candidate.objects.filter(dossier=dossier, state=CandidateState.PROPOSED)
+    ids = list(proposed.values_list("pk", flat=True))
+    proposed.update(
         state=CandidateState.RECOGNISED,
-        unit_id=OuterRef("unit_id"),
-    )
-    previous_person = Candidate.objects.filter(
-        title=dossier.title,
-        year=dossier.year - 1,
-        state=CandidateState.RECOGNISED,
-        person_id=OuterRef("person_id"),
-    )
-    ids = list(
-        Candidate.objects.filter(dossier=dossier, state=CandidateState.PROPOSED).values_list(
-            "pk", flat=True
-        )
-    )
-    Candidate.objects.filter(pk__in=ids).update(
-        state=CandidateState.RECOGNISED,
-        consecutive_years=Coalesce(
-            Subquery(previous.values("consecutive_years")[:1]),
-            Subquery(previous_unit.values("consecutive_years")[:1]),
-            Subquery(previous_person.values("consecutive_years")[:1]),
-            Value(0),
-        )
+        consecutive_years=Coalesce(Subquery(previous.values("consecutive_years")[:1]), Value(0))
         + 1,
     )
     audit_record_each(
