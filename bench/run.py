@@ -227,6 +227,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--only", default="", help="comma-separated benchmarks to run")
     parser.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
+    parser.add_argument(
+        "--update",
+        action="store_true",
+        help="keep the other benchmarks' outputs from the last run (RESULTS.json beside --out)",
+    )
     args = parser.parse_args(argv)
     if not args.db.startswith("postgres"):
         print("give --db postgres://… (the benchmarks need PostgreSQL)")
@@ -251,8 +256,12 @@ def main(argv: list[str] | None = None) -> int:
         "",
     ]
     print("\n".join(header), flush=True)
-    outputs: dict[str, list[tuple[list[str], str]]] = {}
-    sections: list[str] = []
+    raw_path = Path(args.out).with_suffix(".json")
+    kept: dict[str, Any] = {}
+    if args.update and raw_path.exists():
+        kept = json.loads(raw_path.read_text(encoding="utf-8"))
+        header = kept.get("header", header)
+    runs_done: list[dict[str, Any]] = [r for r in kept.get("runs", []) if r["name"] not in names]
     for name in names:
         runs = list(SUITE[name][mode])
         if args.province and not args.quick:
@@ -260,14 +269,34 @@ def main(argv: list[str] | None = None) -> int:
         for bench_args in runs:
             print(f"== {name} {' '.join(bench_args)}", flush=True)
             out, seconds, before, after = run_one(name, bench_args, args.db)
-            outputs.setdefault(name, []).append((bench_args, out))
             print(out, flush=True)
-            sections.append(
-                f"### `bench/{name}.py {' '.join(bench_args)}`\n\n"
-                f"{seconds:.0f} s; load {before} → {after}\n\n```\n"
-                + "\n".join(line for line in out.splitlines() if not line.startswith("RESULT "))
-                + "\n```\n"
+            print(f"[{name}: {seconds:.0f} s; load {before} → {after}]", flush=True)
+            runs_done.append(
+                {
+                    "name": name,
+                    "args": bench_args,
+                    "out": out,
+                    "seconds": round(seconds),
+                    "load": f"{before} → {after}",
+                    "at": f"{datetime.datetime.now(datetime.UTC):%H:%M} UTC",
+                }
             )
+    order = {name: n for n, name in enumerate(SUITE)}
+    runs_done.sort(key=lambda r: order.get(r["name"], 99))
+    raw_path.write_text(
+        json.dumps({"header": header, "runs": runs_done}, ensure_ascii=False, indent=1),
+        encoding="utf-8",
+    )
+    outputs: dict[str, list[tuple[list[str], str]]] = {}
+    sections: list[str] = []
+    for r in runs_done:
+        outputs.setdefault(r["name"], []).append((r["args"], r["out"]))
+        sections.append(
+            f"### `bench/{r['name']}.py {' '.join(r['args'])}`\n\n"
+            f"{r['seconds']} s, ended {r['at']}; load {r['load']}\n\n```\n"
+            + "\n".join(line for line in r["out"].splitlines() if not line.startswith("RESULT "))
+            + "\n```\n"
+        )
     rows = summary(outputs)
     text = "\n".join(
         [
