@@ -225,6 +225,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also the whole province year (500,000 households; 10-20 min more)",
     )
+    parser.add_argument(
+        "--province-only",
+        action="store_true",
+        help="only the whole province year (with --update, added to the last run's results)",
+    )
     parser.add_argument("--only", default="", help="comma-separated benchmarks to run")
     parser.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
     parser.add_argument(
@@ -261,11 +266,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.update and raw_path.exists():
         kept = json.loads(raw_path.read_text(encoding="utf-8"))
         header = kept.get("header", header)
-    runs_done: list[dict[str, Any]] = [r for r in kept.get("runs", []) if r["name"] not in names]
+    if args.province_only:
+        names = [n for n in names if "province" in SUITE[n]]
+    plan = {
+        name: (
+            list(SUITE[name].get("province", []))
+            if args.province_only
+            else SUITE[name][mode] + (SUITE[name].get("province", []) if args.province else [])
+        )
+        for name in names
+    }
+    runs_done: list[dict[str, Any]] = [
+        r for r in kept.get("runs", []) if r["args"] not in plan.get(r["name"], [])
+    ]
+    if not args.province_only:
+        runs_done = [r for r in runs_done if r["name"] not in names]
     for name in names:
-        runs = list(SUITE[name][mode])
-        if args.province and not args.quick:
-            runs += SUITE[name].get("province", [])
+        runs = plan[name]
         for bench_args in runs:
             print(f"== {name} {' '.join(bench_args)}", flush=True)
             out, seconds, before, after = run_one(name, bench_args, args.db)
@@ -282,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
                 }
             )
     order = {name: n for n, name in enumerate(SUITE)}
-    runs_done.sort(key=lambda r: order.get(r["name"], 99))
+    runs_done.sort(key=lambda r: order.get(r["name"], 99))  # stable: sizes keep their order
     raw_path.write_text(
         json.dumps({"header": header, "runs": runs_done}, ensure_ascii=False, indent=1),
         encoding="utf-8",
