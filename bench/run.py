@@ -226,6 +226,11 @@ def main(argv: list[str] | None = None) -> int:
         help="also the whole province year (500,000 households; 10-20 min more)",
     )
     parser.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="run nothing: write RESULTS.md again from RESULTS.json",
+    )
+    parser.add_argument(
         "--province-only",
         action="store_true",
         help="only the whole province year (with --update, added to the last run's results)",
@@ -263,9 +268,19 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(header), flush=True)
     raw_path = Path(args.out).with_suffix(".json")
     kept: dict[str, Any] = {}
-    if args.update and raw_path.exists():
+    if (args.update or args.rebuild) and raw_path.exists():
         kept = json.loads(raw_path.read_text(encoding="utf-8"))
-        header = kept.get("header", header)
+        updated = (
+            f"- updated {datetime.datetime.now(datetime.UTC):%H:%M} UTC at commit "
+            f"{git_commit()} (load {load()}): {', '.join(names)} run again"
+        )
+        header = list(kept.get("header", header))
+        if not args.rebuild:
+            while header and not header[-1].strip():
+                header.pop()
+            header += [updated, ""]
+    if args.rebuild:
+        names = []
     if args.province_only:
         names = [n for n in names if "province" in SUITE[n]]
     plan = {
