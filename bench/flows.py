@@ -38,3 +38,14 @@ class BareFlow(flow.Flow):
     register = flow.View(_no_page).Next(this.final_review)
     final_review = flow.View(_no_page).Next(this.end)
     end = flow.End()
+
+
+class HouseholdFlow(flow.Flow):
+    """One process per household: its recognition as one human step (the yardstick of
+    ``bench/recognition.py`` for recognising households without bulk moves)."""
+
+    lock_impl = lock.SelectForUpdateLock(nowait=False)
+
+    start = flow.StartHandle().Next(this.recognise)
+    recognise = flow.View(_no_page).Next(this.end)
+    end = flow.End()

@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -249,18 +249,22 @@ def throwaway_database(vendor: str, name: str) -> Iterator[None]:
         drop()
 
 
-def measure(label: str, plans: int, make: Callable[[], Any], warmup: int) -> Meter:
-    """Run ``warmup`` unmeasured then ``plans`` measured plans; report progress."""
-    runner = make()
+def measure_both(engine: Any, bare: Any, plans: int, warmup: int) -> tuple[Meter, Meter]:
+    """Warm both up, then alternate one engine plan and one bare process, ``plans`` times.
+
+    Alternating puts the machine's other load on both alike (the figures are compared).
+    """
     for _ in range(warmup):
-        runner.run(Meter())
-    meter = Meter()
+        engine.run(Meter())
+        bare.run(Meter())
+    engine_meter, bare_meter = Meter(), Meter()
     started = time.perf_counter()
     for i in range(plans):
-        runner.run(meter)
+        engine.run(engine_meter)
+        bare.run(bare_meter)
         if (i + 1) % max(1, plans // 5) == 0:
-            print(f"  {label}: {i + 1}/{plans} ({time.perf_counter() - started:.1f} s)", flush=True)
-    return meter
+            print(f"  {i + 1}/{plans} of each ({time.perf_counter() - started:.1f} s)", flush=True)
+    return engine_meter, bare_meter
 
 
 def report(engine: Meter, bare: Meter, plans: int) -> str:
@@ -346,21 +350,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"migrate + seed: {time.perf_counter() - started:.1f} s", flush=True)
 
-        engine_meter = measure(
-            "engine",
-            args.plans,
-            lambda: Engine(consultation=args.consultation),
-            args.warmup,
+        engine = Engine(consultation=args.consultation)
+        bare = Bare(
+            consultation=args.consultation,
+            user=get_user_model().objects.get(username="cvp.ldtbxh"),
         )
-        bare_meter = measure(
-            "bare",
-            args.plans,
-            lambda: Bare(
-                consultation=args.consultation,
-                user=get_user_model().objects.get(username="cvp.ldtbxh"),
-            ),
-            args.warmup,
-        )
+        engine_meter, bare_meter = measure_both(engine, bare, args.plans, args.warmup)
         print()
         print(report(engine_meter, bare_meter, args.plans))
     return 0

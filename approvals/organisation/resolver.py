@@ -10,9 +10,14 @@ itself in words; ``require`` raises it as a specific exception.
 from __future__ import annotations
 
 import datetime
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db.models import Model
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -146,6 +151,77 @@ def _action(code: str) -> Action:
         raise ValidationFailed(_("Unknown action “%(code)s”.") % {"code": code}) from None
 
 
+#: Actions and their rules read within the last ``APPROVALS_RULES_CACHE_SECONDS``.
+_RULES: dict[str, tuple[float, Action, list[ActionRule]]] = {}
+
+
+def rules_cache_clear(**_kwargs: Any) -> None:
+    """Forget the actions and rules this process remembers (on any change to them)."""
+    _RULES.clear()
+
+
+def _action_and_rules(code: str) -> tuple[Action, list[ActionRule]]:
+    """The action and its rules (with their roles) in one query; two when it has no rule.
+
+    With the setting ``APPROVALS_RULES_CACHE_SECONDS`` above 0 the answer is kept that
+    long in this process (a change saved through Django clears it at once here; other
+    processes see it when their copy expires). Positions, delegations and grants, who
+    holds what, are always read fresh.
+    """
+    ttl = float(getattr(settings, "APPROVALS_RULES_CACHE_SECONDS", 0) or 0)
+    if ttl > 0:
+        cached = _RULES.get(code)
+        if cached is not None and time.monotonic() - cached[0] < ttl:
+            return cached[1], cached[2]
+    rules = list(ActionRule.objects.filter(action__code=code).select_related("action", "role"))
+    action = rules[0].action if rules else _action(code)
+    if ttl > 0:
+        _RULES[code] = (time.monotonic(), action, rules)
+    return action, rules
+
+
+#: Answers already given in the current :func:`decisions_reused` block.
+_REUSED: ContextVar[dict[tuple[Any, ...], Decision] | None] = ContextVar(
+    "approvals_reused_decisions", default=None
+)
+
+
+@contextmanager
+def decisions_reused() -> Iterator[None]:
+    """Inside the block, asking the same question again gets the same answer, unasked.
+
+    A step taken through a flow asks the resolver twice: the flow layer before it assigns
+    the task, the service again before it changes anything, in the same transaction and
+    under the same locks. Wrapped in this block (the flow layers do it around one step),
+    the second ``decide``/``require`` for the same user, action, object, unit and day
+    returns the first answer. Only questions about a saved object or a unit are
+    remembered, and only until the block ends.
+    """
+    token = _REUSED.set({})
+    try:
+        yield
+    finally:
+        _REUSED.reset(token)
+
+
+def _reuse_key(
+    user: Any,
+    action_code: str,
+    obj: ApprovalSubject | Subject | None,
+    unit: OrgUnit | None,
+    day: datetime.date,
+) -> tuple[Any, ...] | None:
+    if isinstance(obj, Model):
+        if obj.pk is None:
+            return None
+        what: tuple[Any, ...] = (obj._meta.label, obj.pk)
+    elif obj is None:
+        what = ()
+    else:
+        return None
+    return (user.pk, action_code, what, unit.pk if unit is not None else None, day)
+
+
 def _capacity(position: Position) -> tuple[str, str]:
     role = position.role
     if position.acting:
@@ -213,16 +289,33 @@ def decide(
     day = at or _today()
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return Decision(False, reason=_("You must be signed in with an active account."))
-    action = _action(action_code)
+    reused = _REUSED.get()
+    key = _reuse_key(user, action_code, obj, unit, day) if reused is not None else None
+    if reused is not None and key is not None and key in reused:
+        return reused[key]
+    decision = _decide(user, action_code, obj, unit=unit, day=day)
+    if reused is not None and key is not None:
+        reused[key] = decision
+    return decision
+
+
+def _decide(
+    user: Any,
+    action_code: str,
+    obj: ApprovalSubject | Subject | None,
+    *,
+    unit: OrgUnit | None,
+    day: datetime.date,
+) -> Decision:
+    action, rules = _action_and_rules(action_code)
     subject = _subject_of(obj, unit)
-    user_id: int = user.pk  # type: ignore[assignment]  # authenticated: never None
+    user_id: int = user.pk  # authenticated: never None
     target = unit or subject.unit
 
     conflict = _separation_of_duties(user, action, subject, day)
     if conflict:
         return Decision(False, reason=conflict, error=SeparationOfDutiesViolation)
 
-    rules = list(ActionRule.objects.filter(action=action).select_related("role"))
     role_ids = {r.role_id for r in rules}
 
     held = list(
@@ -390,4 +483,12 @@ def require(
     return decide(user, action_code, obj, unit=unit, at=at).raise_if_refused()
 
 
-__all__ = ["Authority", "Basis", "Decision", "decide", "require"]
+__all__ = [
+    "Authority",
+    "Basis",
+    "Decision",
+    "decide",
+    "decisions_reused",
+    "require",
+    "rules_cache_clear",
+]

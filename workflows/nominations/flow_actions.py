@@ -30,7 +30,7 @@ from viewflow.workflow.status import STATUS
 
 from approvals.exceptions import ActionNotPermitted, InvalidTransition
 from approvals.organisation.models import OrgUnit
-from approvals.organisation.resolver import user_label
+from approvals.organisation.resolver import decisions_reused, user_label
 from workflows.nominations.flows import STATE_STEPS, DossierFlow, DossierProcess, DossierStep
 from workflows.nominations.models import Candidate, Dossier, Household, Meeting
 from workflows.nominations.services import (
@@ -271,7 +271,8 @@ def _open_for(process_pk: int, action: str) -> Task | None:
 
 
 def _human_step(dossier_id: int, user: Any, action: str, perform: Callable[[], T]) -> T:
-    with transaction.atomic():
+    # The flow layer's check and the service's re-check are one question: asked once.
+    with transaction.atomic(), decisions_reused():
         process_pk = _process_pk(dossier_id)
         with DossierFlow.lock(process_pk):
             task = _open_for(process_pk, action)

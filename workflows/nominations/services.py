@@ -20,10 +20,8 @@ from django.utils.translation import gettext as _
 
 from approvals.audit.hashing import sha256_hex
 from approvals.audit.services import (
-    EventSpec,
-    SubjectRef,
     audit_record,
-    audit_record_many,
+    audit_record_each,
     signature_record,
 )
 from approvals.calendar.choices import DayKind
@@ -66,7 +64,7 @@ from workflows.nominations.models import (
 from workflows.nominations.titles import SPECS, STEP_LABELS, Step, TitleSpec
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Sequence
 
 REGISTER = "nominations.register_candidates"
 MEETING = "nominations.record_meeting"
@@ -77,6 +75,12 @@ COUNCIL = "nominations.record_council"
 DECIDE = "nominations.decide_dossier"
 NUMBER = "nominations.number_decision"
 REVOKE = "nominations.revoke_title"
+
+#: Candidate ids per ``UPDATE … WHERE id IN (…)`` when recording votes.
+VOTES_BATCH = 2000
+
+#: The audit subject type of a candidate.
+CANDIDATE = "nominations.candidate"
 
 
 def _fmt(day: datetime.date) -> str:
@@ -163,30 +167,6 @@ def deciding_unit_for(
     )
 
 
-def _events(
-    candidates: Iterable[Candidate],
-    *,
-    actor: Any,
-    action: str,
-    from_state: str,
-    to_state: str,
-    authority: Authority | None = None,
-    comment: str = "",
-) -> list[EventSpec]:
-    return [
-        EventSpec(
-            action=action,
-            subject=SubjectRef("nominations.candidate", str(c.pk), ""),
-            actor=actor,
-            from_state=from_state,
-            to_state=to_state,
-            authority=authority,
-            comment=comment,
-        )
-        for c in candidates
-    ]
-
-
 def _move(
     dossier: Dossier,
     *,
@@ -204,16 +184,17 @@ def _move(
     ids = list(qs.values_list("pk", flat=True))
     if not ids:
         return 0
-    Candidate.objects.filter(pk__in=ids).update(state=target)
-    audit_record_many(
-        events=_events(
-            (Candidate(pk=i) for i in ids),
-            actor=actor,
-            action=action,
-            from_state=source,
-            to_state=target,
-            authority=authority,
-        )
+    # The dossier row is locked, so the same filter finds the same rows; without ``only``
+    # it is cheaper than sending every id back.
+    (qs if only is None else Candidate.objects.filter(pk__in=ids)).update(state=target)
+    audit_record_each(
+        subject_type=CANDIDATE,
+        subject_ids=ids,
+        actor=actor,
+        action=action,
+        from_state=source,
+        to_state=target,
+        authority=authority,
     )
     return len(ids)
 
@@ -324,15 +305,14 @@ def candidates_register(
     if problems:
         raise CandidatesRefused(problems)
     created: list[Candidate] = Candidate.objects.bulk_create(rows, batch_size=2000)
-    audit_record_many(
-        events=_events(
-            created,
-            actor=user,
-            action=REGISTER,
-            from_state="",
-            to_state=CandidateState.REGISTERED,
-            authority=authority,
-        )
+    audit_record_each(
+        subject_type=CANDIDATE,
+        subject_ids=[c.pk for c in created],
+        actor=user,
+        action=REGISTER,
+        from_state="",
+        to_state=CandidateState.REGISTERED,
+        authority=authority,
     )
     return created
 
@@ -717,10 +697,18 @@ def meeting_record(
             % {"present": present, "unknown": unknown, "missing": missing, "bad": bad}
         )
     needed = rules.percent(spec.key("approval_percent"))
+    # One UPDATE per distinct vote count (at most present + 1 of them, two or three in a
+    # village), not a CASE per candidate: the meeting of 250 households is a few statements.
+    by_count: dict[int, list[int]] = {}
     for pk, candidate in registered.items():
         candidate.votes_for = votes[pk]
         candidate.votes_cast = present
-    Candidate.objects.bulk_update(registered.values(), ["votes_for", "votes_cast"], batch_size=2000)
+        by_count.setdefault(votes[pk], []).append(pk)
+    for count, pks in sorted(by_count.items()):
+        for start in range(0, len(pks), VOTES_BATCH):
+            Candidate.objects.filter(pk__in=pks[start : start + VOTES_BATCH]).update(
+                votes_for=count, votes_cast=present
+            )
     passed = [pk for pk in registered if _share(votes[pk], present) >= needed]
     passed_set = set(passed)
     failed = [pk for pk in registered if pk not in passed_set]
@@ -1169,48 +1157,32 @@ def decision_issue(*, dossier: Dossier, user: Any, on: datetime.date | None = No
 
 def _recognise(dossier: Dossier, user: Any, authority: Authority) -> None:
     """PROPOSED → RECOGNISED in one statement, counting consecutive years in the database."""
+    # The previous year's title of the same household, unit or person: one correlated
+    # lookup, on the column this title's candidates use (the others are empty).
+    column = {"household": "household_id", "unit": "unit_id", "person": "person_id"}[
+        SPECS[dossier.title].candidate
+    ]
     previous = Candidate.objects.filter(
         title=dossier.title,
         year=dossier.year - 1,
         state=CandidateState.RECOGNISED,
-        household_id=OuterRef("household_id"),
+        **{column: OuterRef(column)},
     )
-    previous_unit = Candidate.objects.filter(
-        title=dossier.title,
-        year=dossier.year - 1,
+    proposed = Candidate.objects.filter(dossier=dossier, state=CandidateState.PROPOSED)
+    ids = list(proposed.values_list("pk", flat=True))
+    proposed.update(
         state=CandidateState.RECOGNISED,
-        unit_id=OuterRef("unit_id"),
-    )
-    previous_person = Candidate.objects.filter(
-        title=dossier.title,
-        year=dossier.year - 1,
-        state=CandidateState.RECOGNISED,
-        person_id=OuterRef("person_id"),
-    )
-    ids = list(
-        Candidate.objects.filter(dossier=dossier, state=CandidateState.PROPOSED).values_list(
-            "pk", flat=True
-        )
-    )
-    Candidate.objects.filter(pk__in=ids).update(
-        state=CandidateState.RECOGNISED,
-        consecutive_years=Coalesce(
-            Subquery(previous.values("consecutive_years")[:1]),
-            Subquery(previous_unit.values("consecutive_years")[:1]),
-            Subquery(previous_person.values("consecutive_years")[:1]),
-            Value(0),
-        )
+        consecutive_years=Coalesce(Subquery(previous.values("consecutive_years")[:1]), Value(0))
         + 1,
     )
-    audit_record_many(
-        events=_events(
-            (Candidate(pk=i) for i in ids),
-            actor=user,
-            action=DECIDE,
-            from_state=CandidateState.PROPOSED,
-            to_state=CandidateState.RECOGNISED,
-            authority=authority,
-        )
+    audit_record_each(
+        subject_type=CANDIDATE,
+        subject_ids=ids,
+        actor=user,
+        action=DECIDE,
+        from_state=CandidateState.PROPOSED,
+        to_state=CandidateState.RECOGNISED,
+        authority=authority,
     )
 
 

@@ -23,7 +23,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from approvals.exceptions import ActionNotPermitted, InvalidTransition
-from approvals.organisation.resolver import user_label
+from approvals.organisation.resolver import decisions_reused, user_label
 from workflows.plans.flows import PlanFlow, PlanProcess
 from workflows.plans.models import Consultation, Plan, PlanState
 from workflows.plans.services import (
@@ -248,7 +248,8 @@ def _human_step(
     *,
     during_consultation: bool = False,
 ) -> T:
-    with transaction.atomic():
+    # The flow layer's check and the service's re-check are one question: asked once.
+    with transaction.atomic(), decisions_reused():
         process_pk = _process_pk(plan_id)
         with PlanFlow.lock(process_pk):
             tasks = _open(process_pk, (*nodes, PlanFlow.answer) if during_consultation else nodes)

@@ -1,0 +1,213 @@
+"""The engine's fast paths give exactly what the plain paths give, and keep every check."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
+
+from approvals.audit.hashing import BatchHasher, event_hash
+from approvals.audit.models import AuditEvent
+from approvals.audit.services import (
+    EventSpec,
+    SubjectRef,
+    audit_record_each,
+    audit_record_many,
+    chain_for,
+    chain_verify,
+)
+from approvals.exceptions import ActionNotPermitted, ValidationFailed
+from approvals.organisation.models import ActionRule
+from approvals.organisation.resolver import decide, require, rules_cache_clear
+from approvals.transitions import transition_perform
+from tests.testapp.models import Document
+
+pytestmark = pytest.mark.django_db
+
+
+def _event(n: int, **fields) -> AuditEvent:
+    base = {
+        "chain_id": 1,
+        "index": n,
+        "created_at": timezone.now().replace(microsecond=123456),
+        "actor_id": 7,
+        "actor_label": "Hoàng Văn Sơn",
+        "capacity": "TM",
+        "authority": "Chủ tịch, UBND xã Tân Tiến",
+        "action": "nominations.decide_dossier",
+        "subject_type": "nominations.candidate",
+        "subject_id": str(1000 + n),
+        "subject_label": f"Hộ {n} “Nguyễn”",
+        "from_state": "proposed",
+        "to_state": "recognised",
+        "payload": {},
+        "prev_hash": f"{n:064x}",
+    }
+    base.update(fields)
+    return AuditEvent(**base)
+
+
+def test_batch_hasher_gives_event_hash_byte_for_byte():
+    # given a run of the same act on many objects, then a different act, then the first again
+    now = timezone.now()
+    events = [_event(n, created_at=now) for n in range(1, 6)]
+    events += [_event(6, created_at=now, comment="khác")]
+    events += [_event(n, created_at=now, subject_id=f'id,"{n}"\\') for n in range(7, 10)]
+    events += [_event(10, created_at=now, payload={"n": 1, "tên": "Lan"})]
+    hasher = BatchHasher(chain="unit-12")
+    # then every hash equals the plain computation
+    assert [hasher.hash(e) for e in events] == [event_hash(e, chain="unit-12") for e in events]
+
+
+def test_batch_hasher_falls_back_when_a_marker_is_in_the_content():
+    marker = "\u2063" + "2" + "\u2063"
+    now = timezone.now()
+    events = [_event(n, created_at=now, comment=f"có {marker}") for n in range(1, 4)]
+    hasher = BatchHasher(chain="main")
+    assert [hasher.hash(e) for e in events] == [event_hash(e, chain="main") for e in events]
+
+
+def test_audit_record_each_writes_what_audit_record_many_writes(org):
+    # given the same act on three candidates written both ways, in two chains
+    ids = ["11", "12", "13"]
+    with transaction.atomic():
+        each = audit_record_each(
+            subject_type="nominations.candidate",
+            subject_ids=ids,
+            actor=org.chairman_x,
+            action="testapp.decide_case",
+            from_state="proposed",
+            to_state="recognised",
+            authority="Chủ tịch UBND xã",
+            chain="each",
+        )
+        many = audit_record_many(
+            events=[
+                EventSpec(
+                    actor=org.chairman_x,
+                    action="testapp.decide_case",
+                    subject=SubjectRef("nominations.candidate", i, ""),
+                    from_state="proposed",
+                    to_state="recognised",
+                    authority="Chủ tịch UBND xã",
+                )
+                for i in ids
+            ],
+            chain="many",
+        )
+    # then the stored events agree field by field (but for the chain and its hashes)
+    fields = ["actor_id", "actor_label", "action", "subject_type", "subject_id", "authority"]
+    stored = {e.pk: e for e in AuditEvent.objects.filter(pk__in=[e.pk for e in each + many])}
+    for a, b in zip(each, many, strict=True):
+        assert [getattr(stored[a.pk], f) for f in fields] == [
+            getattr(stored[b.pk], f) for f in fields
+        ]
+    assert chain_verify(chain="each").ok
+    assert chain_verify(chain="many").ok
+
+
+def test_audit_record_each_refuses_a_bad_id_and_writes_nothing(org):
+    with pytest.raises(ValidationFailed), transaction.atomic():
+        audit_record_each(
+            subject_type="nominations.candidate",
+            subject_ids=["1", "x" * 65],
+            actor=org.chairman_x,
+            action="testapp.decide_case",
+        )
+    assert not AuditEvent.objects.exists()
+
+
+def test_bulk_events_with_varied_payloads_verify(org):
+    with transaction.atomic():
+        audit_record_many(
+            events=[
+                EventSpec(
+                    action="testapp.decide_case",
+                    subject=SubjectRef("testapp.case", str(n), f"Hộ {n}"),
+                    payload={"n": n, "ghi_chú": "đạt"} if n % 2 else {},
+                    comment="có dấu phẩy, và \x1f ký tự phân cách" if n == 3 else "",
+                )
+                for n in range(1, 120)
+            ]
+        )
+    report = chain_verify()
+    assert report.ok
+    assert report.events_checked == 119
+
+
+@override_settings(APPROVALS_AUDIT_CHAIN_DEPTH=2)
+def test_chain_per_unit_puts_acts_in_their_communes_chain_and_every_chain_verifies(org):
+    # given a site that splits its chains at depth 2 (communes, departments)
+    doc = Document.objects.create(unit=org.division_a, author=org.drafter_a, title="KH 1")
+    # when the division's drafter submits (a position under the department)
+    authority = transition_perform(
+        obj=doc, transition="submit", user=org.drafter_a, action="testapp.submit_document"
+    )
+    # then the event went to the department's chain, not the main one
+    chain = chain_for(authority)
+    assert chain == f"unit-{org.dept_a.pk}"
+    assert AuditEvent.objects.get().chain.name == chain
+    assert not AuditEvent.objects.filter(chain__name="main").exists()
+    # and verifying every chain passes
+    call_command("verify_audit_chain", "--all")
+    # a system act (no position) stays in the main chain
+    assert chain_for(None) == "main"
+
+
+def test_chain_for_is_main_by_default(org):
+    authority = require(org.drafter_a, "testapp.submit_document", unit=org.division_a)
+    assert chain_for(authority) == "main"
+
+
+@override_settings(APPROVALS_RULES_CACHE_SECONDS=300)
+def test_cached_rules_are_forgotten_when_a_rule_changes(org):
+    rules_cache_clear()
+    try:
+        # given a first answer (the rules are now remembered)
+        assert decide(org.drafter_a, "testapp.submit_document", unit=org.division_a)
+        with CaptureQueriesContext(connection) as captured:
+            assert decide(org.drafter_a, "testapp.submit_document", unit=org.division_a)
+        assert not any("actionrule" in q["sql"] for q in captured.captured_queries)
+        # when the rule is deleted through Django
+        ActionRule.objects.filter(action=org.submit).delete()
+        # then the next question reads the rules again, and is refused
+        with pytest.raises(ActionNotPermitted):
+            require(org.drafter_a, "testapp.submit_document", unit=org.division_a)
+    finally:
+        rules_cache_clear()
+
+
+def test_rules_are_not_cached_by_default(org):
+    decide(org.drafter_a, "testapp.submit_document", unit=org.division_a)
+    with CaptureQueriesContext(connection) as captured:
+        decide(org.drafter_a, "testapp.submit_document", unit=org.division_a)
+    assert any("actionrule" in q["sql"] for q in captured.captured_queries)
+
+
+def test_meeting_votes_are_stored_per_candidate(org):
+    from tests.nominations.conftest import Commune
+    from tests.nominations.test_dashboard import open_dossier, village
+    from workflows.nominations.models import Candidate
+    from workflows.nominations.services import meeting_record
+
+    commune = Commune(org, households=0)
+    unit, head = village(commune.commune, "Thôn Đông", 9)
+    dossier = open_dossier(unit, head)
+    ids = sorted(dossier.candidates.values_list("pk", flat=True))
+    votes = {pk: 20 + n for n, pk in enumerate(ids)}
+    meeting_record(
+        dossier=dossier,
+        user=head,
+        held_on=datetime.date(2026, 10, 5),
+        invited=40,
+        present=32,
+        votes=votes,
+        chaired_by="Ngô Văn Bình",
+    )
+    stored = dict(Candidate.objects.filter(pk__in=ids).values_list("pk", "votes_for"))
+    assert stored == votes
+    assert set(Candidate.objects.filter(pk__in=ids).values_list("votes_cast", flat=True)) == {32}

@@ -1,0 +1,218 @@
+"""Query-count budgets the benchmarks rely on (issue 9): counted, never timed.
+
+Each test counts the statements of a step at two sizes and expects the same number, or
+checks a step against its budget, so a change that adds a query per row (or per step)
+fails here before it shows in ``bench/RESULTS.md``.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from approvals.audit.models import AuditChain, AuditEvent
+from approvals.audit.services import audit_record, audit_record_each, chain_verify
+from approvals.organisation.resolver import decisions_reused, require
+from approvals.transitions import transition_perform
+from tests.nominations.conftest import Commune
+from tests.nominations.test_dashboard import to_posting, village
+from tests.testapp.models import Document
+from workflows.nominations.models import Candidate, Household, Title
+from workflows.nominations.selectors import (
+    dossier_counts_by_step,
+    dossier_list_pending,
+    recognition_share,
+)
+from workflows.nominations.services import (
+    candidates_register,
+    dossier_create,
+    dossier_submit,
+    meeting_record,
+    posting_open,
+)
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+DAY = D(2026, 11, 1)
+
+
+def count(fn) -> int:
+    """Statements ``fn`` sends (savepoints included)."""
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    return len(captured.captured_queries)
+
+
+# --- one transition -------------------------------------------------------------------------
+
+
+def test_one_transition_takes_a_fixed_budget_of_statements(org):
+    # given two drafts of the division, their unit loaded as a service loads it, and a chain
+    # that already has its head
+    with transaction.atomic():
+        audit_record(actor=None, action="testapp.submit_document", subject=("testapp.x", "1"))
+    docs = [
+        Document.objects.create(unit=org.division_a, author=org.drafter_a, title=f"KH {n}")
+        for n in range(2)
+    ]
+    docs = list(Document.objects.select_related("unit").filter(pk__in=[d.pk for d in docs]))
+
+    def submit(doc):
+        return lambda: transition_perform(
+            obj=doc, transition="submit", user=org.drafter_a, action="testapp.submit_document"
+        )
+
+    # when each is submitted
+    counts = [count(submit(doc)) for doc in docs]
+    # then each takes the same statements: the action's rules, the user's positions, the
+    # savepoint pair, the FSM save, the chain head's lock, the event's INSERT (with the
+    # head's move on PostgreSQL; a separate UPDATE elsewhere)
+    budget = 7 if connection.vendor == "postgresql" else 8
+    assert counts == [budget, budget]
+    assert chain_verify().ok
+
+
+def test_the_second_question_in_a_flow_step_is_not_asked_again(org):
+    # given a step's check already made in the block, as the flow layer makes it
+    with transaction.atomic(), decisions_reused():
+        first = require(org.drafter_a, "testapp.submit_document", unit=org.division_a)
+        # when the service asks the same question
+        statements = count(
+            lambda: require(org.drafter_a, "testapp.submit_document", unit=org.division_a)
+        )
+        again = require(org.drafter_a, "testapp.submit_document", unit=org.division_a)
+    # then the resolver answers without a query, with the same authority
+    assert statements == 0
+    assert again == first
+    # and outside a block every question is asked
+    assert count(lambda: require(org.drafter_a, "testapp.submit_document", unit=org.division_a))
+
+
+# --- bulk steps ---------------------------------------------------------------------------
+
+
+def _cycle_statements(commune: Commune, households: int) -> dict[str, int]:
+    unit, head = village(commune.commune, f"Thôn {households}", households)
+    dossier = dossier_create(
+        user=head, title=Title.CULTURAL_FAMILY, year=2026, proposing_unit=unit, on=D(2026, 10, 1)
+    )
+    rows = list(Household.objects.filter(village=unit).order_by("pk"))
+    counts = {}
+    created: list[Candidate] = []
+
+    def register():
+        created.extend(candidates_register(dossier=dossier, user=head, households=rows))
+
+    counts["register"] = count(register)
+    votes = {c.pk: (10 if n % 7 == 0 else 30) for n, c in enumerate(created)}
+    counts["meeting"] = count(
+        lambda: meeting_record(
+            dossier=dossier,
+            user=head,
+            held_on=D(2026, 10, 5),
+            invited=40,
+            present=32,
+            votes=votes,
+            chaired_by="Ngô Văn Bình",
+        )
+    )
+    counts["posting"] = count(lambda: posting_open(dossier=dossier, user=head, on=D(2026, 10, 6)))
+    counts["submit"] = count(lambda: dossier_submit(dossier=dossier, user=head, on=D(2026, 10, 17)))
+    return counts
+
+
+@pytest.mark.postgres  # SQLite caps a multi-row INSERT at 999 parameters (~50 rows)
+def test_bulk_steps_take_the_same_statements_for_10_and_300_households(org):
+    # given two villages of 10 and 300 households, one household in seven failing the vote
+    commune = Commune(org, households=0)
+    # when each goes from registration to submission
+    small = _cycle_statements(commune, 10)
+    large = _cycle_statements(commune, 300)
+    # then every step takes the same number of statements at both sizes
+    assert small == large
+    assert chain_verify().ok
+
+
+def test_candidates_events_are_one_statement_per_batch(org):
+    # given 2,500 candidates' ids (more than one batch) and a chain that has its head
+    with transaction.atomic():
+        audit_record(actor=None, action="testapp.submit_document", subject=("testapp.x", "1"))
+    ids = list(range(1, 2501))
+    # when their events are written as one act
+    with transaction.atomic():
+        statements = count(
+            lambda: audit_record_each(
+                subject_type="nominations.candidate",
+                subject_ids=ids,
+                actor=org.chairman_x,
+                action="testapp.decide_case",
+                from_state="proposed",
+                to_state="recognised",
+            )
+        )
+    # then PostgreSQL takes the head's lock and one statement per 2,000 events (the last
+    # one moving the head); elsewhere the batches are capped by the backend's parameters
+    if connection.vendor == "postgresql":
+        assert statements == 1 + 2  # the head's lock, two batches (the savepoint is outside)
+    assert AuditEvent.objects.filter(subject_type="nominations.candidate").count() == 2500
+    assert AuditChain.objects.get(name="main").last_index == 2501
+    assert chain_verify().ok
+
+
+# --- dashboard and inbox reads -------------------------------------------------------------
+
+
+def _reads(secretary, commune_unit, province_unit) -> dict[str, int]:
+    return {
+        "pending": count(lambda: list(dossier_list_pending(user=secretary, day=DAY)[:25])),
+        "counts": count(lambda: dossier_counts_by_step(user=secretary, day=DAY)),
+        "share commune": count(
+            lambda: recognition_share(unit=commune_unit, year=2026, title=Title.CULTURAL_FAMILY)
+        ),
+        "share province": count(
+            lambda: recognition_share(unit=province_unit, year=2026, title=Title.CULTURAL_FAMILY)
+        ),
+    }
+
+
+def test_dashboard_reads_take_the_same_queries_at_1_and_12_dossiers(org):
+    # given the commune's chairman (who oversees the commune) and one posted dossier
+    commune = Commune(org, households=0)
+    unit, head = village(commune.commune, "Thôn 1", 5)
+    to_posting(unit, head)
+    few = _reads(org.chairman_x, commune.commune, org.province)
+    # when eleven more villages with 30 households each are posted (12 dossiers, 335 rows)
+    for n in range(2, 13):
+        unit, head = village(commune.commune, f"Thôn {n}", 30)
+        to_posting(unit, head, votes_against=n % 3)
+    many = _reads(org.chairman_x, commune.commune, org.province)
+    # then every read takes the same number of queries
+    assert few == many
+    assert len(list(dossier_list_pending(user=org.chairman_x, day=DAY))) == 12
+
+
+def test_signing_inbox_takes_the_same_queries_at_1_and_12_decisions(org):
+    from project.views import _decisions_awaiting
+    from workflows.nominations.services import dossier_accept
+
+    commune = Commune(org, households=0)
+
+    def awaiting(n: int) -> None:
+        for k in range(n):
+            unit, head = village(commune.commune, f"Thôn {n}-{k}", 4 + k)
+            dossier = to_posting(unit, head)
+            dossier_submit(dossier=dossier, user=head, on=D(2026, 10, 17))
+            dossier_accept(dossier=dossier, user=commune.officer)
+
+    def inbox() -> int:
+        return count(lambda: list(_decisions_awaiting(org.chairman_x, DAY)[:25]))
+
+    awaiting(1)
+    few = inbox()
+    awaiting(11)
+    many = inbox()
+    assert few == many
+    assert len(list(_decisions_awaiting(org.chairman_x, DAY))) == 12
