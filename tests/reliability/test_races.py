@@ -180,3 +180,145 @@ def test_signers_and_a_returning_leader_race_on_one_plan(seeded, province_tx):
         assert signatures == 0
     assert_no_orphan_events()
     assert chain_verify().ok
+
+
+# --- nominations: one dossier, one candidate -------------------------------------------------
+
+D = datetime.date
+
+
+@pytest.fixture
+def submitted(seeded, org):
+    from tests.nominations.conftest import Commune
+    from workflows.nominations.models import Title
+    from workflows.nominations.services import (
+        candidates_register,
+        dossier_create,
+        dossier_submit,
+        meeting_record,
+        posting_open,
+    )
+
+    c = Commune(org, households=12)
+    dossier = dossier_create(
+        user=c.village_head,
+        title=Title.CULTURAL_FAMILY,
+        year=2026,
+        proposing_unit=c.village,
+        on=D(2026, 10, 1),
+    )
+    candidates_register(dossier=dossier, user=c.village_head, households=c.households)
+    meeting_record(
+        dossier=dossier,
+        user=c.village_head,
+        held_on=D(2026, 10, 5),
+        invited=40,
+        present=32,
+        votes={cand.pk: 30 for cand in dossier.candidates.all()},
+        chaired_by="Ngô Văn Bình",
+    )
+    posting_open(dossier=dossier, user=c.village_head, on=D(2026, 10, 6))
+    dossier_submit(dossier=dossier, user=c.village_head, on=D(2026, 10, 17))
+    return c, dossier
+
+
+def test_accept_and_return_of_one_dossier_race_one_winner(submitted):
+    from workflows.nominations.models import Dossier, DossierState
+    from workflows.nominations.services import dossier_accept, dossier_return
+
+    c, dossier = submitted
+    workers = []
+    for w in range(WORKERS):
+        if w % 2:
+            action = lambda: dossier_accept(dossier=Dossier(pk=dossier.pk), user=c.officer)  # noqa: E731
+        else:
+            action = lambda: dossier_return(  # noqa: E731
+                dossier=Dossier(pk=dossier.pk),
+                user=c.officer,
+                comment="Thiếu biên bản",
+                on=D(2026, 10, 19),
+            )
+        workers.append([(dossier.pk, action)])
+
+    outcomes = race(workers)
+
+    assert outcomes.winners(dossier.pk) == 1
+    assert_losers_refused_cleanly(outcomes.errors)
+    dossier.refresh_from_db()
+    assert dossier.state in (DossierState.DECISION, DossierState.RETURNED)
+    assert chain_verify().ok
+
+
+def test_deciders_and_revokers_race_one_signature_one_revocation(submitted):
+    from workflows.nominations.models import Candidate, CandidateState, Dossier
+    from workflows.nominations.services import (
+        candidate_revoke,
+        decision_issue,
+        dossier_accept,
+        dossier_decide,
+    )
+
+    c, dossier = submitted
+    dossier_accept(dossier=dossier, user=c.officer)
+    decide = [
+        [
+            (
+                0,
+                lambda: dossier_decide(
+                    dossier=Dossier(pk=dossier.pk), user=c.chairman, on=D(2026, 10, 26)
+                ),
+            )
+        ]
+        for _ in range(WORKERS)
+    ]
+    outcomes = race(decide)
+    assert outcomes.winners(0) == 1
+    assert_losers_refused_cleanly(outcomes.errors)
+    assert Signature.objects.filter(subject_id=str(dossier.pk)).count() == 1
+
+    issue = [
+        [
+            (
+                0,
+                lambda: decision_issue(
+                    dossier=Dossier(pk=dossier.pk), user=c.clerk, on=D(2026, 10, 26)
+                ),
+            )
+        ]
+        for _ in range(WORKERS)
+    ]
+    outcomes = race(issue)
+    assert outcomes.winners(0) == 1
+    assert_losers_refused_cleanly(outcomes.errors)
+    recognised = Candidate.objects.filter(dossier=dossier, state=CandidateState.RECOGNISED)
+    assert recognised.count() == 12
+    assert registers_verify() == []
+
+    target = recognised.first()
+    revoke = [
+        [
+            (
+                0,
+                lambda: candidate_revoke(
+                    candidate=Candidate.objects.get(pk=target.pk),
+                    user=c.chairman,
+                    ground="false_documents",
+                    note="Kết luận thanh tra số 12/KL-UBND",
+                ),
+            )
+        ]
+        for _ in range(WORKERS)
+    ]
+    outcomes = race(revoke)
+    assert outcomes.winners(0) == 1
+    assert_losers_refused_cleanly(outcomes.errors)
+    target.refresh_from_db()
+    assert target.state == CandidateState.REVOKED
+    candidate_type = f"{Candidate._meta.app_label}.{Candidate._meta.model_name}"
+    assert (
+        AuditEvent.objects.filter(
+            subject_type=candidate_type, subject_id=str(target.pk), to_state=CandidateState.REVOKED
+        ).count()
+        == 1
+    )
+    assert chain_verify().ok

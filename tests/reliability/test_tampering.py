@@ -90,7 +90,9 @@ def test_a_deleted_audit_event_is_found(issued):
 
 def test_an_edited_signature_hash_is_named(issued):
     signature = Signature.objects.get(pk=issued.signature_id)
-    sql(f"UPDATE {table(Signature)} SET content_sha256 = %s WHERE id = %s", ["0" * 64, signature.pk])
+    sql(
+        f"UPDATE {table(Signature)} SET content_sha256 = %s WHERE id = %s", ["0" * 64, signature.pk]
+    )
 
     message = failure()
     assert f"Signature id {signature.pk}" in message or str(signature.pk) in message, message
@@ -201,4 +203,3 @@ def issued_clerk() -> Any:
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(username="vanthu.ldtbxh")
-

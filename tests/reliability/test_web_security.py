@@ -192,9 +192,7 @@ print(json.dumps({n: getattr(settings, n, None) for n in names}))
 
 
 def production(**extra: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
-    }
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "project.settings",
