@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.backends import BaseBackend, ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.cache import cache
@@ -80,6 +80,10 @@ class LoginThrottleBackend(BaseBackend):
         if request is not None and username and is_locked(username, request):
             raise PermissionDenied
         return None
+
+    def get_user(self, user_id: Any) -> Any:
+        """As the model backend: ``force_login`` records the first backend in the session."""
+        return ModelBackend().get_user(user_id)
 
 
 @receiver(user_login_failed, dispatch_uid="project.throttle.failed")

@@ -69,8 +69,12 @@ def _numbering_problems(
                     "Register “%(register)s” (id %(id)s): %(count)d issued number(s) have no "
                     "entry any more: %(numbers)s."
                 )
-                % {"register": register.name, "id": register.pk, "count": len(missing),
-                   "numbers": shown},
+                % {
+                    "register": register.name,
+                    "id": register.pk,
+                    "count": len(missing),
+                    "numbers": shown,
+                },
             )
         )
     beyond = sorted(present - expected)
@@ -83,9 +87,12 @@ def _numbering_problems(
                     "Register “%(register)s” (id %(id)s): entries numbered %(numbers)s lie "
                     "beyond its counter (next number %(next)d)."
                 )
-                % {"register": register.name, "id": register.pk,
-                   "numbers": ", ".join(str(n) for n in beyond[:10]),
-                   "next": register.next_number},
+                % {
+                    "register": register.name,
+                    "id": register.pk,
+                    "numbers": ", ".join(str(n) for n in beyond[:10]),
+                    "next": register.next_number,
+                },
             )
         )
     repeated = sorted(n for n, c in count_by_number.items() if c > 1)
@@ -95,8 +102,11 @@ def _numbering_problems(
                 kind="number_repeated",
                 register_id=register.pk,
                 message=_("Register “%(register)s” (id %(id)s): numbers used twice: %(numbers)s.")
-                % {"register": register.name, "id": register.pk,
-                   "numbers": ", ".join(str(n) for n in repeated[:10])},
+                % {
+                    "register": register.name,
+                    "id": register.pk,
+                    "numbers": ", ".join(str(n) for n in repeated[:10]),
+                },
             )
         )
     return problems
@@ -127,7 +137,11 @@ def _entry_problems(
         "symbol": payload.get("symbol"),
         "register": payload.get("register"),
     }
-    stored = {"number": entry["number"], "symbol": entry["symbol"], "register": entry["register_id"]}
+    stored = {
+        "number": entry["number"],
+        "symbol": entry["symbol"],
+        "register": entry["register_id"],
+    }
     problems = [
         RegisterProblem(
             kind="entry_edited",
@@ -138,8 +152,13 @@ def _entry_problems(
                 "Register entry id %(id)s was changed after issue: its %(field)s is "
                 "“%(stored)s” but audit event #%(index)d recorded “%(recorded)s”."
             )
-            % {**label, "field": field, "stored": stored[field], "index": index,
-               "recorded": recorded[field]},
+            % {
+                **label,
+                "field": field,
+                "stored": stored[field],
+                "index": index,
+                "recorded": recorded[field],
+            },
         )
         for field in ("number", "symbol", "register")
         if stored[field] != recorded[field]

@@ -42,7 +42,9 @@ class Command(BaseCommand):
         register_problems = registers_verify()
         failures += [p.message for p in register_problems]
         if not register_problems:
-            self.stdout.write(self.style.SUCCESS(_("OK: the registers agree with the audit trail.")))
+            self.stdout.write(
+                self.style.SUCCESS(_("OK: the registers agree with the audit trail."))
+            )
 
         if not options["skip_plans"]:
             plan_problems = plans_verify()
