@@ -73,13 +73,12 @@ def clear(username: str, request: HttpRequest) -> None:
 class LoginThrottleBackend(BaseBackend):
     """Refuses every sign-in of a locked-out pair; authenticates nobody itself."""
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self, request: HttpRequest | None, username: str | None = None, **kwargs: Any
     ) -> None:
         """Raise PermissionDenied for a locked pair, so no later backend is tried."""
         if request is not None and username and is_locked(username, request):
             raise PermissionDenied
-        return None
 
     def get_user(self, user_id: Any) -> Any:
         """As the model backend: ``force_login`` records the first backend in the session."""

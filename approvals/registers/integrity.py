@@ -10,6 +10,7 @@ an entry that is gone. Everything is read, nothing is written.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,7 +114,7 @@ def _numbering_problems(
 
 
 def _entry_problems(
-    entry: dict[str, Any],
+    entry: Mapping[str, Any],
     issued: tuple[int, int, dict[str, Any]] | None,
     voided: tuple[int, int, dict[str, Any]] | None,
 ) -> list[RegisterProblem]:

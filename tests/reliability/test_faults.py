@@ -210,11 +210,19 @@ from django.db import transaction
 from django.contrib.auth import get_user_model
 from workflows.plans.models import Plan
 from workflows.plans.services import plan_approve
+head = get_user_model().objects.get(username="cvp.ldtbxh")
 with transaction.atomic():
-    plan_approve(plan=Plan(pk=int(sys.argv[1])), user=get_user_model().objects.get(username="cvp.ldtbxh"))
+    plan_approve(plan=Plan(pk=int(sys.argv[1])), user=head)
     print("LOCKED", flush=True)
     time.sleep(600)
 """
+
+
+def lock_now(pk: int) -> None:
+    from django.db import transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {Plan._meta.db_table} WHERE id = %s FOR UPDATE NOWAIT", [pk])
 
 
 def database_url() -> str:
@@ -243,14 +251,8 @@ def test_a_worker_killed_holding_the_lock_commits_nothing(seeded, province_tx):
         line = worker.stdout.readline()
         assert line.strip() == "LOCKED", worker.stderr.read()
         # the row is locked by the worker now: a non-waiting lock attempt fails
-        with connection.cursor() as cursor, pytest.raises(DatabaseError):
-            from django.db import transaction
-
-            with transaction.atomic():
-                cursor.execute(
-                    f"SELECT 1 FROM {Plan._meta.db_table} WHERE id = %s FOR UPDATE NOWAIT",
-                    [plan.pk],
-                )
+        with pytest.raises(DatabaseError):
+            lock_now(plan.pk)
     finally:
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=30)

@@ -128,7 +128,8 @@ def test_signed_plan_content_and_its_hash_changed_together_is_still_found(issued
     )
 
     message = failure()
-    assert f"{issued.pk}" in message and "signed" in message, message
+    assert f"Plan id {issued.pk}" in message, message
+    assert "no longer renders to the document that was signed" in message
 
 
 @pytest.mark.parametrize(
