@@ -338,3 +338,62 @@ def test_another_units_plan_ids_answer_404(world, method, url, username):
         response = getattr(client, method)(url.format(pk=pk), {"comment": "x"})
         assert response.status_code in (403, 404), (state, response.status_code)
         assert Plan.objects.get(pk=pk).state == state
+
+
+# --- delegation: in its term, after its end, and passed on ------------------------------------
+
+DELEGATION_CASES = ["in-term-allowed", "after-end-refused", "re-delegated-refused"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "case",
+    DELEGATION_CASES,
+    ids=[f"{n}of{len(DELEGATION_CASES)}-{c}" for n, c in enumerate(DELEGATION_CASES, 1)],
+)
+def test_delegated_signature_through_the_services(world, case):
+    from django.utils import timezone
+
+    from approvals.exceptions import DelegationExpired, DelegationInvalid
+    from approvals.organisation.models import Action, Capacity, Position
+    from approvals.organisation.services import delegation_create
+
+    today = timezone.localdate()
+    director, delegate = world.user("gd.ldtbxh"), world.user("tp.btxh")
+    sign = Action.objects.get(code="plans.sign_plan")
+    position = Position.objects.get(user=director, role__code="director")
+    ended = case == "after-end-refused"
+    delegation_create(
+        delegator=director,
+        delegator_position=position,
+        delegate=delegate,
+        actions=[sign],
+        instrument="Giấy ủy quyền số 07/GUQ-LĐTĐ&XH",
+        valid_from=today - datetime.timedelta(days=30),
+        valid_to=today - datetime.timedelta(days=1) if ended else today,
+    )
+    plan = world.plan(PlanState.SIGNATURE)
+
+    if case == "in-term-allowed":
+        signed = plan_sign(plan=plan, user=delegate)
+        assert signed.signature.capacity == Capacity.TUQ
+        assert Plan.objects.get(pk=plan.pk).state == PlanState.SIGNED
+    elif case == "after-end-refused":
+        with pytest.raises(DelegationExpired):
+            plan_sign(plan=plan, user=delegate)
+        assert Plan.objects.get(pk=plan.pk).state == PlanState.SIGNATURE
+    else:
+        # the delegate passes the received right on to a drafter of his division: refused
+        own = Position.objects.get(user=delegate, role__code="division_head")
+        with pytest.raises(DelegationInvalid):
+            delegation_create(
+                delegator=delegate,
+                delegator_position=own,
+                delegate=world.user("chuyenvien.btxh"),
+                actions=[sign],
+                instrument="Giấy ủy quyền lại",
+                valid_from=today,
+                valid_to=today,
+            )
+        with pytest.raises(ActionNotPermitted):
+            plan_sign(plan=plan, user=world.user("chuyenvien.btxh"))
