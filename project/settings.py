@@ -64,10 +64,13 @@ INSTALLED_APPS = [
     "approvals.calendar",
     "approvals.registers",
     "approvals.audit",
+    "approvals.notifications",
     "workflows",
     "workflows.nominations",
     "workflows.plans",
     "project.demo",
+    "workflows.emulation",
+    "workflows.exemplary",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +185,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 # Background work: Celery with this broker when set, in-process otherwise.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Reminders and escalations: one pass every this many minutes (Celery beat with a broker,
+# else a thread of the demo server); links in their e-mails start with NOTIFICATIONS_SITE_URL.
+REMINDERS_INTERVAL_MINUTES = int(os.environ.get("REMINDERS_INTERVAL_MINUTES", "15"))
+NOTIFICATIONS_SITE_URL = os.environ.get("NOTIFICATIONS_SITE_URL", "http://127.0.0.1:8000")
 
 # Security: strict whenever DEBUG is off.
 SESSION_COOKIE_HTTPONLY = True

@@ -28,5 +28,7 @@ urlpatterns += i18n_patterns(
     path("registers/entries/<int:pk>/void/", views.register_entry_void, name="register_void"),
     path("plans/", include("workflows.plans.urls")),
     path("admin/", admin.site.urls),
+    path("nominations/", include("workflows.nominations.urls")),
+    path("notifications/", include("approvals.notifications.urls")),
     prefix_default_language=False,
 )

@@ -14,4 +14,7 @@ class NominationsConfig(AppConfig):
 
     def ready(self) -> None:
         """Load the flow (and its process model) whatever the entry point: site, command, test."""
-        from workflows.nominations import flows  # noqa: F401
+        from workflows.nominations import flows, notifications
+
+        del flows  # imported for its side effects
+        notifications.register()

@@ -27,8 +27,9 @@ from django.db.models import (
 from django.db.models.functions import StrIndex, Substr
 from django.utils.translation import gettext as _
 
+from approvals.audit.models import AuditEvent
 from approvals.exceptions import RegulationNotFound, ValidationFailed
-from approvals.organisation.models import OrgUnit, Position, UnitKind
+from approvals.organisation.models import Action, OrgUnit, Position, UnitKind
 from approvals.regulations.services import rules_in_force
 from workflows.nominations.models import (
     Candidate,
@@ -364,14 +365,200 @@ def _share(*, unit: OrgUnit, year: int, title: str, registered: bool) -> Recogni
     )
 
 
+# --- pages: the dossier list and one dossier ---------------------------------------------------
+
+
+def dossier_list_for(
+    *,
+    user: Any,
+    day: datetime.date,
+    title: str = "",
+    state: str = "",
+    year: int | None = None,
+) -> QuerySet[Dossier]:
+    """Dossiers proposed or decided inside the units ``user`` oversees on ``day``, filtered.
+
+    Two queries (the reach, the list), each row with ``candidate_count``; newest year first.
+    """
+    paths = reach_paths(user=user, day=day)
+    dossiers: QuerySet[Dossier] = (
+        Dossier.objects.filter(_within(paths)) if paths else Dossier.objects.none()
+    )
+    if title:
+        dossiers = dossiers.filter(title=title)
+    if state:
+        dossiers = dossiers.filter(state=state)
+    if year is not None:
+        dossiers = dossiers.filter(year=year)
+    listed: QuerySet[Dossier] = (
+        dossiers.select_related(
+            "proposing_unit", "deciding_unit", "posting_deadline", "decision_deadline"
+        )
+        .annotate(
+            candidate_count=Count("candidates", distinct=True),
+            overdue=Case(
+                When(overdue_on(day), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .order_by("-year", "title", "proposing_unit__name", "pk")
+    )
+    return listed
+
+
+def dossier_get_for(*, user: Any, pk: int, day: datetime.date) -> Dossier | None:
+    """One dossier ``user`` may see on ``day`` (inside their reach), or None."""
+    paths = reach_paths(user=user, day=day)
+    if not paths:
+        return None
+    dossier: Dossier | None = (
+        Dossier.objects.filter(_within(paths), pk=pk)
+        .select_related(
+            "proposing_unit",
+            "deciding_unit",
+            "posting_deadline",
+            "decision_deadline",
+            "register_entry",
+            "signature",
+            "signature__signer",
+            "created_by",
+        )
+        .first()
+    )
+    return dossier
+
+
+def dossier_candidates(dossier: Dossier) -> QuerySet[Candidate]:
+    """The dossier's candidates with what names them, in household, unit and person order."""
+    candidates: QuerySet[Candidate] = (
+        Candidate.objects.filter(dossier=dossier)
+        .select_related("household", "household__village", "unit", "person")
+        .order_by("household__code", "unit__name", "person__username", "pk")
+    )
+    return candidates
+
+
+def dossier_candidate_counts(dossier: Dossier) -> dict[str, int]:
+    """How many of the dossier's candidates are in each state (one query)."""
+    rows = (
+        Candidate.objects.filter(dossier=dossier)
+        .order_by()
+        .values("state")
+        .annotate(count=Count("pk"))
+    )
+    return {row["state"]: row["count"] for row in rows}
+
+
+def dossier_history(dossier: Dossier) -> QuerySet[AuditEvent]:
+    """The audit trail of the dossier itself (its candidates' events are not repeated)."""
+    events: QuerySet[AuditEvent] = AuditEvent.objects.for_subject(
+        "nominations.dossier", str(dossier.pk)
+    )
+    return events
+
+
+def candidate_for(*, dossier: Dossier, pk: Any, states: tuple[str, ...] = ()) -> Candidate | None:
+    """A candidate of ``dossier`` (optionally in one of ``states``), or None."""
+    try:
+        key = int(pk)
+    except (TypeError, ValueError):
+        return None
+    candidates = Candidate.objects.filter(dossier=dossier, pk=key).select_related(
+        "dossier", "household", "unit", "person"
+    )
+    if states:
+        candidates = candidates.filter(state__in=states)
+    candidate: Candidate | None = candidates.first()
+    return candidate
+
+
+def households_unregistered(dossier: Dossier) -> QuerySet[Household]:
+    """Households living under the proposing unit not yet candidates for the title that year."""
+    taken = Candidate.objects.filter(
+        title=dossier.title, year=dossier.year, household_id=OuterRef("pk")
+    )
+    households: QuerySet[Household] = (
+        Household.objects.filter(village__path__startswith=dossier.proposing_unit.path)
+        .exclude(Exists(taken))
+        .order_by("village__path", "code")
+    )
+    return households
+
+
+def units_unregistered(dossier: Dossier, day: datetime.date) -> QuerySet[OrgUnit]:
+    """Units of the title's candidate kinds under the proposing unit, not yet candidates."""
+    taken = Candidate.objects.filter(title=dossier.title, year=dossier.year, unit_id=OuterRef("pk"))
+    units: QuerySet[OrgUnit] = (
+        OrgUnit.objects.active_on(day)
+        .filter(
+            path__startswith=dossier.proposing_unit.path,
+            kind__in=SPECS[dossier.title].candidate_kinds,
+        )
+        .exclude(pk=dossier.proposing_unit.pk)
+        .exclude(Exists(taken))
+        .order_by("path")
+    )
+    return units
+
+
+def proposing_units_for(*, user: Any, day: datetime.date) -> list[OrgUnit]:
+    """Units where ``user`` holds a position on ``day`` and which may propose some title."""
+    kinds = {kind for spec in SPECS.values() for kind in spec.proposing_kinds}
+    positions = (
+        Position.objects.active_on(day)
+        .filter(_active_unit(day), user=user, unit__kind__in=kinds)
+        .select_related("unit")
+        .order_by("unit__name", "unit_id")
+    )
+    return list({p.unit_id: p.unit for p in positions}.values())
+
+
+def position_unit_ids(*, user: Any, day: datetime.date) -> list[int]:
+    """The units where ``user`` holds a position on ``day`` (one query)."""
+    return list(
+        Position.objects.active_on(day)
+        .filter(user=user)
+        .order_by("unit_id")
+        .values_list("unit_id", flat=True)
+        .distinct()
+    )
+
+
+def action_names(codes: set[str], *, english: bool = False) -> dict[str, str]:
+    """The engine's names of the given action codes (one query)."""
+    return {
+        a.code: (a.name_en if english and a.name_en else a.name)
+        for a in Action.objects.filter(code__in=codes)
+    }
+
+
+def reach_units(*, user: Any, day: datetime.date) -> list[OrgUnit]:
+    """The top units of the subtrees ``user`` oversees on ``day`` (two queries)."""
+    paths = reach_paths(user=user, day=day)
+    return list(OrgUnit.objects.filter(path__in=paths).order_by("path"))
+
+
 __all__ = [
     "RecognitionShare",
     "ShareRow",
     "StepCount",
+    "action_names",
+    "candidate_for",
+    "dossier_candidate_counts",
+    "dossier_candidates",
     "dossier_counts_by_step",
+    "dossier_get_for",
+    "dossier_history",
+    "dossier_list_for",
     "dossier_list_pending",
+    "households_unregistered",
     "overdue_on",
+    "position_unit_ids",
+    "proposing_units_for",
     "reach_paths",
+    "reach_units",
     "recognition_share",
     "registration_rate",
+    "units_unregistered",
 ]

@@ -218,5 +218,28 @@ SPECS: dict[str, TitleSpec] = {
             steps=_WORKFLOW,
             decision_period_key="emulation.decision_period",
         ),
+        # The provincial awards an emulation bloc proposes for its best members (Cờ thi đua,
+        # Bằng khen): the province's emulation office opens the dossier from the bloc's
+        # proposal; rules in the "emulation_blocs" regulation (workflows/emulation).
+        TitleSpec(
+            Title.EMULATION_FLAG,
+            "emulation_blocs",
+            "emulation_flag",
+            "unit",
+            proposing_kinds=(UnitKind.PROVINCE,),
+            candidate_kinds=(UnitKind.DEPARTMENT, UnitKind.AGENCY),
+            steps=_WORKFLOW,
+            report=True,
+        ),
+        TitleSpec(
+            Title.PROVINCIAL_COMMENDATION,
+            "emulation_blocs",
+            "provincial_commendation",
+            "unit",
+            proposing_kinds=(UnitKind.PROVINCE,),
+            candidate_kinds=(UnitKind.DEPARTMENT, UnitKind.AGENCY),
+            steps=_WORKFLOW,
+            report=True,
+        ),
     )
 }

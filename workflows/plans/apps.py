@@ -14,4 +14,7 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         """Load the flow (and its process model) whatever the entry point: site, command, test."""
-        from workflows.plans import flows  # noqa: F401
+        from workflows.plans import flows, notifications
+
+        del flows  # imported for its side effects
+        notifications.register()

@@ -349,6 +349,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The plan rendered in the Decree 30 layout: the draft, or the signed and numbered text."""
+    if fmt not in ("pdf", "docx"):
+        raise Http404(_("Documents are rendered as PDF or DOCX."))
     plan = _plan_or_404(request, pk)
     signature = plan.signature
     if signature is not None:
@@ -369,7 +371,8 @@ def plan_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         if plan.register_entry
         else f"du-thao-{plan.pk}"
     )
-    response["Content-Disposition"] = f'attachment; filename="ke-hoach-{name}.{fmt}"'
+    disposition = "inline" if fmt == "pdf" and request.GET.get("preview") else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="ke-hoach-{name}.{fmt}"'
     response["X-Content-SHA256"] = signature.content_sha256 if signature is not None else ""
     return response
 

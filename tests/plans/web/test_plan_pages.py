@@ -188,6 +188,10 @@ def test_a_plan_of_another_unit_answers_404_and_actions_change_nothing(demo: Dem
     assert outsider.get(f"/plans/{plan.pk}/document.pdf").status_code == 404
     assert outsider.post(f"/plans/{plan.pk}/submit/").status_code == 404
     assert outsider.get("/plans/999999/").status_code == 404
+    assert drafter.get(f"/plans/{plan.pk}/document.exe").status_code == 404
+    preview = drafter.get(f"/plans/{plan.pk}/document.pdf?preview=1")
+    assert preview["Content-Disposition"].startswith("inline;")
+    assert preview.content.startswith(b"%PDF")
     plan.refresh_from_db()
     assert plan.state == PlanState.DRAFT
     anonymous = Client()

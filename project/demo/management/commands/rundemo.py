@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext, ngettext
 
+from approvals.notifications.scheduler import ReminderThread
 from project.i18n import compile_catalogues
 
 DEFAULT_ADDRPORT = "127.0.0.1:8000"
@@ -48,9 +50,24 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 gettext(
-                    "Open http://%(addrport)s/admin/ and sign in with one of the accounts above."
+                    "Open http://%(addrport)s/ and sign in with one of the accounts above "
+                    "(administration: http://%(addrport)s/admin/)."
                 )
                 % {"addrport": addrport}
             )
         )
-        call_command("runserver", addrport, use_reloader=False)
+        reminders = _start_reminders()
+        try:
+            call_command("runserver", addrport, use_reloader=False)
+        finally:
+            if reminders is not None:
+                reminders.stop(timeout=5)
+
+
+def _start_reminders() -> ReminderThread | None:
+    """Without a Celery broker, run the reminder passes in a thread of the server."""
+    if settings.CELERY_BROKER_URL:
+        return None
+    thread = ReminderThread(interval=settings.REMINDERS_INTERVAL_MINUTES * 60)
+    thread.start()
+    return thread

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.management.base import BaseCommand
 
 from project.demo import data
+from project.demo.emulation import seed_emulation
 from project.demo.seeding import seed
 
 if TYPE_CHECKING:
@@ -46,12 +47,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-plans",
             action="store_true",
-            help="Do not create the demo plans (tests that build their own use this).",
+            help=(
+                "Do not create the demo plans, emulation bloc and exemplary model (tests that "
+                "build their own use this)."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         report = seed(plans=not options["no_plans"])
+        if not options["no_plans"]:
+            seed_emulation()
         elapsed = time.monotonic() - started
         style = self.style.SUCCESS if report.changed else self.style.NOTICE
         self.stdout.write(style(f"{report.summary()} ({elapsed:.1f} s)"))

@@ -1,0 +1,38 @@
+"""The notification list of the signed-in user, and marking notifications read."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from approvals.notifications.selectors import notifications_for
+from approvals.notifications.services import notification_mark_read
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The newest notifications, unread ones marked."""
+    unread_only = request.GET.get("unread") == "1"
+    listing = notifications_for(request.user, unread_only=unread_only)
+    return render(
+        request,
+        "notifications/list.html",
+        {"notifications": listing.items, "unread": listing.unread, "unread_only": unread_only},
+    )
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest) -> HttpResponse:
+    """Mark one notification (``id``) or all of them read; then back to the list."""
+    raw = request.POST.get("id", "")
+    ids = [int(raw)] if raw.isdigit() else None
+    notification_mark_read(user=request.user, notification_ids=ids)
+    return redirect("notifications:list")

@@ -1,0 +1,120 @@
+"""Who holds a step, and who heads a unit, for many objects at once.
+
+The resolver answers for one user; reminders need the other direction: which users may
+take an action at a unit on a day. These functions answer it for a batch of steps in a
+fixed number of queries, with the same action rules the resolver applies (positions
+only: written delegations and one-off grants are not counted as holding a step).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+from approvals.organisation.models import ActionRule, Position
+
+if TYPE_CHECKING:
+    import datetime
+    from collections.abc import Sequence
+
+    from approvals.organisation.models import OrgUnit
+
+__all__ = ["StepQuery", "step_holders_many", "unit_heads_many"]
+
+
+@dataclass(frozen=True)
+class StepQuery:
+    """The users who may take ``action`` at ``unit``; ``exclude`` never count (e.g. authors)."""
+
+    action: str
+    unit: OrgUnit
+    exclude: frozenset[int] = field(default_factory=frozenset)
+
+
+def _distance(position: Position, unit: OrgUnit) -> int:
+    """Levels between the unit and a position above it; 0 at it or just below (an office)."""
+    return max(0, unit.depth - position.unit.depth)
+
+
+def step_holders_many(queries: Sequence[StepQuery], *, on: datetime.date) -> list[frozenset[int]]:
+    """For each query, the ids of the users whose positions on ``on`` allow the action.
+
+    When positions at several levels qualify (a rule reaching "the unit or above"), only
+    the nearest level holds the step: the division head, not every director above (an
+    office acting for its agency, just below it, counts as the agency's level). The
+    author is left out where the action excludes authors. Two queries for the whole batch.
+    """
+    if not queries:
+        return []
+    codes = {q.action for q in queries}
+    rules = list(ActionRule.objects.filter(action__code__in=codes).select_related("action"))
+    by_action: dict[str, list[ActionRule]] = {}
+    for rule in rules:
+        by_action.setdefault(rule.action.code, []).append(rule)
+    ancestor_ids = {pk for q in queries for pk in q.unit.ancestor_ids}
+    target_ids = {q.unit.pk for q in queries}
+    positions = list(
+        Position.objects.active_on(on)
+        .filter(role_id__in={r.role_id for r in rules})
+        .filter(Q(unit_id__in=ancestor_ids) | Q(unit__parent_id__in=target_ids))
+        .select_related("unit")
+        .order_by("pk")
+    )
+    answers: list[frozenset[int]] = []
+    for query in queries:
+        action_rules = by_action.get(query.action, [])
+        excludes_author = any(r.action.excludes_author for r in action_rules)
+        covering = [
+            p
+            for p in positions
+            if any(r.role_id == p.role_id and r.covers(p, query.unit) for r in action_rules)
+            and not (excludes_author and p.user_id in query.exclude)
+        ]
+        if not covering:
+            answers.append(frozenset())
+            continue
+        nearest = min(_distance(p, query.unit) for p in covering)
+        answers.append(
+            frozenset(p.user_id for p in covering if _distance(p, query.unit) == nearest)
+        )
+    return answers
+
+
+def unit_heads_many(
+    units: Sequence[OrgUnit],
+    *,
+    on: datetime.date,
+    exclude: Sequence[frozenset[int]] | None = None,
+) -> list[tuple[int | None, frozenset[int]]]:
+    """For each unit, the id of the unit whose head(s) answer for it and their user ids.
+
+    Acting heads count as heads.
+
+    A unit without a head, or whose only heads are in the matching ``exclude`` set (the
+    people who hold the late step themselves), passes up to its parent, and so on to the
+    root. One query for the whole batch.
+    """
+    if not units:
+        return []
+    ancestor_ids = {pk for unit in units for pk in unit.ancestor_ids}
+    heads: dict[int, set[int]] = {}
+    rows = (
+        Position.objects.active_on(on)
+        .filter(unit_id__in=ancestor_ids, role__is_head=True)
+        .values_list("unit_id", "user_id")
+    )
+    for unit_id, user_id in rows:
+        heads.setdefault(unit_id, set()).add(user_id)
+    answers: list[tuple[int | None, frozenset[int]]] = []
+    for index, unit in enumerate(units):
+        excluded = exclude[index] if exclude is not None else frozenset()
+        found: tuple[int | None, frozenset[int]] = (None, frozenset())
+        for unit_id in reversed(unit.ancestor_ids):
+            chosen = frozenset(heads.get(unit_id, set()) - excluded)
+            if chosen:
+                found = (unit_id, chosen)
+                break
+        answers.append(found)
+    return answers

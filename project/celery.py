@@ -1,0 +1,36 @@
+"""The Celery app of the site: configured from Django's settings (``CELERY_*``).
+
+With ``CELERY_BROKER_URL`` set, run a worker and beat (``celery -A project worker -B``);
+beat sends the reminder pass every ``REMINDERS_INTERVAL_MINUTES``. Without a broker, tasks
+run eagerly and ``rundemo`` runs the passes in a thread instead.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+
+app = Celery("project")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks(["approvals.notifications"])
+
+
+def beat_schedule(interval_minutes: int) -> dict[str, dict[str, object]]:
+    """The periodic tasks: the reminder pass every ``interval_minutes``."""
+    return {
+        "send-reminders": {
+            "task": "approvals.notifications.send_reminders",
+            "schedule": datetime.timedelta(minutes=interval_minutes),
+        },
+    }
+
+
+@app.on_after_configure.connect
+def _schedule(sender: Celery, **kwargs: object) -> None:
+    from django.conf import settings
+
+    sender.conf.beat_schedule = beat_schedule(settings.REMINDERS_INTERVAL_MINUTES)

@@ -1,0 +1,227 @@
+"""Forms of the nomination pages; they only read input, the services decide and change."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from approvals.organisation.models import OrgUnit
+from workflows.nominations.models import Candidate, DossierState, Title
+
+DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
+
+
+class DossierFilterForm(forms.Form):
+    """Filters of the dossier list."""
+
+    title = forms.ChoiceField(
+        label=_("Title"), required=False, choices=[("", _("All titles")), *Title.choices]
+    )
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("All states")), *DossierState.choices]
+    )
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=9999)
+
+
+class DossierCreateForm(forms.Form):
+    """A new dossier: the title, the year and the proposing unit."""
+
+    title = forms.ChoiceField(label=_("Title"), choices=Title.choices)
+    year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=9999)
+    proposing_unit = forms.ModelChoiceField(
+        label=_("Proposing unit"), queryset=OrgUnit.objects.none()
+    )
+
+    def __init__(self, *args: Any, units: Iterable[OrgUnit] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["proposing_unit"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  (narrowing for mypy)
+        field.queryset = OrgUnit.objects.filter(pk__in=[u.pk for u in units]).order_by("name")
+
+
+class HouseholdImportForm(forms.Form):
+    """An XLSX or CSV list of a village's households (see ``imports.households_import``)."""
+
+    file = forms.FileField(label=_("Household list (XLSX or CSV)"))
+
+
+class MeetingForm(forms.Form):
+    """The review meeting: attendance, and the votes for each registered candidate."""
+
+    held_on = forms.DateField(label=_("Held on"), widget=DATE_WIDGET)
+    invited = forms.IntegerField(label=_("Invited"), min_value=1)
+    present = forms.IntegerField(label=_("Present"), min_value=0)
+    chaired_by = forms.CharField(label=_("Chaired by"), max_length=255)
+    minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea)
+
+    def __init__(self, *args: Any, candidates: Iterable[Candidate] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates = list(candidates)
+        for candidate in self.candidates:
+            self.fields[f"vote_{candidate.pk}"] = forms.IntegerField(
+                label=str(candidate.household or candidate.unit or candidate.person),
+                min_value=0,
+            )
+
+    def vote_fields(self) -> list[tuple[Candidate, Any]]:
+        """Each candidate with its bound vote field, for the template."""
+        return [(c, self[f"vote_{c.pk}"]) for c in self.candidates]
+
+    def votes(self) -> dict[int, int]:
+        """Votes for each candidate, by candidate id."""
+        return {c.pk: int(self.cleaned_data[f"vote_{c.pk}"]) for c in self.candidates}
+
+    def clean_held_on(self) -> datetime.date:
+        held_on: datetime.date = self.cleaned_data["held_on"]
+        if held_on > timezone.localdate():
+            raise forms.ValidationError(_("The meeting cannot be in the future."))
+        return held_on
+
+
+class PostingForm(forms.Form):
+    """The day the list was posted at the village's notice board."""
+
+    posted_on = forms.DateField(label=_("Posted on"), widget=DATE_WIDGET)
+
+    def __init__(self, *args: Any, meeting_on: datetime.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.meeting_on = meeting_on
+
+    def clean_posted_on(self) -> datetime.date:
+        posted_on: datetime.date = self.cleaned_data["posted_on"]
+        if posted_on > timezone.localdate():
+            raise forms.ValidationError(_("The posting cannot start in the future."))
+        if self.meeting_on is not None and posted_on < self.meeting_on:
+            raise forms.ValidationError(_("The list is posted after the review meeting."))
+        return posted_on
+
+
+class ObjectionForm(forms.Form):
+    """A resident's objection to one posted candidate."""
+
+    candidate = forms.IntegerField(label=_("Candidate"), widget=forms.Select)
+    text = forms.CharField(label=_("Objection"), widget=forms.Textarea)
+    upheld = forms.BooleanField(label=_("Upheld: strike the candidate"), required=False)
+
+    def __init__(self, *args: Any, candidates: Iterable[Candidate] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["candidate"].widget.choices = [
+            (c.pk, str(c.household or c.unit or c.person)) for c in candidates
+        ]
+
+
+class ReportForm(forms.Form):
+    """A candidate's achievement report (báo cáo thành tích)."""
+
+    candidate = forms.IntegerField(label=_("Candidate"), widget=forms.Select)
+    report = forms.CharField(label=_("Achievement report"), widget=forms.Textarea)
+
+    def __init__(self, *args: Any, candidates: Iterable[Candidate] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["candidate"].widget.choices = [
+            (c.pk, str(c.household or c.unit or c.person)) for c in candidates
+        ]
+
+
+class AppraiseForm(forms.Form):
+    """The appraisal: accept the dossier, or return it for supplement with a comment."""
+
+    ACCEPT = "accept"
+    RETURN = "return"
+    decision = forms.ChoiceField(
+        label=_("Appraisal"),
+        choices=[(ACCEPT, _("Complete: accept")), (RETURN, _("Return for supplement"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea)
+
+
+class CouncilForm(forms.Form):
+    """The emulation council's review, with minutes and the candidates it rejects."""
+
+    held_on = forms.DateField(label=_("Held on"), widget=DATE_WIDGET)
+    members = forms.IntegerField(label=_("Members"), min_value=1, required=False)
+    present = forms.IntegerField(label=_("Present"), min_value=0, required=False)
+    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea)
+    refused = forms.MultipleChoiceField(
+        label=_("Candidates the council rejects"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, candidates: Iterable[Candidate] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates = list(candidates)
+        field = self.fields["refused"]
+        assert isinstance(field, forms.MultipleChoiceField)  # noqa: S101  (narrowing for mypy)
+        field.choices = [
+            (str(c.pk), str(c.household or c.unit or c.person)) for c in self.candidates
+        ]
+        for candidate in self.candidates:
+            self.fields[f"vote_{candidate.pk}"] = forms.IntegerField(
+                label=str(candidate.household or candidate.unit or candidate.person),
+                min_value=0,
+                required=False,
+            )
+
+    def vote_fields(self) -> list[tuple[Candidate, Any]]:
+        """Each candidate with its bound vote field, for the template."""
+        return [(c, self[f"vote_{c.pk}"]) for c in self.candidates]
+
+    def votes(self) -> dict[int, int] | None:
+        """The votes given, by candidate id; None when the council's votes were not given."""
+        given = {
+            c.pk: int(self.cleaned_data[f"vote_{c.pk}"])
+            for c in self.candidates
+            if self.cleaned_data.get(f"vote_{c.pk}") is not None
+        }
+        return given or None
+
+
+class DecideForm(forms.Form):
+    """Signing the decision; a late decision needs its reason."""
+
+    late_reason = forms.CharField(
+        label=_("Reason for a late decision (only after the time limit)"),
+        required=False,
+        max_length=255,
+    )
+
+
+class RevokeForm(forms.Form):
+    """Revoking one recognised title on a legal ground."""
+
+    candidate = forms.IntegerField(label=_("Candidate"), widget=forms.Select)
+    ground = forms.ChoiceField(label=_("Legal ground"))
+    note = forms.CharField(label=_("Finding"), widget=forms.Textarea)
+
+    def __init__(
+        self,
+        *args: Any,
+        candidates: Iterable[Candidate] = (),
+        grounds: Iterable[str] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["candidate"].widget.choices = [
+            (c.pk, str(c.household or c.unit or c.person)) for c in candidates
+        ]
+        field = self.fields["ground"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101  (narrowing for mypy)
+        field.choices = [(g, g) for g in grounds]
+
+
+class DashboardForm(forms.Form):
+    """The dashboard's year and unit."""
+
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=9999)
+    unit = forms.IntegerField(label=_("Unit"), required=False, widget=forms.Select)
+
+    def __init__(self, *args: Any, units: Iterable[OrgUnit] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].widget.choices = [(u.pk, u.name) for u in units]
