@@ -164,3 +164,54 @@ def commune(org):
     from tests.nominations.conftest import Commune
 
     return Commune(org, households=3)
+
+
+NOMINATION_PAGES = [
+    "/nominations/new/",
+    "/nominations/{pk}/register/",
+    "/nominations/{pk}/households/",
+    "/nominations/{pk}/meeting/",
+    "/nominations/{pk}/posting/",
+    "/nominations/{pk}/objection/",
+    "/nominations/{pk}/report/",
+    "/nominations/{pk}/submit/",
+    "/nominations/{pk}/appraise/",
+    "/nominations/{pk}/council/",
+    "/nominations/{pk}/decide/",
+    "/nominations/{pk}/issue/",
+    "/nominations/{pk}/revoke/",
+    "/notifications/read/",
+]
+
+
+@pytest.mark.parametrize("garbage", ["nothing", "non-numeric-ids", "huge-strings"])
+def test_garbage_posted_to_every_nomination_page_is_refused_without_a_5xx(demo, garbage):
+    from django.utils import timezone
+
+    from workflows.nominations.models import Dossier, Title
+    from workflows.nominations.services import candidates_register, dossier_create
+
+    head = demo.user("truongthon.ha")
+    village = Household.objects.filter(village__name="Thôn Hạ").first().village
+    dossier = dossier_create(
+        user=head,
+        title=Title.CULTURAL_FAMILY,
+        year=timezone.localdate().year,
+        proposing_unit=village,
+    )
+    candidates_register(dossier=dossier, user=head, households=list(village.households.all()))
+    dossiers = [
+        dossier.pk,
+        *Dossier.objects.exclude(pk=dossier.pk).values_list("pk", flat=True)[:2],
+    ]
+    before = Dossier.objects.count()
+    for username in ("truongthon.ha", "vanhoa.tandinh", "chutich.tandinh"):
+        client = Client(raise_request_exception=False)
+        client.force_login(demo.user(username))
+        for pk in dossiers:
+            for page in NOMINATION_PAGES:
+                url = page.format(pk=pk)
+                data = {**GARBAGE[garbage], "candidates": ["x", "-1"], "votes": "∞"}
+                response = client.post(url, data)
+                assert response.status_code < 500, (username, url, response.status_code)
+    assert Dossier.objects.count() == before

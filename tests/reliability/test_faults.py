@@ -267,3 +267,42 @@ def test_a_worker_killed_holding_the_lock_commits_nothing(seeded, province_tx):
     plan.refresh_from_db()
     assert plan.state == PlanState.FORMAT_CHECK
     assert_sound()
+
+
+# --- a lost broker ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_lost_broker_breaks_no_transition_and_the_enqueue_fails_loudly(province, monkeypatch):
+    """No transition enqueues work: with every enqueue failing as if the broker were gone,
+    a plan still walks from draft to dispatch. The reminder pass itself is pulled from the
+    deadlines by the next run, so a pass lost with the broker is not lost (see
+    tests/notifications/test_reminders.py: a late pass, a failed e-mail retried, one reminder
+    when passes overlap)."""
+    from celery.app.task import Task
+    from kombu.exceptions import OperationalError
+
+    from approvals.notifications.tasks import send_reminders
+
+    enqueued: list[str] = []
+
+    def broker_gone(self: Any, *args: Any, **kwargs: Any) -> None:
+        enqueued.append(self.name)
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(Task, "apply_async", broker_gone)
+    p = province
+
+    with pytest.raises(OperationalError):
+        send_reminders.delay()
+    plan = to_signature(p, new_plan(p))
+    plan_sign(plan=plan, user=p.user("pgd.ldtbxh"))
+    issued = plan_issue(
+        plan=Plan.objects.get(pk=plan.pk),
+        user=p.user("vanthu.ldtbxh"),
+        issued_on=datetime.date(2024, 6, 3),
+    )
+
+    assert issued.state == PlanState.IN_FORCE
+    assert enqueued == ["approvals.notifications.send_reminders"]  # only the explicit call
+    assert_sound()
