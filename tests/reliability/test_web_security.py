@@ -186,7 +186,7 @@ from django.conf import settings
 names = ["DEBUG", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY",
          "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_CONTENT_TYPE_NOSNIFF",
          "X_FRAME_OPTIONS", "SECURE_PROXY_SSL_HEADER", "SECURE_SSL_REDIRECT",
-         "SECURE_REFERRER_POLICY", "AUTHENTICATION_BACKENDS", "MIDDLEWARE"]
+         "SECURE_REFERRER_POLICY", "AUTHENTICATION_BACKENDS", "MIDDLEWARE", "CACHES"]
 print(json.dumps({n: getattr(settings, n, None) for n in names}))
 """
 
@@ -229,6 +229,14 @@ def test_production_settings_are_strict():
     assert values["AUTHENTICATION_BACKENDS"][0] == "project.throttle.LoginThrottleBackend"
     assert "django.middleware.csrf.CsrfViewMiddleware" in values["MIDDLEWARE"]
     assert "django.middleware.clickjacking.XFrameOptionsMiddleware" in values["MIDDLEWARE"]
+
+
+def test_a_shared_cache_for_the_login_counters_is_configured_from_the_environment():
+    done = production(CACHE_URL="redis://cache.internal:6379/1")
+    assert done.returncode == 0, done.stderr
+    cache_settings = json.loads(done.stdout)["CACHES"]["default"]
+    assert cache_settings["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache_settings["LOCATION"] == "redis://cache.internal:6379/1"
 
 
 def test_production_refuses_to_start_without_a_secret_key():
