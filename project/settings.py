@@ -159,7 +159,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # with their type checked by content and their size capped.
 PLAN_ATTACHMENT_TYPES = ["pdf", "docx", "xlsx", "png", "jpg", "jpeg"]
 PLAN_ATTACHMENT_MAX_BYTES = int(os.environ.get("PLAN_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# A village's review meeting posts one vote per household (the import takes up to 5,000 rows).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 6000
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 LOGIN_URL = "login"
@@ -217,4 +218,49 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}
+
+# --- REST API (workflows.api): token auth for systems, session for the site -----------------
+INSTALLED_APPS += [
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "workflows.api",
+]
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "workflows.api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "workflows.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "workflows.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": os.environ.get("API_AUTH_THROTTLE_RATE", "10/minute"),
+    },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "vn-approvals API",
+    "DESCRIPTION": (
+        "Plans and title nominations of the movement 'Toàn dân đoàn kết xây dựng đời sống "
+        "văn hóa': the same services and permission resolver as the site. Every refusal is "
+        'JSON {"code", "message", "fields"}.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PlanStateEnum": "workflows.plans.models.PlanState",
+        "DossierStateEnum": "workflows.nominations.models.DossierState",
+        "CandidateStateEnum": "workflows.nominations.models.CandidateState",
+        "UnitKindEnum": "approvals.organisation.models.UnitKind",
+    },
+    "SCHEMA_PATH_PREFIX": "/api/",
 }

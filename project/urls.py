@@ -17,6 +17,7 @@ admin.site.index_title = _("Administration")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("workflows.api.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),

@@ -422,6 +422,12 @@ PEOPLE: tuple[PersonSpec, ...] = (
         (_P("culture_officer", "tandinh", valid_from=_COMMUNE_FROM),),
     ),
     PersonSpec(
+        "vanthu.tandinh",
+        "Trần Thị",
+        "Mai",
+        (_P("records_clerk", "tandinh", title="Văn thư", valid_from=_COMMUNE_FROM),),
+    ),
+    PersonSpec(
         "hoidong.tandinh",
         "Lê Thị",
         "Liên",
@@ -566,6 +572,9 @@ DEPARTMENT_REGISTERS_AGENCY = "ldtbxh"
 DEPARTMENT_REGISTERS_OWNER = "gd.ldtbxh"
 COMMITTEE_REGISTERS_AGENCY = "bcd"
 COMMITTEE_REGISTERS_OWNER = "pct.tinh"
+#: Xã Tân Dĩnh numbers its recognition decisions in a register of its own.
+COMMUNE_REGISTERS_AGENCY = "tandinh"
+COMMUNE_REGISTERS_OWNER = "chutich.tandinh"
 
 #: The group through which demo logins may read (never change) the engine's data in the admin.
 VIEWER_GROUP = "Xem dữ liệu (demo)"

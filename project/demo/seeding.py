@@ -65,6 +65,8 @@ REGISTER_RULES: tuple[tuple[str, str, str, str], ...] = (
         Reach.SAME_UNIT,
         UnitKind.STEERING_COMMITTEE,
     ),
+    # A commune's chairman sets up its decision register; its records clerk numbers.
+    ("approvals_registers.configure_register", "commune_chairman", Reach.SAME_UNIT, ""),
 )
 #: Which of the director's actions are delegated first: signing routine papers.
 _DELEGATION_PREFERENCE: dict[str, int] = {
@@ -432,6 +434,11 @@ class DemoSeeder:
                 [
                     (f"Sổ đăng ký văn bản đi của Ban Chỉ đạo năm {year}", kinds),
                 ],
+            ),
+            (
+                data.COMMUNE_REGISTERS_AGENCY,
+                data.COMMUNE_REGISTERS_OWNER,
+                [(f"Sổ đăng ký quyết định năm {year}", decisions)],
             ),
         ]
         for agency_key, owner, registers in plans:

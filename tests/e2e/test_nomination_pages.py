@@ -19,10 +19,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from approvals.organisation.models import Action, ActionRule, OrgUnit, Position, Reach, Role
-from approvals.registers.models import DocumentKind
-from approvals.registers.services import register_configure
-from tests.e2e.conftest import DEMO_PASSWORD
+from approvals.organisation.models import OrgUnit, Position
+from approvals.registers.models import Register
 from workflows.nominations.flow_actions import flow_register, flow_start
 from workflows.nominations.models import CandidateState, Dossier, DossierState, Title
 from workflows.nominations.selectors import dossier_counts_by_step, recognition_share
@@ -38,30 +36,9 @@ def _unit(name: str, kind: str) -> OrgUnit:
 
 
 def _commune_clerk_and_register(commune: OrgUnit) -> Any:
-    """A records clerk at Xã Tân Dĩnh and its decision register for this year."""
-    today = timezone.localdate()
-    clerk = User.objects.create_user(
-        "vanthu.tandinh", password=DEMO_PASSWORD, first_name="Mai", last_name="Trần Thị"
-    )
-    Position.objects.create(
-        user=clerk,
-        unit=commune,
-        role=Role.objects.get(code="records_clerk"),
-        valid_from=datetime.date(today.year, 1, 1),
-    )
-    ActionRule.objects.get_or_create(
-        action=Action.objects.get(code="approvals_registers.configure_register"),
-        role=Role.objects.get(code="commune_chairman"),
-        reach=Reach.SAME_UNIT,
-    )
-    register_configure(
-        agency=commune,
-        year=today.year,
-        name=f"Sổ quyết định năm {today.year}",
-        kinds=[DocumentKind.objects.get(code="decision")],
-        user=User.objects.get(username="chutich.tandinh"),
-    )
-    return clerk
+    """The demo's records clerk at Xã Tân Dĩnh, who keeps this year's decision register."""
+    assert Register.objects.filter(agency=commune, year=timezone.localdate().year).exists()
+    return User.objects.get(username="vanthu.tandinh")
 
 
 def _other_dossier_registering() -> Dossier:

@@ -84,7 +84,7 @@ def test_a_dossier_under_appraisal_reminds_the_culture_officer_and_alerts_the_ch
     escalation = Notification.objects.get(kind=NotificationKind.ESCALATION)
     assert escalation.subject_type == "nominations.dossier"
     assert escalation.subject_id == str(dossier.pk)
-    assert escalation.url == f"/admin/nominations/dossier/{dossier.pk}/change/"
+    assert escalation.url == f"/nominations/{dossier.pk}/"
     assert "thẩm định" in escalation.title
     assert "Xã Tân Dĩnh" in escalation.body
 

@@ -64,7 +64,7 @@ def dossier_step_holdings(
     return {
         deadline.pk: StepHolding(
             label=_label(dossier),
-            url=reverse("admin:nominations_dossier_change", args=[dossier.pk]),
+            url=reverse("nominations:detail", args=[dossier.pk]),
             step=step,
             unit=unit,
             holder_ids=ids,

@@ -135,13 +135,12 @@ def _title_of(authority: Authority, signer: Any) -> str:
     return own.printed_title if own else ""
 
 
-def verify_signature(plan: Plan) -> bool:
-    """Whether the signed revision still renders to the content the signature covers."""
-    from approvals.audit.services import signature_verify
-
+def signed_document(plan: Plan) -> bytes:
+    """The PDF of the signed revision as signed: the bytes the signature's hash covers."""
     signature = plan.signature
     if signature is None:
-        return False
+        msg = "The plan is not signed."
+        raise ValueError(msg)
     revision = plan.revisions.get(number=int(signature.revision))
     built = build_layout(
         plan,
@@ -149,5 +148,15 @@ def verify_signature(plan: Plan) -> bool:
         signature_block=signature.signature_block.splitlines(),
         signer_name=user_label(signature.signer),
     )
-    content = render_pdf(_unnumbered(built, plan), _spec(plan))
+    return render_pdf(_unnumbered(built, plan), _spec(plan))
+
+
+def verify_signature(plan: Plan) -> bool:
+    """Whether the signed revision still renders to the content the signature covers."""
+    from approvals.audit.services import signature_verify
+
+    signature = plan.signature
+    if signature is None:
+        return False
+    content = signed_document(plan)
     return bool(signature_verify(signature=signature, content=content).valid)
