@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 
 from project import views
+from project.throttle import ThrottledLoginView
 
 admin.site.site_header = _("Cultural-life movement: approvals")
 admin.site.site_title = _("Approvals administration")
@@ -20,7 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("sign/", views.inbox_sign, name="inbox_sign"),
     path("sign/decisions/", views.inbox_sign_decisions, name="inbox_sign_decisions"),

@@ -58,8 +58,9 @@ class Title(models.TextChoices):
     ADVANCED_WORKER = "advanced_worker", _("Advanced worker")
     ADVANCED_COLLECTIVE = "advanced_collective", _("Advanced collective")
     EMULATION_FLAG = "emulation_flag", _("Emulation flag of the province")
-    PROVINCIAL_COMMENDATION = "provincial_commendation", _(
-        "Certificate of commendation of the provincial chairman"
+    PROVINCIAL_COMMENDATION = (
+        "provincial_commendation",
+        _("Certificate of commendation of the provincial chairman"),
     )
 
 

@@ -1,0 +1,78 @@
+"""Check that every signed plan still has the content its signature covers."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from workflows.plans.documents import verify_signature
+from workflows.plans.models import Plan, PlanRevision, canonical_content
+
+
+@dataclass(frozen=True)
+class PlanProblem:
+    """One signed plan whose content no longer agrees with its signature."""
+
+    kind: str
+    message: str
+    plan_id: int
+
+
+def plans_verify() -> list[PlanProblem]:
+    """Every signed plan whose signed revision was changed (empty when all are intact)."""
+    problems: list[PlanProblem] = []
+    plans = (
+        Plan.objects.filter(signature__isnull=False)
+        .select_related("signature", "signature__signer", "kind", "issuing_agency")
+        .order_by("pk")
+    )
+    for plan in plans.iterator(chunk_size=200):
+        signature = plan.signature
+        assert signature is not None  # noqa: S101 - filtered above
+        params = {"id": plan.pk, "revision": signature.revision, "summary": plan.subject_summary}
+        try:
+            revision = plan.revisions.get(number=int(signature.revision))
+        except (PlanRevision.DoesNotExist, ValueError):
+            problems.append(
+                PlanProblem(
+                    kind="revision_missing",
+                    plan_id=plan.pk,
+                    message=_(
+                        "Plan id %(id)s (“%(summary)s”): the signed revision %(revision)s "
+                        "no longer exists."
+                    )
+                    % params,
+                )
+            )
+            continue
+        digest = hashlib.sha256(canonical_content(revision.content)).hexdigest()
+        if digest != revision.content_sha256:
+            problems.append(
+                PlanProblem(
+                    kind="revision_edited",
+                    plan_id=plan.pk,
+                    message=_(
+                        "Plan id %(id)s (“%(summary)s”): the content of signed revision "
+                        "%(revision)s was changed in the database after it was written."
+                    )
+                    % params,
+                )
+            )
+        elif not verify_signature(plan):
+            problems.append(
+                PlanProblem(
+                    kind="signed_content_changed",
+                    plan_id=plan.pk,
+                    message=_(
+                        "Plan id %(id)s (“%(summary)s”): revision %(revision)s no longer "
+                        "renders to the document that was signed."
+                    )
+                    % params,
+                )
+            )
+    return problems
+
+
+__all__ = ["PlanProblem", "plans_verify"]
