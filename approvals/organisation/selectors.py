@@ -29,21 +29,19 @@ class ActionScope:
     def __bool__(self) -> bool:
         return bool(self.unit_ids or self.subtree_paths)
 
+    def _filter(self, prefix: str) -> Q:
+        condition = Q(**{f"{prefix}pk__in": sorted(self.unit_ids)})
+        for path in sorted(self.subtree_paths):
+            condition |= Q(**{f"{prefix}path__startswith": path})
+        return condition
+
     def q(self, unit_field: str) -> Q:
         """A filter on objects whose unit, reached through ``unit_field``, is in scope."""
-        condition = Q(pk__in=[])
-        if self.unit_ids:
-            condition |= Q(**{f"{unit_field}_id__in": sorted(self.unit_ids)})
-        for path in sorted(self.subtree_paths):
-            condition |= Q(**{f"{unit_field}__path__startswith": path})
-        return condition
+        return self._filter(f"{unit_field}__")
 
     def units_q(self) -> Q:
         """A filter on ``OrgUnit`` rows in scope."""
-        condition = Q(pk__in=sorted(self.unit_ids))
-        for path in sorted(self.subtree_paths):
-            condition |= Q(path__startswith=path)
-        return condition
+        return self._filter("")
 
     def covers(self, unit: Any) -> bool:
         """Whether a unit (with its ``path``) is in scope."""

@@ -6,7 +6,7 @@ import datetime
 from typing import Any, cast
 
 from django import forms
-from django.utils import timezone
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from approvals.exceptions import ValidationFailed
@@ -80,7 +80,7 @@ class PlanForm(forms.Form):
         ).queryset = OrgUnit.objects.filter(pk__in=unit_ids).order_by("path")
         ancestors = {a for u in drafting_units for a in u.ancestor_ids}
         agencies = OrgUnit.objects.active_on(day).filter(
-            models_q_agencies(ancestors, drafting_units)
+            _issuing_agencies_q(ancestors, drafting_units)
         )
         cast(forms.ModelChoiceField, self.fields["issuing_agency"]).queryset = agencies.order_by(
             "path"
@@ -139,11 +139,9 @@ class PlanForm(forms.Form):
         }
 
 
-def models_q_agencies(ancestor_ids: set[int], drafting_units: list[OrgUnit]) -> Any:
+def _issuing_agencies_q(ancestor_ids: set[int], drafting_units: list[OrgUnit]) -> Q:
     """Issuing agencies open to these drafting units: the units above them, and the steering
     committees whose standing agency they belong to."""
-    from django.db.models import Q
-
     condition = Q(pk__in=sorted(ancestor_ids))
     for unit in drafting_units:
         for ancestor_id in unit.ancestor_ids:
@@ -164,7 +162,3 @@ class CommentForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("Your agency's answer"), widget=forms.Textarea)
-
-
-def today() -> datetime.date:
-    return timezone.localdate()

@@ -401,52 +401,50 @@ def plan_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def plan_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
+def _decide(
+    request: HttpRequest,
+    pk: int,
+    step: Callable[..., Any],
+    done: str,
+    *,
+    comment_required: bool = False,
+) -> HttpResponse:
+    """A reviewer's or signer's decision: the comment form, then the flow step on the plan."""
     plan = _plan_or_404(request, pk)
-    given = _comment(request)
+    given = _comment(request, required=comment_required)
     if given is None:
         return redirect("plans:detail", pk=plan.pk)
     comment, seen = given
     return _perform(
         request,
         plan,
-        lambda: flow_approve(plan, request.user, comment=comment, seen_revision=seen),
-        _("Approved; the plan moved on."),
+        lambda: step(plan, request.user, comment=comment, seen_revision=seen),
+        done,
     )
 
 
 @login_required
 @require_POST
+def plan_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, flow_approve, _("Approved; the plan moved on."))
+
+
+@login_required
+@require_POST
 def plan_return_view(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan_or_404(request, pk)
-    given = _comment(request, required=True)
-    if given is None:
-        return redirect("plans:detail", pk=plan.pk)
-    comment, seen = given
-    return _perform(
+    return _decide(
         request,
-        plan,
-        lambda: flow_return(plan, request.user, comment=comment, seen_revision=seen),
+        pk,
+        flow_return,
         _("The plan was returned to its drafter."),
+        comment_required=True,
     )
 
 
 @login_required
 @require_POST
 def plan_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan_or_404(request, pk)
-    given = _comment(request)
-    if given is None:
-        return redirect("plans:detail", pk=plan.pk)
-    comment, seen = given
-    return _perform(
-        request,
-        plan,
-        lambda: flow_sign(plan, request.user, comment=comment, seen_revision=seen),
-        _("Signed."),
-    )
+    return _decide(request, pk, flow_sign, _("Signed."))
 
 
 @login_required
