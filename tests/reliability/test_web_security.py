@@ -82,7 +82,6 @@ NO_SESSION_AUTHORITY = {
     "/api/auth/token/",
     # the API documentation pages: read-only, anonymous POSTs are refused
     "/api/docs/",
-    "/api/redoc/",
 }
 
 
