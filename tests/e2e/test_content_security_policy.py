@@ -44,6 +44,15 @@ def _violations(session: Any) -> list[str]:
         ("chuyenvien.vp.ldtbxh", ["/", "/plans/", "/plans/new/", "/notifications/"]),
         ("pgd.ldtbxh", ["/sign/", "/registers/"]),
         ("thuky.bcd", ["/nominations/", "/nominations/dashboard/"]),
+        (
+            "admin",
+            [
+                "/admin/",
+                "/admin/approvals_org/orgunit/",
+                "/admin/approvals_org/orgunit/1/change/",
+                "/admin/auth/user/add/",
+            ],
+        ),
     ],
 )
 def test_the_pages_run_without_a_policy_violation(
