@@ -16,15 +16,20 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 
 app = Celery("project")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["approvals.notifications"])
+app.autodiscover_tasks(["approvals.notifications", "workflows.api"])
 
 
 def beat_schedule(interval_minutes: int) -> dict[str, dict[str, object]]:
-    """The periodic tasks: the reminder pass every ``interval_minutes``."""
+    """The periodic tasks: the reminder pass every ``interval_minutes``; the API's expired
+    idempotency keys purged every hour."""
     return {
         "send-reminders": {
             "task": "approvals.notifications.send_reminders",
             "schedule": datetime.timedelta(minutes=interval_minutes),
+        },
+        "purge-idempotency-keys": {
+            "task": "workflows.api.purge_idempotency_keys",
+            "schedule": datetime.timedelta(hours=1),
         },
     }
 
