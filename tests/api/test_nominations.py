@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
@@ -110,14 +111,33 @@ def test_the_household_cycle_from_registration_to_recognition(commune, as_user):
     with freeze_time("2026-10-23 09:00"):
         post(head, f"{url}/submit/")
         assert post(officer, f"{url}/accept/")["state"] == DossierState.DECISION
+    early_list = head.get(f"{url}/recognised/csv/")
+    assert (early_list.status_code, early_list.json()["code"]) == (404, "not_found")
     with freeze_time("2026-10-28 09:00"):
         decided = post(as_user(c.chairman), f"{url}/decide/")
         assert decided["signed"] is True
+        draft_pdf = head.get(f"{url}/decision/pdf/")
         issued = post(as_user(c.clerk), f"{url}/issue/")
     assert issued["state"] == DossierState.DECIDED
     assert issued["symbol"].startswith("01/QĐ-")
     recognised = Candidate.objects.filter(dossier_id=dossier["id"], state="recognised")
     assert recognised.count() == 10  # one not voted, one struck
+
+    # the decision and the recognised list as files, with the SHA-256 of their bytes
+    assert draft_pdf.status_code == 200
+    assert draft_pdf.content.startswith(b"%PDF")
+    with freeze_time("2026-10-28 09:00"):
+        numbered = head.get(f"{url}/decision/pdf/")
+    assert numbered["X-Content-SHA256"] == hashlib.sha256(numbered.content).hexdigest()
+    assert numbered.content != draft_pdf.content  # the number is in it now
+    docx = head.get(f"{url}/decision/docx/")
+    assert (docx.status_code, docx.content[:2]) == (200, b"PK")
+    listed_csv = head.get(f"{url}/recognised/csv/")
+    assert listed_csv["Content-Type"].startswith("text/csv")
+    assert len(listed_csv.content.decode("utf-8-sig").strip().splitlines()) == 1 + 10
+    xlsx = head.get(f"{url}/recognised/xlsx/")
+    assert (xlsx.status_code, xlsx.content[:2]) == (200, b"PK")
+    assert head.get(f"{url}/decision/exe/").status_code == 404
 
     one = recognised.first()
     revoked = post(

@@ -53,7 +53,8 @@ from workflows.api.selectors import (
     unit_list_visible,
 )
 from workflows.nominations import flow_actions as dossier_flow
-from workflows.nominations.models import Candidate, Dossier, Household
+from workflows.nominations.exports import decision_document, recognised_csv, recognised_xlsx
+from workflows.nominations.models import Candidate, Dossier, DossierState, Household
 from workflows.nominations.selectors import dossier_counts_by_step, recognition_share
 from workflows.nominations.services import (
     candidate_revoke,
@@ -400,6 +401,23 @@ class PlanViewSet(Scoped, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         return response
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_FILE_TYPES = {
+    "pdf": "application/pdf",
+    "docx": DOCX,
+    "xlsx": XLSX,
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def _file(data: bytes, name: str, fmt: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=_FILE_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["X-Content-SHA256"] = hashlib.sha256(data).hexdigest()
+    return response
+
+
 def _paginated(view: Any, queryset: QuerySet[Any]) -> Response:
     serializer_class = s.AuditEventSerializer
     page = view.paginate_queryset(queryset)
@@ -637,6 +655,50 @@ class DossierViewSet(Scoped, mixins.CreateModelMixin, viewsets.ReadOnlyModelView
         return _paginated(
             self, audit_trail(subject_type="nominations.dossier", subject_id=dossier.pk)
         )
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The decision; header X-Content-SHA256."
+            ),
+            (200, DOCX): OpenApiResponse(OpenApiTypes.BINARY, description="The decision."),
+        }
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        filterset_class=None,
+        url_path=r"decision/(?P<fmt>(?:pdf|docx))",
+        url_name="decision",
+    )
+    def decision(self, request: Request, fmt: str, pk: str | None = None) -> HttpResponse:
+        """The recognition decision as PDF or DOCX, from the signing step on (a draft with a
+        blank number until the records clerk numbers it)."""
+        dossier = self.get_object()
+        if dossier.state not in (DossierState.DECISION, DossierState.DECIDED):
+            raise exceptions.NotFound(_("The dossier has no decision yet."))
+        return _file(decision_document(dossier, fmt), f"quyet-dinh-{dossier.pk}", fmt)
+
+    @extend_schema(
+        responses={
+            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="The list."),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="The list."),
+        }
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        filterset_class=None,
+        url_path=r"recognised/(?P<fmt>(?:xlsx|csv))",
+        url_name="recognised",
+    )
+    def recognised(self, request: Request, fmt: str, pk: str | None = None) -> HttpResponse:
+        """The list of those recognised by the numbered decision, as XLSX or CSV."""
+        dossier = self.get_object()
+        if dossier.state != DossierState.DECIDED:
+            raise exceptions.NotFound(_("The decision has not been numbered yet."))
+        data = recognised_xlsx(dossier) if fmt == "xlsx" else recognised_csv(dossier)
+        return _file(data, f"danh-sach-{dossier.pk}", fmt)
 
 
 def _by_ids(queryset: QuerySet[Any], ids: list[int], field: str) -> list[Any]:
