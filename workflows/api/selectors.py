@@ -106,6 +106,15 @@ def dispatch_list_visible(*, paths: list[str]) -> QuerySet[Dispatch]:
     )
 
 
+def consultation_list_visible(*, paths: list[str]) -> QuerySet[Consultation]:
+    """Consultations addressed to agencies inside the scope, soonest due first."""
+    return (
+        Consultation.objects.filter(_under("agency", paths))
+        .select_related("agency", "deadline", "revision", "plan")
+        .order_by("deadline__due_on", "pk")
+    )
+
+
 def report_list_visible(*, paths: list[str]) -> QuerySet[ReportDue]:
     """Reports owed by or sent to units inside the scope."""
     return (

@@ -13,7 +13,15 @@ from approvals.organisation.models import OrgUnit, Position, UnitKind
 from approvals.organisation.resolver import user_label
 from approvals.registers.models import DocumentKind, Register, RegisterEntry
 from workflows.nominations.models import Candidate, CandidateState, Dossier, DossierState, Title
-from workflows.plans.models import Dispatch, Plan, PlanState, ReportDue, ReportPeriod
+from workflows.plans.models import (
+    Consultation,
+    ConsultationStatus,
+    Dispatch,
+    Plan,
+    PlanState,
+    ReportDue,
+    ReportPeriod,
+)
 
 #: The largest id a database integer column holds; a bigger one is a 400, never a 500.
 MAX_ID = 2**63 - 1
@@ -215,6 +223,33 @@ class DispatchSerializer(serializers.ModelSerializer[Dispatch]):
             "acknowledged_by",
         ]
         read_only_fields = fields
+
+
+class ConsultationSerializer(serializers.ModelSerializer[Consultation]):
+    status = serializers.ChoiceField(choices=ConsultationStatus.choices, read_only=True)
+    agency_name = serializers.CharField(source="agency.name", read_only=True)
+    revision = serializers.IntegerField(source="revision.number", read_only=True)
+    due_on = serializers.DateField(source="deadline.due_on", read_only=True)
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "id",
+            "plan",
+            "revision",
+            "agency",
+            "agency_name",
+            "due_on",
+            "status",
+            "answer",
+            "answered_by",
+            "answered_on",
+        ]
+        read_only_fields = fields
+
+
+class AnswerSerializer(serializers.Serializer[Any]):
+    answer = serializers.CharField(max_length=20000, help_text=_("The agency's opinion."))
 
 
 class ReportDueSerializer(serializers.ModelSerializer[ReportDue]):

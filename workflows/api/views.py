@@ -42,6 +42,7 @@ from workflows.api.selectors import (
     NOMINATIONS_ACT_FOR_PARENT,
     audit_trail,
     candidate_list_visible,
+    consultation_list_visible,
     dispatch_list_visible,
     dossier_list_visible,
     entry_list,
@@ -63,7 +64,7 @@ from workflows.nominations.services import (
 )
 from workflows.plans import documents
 from workflows.plans import flow_actions as plan_flow
-from workflows.plans.models import Dispatch, Plan, PlanState, ReportDue
+from workflows.plans.models import Consultation, Dispatch, Plan, PlanState, ReportDue
 from workflows.plans.services import dispatch_acknowledge, plan_create, plan_edit, report_submit
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
@@ -444,6 +445,33 @@ class DispatchViewSet(Scoped, viewsets.ReadOnlyModelViewSet[Dispatch]):
         """Confirm the unit received the plan."""
         dispatch = dispatch_acknowledge(dispatch=self.get_object(), user=request.user)
         return Response(s.DispatchSerializer(dispatch).data)
+
+
+@extend_schema(tags=["plans"])
+class ConsultationViewSet(Scoped, viewsets.ReadOnlyModelViewSet[Consultation]):
+    """Opinions asked of the user's agencies on a plan; the agency answers through the flow."""
+
+    serializer_class = s.ConsultationSerializer
+    filterset_fields = ["plan", "agency", "status"]
+
+    def get_queryset(self) -> QuerySet[Consultation]:
+        if self.fake():
+            return Consultation.objects.none()
+        return consultation_list_visible(paths=self.paths())
+
+    @extend_schema(
+        request=s.AnswerSerializer,
+        responses={200: s.ConsultationSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
+    @action(detail=True, methods=["post"])
+    def answer(self, request: Request, pk: str | None = None) -> Response:
+        """The consulted agency answers (a late answer is kept and marked late)."""
+        consultation = self.get_object()
+        data = _valid(s.AnswerSerializer, request)
+        plan_flow.flow_answer(consultation, request.user, answer=data["answer"])
+        fresh = self.get_queryset().get(pk=consultation.pk)
+        return Response(s.ConsultationSerializer(fresh).data)
 
 
 @extend_schema(tags=["plans"])
