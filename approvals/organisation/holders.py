@@ -2,8 +2,9 @@
 
 The resolver answers for one user; reminders need the other direction: which users may
 take an action at a unit on a day. These functions answer it for a batch of steps in a
-fixed number of queries, with the same action rules the resolver applies (positions
-only: written delegations and one-off grants are not counted as holding a step).
+fixed number of queries, with the same action rules the resolver applies: positions, and
+written delegations ("TUQ.") in force from a position that holds the step. One-off object
+grants are not counted (they name one object, not a step).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
-from approvals.organisation.models import ActionRule, Position
+from approvals.organisation.models import ActionRule, Delegation, Position
 
 if TYPE_CHECKING:
     import datetime
@@ -43,8 +44,10 @@ def step_holders_many(queries: Sequence[StepQuery], *, on: datetime.date) -> lis
 
     When positions at several levels qualify (a rule reaching "the unit or above"), only
     the nearest level holds the step: the division head, not every director above (an
-    office acting for its agency, just below it, counts as the agency's level). The
-    author is left out where the action excludes authors. Two queries for the whole batch.
+    office acting for its agency, just below it, counts as the agency's level). A delegate
+    whose written delegation of the action, in force on ``on``, comes from one of those
+    positions holds the step too. The author is left out where the action excludes
+    authors. Three queries for the whole batch.
     """
     if not queries:
         return []
@@ -62,6 +65,14 @@ def step_holders_many(queries: Sequence[StepQuery], *, on: datetime.date) -> lis
         .select_related("unit")
         .order_by("pk")
     )
+    delegates: dict[tuple[int, str], set[int]] = {}
+    rows = (
+        Delegation.objects.in_force_on(on)
+        .filter(delegator_position_id__in=[p.pk for p in positions], actions__code__in=codes)
+        .values_list("delegator_position_id", "actions__code", "delegate_id")
+    )
+    for position_id, code, delegate_id in rows:
+        delegates.setdefault((position_id, code), set()).add(delegate_id)
     answers: list[frozenset[int]] = []
     for query in queries:
         action_rules = by_action.get(query.action, [])
@@ -76,9 +87,13 @@ def step_holders_many(queries: Sequence[StepQuery], *, on: datetime.date) -> lis
             answers.append(frozenset())
             continue
         nearest = min(_distance(p, query.unit) for p in covering)
-        answers.append(
-            frozenset(p.user_id for p in covering if _distance(p, query.unit) == nearest)
-        )
+        holding = [p for p in covering if _distance(p, query.unit) == nearest]
+        users = {p.user_id for p in holding}
+        for p in holding:
+            users |= delegates.get((p.pk, query.action), set())
+        if excludes_author:
+            users -= query.exclude
+        answers.append(frozenset(users))
     return answers
 
 
