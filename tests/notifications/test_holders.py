@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-
 from django.utils import timezone
 
 from approvals.organisation.holders import StepQuery, step_holders_many, unit_heads_many
