@@ -34,6 +34,7 @@ from approvals.exceptions import ValidationFailed
 from approvals.notifications.models import Notification, NotificationKind, ReminderSent
 from approvals.notifications.registry import StepHolding, step_provider
 from approvals.organisation.holders import unit_heads_many
+from approvals.organisation.models import OrgUnit
 from approvals.organisation.resolver import user_label
 from approvals.regulations.services import RuleSet, rules_in_force
 
@@ -117,10 +118,51 @@ def _days(rules: RuleSet, key: str) -> tuple[int, ...]:
     return tuple(sorted(set(value)))
 
 
-def reminder_schedule(on: datetime.date) -> ReminderSchedule:
-    """The reminder and escalation days in force on ``on`` (two queries)."""
-    rules = rules_in_force(REGULATION, on=on)
+def reminder_schedule(on: datetime.date, unit: OrgUnit | None = None) -> ReminderSchedule:
+    """The reminder and escalation days in force on ``on`` for ``unit`` (two queries).
+
+    A province (or any unit) may set its own days in a version of the regulation under
+    its jurisdiction; without one the national version applies.
+    """
+    rules = rules_in_force(REGULATION, on=on, unit=unit)
     return ReminderSchedule(before=_days(rules, BEFORE_KEY), after=_days(rules, AFTER_KEY))
+
+
+@dataclass(frozen=True)
+class _Schedules:
+    """The national schedule and each jurisdiction's, for one pass."""
+
+    national: ReminderSchedule
+    by_jurisdiction: dict[int, ReminderSchedule]
+
+    @property
+    def all(self) -> list[ReminderSchedule]:
+        return [self.national, *self.by_jurisdiction.values()]
+
+    def for_unit(self, unit: OrgUnit) -> ReminderSchedule:
+        """The schedule of the deepest jurisdiction at or above ``unit``: its rules are
+        already layered over those of every jurisdiction above it."""
+        for unit_id in reversed(unit.ancestor_ids):
+            if unit_id in self.by_jurisdiction:
+                return self.by_jurisdiction[unit_id]
+        return self.national
+
+
+def _schedules(on: datetime.date) -> _Schedules:
+    """Every schedule in force on ``on``: 3 queries, and 3 more per unit with its own version."""
+    national = reminder_schedule(on)
+    jurisdictions = (
+        OrgUnit.objects.filter(
+            regulation_versions__regulation__code=REGULATION,
+            regulation_versions__effective_from__lte=on,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    return _Schedules(
+        national=national,
+        by_jurisdiction={unit.pk: reminder_schedule(on, unit) for unit in jurisdictions},
+    )
 
 
 def _stages(
@@ -291,31 +333,41 @@ def reminders_run(*, now: datetime.datetime | None = None) -> RunReport:
     if not cal.is_working_day(today):
         report.skipped = "day_off"
         return report
-    schedule = reminder_schedule(today)
-    horizon = cal.add_working_days(today, max(schedule.before, default=0))
+    schedules = _schedules(today)
+    widest = max((n for schedule in schedules.all for n in schedule.before), default=0)
+    horizon = cal.add_working_days(today, widest)
     deadlines = list(Deadline.objects.running().filter(started_on__lte=today, due_on__lte=horizon))
     report.deadlines_checked = len(deadlines)
+    # a deadline with a stage under some schedule is asked about; its holding's unit then
+    # says which schedule is its own
+    possible = [d for d in deadlines if any(_stages(d, today, s, cal) for s in schedules.all)]
+    if not possible:
+        return report
+    holdings = _holdings(possible, today)
     due: list[tuple[Deadline, str, bool]] = []
-    for deadline in deadlines:
-        stage = _stages(deadline, today, schedule, cal)
+    for deadline in possible:
+        holding = holdings.get(deadline.pk)
+        if holding is None:
+            continue
+        stage = _stages(deadline, today, schedules.for_unit(holding.unit), cal)
         if stage is not None:
             due.append((deadline, *stage))
     if not due:
         return report
     with translation.override(settings.LANGUAGE_CODE):
-        _notify(due, today, cal, moment, report)
+        _notify(due, holdings, today, cal, moment, report)
     return report
 
 
 def _notify(
     due: list[tuple[Deadline, str, bool]],
+    holdings: dict[int, StepHolding],
     today: datetime.date,
     cal: WorkingCalendar,
     moment: datetime.datetime,
     report: RunReport,
 ) -> None:
     """Find who to tell about ``due`` deadlines, leave out what was sent, deliver the rest."""
-    holdings = _holdings([d for d, _stage, _overdue in due], today)
     items = _items(due, holdings, today)
     if not items:
         return

@@ -21,7 +21,8 @@ from approvals.exceptions import ValidationFailed
 from approvals.notifications.models import Notification, NotificationKind, ReminderSent
 from approvals.notifications.services import reminder_schedule, reminders_run
 from approvals.notifications.tasks import send_reminders
-from approvals.regulations.models import Rule
+from approvals.regulations.models import Regulation, Rule
+from approvals.regulations.services import RuleSpec, regulation_version_create
 from tests.notifications.conftest import SUBJECT_TYPE, D, at, case_deadline
 
 pytestmark = pytest.mark.django_db
@@ -300,3 +301,42 @@ def test_the_celery_task_runs_a_pass_in_eager_mode(cases, settings):
     assert result.successful()
     assert result.get()["reminders_sent"] == 1
     assert ReminderSent.objects.count() == 1
+
+
+def _own_schedule(unit, before, *, user) -> None:
+    """A version of the reminders regulation under ``unit``'s jurisdiction."""
+    regulation = Regulation.objects.get(code="reminders")
+    regulation_version_create(
+        regulation=regulation,
+        label="Quy chế nội bộ",
+        effective_from=D(2027, 1, 1),
+        legal_basis="Quyết định ban hành quy chế làm việc (thử nghiệm)",
+        rules=[RuleSpec("reminder.working_days_before_due", before, "list", confirmed=False)],
+        user=user,
+        jurisdiction=unit,
+    )
+
+
+def test_a_jurisdiction_s_own_days_apply_to_its_units_only(cases, org):
+    # the deadline's step is held in division A, due Thursday 11/02/2027 (after Tết)
+    deadline = case_deadline(21, started_on=D(2027, 1, 25), length=8)
+    assert deadline.due_on == D(2027, 2, 11)
+    # department B sets 4 working days before, department A 5 and 2 (escalation national)
+    _own_schedule(org.dept_b, [4], user=org.director_a)
+    _own_schedule(org.dept_a, [2, 5], user=org.director_a)
+    assert reminder_schedule(D(2027, 2, 1), org.division_a).before == (2, 5)
+    assert reminder_schedule(D(2027, 2, 1), org.division_b).before == (4,)
+    assert reminder_schedule(D(2027, 2, 1)).before == (1, 3)
+    # Tết closes 04-10/02: 5 working days before 11/02 is Thursday 28/01, 2 is 02/02;
+    # not the national 3 and 1 (01/02, 03/02) nor department B's 4 (29/01)
+    assert sent_by_day(D(2027, 1, 25), D(2027, 2, 12)) == {
+        "2027-01-28": (1, 0),
+        "2027-02-02": (1, 0),
+        "2027-02-12": (1, 1),  # overdue: the holder again, and the head
+    }
+    assert sorted(ReminderSent.objects.values_list("stage", flat=True)) == [
+        "after:1",
+        "after:1",
+        "before:2",
+        "before:5",
+    ]
