@@ -262,7 +262,12 @@ def candidates_register(
     spec = _spec(locked)
     problems: list[Problem] = []
     rows: list[Candidate] = []
-    base = {"dossier": locked, "title": locked.title, "year": locked.year}
+    base = {
+        "dossier": locked,
+        "title": locked.title,
+        "year": locked.year,
+        "province_id": locked.root_unit_id,
+    }
     if spec.candidate == "household":
         rows = _household_rows(locked, households, problems, base)
     elif spec.candidate == "unit":
