@@ -326,7 +326,21 @@ def fill_province(candidates: Iterable[Candidate]) -> None:
 class CandidateQuerySet(models.QuerySet["Candidate"]):
     """Candidates; rows created in bulk get their partition key like single ones."""
 
-    def bulk_create(self, objs: Iterable[Candidate], *args: Any, **kwargs: Any) -> list[Candidate]:
+    def of_dossier(self, dossier: Dossier) -> CandidateQuerySet:
+        """The dossier's candidates, naming their province (partition) when it is known
+        without a query: the dossier's proposing unit is loaded."""
+        candidates = self.filter(dossier=dossier)
+        if Dossier.proposing_unit.is_cached(dossier):
+            candidates = candidates.filter(province_id=dossier.root_unit_id)
+        return candidates
+
+    def row(self, candidate: Candidate) -> CandidateQuerySet:
+        """The row of ``candidate``, naming its province (partition) when it is known."""
+        if candidate.province_id is None:
+            return self.filter(pk=candidate.pk)
+        return self.filter(pk=candidate.pk, province_id=candidate.province_id)
+
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
         """Insert ``objs`` in batches, each carrying its province (see :func:`fill_province`)."""
         rows = list(objs)
         fill_province(rows)
