@@ -243,8 +243,8 @@ def test_a_provinces_share_and_decision_read_its_partition_only(commune):
         assert _partitions_in(_explain(sql)) == {mine}
     # the decision's bulk UPDATE: its target and the lookup in the province read one
     # partition; the fallback lookup in the other provinces comes after it (SubPlan 2)
-    _dossier, sql = _cycle(c, 2026, capture=True)
-    update = next(q for q in sql if q.startswith(f'UPDATE "{CANDIDATES}"'))
+    _dossier, decision = _cycle(c, 2026, capture=True)
+    update = next(q for q in decision if q.startswith(f'UPDATE "{CANDIDATES}"'))
     plan = _explain(update)
     text = "\n".join(plan)
     head, _fallback = text.split("SubPlan 2", 1)
