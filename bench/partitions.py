@@ -129,6 +129,15 @@ def build(provinces: int, communes: int, villages: int, households: int) -> list
     return roots
 
 
+def chairman(dossier: Any) -> Any:
+    """The authority of the deciding commune's chairman (the events go to its chain)."""
+    from approvals.organisation.models import Position
+    from approvals.organisation.resolver import Authority, Basis
+
+    position = Position(unit=dossier.deciding_unit, basis="")
+    return Authority(basis=Basis.ROLE, capacity="TM", position=position, description="bench")
+
+
 def reads(province: Any) -> dict[str, Callable[[], Any]]:
     """The province's reads over candidates and its decision's UPDATE (rolled back)."""
     from django.db import transaction
@@ -144,7 +153,7 @@ def reads(province: Any) -> dict[str, Callable[[], Any]]:
 
     commune = OrgUnit.objects.filter(parent=province, kind=UnitKind.COMMUNE).order_by("pk")[1]
     waiting = (
-        Dossier.objects.select_related("proposing_unit")
+        Dossier.objects.select_related("proposing_unit", "deciding_unit")
         .filter(
             state=DossierState.DECISION,
             year=YEAR,
@@ -158,7 +167,7 @@ def reads(province: Any) -> dict[str, Callable[[], Any]]:
         try:
             with transaction.atomic():
                 # the decision's UPDATE and its audit events, as dossier_decide runs them
-                services._recognise(dossier, None, "bench")  # type: ignore[arg-type]
+                services._recognise(dossier, None, chairman(dossier))
                 raise Rollback
         except Rollback:
             pass
@@ -241,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     setup_django(bench_database_url(url))
     from django.conf import settings
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
 
     name = str(settings.DATABASES["default"]["NAME"])
     print(f"database: {name} (throwaway); load {load()}", flush=True)
@@ -297,6 +306,29 @@ def main(argv: list[str] | None = None) -> int:
                     "load": load(),
                 }
             )
+        # one decision for real: where its audit events went
+        from workflows.nominations import services
+        from workflows.nominations.models import Dossier, DossierState
+
+        dossier = (
+            Dossier.objects.select_related("proposing_unit", "deciding_unit")
+            .filter(state=DossierState.DECISION, proposing_unit__path__startswith=province.path)
+            .order_by("pk")
+            .last()
+        )
+        with transaction.atomic():
+            services._recognise(dossier, None, chairman(dossier))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT tableoid::regclass::text, count(*) FROM approvals_audit_auditevent "
+                "GROUP BY 1 ORDER BY 1"
+            )
+            events = cursor.fetchall()
+        print(
+            f"  a decision of {dossier.proposing_unit.name}: its events by audit partition: "
+            + ", ".join(f"{name} {count:,}" for name, count in events),
+            flush=True,
+        )
     print()
     print(
         table(

@@ -36,6 +36,7 @@ class AuditChain(models.Model):
     partition = models.BigIntegerField(
         _("partition"),
         default=0,
+        db_default=0,
         editable=False,
         help_text=_(
             "The id of the root unit (the province) of the chain's unit; 0 for the main chain."
@@ -127,6 +128,7 @@ class AuditEvent(AppendOnlyModel):
     partition = models.BigIntegerField(
         _("partition"),
         default=0,
+        db_default=0,
         editable=False,
         help_text=_("The chain's partition (its root unit, 0 for the main chain); not hashed."),
     )

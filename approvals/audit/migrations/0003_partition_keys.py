@@ -41,6 +41,7 @@ class Migration(migrations.Migration):
             name="partition",
             field=models.BigIntegerField(
                 default=0,
+            db_default=0,
                 editable=False,
                 help_text="The id of the root unit (the province) of the chain's unit; 0 for the main chain.",
                 verbose_name="partition",
@@ -51,6 +52,7 @@ class Migration(migrations.Migration):
             name="partition",
             field=models.BigIntegerField(
                 default=0,
+            db_default=0,
                 editable=False,
                 help_text="The chain's partition (its root unit, 0 for the main chain); not hashed.",
                 verbose_name="partition",
