@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import translation
 
 from approvals.audit.models import AuditChain, AuditEvent
 from approvals.audit.services import chain_verify
@@ -128,7 +129,8 @@ def _explain(sql: str) -> list[str]:
 
 def _apply() -> str:
     out = StringIO()
-    call_command("partition_by_province", "--apply", stdout=out)
+    with translation.override("en"):
+        call_command("partition_by_province", "--apply", stdout=out)
     return out.getvalue()
 
 
