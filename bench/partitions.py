@@ -251,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection, transaction
+    from django.utils import translation
 
     name = str(settings.DATABASES["default"]["NAME"])
     print(f"database: {name} (throwaway); load {load()}", flush=True)
@@ -275,7 +276,8 @@ def main(argv: list[str] | None = None) -> int:
             plain[label], sql = measure(fn, args.repeat)
             plain_plans[label] = explain(max(sql, key=len)) if sql else []
         started = time.perf_counter()
-        call_command("partition_by_province", "--apply", stdout=sys.stdout)
+        with translation.override("en"):
+            call_command("partition_by_province", "--apply", stdout=sys.stdout)
         seconds = time.perf_counter() - started
         print(f"  partition_by_province --apply: {seconds:.1f} s; load {load()}", flush=True)
         with connection.cursor() as cursor:
