@@ -95,14 +95,20 @@ def grow(province: Any, candidates: int, households: int) -> int:
                 ],
             )
             cursor.execute(
-                "INSERT INTO nominations_candidate (dossier_id, title, year, household_id, "
-                "state, objection, achievement_report, consecutive_years, revocation_ground, "
-                "revocation_note) SELECT d.id, d.title, d.year, h.id, "
+                "INSERT INTO nominations_candidate (dossier_id, province_id, title, year, "
+                "household_id, state, objection, achievement_report, consecutive_years, "
+                "revocation_ground, revocation_note) SELECT d.id, %s, d.title, d.year, h.id, "
                 "CASE WHEN d.state = %s THEN %s ELSE %s END, '', '', 1, '', '' "
                 "FROM nominations_dossier d JOIN nominations_household h "
                 "ON h.village_id = d.proposing_unit_id WHERE d.year = %s AND NOT EXISTS "
                 "(SELECT 1 FROM nominations_candidate c WHERE c.dossier_id = d.id)",
-                [DossierState.DECIDED, CandidateState.RECOGNISED, CandidateState.REGISTERED, year],
+                [
+                    province.unit.pk,
+                    DossierState.DECIDED,
+                    CandidateState.RECOGNISED,
+                    CandidateState.REGISTERED,
+                    year,
+                ],
             )
         cursor.execute("VACUUM ANALYZE nominations_candidate")
         cursor.execute("VACUUM ANALYZE nominations_dossier")

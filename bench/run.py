@@ -79,6 +79,23 @@ SUITE: dict[str, dict[str, list[list[str]]]] = {
         "full": [["--sizes", "100,400,1600", "--workers", "8"]],
         "quick": [["--sizes", "40,80,160", "--workers", "8"]],
     },
+    "partitions": {
+        "full": [["--provinces", "10", "--households", "50000"]],
+        "quick": [
+            [
+                "--provinces",
+                "10",
+                "--households",
+                "5000",
+                "--communes",
+                "5",
+                "--villages",
+                "50",
+                "--repeat",
+                "5",
+            ]
+        ],
+    },
 }
 
 
@@ -210,6 +227,21 @@ def summary(outputs: dict[str, list[tuple[list[str], str]]]) -> list[tuple[str, 
                     f"{r['ratio']:.2f}x",
                     "0 gaps, 0 duplicates",
                     "yes" if r["gaps"] == 0 and r["duplicates"] == 0 else "no",
+                )
+            )
+    for _args, out in outputs.get("partitions", []):
+        res = _result(out)
+        for r in res.get("rows", []):
+            rows.append(
+                (
+                    f"7. country: {r['read']}",
+                    f"{res['provinces']} provinces, {res['candidates']:,} cand.",
+                    f"{r['partitioned_ms']:.1f} ms, {r['partitions_read']} of "
+                    f"{r['partitions']} partitions read",
+                    f"{r['plain_ms']:.1f} ms unpartitioned",
+                    f"{r['partitioned_ms'] / r['plain_ms']:.2f}x" if r["plain_ms"] else "-",
+                    "1 partition read",
+                    "yes" if r["partitions_read"] == 1 else "no",
                 )
             )
     return rows

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "project.security.ContentSecurityPolicyMiddleware",
+    "project.replica.ReplicaReadsMiddleware",
 ]
 
 # viewflow's ready() would append its SiteMiddleware and HotwireTurboMiddleware to MIDDLEWARE
@@ -123,6 +124,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+
+# A read replica for the dashboards (project/replica.py): only the views listed read there.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["project.replica.ReplicaRouter"]
+REPLICA_READ_VIEWS = [
+    "nominations:dashboard",
+    "nominations:dashboard_export",
+    "api:dashboard",
+    "api:recognition",
+]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -25,9 +25,23 @@ class AuditChain(models.Model):
 
     Appending locks this row, so concurrent writers queue and indexes stay gap-free. The
     head also lets verification notice that the end of the chain was cut off.
+
+    ``partition`` is fixed when the chain is created: for a chain of a unit (``unit-<id>``,
+    see ``chain_for``) the id of that unit's root, the province; 0 for the main chain and
+    any other. Every event copies it, so the events can be partitioned by province
+    (``AuditEvent.partition``) and a province's reads can name their partition.
     """
 
     name = models.SlugField(_("name"), max_length=64, unique=True)
+    partition = models.BigIntegerField(
+        _("partition"),
+        default=0,
+        db_default=0,
+        editable=False,
+        help_text=_(
+            "The id of the root unit (the province) of the chain's unit; 0 for the main chain."
+        ),
+    )
     last_index = models.BigIntegerField(_("last index"), default=0)
     last_hash = models.CharField(_("last hash"), max_length=64, default=GENESIS_HASH)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -111,6 +125,13 @@ class AuditEvent(AppendOnlyModel):
         AuditChain, verbose_name=_("chain"), on_delete=models.PROTECT, related_name="events"
     )
     index = models.BigIntegerField(_("index"), help_text=_("Position in the chain, from 1."))
+    partition = models.BigIntegerField(
+        _("partition"),
+        default=0,
+        db_default=0,
+        editable=False,
+        help_text=_("The chain's partition (its root unit, 0 for the main chain); not hashed."),
+    )
     created_at = models.DateTimeField(_("created at"), editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

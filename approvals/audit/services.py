@@ -286,14 +286,19 @@ def _lock_head(name: str) -> AuditChain:
         table = connection.ops.quote_name(AuditChain._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT id, last_index, last_hash, updated_at FROM {table} "  # noqa: S608
-                "WHERE name = %s FOR UPDATE",
+                "SELECT id, last_index, last_hash, updated_at, partition "  # noqa: S608
+                f"FROM {table} WHERE name = %s FOR UPDATE",
                 [name],
             )
             row = cursor.fetchone()
         if row is not None:
             head = AuditChain(
-                id=row[0], name=name, last_index=row[1], last_hash=row[2], updated_at=row[3]
+                id=row[0],
+                name=name,
+                last_index=row[1],
+                last_hash=row[2],
+                updated_at=row[3],
+                partition=row[4],
             )
             head._state.adding, head._state.db = False, connection.alias
             return head
@@ -301,12 +306,29 @@ def _lock_head(name: str) -> AuditChain:
         return AuditChain.objects.select_for_update().get(name=name)
     except AuditChain.DoesNotExist:
         # get_or_create survives a concurrent creation of the same head (unique name).
-        AuditChain.objects.get_or_create(name=name)
+        AuditChain.objects.get_or_create(name=name, defaults={"partition": chain_partition(name)})
         return AuditChain.objects.select_for_update().get(name=name)
+
+
+_UNIT_CHAIN = re.compile(r"^unit-(\d+)$")
+
+
+def chain_partition(name: str) -> int:
+    """The partition of a new chain: the root unit of ``unit-<id>``, else 0 (one query).
+
+    Read once, when the chain's head is created; its events copy it from the head.
+    """
+    match = _UNIT_CHAIN.match(name)
+    if match is None:
+        return 0
+    path = OrgUnit.objects.filter(pk=int(match.group(1))).values_list("path", flat=True).first()
+    ids = [part for part in (path or "").split("/") if part]
+    return int(ids[0]) if ids else 0
 
 
 _COLUMNS: tuple[tuple[str, str], ...] = (
     ("chain_id", "bigint"),
+    ("partition", "bigint"),
     ("index", "bigint"),
     ("created_at", "timestamptz"),
     ("actor_id", "bigint"),
@@ -428,6 +450,7 @@ def _append(events: list[AuditEvent], chain: str) -> list[AuditEvent]:
     for event in events:
         index += 1
         event.chain = head
+        event.partition = head.partition
         event.index = index
         event.created_at = now
         event.prev_hash = prev_hash
@@ -754,7 +777,9 @@ def chain_verify(*, chain: str = MAIN_CHAIN) -> ChainReport:
     last: AuditEvent | None = None
     event_break: ChainBreak | None = None
     # Events appended while we read lie above the head read here; they are left out.
-    events = AuditEvent.objects.filter(chain=head, index__lte=head.last_index).order_by("index")
+    events = AuditEvent.objects.filter(
+        chain=head, partition=head.partition, index__lte=head.last_index
+    ).order_by("index")
     for event in events.iterator(chunk_size=BATCH_SIZE):
         event_break = _check_event(
             event, expected_index=expected_index, prev_hash=prev_hash, chain=head.name

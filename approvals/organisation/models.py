@@ -184,6 +184,17 @@ class OrgUnit(models.Model):
         return [int(part) for part in self.path.strip("/").split("/") if part]
 
     @property
+    def root_id(self) -> int:
+        """The id of the root of the unit's tree (its province), read from the path.
+
+        The partition key of province-partitioned tables (see ``approvals.partitioning``).
+        """
+        ids = self.ancestor_ids
+        if not ids:
+            raise ValueError("an unsaved unit has no root")
+        return ids[0]
+
+    @property
     def collective(self) -> bool:
         """Whether documents of this unit are signed for the collective ("TM.")."""
         return bool(self.collective_body_name)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -207,6 +207,11 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.get_title_display()} {self.year} — {self.proposing_unit}"
 
+    @property
+    def root_unit_id(self) -> int:
+        """The province (root unit) of the proposing unit: its candidates' partition key."""
+        return self.proposing_unit.root_id
+
     def approval_subject(self) -> Subject:
         """Owned by the proposing unit; the candidates' households and units benefit."""
         return Subject(
@@ -302,11 +307,69 @@ class CandidateState(models.TextChoices):
     REVOKED = "revoked", _("Title revoked")
 
 
+def fill_province(candidates: Iterable[Candidate]) -> None:
+    """Set ``province_id`` where it is missing, from each dossier's proposing unit.
+
+    No query per row: the services pass it in; otherwise one read of each dossier's
+    proposing unit that is not loaded yet (usually none).
+    """
+    roots: dict[int, int] = {}
+    for candidate in candidates:
+        if candidate.province_id is not None:
+            continue
+        dossier_id = candidate.dossier_id
+        if dossier_id not in roots:
+            roots[dossier_id] = candidate.dossier.root_unit_id
+        candidate.province_id = roots[dossier_id]
+
+
+class CandidateQuerySet(models.QuerySet["Candidate"]):
+    """Candidates; rows created in bulk get their partition key like single ones."""
+
+    def of_dossier(self, dossier: Dossier) -> CandidateQuerySet:
+        """The dossier's candidates, naming their province (partition) when it is known
+        without a query: the dossier's proposing unit is loaded."""
+        candidates = self.filter(dossier=dossier)
+        if Dossier.proposing_unit.is_cached(dossier):
+            candidates = candidates.filter(province_id=dossier.root_unit_id)
+        return candidates
+
+    def row(self, candidate: Candidate) -> CandidateQuerySet:
+        """The row of ``candidate``, naming its province (partition) when it is known."""
+        if candidate.province_id is None:
+            return self.filter(pk=candidate.pk)
+        return self.filter(pk=candidate.pk, province_id=candidate.province_id)
+
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        """Insert ``objs`` in batches, each carrying its province (see :func:`fill_province`)."""
+        rows = list(objs)
+        fill_province(rows)
+        return super().bulk_create(rows, *args, **kwargs)
+
+
 class Candidate(ConcurrentTransitionMixin, models.Model):
-    """A household, unit or person in a dossier; moves in bulk with the dossier's steps."""
+    """A household, unit or person in a dossier; moves in bulk with the dossier's steps.
+
+    ``province`` is the root unit (the province) of the dossier's proposing unit when the
+    candidate was registered: a copy, set in the same INSERT, that partitions the table by
+    province at country scale (``manage.py partition_by_province``) and lets a province's
+    queries name the one partition they read. The candidate's household or unit lies under
+    the proposing unit (the registration checks it), so it is that subject's province too.
+    """
 
     dossier = models.ForeignKey(
         Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="candidates"
+    )
+    province = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        # Never the selective column of a query (title/year/subject and dossier lead); it
+        # is the partition key in the partitioned layout, where pruning replaces an index.
+        db_index=False,
+        help_text=_("The province of the proposing unit; the partition key."),
     )
     title = models.CharField(_("title"), max_length=40, choices=Title.choices)
     year = models.PositiveSmallIntegerField(_("year"))
@@ -352,6 +415,8 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
     revocation_ground = models.CharField(_("revocation ground"), max_length=64, blank=True)
     revocation_note = models.TextField(_("revocation note"), blank=True)
 
+    objects: ClassVar[CandidateQuerySet] = CandidateQuerySet.as_manager()  # type: ignore[assignment]
+
     class Meta:
         verbose_name = _("candidate")
         verbose_name_plural = _("candidates")
@@ -379,6 +444,12 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         subject = self.household or self.unit or self.person
         return f"{subject} ({self.get_state_display()})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, filling the province from the dossier when it is not set."""
+        if self.province_id is None and self.dossier_id is not None:
+            fill_province([self])
+        super().save(*args, **kwargs)
 
 
 class Meeting(models.Model):

@@ -273,7 +273,8 @@ def _members(
     it is a candidate at all that year (the registration rate).
     """
     spec = SPECS[title]
-    recognised = Candidate.objects.filter(title=title, year=day.year)
+    # Members under ``root`` are candidates in root's province: name it (one partition).
+    recognised = Candidate.objects.filter(title=title, year=day.year, province_id=root.root_id)
     if not registered:
         recognised = recognised.filter(state=CandidateState.RECOGNISED)
     if spec.candidate == "household":
@@ -432,7 +433,7 @@ def dossier_get_for(*, user: Any, pk: int, day: datetime.date) -> Dossier | None
 def dossier_candidates(dossier: Dossier) -> QuerySet[Candidate]:
     """The dossier's candidates with what names them, in household, unit and person order."""
     candidates: QuerySet[Candidate] = (
-        Candidate.objects.filter(dossier=dossier)
+        Candidate.objects.of_dossier(dossier)
         .select_related("household", "household__village", "unit", "person")
         .order_by("household__code", "unit__name", "person__username", "pk")
     )
@@ -442,10 +443,7 @@ def dossier_candidates(dossier: Dossier) -> QuerySet[Candidate]:
 def dossier_candidate_counts(dossier: Dossier) -> dict[str, int]:
     """How many of the dossier's candidates are in each state (one query)."""
     rows = (
-        Candidate.objects.filter(dossier=dossier)
-        .order_by()
-        .values("state")
-        .annotate(count=Count("pk"))
+        Candidate.objects.of_dossier(dossier).order_by().values("state").annotate(count=Count("pk"))
     )
     return {row["state"]: row["count"] for row in rows}
 
@@ -464,8 +462,10 @@ def candidate_for(*, dossier: Dossier, pk: Any, states: tuple[str, ...] = ()) ->
         key = int(pk)
     except (TypeError, ValueError):
         return None
-    candidates = Candidate.objects.filter(dossier=dossier, pk=key).select_related(
-        "dossier", "household", "unit", "person"
+    candidates = (
+        Candidate.objects.of_dossier(dossier)
+        .filter(pk=key)
+        .select_related("dossier", "household", "unit", "person")
     )
     if states:
         candidates = candidates.filter(state__in=states)

@@ -178,7 +178,7 @@ def _move(
     only: Sequence[int] | None = None,
 ) -> int:
     """Move the dossier's candidates in ``source`` to ``target`` in one statement, audited."""
-    qs = Candidate.objects.filter(dossier=dossier, state=source)
+    qs = Candidate.objects.of_dossier(dossier).filter(state=source)
     if only is not None:
         qs = qs.filter(pk__in=only)
     ids = list(qs.values_list("pk", flat=True))
@@ -186,7 +186,9 @@ def _move(
         return 0
     # The dossier row is locked, so the same filter finds the same rows; without ``only``
     # it is cheaper than sending every id back.
-    (qs if only is None else Candidate.objects.filter(pk__in=ids)).update(state=target)
+    (qs if only is None else Candidate.objects.of_dossier(dossier).filter(pk__in=ids)).update(
+        state=target
+    )
     audit_record_each(
         subject_type=CANDIDATE,
         subject_ids=ids,
@@ -262,7 +264,12 @@ def candidates_register(
     spec = _spec(locked)
     problems: list[Problem] = []
     rows: list[Candidate] = []
-    base = {"dossier": locked, "title": locked.title, "year": locked.year}
+    base = {
+        "dossier": locked,
+        "title": locked.title,
+        "year": locked.year,
+        "province_id": locked.root_unit_id,
+    }
     if spec.candidate == "household":
         rows = _household_rows(locked, households, problems, base)
     elif spec.candidate == "unit":
@@ -540,7 +547,7 @@ def _criteria_problems(dossier: Dossier, state: str, day: datetime.date) -> list
     ):
         return []
     candidates = list(
-        Candidate.objects.filter(dossier=dossier, state=state).select_related("unit", "person")
+        Candidate.objects.of_dossier(dossier).filter(state=state).select_related("unit", "person")
     )
     people = [c.person for c in candidates if c.person_id]
     units = [c.unit for c in candidates if c.unit_id]
@@ -552,7 +559,7 @@ def _criteria_problems(dossier: Dossier, state: str, day: datetime.date) -> list
 
 def _reports_missing(dossier: Dossier, spec: TitleSpec) -> None:
     """Leaving registration: a candidate is needed, and its report where the title asks one."""
-    candidates = Candidate.objects.filter(dossier=dossier, state=CandidateState.REGISTERED)
+    candidates = Candidate.objects.of_dossier(dossier).filter(state=CandidateState.REGISTERED)
     if not candidates.exists():
         raise ValidationFailed(_("No candidate is registered in this dossier."))
     if not spec.report:
@@ -611,8 +618,9 @@ def candidate_report_record(*, candidate: Candidate, user: Any, report: str) -> 
         )
     locked: Candidate = (
         Candidate.objects.select_for_update(of=("self",))
+        .row(candidate)
         .select_related("unit", "person", "household")
-        .get(pk=candidate.pk)
+        .get()
     )
     text = report.strip()
     if not text:
@@ -623,7 +631,7 @@ def candidate_report_record(*, candidate: Candidate, user: Any, report: str) -> 
         if own
         else require(user, REGISTER, dossier, unit=dossier.proposing_unit)
     )
-    Candidate.objects.filter(pk=locked.pk).update(achievement_report=text)
+    Candidate.objects.row(locked).update(achievement_report=text)
     audit_record(
         actor=user,
         action=REGISTER,
@@ -681,8 +689,8 @@ def meeting_record(
         )
     registered = {
         c.pk: c
-        for c in Candidate.objects.filter(
-            dossier=locked, state=spec.candidates_before(Step.MEETING)
+        for c in Candidate.objects.of_dossier(locked).filter(
+            state=spec.candidates_before(Step.MEETING)
         )
     }
     unknown = sorted(set(votes) - set(registered))
@@ -706,9 +714,9 @@ def meeting_record(
         by_count.setdefault(votes[pk], []).append(pk)
     for count, pks in sorted(by_count.items()):
         for start in range(0, len(pks), VOTES_BATCH):
-            Candidate.objects.filter(pk__in=pks[start : start + VOTES_BATCH]).update(
-                votes_for=count, votes_cast=present
-            )
+            Candidate.objects.of_dossier(locked).filter(
+                pk__in=pks[start : start + VOTES_BATCH]
+            ).update(votes_for=count, votes_cast=present)
     passed = [pk for pk in registered if _share(votes[pk], present) >= needed]
     passed_set = set(passed)
     failed = [pk for pk in registered if pk not in passed_set]
@@ -799,7 +807,7 @@ def objection_record(
     """Record a resident's objection to one posted candidate; an upheld one strikes it."""
     day = on or _today()
     dossier = _locked(candidate.dossier)
-    locked: Candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    locked: Candidate = Candidate.objects.select_for_update().row(candidate).get()
     if dossier.state != DossierState.POSTING or locked.state != CandidateState.POSTED:
         raise InvalidTransition(_("Objections are recorded while the list is posted."))
     if dossier.posting_deadline is not None and day > dossier.posting_deadline.due_on:
@@ -812,7 +820,7 @@ def objection_record(
     authority = require(user, POSTING, unit=dossier.proposing_unit)
     locked.objection = text.strip()
     target = CandidateState.STRUCK if upheld else CandidateState.POSTED
-    Candidate.objects.filter(pk=locked.pk).update(objection=locked.objection, state=target)
+    Candidate.objects.row(locked).update(objection=locked.objection, state=target)
     audit_record(
         actor=user,
         action=POSTING,
@@ -971,7 +979,7 @@ def council_record(
         _reports_missing(locked, spec)
     source = spec.candidates_before(step)
     active = set(
-        Candidate.objects.filter(dossier=locked, state=source).values_list("pk", flat=True)
+        Candidate.objects.of_dossier(locked).filter(state=source).values_list("pk", flat=True)
     )
     rejected = {c.pk for c in refused}
     if rejected - active:
@@ -1062,7 +1070,8 @@ def council_record(
 def decision_content(dossier: Dossier) -> bytes:
     """What the decision signature covers: the dossier and the list it recognises."""
     ids = list(
-        Candidate.objects.filter(dossier=dossier, state=CandidateState.PROPOSED)
+        Candidate.objects.of_dossier(dossier)
+        .filter(state=CandidateState.PROPOSED)
         .order_by("pk")
         .values_list("pk", "household_id", "unit_id", "person_id")
     )
@@ -1093,7 +1102,7 @@ def dossier_decide(
         )
     if locked.signature_id is not None:
         raise InvalidTransition(_("The decision is already signed; it awaits its number."))
-    proposed = Candidate.objects.filter(dossier=locked, state=CandidateState.PROPOSED)
+    proposed = Candidate.objects.of_dossier(locked).filter(state=CandidateState.PROPOSED)
     if not proposed.exists():
         raise ValidationFailed(_("No candidate is left to recognise."))
     problems = _criteria_problems(locked, CandidateState.PROPOSED, day)
@@ -1167,13 +1176,17 @@ def _recognise(dossier: Dossier, user: Any, authority: Authority) -> None:
         year=dossier.year - 1,
         state=CandidateState.RECOGNISED,
         **{column: OuterRef(column)},
-    )
-    proposed = Candidate.objects.filter(dossier=dossier, state=CandidateState.PROPOSED)
+    ).values("consecutive_years")
+    # Looked up in the dossier's province first (one partition when the table is
+    # partitioned), elsewhere only when not found there (a unit moved between provinces).
+    province = dossier.root_unit_id
+    here = Subquery(previous.filter(province_id=province)[:1])
+    elsewhere = Subquery(previous.exclude(province_id=province)[:1])
+    proposed = Candidate.objects.of_dossier(dossier).filter(state=CandidateState.PROPOSED)
     ids = list(proposed.values_list("pk", flat=True))
     proposed.update(
         state=CandidateState.RECOGNISED,
-        consecutive_years=Coalesce(Subquery(previous.values("consecutive_years")[:1]), Value(0))
-        + 1,
+        consecutive_years=Coalesce(here, elsewhere, Value(0)) + 1,
     )
     audit_record_each(
         subject_type=CANDIDATE,
@@ -1190,7 +1203,7 @@ def _recognise(dossier: Dossier, user: Any, authority: Authority) -> None:
 def candidate_revoke(*, candidate: Candidate, user: Any, ground: str, note: str) -> Candidate:
     """Annul one candidate's title on a legal ground; the rest of the decision stands."""
     dossier = _locked(candidate.dossier)
-    locked: Candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    locked: Candidate = Candidate.objects.select_for_update().row(candidate).get()
     if locked.state != CandidateState.RECOGNISED:
         raise InvalidTransition(_("Only a recognised title can be revoked."))
     grounds = dossier_rules(dossier).get("title.revocation_grounds")
@@ -1202,7 +1215,7 @@ def candidate_revoke(*, candidate: Candidate, user: Any, ground: str, note: str)
     if not note.strip():
         raise ValidationFailed(_("Describe the finding the revocation rests on."))
     authority = require(user, REVOKE, dossier, unit=dossier.deciding_unit)
-    Candidate.objects.filter(pk=locked.pk).update(
+    Candidate.objects.row(locked).update(
         state=CandidateState.REVOKED, revocation_ground=ground, revocation_note=note.strip()
     )
     audit_record(
