@@ -10,11 +10,13 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
+from approvals.audit import services as audit_services
 from approvals.audit.hashing import BatchHasher, event_hash
 from approvals.audit.models import AuditEvent
 from approvals.audit.services import (
     EventSpec,
     SubjectRef,
+    audit_record,
     audit_record_each,
     audit_record_many,
     chain_for,
@@ -211,3 +213,54 @@ def test_meeting_votes_are_stored_per_candidate(org):
     stored = dict(Candidate.objects.filter(pk__in=ids).values_list("pk", "votes_for"))
     assert stored == votes
     assert set(Candidate.objects.filter(pk__in=ids).values_list("votes_cast", flat=True)) == {32}
+
+
+# --- one event in one statement: the remembered chain head is only a guess ----------------
+
+
+def _record(n: int) -> tuple[AuditEvent, int]:
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        event = audit_record(actor=None, action="testapp.submit_document", subject=("t.x", str(n)))
+    return event, len(captured.captured_queries)  # the savepoint pair is outside
+
+
+@pytest.mark.postgres  # the one-statement path is PostgreSQL's
+def test_a_stale_head_guess_costs_one_statement_and_chains_after_the_real_head(org):
+    # given a chain whose head this process remembers
+    _record(1)
+    _second, statements = _record(2)
+    assert statements == 1
+    stale = dict(audit_services._HEADS)
+    # when another writer appends behind this process's back (its guess is now stale)
+    other, _n = _record(3)
+    audit_services._HEADS.clear()
+    audit_services._HEADS.update(stale)
+    event, statements = _record(4)
+    # then the guess fails, nothing is written by it, and the event is chained after the
+    # real head under its lock: the guess, the lock, the insert
+    assert statements == 3
+    assert (event.index, event.prev_hash) == (other.index + 1, other.hash)
+    # and the next event takes one statement again
+    assert _record(5)[1] == 1
+    assert chain_verify().ok
+
+
+@pytest.mark.postgres  # the one-statement path is PostgreSQL's
+def test_a_head_guessed_from_a_rolled_back_event_is_not_trusted(org):
+    # given an event written and then rolled back with its transaction
+    before, _n = _record(1)
+
+    def write_then_fail() -> None:
+        with transaction.atomic():
+            audit_record(actor=None, action="testapp.submit_document", subject=("t.x", "gone"))
+            raise ValidationFailed("undo")
+
+    with pytest.raises(ValidationFailed):
+        write_then_fail()
+    # when the next event is recorded
+    event, statements = _record(2)
+    # then it follows the last event that exists, not the rolled-back one
+    assert (event.index, event.prev_hash) == (before.index + 1, before.hash)
+    assert statements == 3
+    assert AuditEvent.objects.filter(subject_id="gone").count() == 0
+    assert chain_verify().ok
