@@ -157,10 +157,17 @@ def deadline_resume(*, deadline: Deadline, on: datetime.date, user: Any = None) 
     return deadline
 
 
-def deadline_complete(*, deadline: Deadline, on: datetime.date, user: Any = None) -> Deadline:
-    """Close the deadline on ``on`` (the step was done); a pause in progress ends on ``on``."""
+def deadline_complete(
+    *, deadline: Deadline, on: datetime.date, user: Any = None, locked: bool = False
+) -> Deadline:
+    """Close the deadline on ``on`` (the step was done); a pause in progress ends on ``on``.
+
+    ``locked``: the caller read ``deadline`` with ``select_for_update()`` in the current
+    transaction, so its row is not read again.
+    """
     with transaction.atomic():
-        _lock(deadline)
+        if not locked:
+            _lock(deadline)
         if deadline.completed_on is not None:
             raise InvalidTransition(
                 _("This deadline was already completed on %(day)s.")

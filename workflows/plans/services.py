@@ -239,6 +239,7 @@ def plan_submit(*, plan: Plan, user: Any, comment: str = "") -> Plan:
         target = locked.returned_from
     else:
         target = _next_step(locked, revision)
+    locked.returned_from = ""  # saved with the transition
     transition_perform(
         obj=locked,
         transition="submit",
@@ -249,8 +250,6 @@ def plan_submit(*, plan: Plan, user: Any, comment: str = "") -> Plan:
         payload={"revision": revision.number},
         to=target,
     )
-    Plan.objects.filter(pk=locked.pk).update(returned_from="")
-    locked.returned_from = ""
     _on_enter(locked, revision, user)
     return locked
 
@@ -275,12 +274,14 @@ STEP_PURPOSE = "step:"
 def _step_clock(plan: Plan, user: Any, *, on: datetime.date | None = None) -> None:
     """Stop the clock of the step the plan left and start the one of the step it entered."""
     day = on or _today()
-    for running in Deadline.objects.for_subject(
-        subject_type="plans.plan", subject_id=str(plan.pk)
-    ).filter(completed_on__isnull=True, purpose__startswith=STEP_PURPOSE):
+    for running in (
+        Deadline.objects.for_subject(subject_type="plans.plan", subject_id=str(plan.pk))
+        .filter(completed_on__isnull=True, purpose__startswith=STEP_PURPOSE)
+        .select_for_update()
+    ):
         if running.purpose == f"{STEP_PURPOSE}{plan.state}":
             return  # still at that step (e.g. a consultation closed straight away)
-        deadline_complete(deadline=running, on=max(day, running.started_on), user=user)
+        deadline_complete(deadline=running, on=max(day, running.started_on), user=user, locked=True)
     source = STEP_PERIODS.get(str(plan.state))
     if source is None:
         return
@@ -573,7 +574,8 @@ def plan_sign(
         )
     _check_revision(locked, seen_revision)
     revision = locked.current_revision
-    stale = [s for s in _required_steps(locked) if s not in _approved_steps(locked, revision)]
+    approved = _approved_steps(locked, revision)
+    stale = [s for s in _required_steps(locked) if s not in approved]
     if stale:
         raise InvalidTransition(
             _("Revision %(rev)s has not been approved at: %(steps)s.")
@@ -594,6 +596,7 @@ def plan_sign(
         unit=locked.issuing_agency,
         authority=authority,
     )
+    locked.signature = signature  # saved with the transition
     transition_perform(
         obj=locked,
         transition="sign",
@@ -604,8 +607,6 @@ def plan_sign(
         payload={"revision": revision.number},
         authority=authority,
     )
-    Plan.objects.filter(pk=locked.pk).update(signature=signature)
-    locked.signature = signature
     _step_clock(locked, user)
     return locked
 
@@ -641,8 +642,7 @@ def plan_issue(*, plan: Plan, user: Any, issued_on: datetime.date | None = None)
         subject=locked,
         drafting_unit=locked.drafting_unit,
     )
-    Plan.objects.filter(pk=locked.pk).update(register_entry=entry)
-    locked.register_entry = entry
+    locked.register_entry = entry  # saved with the transition
     Dispatch.objects.bulk_create(
         Dispatch(plan=locked, unit=unit, sent_on=day) for unit in locked.recipient_units.all()
     )
@@ -666,6 +666,8 @@ def _open_reports(plan: Plan, day: datetime.date) -> None:
     reports on to the issuing agency (division → department office → leadership;
     member agency → standing agency → committee)."""
     content = plan.current_revision.content
+    if not content.get("reporting"):
+        return
     report_to = content.get("report_to_unit_id")
     compiler = OrgUnit.objects.get(pk=report_to) if report_to else plan.issuing_agency
     unit_ids = {t["unit_id"] for t in content.get("tasks", [])}
