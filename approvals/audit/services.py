@@ -34,6 +34,7 @@ from approvals.audit.models import AuditChain, AuditEvent, Signature
 from approvals.exceptions import ValidationFailed
 from approvals.organisation.models import Capacity, OrgUnit, Position
 from approvals.organisation.resolver import Authority, Basis, require, user_label
+from approvals.steps import service_atomic
 from approvals.subjects import ApprovalSubject
 
 if TYPE_CHECKING:
@@ -953,7 +954,7 @@ def signature_record(
     if not isinstance(subject, models.Model) or not isinstance(subject, ApprovalSubject):
         raise ValidationFailed(_("Only an object guarded by the approval engine can be signed."))
     revision = _text(revision, name="revision", max_length=64)
-    with transaction.atomic():
+    with service_atomic():
         if authority is None:
             authority = require(user, action_code, subject, unit=unit)
         digest = sha256_hex(data)

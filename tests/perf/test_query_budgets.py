@@ -229,21 +229,21 @@ def test_signing_inbox_takes_the_same_queries_at_1_and_12_decisions(org):
 PLAN_STEP_BUDGETS = {
     "postgresql": {
         "create": 11,
-        "submit": 34,
-        "division review": 34,
-        "format check": 34,
-        "sign": 38,
-        "number, dispatch": 43,
-        "close": 30,
+        "submit": 28,
+        "division review": 26,
+        "format check": 26,
+        "sign": 28,
+        "number, dispatch": 33,
+        "close": 26,
     },
     "sqlite": {
         "create": 13,
-        "submit": 38,
-        "division review": 40,
-        "format check": 40,
-        "sign": 46,
-        "number, dispatch": 49,
-        "close": 32,
+        "submit": 32,
+        "division review": 32,
+        "format check": 32,
+        "sign": 36,
+        "number, dispatch": 39,
+        "close": 28,
     },
 }
 

@@ -24,6 +24,7 @@ from viewflow.workflow.status import STATUS
 
 from approvals.exceptions import ActionNotPermitted, InvalidTransition
 from approvals.organisation.resolver import decisions_reused, user_label
+from approvals.steps import one_step
 from workflows.plans.flows import PlanFlow, PlanProcess
 from workflows.plans.models import Consultation, Plan, PlanState
 from workflows.plans.services import (
@@ -80,7 +81,7 @@ def flow_submit(plan: Plan, user: Any, *, comment: str = "") -> Plan:
     def perform() -> Plan:
         return plan_submit(plan=plan, user=user, comment=comment)
 
-    with transaction.atomic():
+    with one_step():
         if _find_process_pk(plan.pk) is None:
             submitted = perform()
             PlanFlow.start.run(plan=submitted, user=user)
@@ -249,7 +250,7 @@ def _human_step(
     during_consultation: bool = False,
 ) -> T:
     # The flow layer's check and the service's re-check are one question: asked once.
-    with transaction.atomic(), decisions_reused():
+    with one_step(), decisions_reused():
         process_pk = _locked_process_pk(plan_id)
         tasks = _open(process_pk, (*nodes, PlanFlow.answer) if during_consultation else nodes)
         if not tasks:

@@ -12,7 +12,6 @@ import hashlib
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +31,7 @@ from approvals.organisation.resolver import require
 from approvals.registers.models import DocumentKind
 from approvals.registers.services import number_issue
 from approvals.regulations.services import rules_in_force
+from approvals.steps import service_atomic
 from approvals.transitions import transition_perform
 from workflows.plans import documents
 from workflows.plans.content import validate_content
@@ -120,7 +120,7 @@ def _next_step(plan: Plan, revision: PlanRevision) -> str:
 # --- drafting ------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service_atomic()
 def plan_create(
     *,
     user: Any,
@@ -189,7 +189,7 @@ def _new_revision(plan: Plan, content: dict[str, Any], user: Any) -> PlanRevisio
     return revision
 
 
-@transaction.atomic
+@service_atomic()
 def plan_edit(*, plan: Plan, user: Any, content: dict[str, Any]) -> PlanRevision:
     """Save a new revision of a draft; only its drafter may, and never after signature."""
     locked = _locked(plan)
@@ -226,7 +226,7 @@ def plan_edit(*, plan: Plan, user: Any, content: dict[str, Any]) -> PlanRevision
     return revision
 
 
-@transaction.atomic
+@service_atomic()
 def plan_submit(*, plan: Plan, user: Any, comment: str = "") -> Plan:
     """Submit the draft: to the step that returned it, else to the first review."""
     locked = _locked(plan)
@@ -368,7 +368,7 @@ def _check_revision(plan: Plan, seen_revision: int | None) -> None:
         )
 
 
-@transaction.atomic
+@service_atomic()
 def plan_approve(
     *, plan: Plan, user: Any, comment: str = "", seen_revision: int | None = None
 ) -> Plan:
@@ -405,7 +405,7 @@ def plan_approve(
     return locked
 
 
-@transaction.atomic
+@service_atomic()
 def plan_return(*, plan: Plan, user: Any, comment: str, seen_revision: int | None = None) -> Plan:
     """Return the plan to its drafter from a review or the signature; the comment is required."""
     locked = _locked(plan)
@@ -443,7 +443,7 @@ def plan_return(*, plan: Plan, user: Any, comment: str, seen_revision: int | Non
     return locked
 
 
-@transaction.atomic
+@service_atomic()
 def plan_withdraw(*, plan: Plan, user: Any, comment: str = "") -> Plan:
     """The drafter withdraws the plan before it is signed."""
     locked = _locked(plan)
@@ -466,7 +466,7 @@ def plan_withdraw(*, plan: Plan, user: Any, comment: str = "") -> Plan:
 # --- consultation --------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service_atomic()
 def consultation_answer(
     *, consultation: Consultation, user: Any, answer: str, on: datetime.date | None = None
 ) -> Consultation:
@@ -542,7 +542,7 @@ def _close_consultation(plan: Plan, *, user: Any, on: datetime.date) -> None:
     _step_clock(plan, user, on=on)
 
 
-@transaction.atomic
+@service_atomic()
 def consultation_close_due(*, on: datetime.date | None = None) -> list[Plan]:
     """Close consultations whose every pending deadline has passed (a periodic job)."""
     day = on or _today()
@@ -561,7 +561,7 @@ def consultation_close_due(*, on: datetime.date | None = None) -> list[Plan]:
 # --- signature, issue, dispatch ------------------------------------------------------------
 
 
-@transaction.atomic
+@service_atomic()
 def plan_sign(
     *, plan: Plan, user: Any, comment: str = "", seen_revision: int | None = None
 ) -> Plan:
@@ -611,7 +611,7 @@ def plan_sign(
     return locked
 
 
-@transaction.atomic
+@service_atomic()
 def plan_issue(*, plan: Plan, user: Any, issued_on: datetime.date | None = None) -> Plan:
     """Number and date the signed plan, dispatch it to its recipients, file it, open reports."""
     day = issued_on or _today()
@@ -693,7 +693,7 @@ def _open_reports(plan: Plan, day: datetime.date) -> None:
     ReportDue.objects.bulk_create(rows)
 
 
-@transaction.atomic
+@service_atomic()
 def dispatch_acknowledge(*, dispatch: Dispatch, user: Any) -> Dispatch:
     """A recipient unit confirms it received the plan."""
     locked = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
@@ -713,7 +713,7 @@ def dispatch_acknowledge(*, dispatch: Dispatch, user: Any) -> Dispatch:
     return locked
 
 
-@transaction.atomic
+@service_atomic()
 def report_submit(
     *,
     report: ReportDue,
@@ -747,7 +747,7 @@ def report_submit(
     return locked
 
 
-@transaction.atomic
+@service_atomic()
 def plan_close(*, plan: Plan, user: Any, comment: str) -> Plan:
     """Close the plan after its final review; every report must be in."""
     locked = _locked(plan)
@@ -841,7 +841,7 @@ def _checked_extension(name: str, head: bytes, data: Any) -> str:
     return extension
 
 
-@transaction.atomic
+@service_atomic()
 def plan_attach(*, plan: Plan, user: Any, upload: Any) -> PlanAttachment:
     """The drafter attaches a file to the draft: type checked by content, size capped."""
     locked = _locked(plan)
@@ -892,7 +892,7 @@ def plan_attach(*, plan: Plan, user: Any, upload: Any) -> PlanAttachment:
     return attachment
 
 
-@transaction.atomic
+@service_atomic()
 def plan_detach(*, attachment: PlanAttachment, user: Any) -> PlanAttachment:
     """The drafter removes a file from the draft; the row stays, marked removed."""
     locked = _locked(attachment.plan)
