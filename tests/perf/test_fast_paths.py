@@ -22,9 +22,10 @@ from approvals.audit.services import (
     chain_for,
     chain_verify,
 )
-from approvals.exceptions import ActionNotPermitted, ValidationFailed
+from approvals.exceptions import ActionNotPermitted, ConcurrentUpdate, ValidationFailed
 from approvals.organisation.models import ActionRule
 from approvals.organisation.resolver import decide, require, rules_cache_clear
+from approvals.steps import one_step
 from approvals.transitions import transition_perform
 from tests.testapp.models import Document
 
@@ -263,4 +264,62 @@ def test_a_head_guessed_from_a_rolled_back_event_is_not_trusted(org):
     assert (event.index, event.prev_hash) == (before.index + 1, before.hash)
     assert statements == 3
     assert AuditEvent.objects.filter(subject_id="gone").count() == 0
+    assert chain_verify().ok
+
+
+# --- one step, one transaction: services join it without savepoints ------------------------
+
+
+def _draft(org) -> Document:
+    return Document.objects.create(unit=org.division_a, author=org.drafter_a, title="KH 1")
+
+
+def _submit(doc: Document, org) -> None:
+    transition_perform(
+        obj=doc, transition="submit", user=org.drafter_a, action="testapp.submit_document"
+    )
+
+
+def test_services_in_one_step_take_no_savepoints_of_their_own(org):
+    doc = _draft(org)
+    with CaptureQueriesContext(connection) as captured, one_step():
+        _submit(doc, org)
+    statements = [q["sql"] for q in captured.captured_queries]
+    # one savepoint pair: the step's own (here nested in the test's transaction)
+    assert sum(sql.startswith("SAVEPOINT") for sql in statements) == 1
+    assert doc.state == "submitted"
+
+
+def test_a_failure_later_in_the_step_rolls_back_what_joined_services_wrote(org):
+    doc = _draft(org)
+
+    def step() -> None:
+        with one_step():
+            _submit(doc, org)
+            raise ValidationFailed("a later part of the step refuses")
+
+    with pytest.raises(ValidationFailed):
+        step()
+    # then neither the transition nor its event is left, and the database is usable
+    assert Document.objects.get(pk=doc.pk).state == "draft"
+    assert not AuditEvent.objects.filter(subject_type="testapp.document").exists()
+    assert chain_verify().ok
+
+
+def test_a_service_failing_inside_a_step_leaves_its_object_as_it_was(org):
+    # given a copy of a draft that someone else has submitted meanwhile
+    stale = _draft(org)
+    _submit(Document.objects.get(pk=stale.pk), org)
+
+    def step() -> None:
+        with one_step():
+            _submit(stale, org)
+
+    # when the stale copy is submitted inside a step
+    with pytest.raises(ConcurrentUpdate):
+        step()
+    # then the step is rolled back, the copy keeps its state, and nothing else was written
+    assert stale.state == "draft"
+    assert Document.objects.get(pk=stale.pk).state == "submitted"
+    assert AuditEvent.objects.filter(subject_type="testapp.document").count() == 1
     assert chain_verify().ok
