@@ -441,11 +441,6 @@ def _chain_after(events: list[AuditEvent], head: AuditChain) -> None:
 _HEADS: dict[tuple[str, str], tuple[int, int, str]] = {}
 
 
-def heads_forget() -> None:
-    """Forget the chain heads this process remembers (tests; after restoring a database)."""
-    _HEADS.clear()
-
-
 def _remember(head: AuditChain) -> None:
     _HEADS[(connection.alias, head.name)] = (head.pk, head.last_index, head.last_hash)
 
