@@ -18,6 +18,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 from approvals.exceptions import ConcurrentUpdate, InvalidTransition, ValidationFailed
 from approvals.organisation.resolver import Authority, require
+from approvals.steps import service_atomic
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -55,7 +56,8 @@ def transition_perform(
 
     method = getattr(obj, transition)
     field = _state_field(method)
-    from_state = str(getattr(obj, field))
+    before = getattr(obj, field)
+    from_state = str(before)
     if require_comment and not comment.strip():
         raise ValidationFailed(_("A comment is required for this action."))
     if not can_proceed(method):
@@ -64,7 +66,7 @@ def transition_perform(
             % {"action": transition, "state": from_state}
         )
     try:
-        with transaction.atomic():
+        with service_atomic():
             if authority is None:
                 authority = require(user, action, obj, unit=unit, at=at)  # type: ignore[arg-type]
             try:
@@ -90,6 +92,11 @@ def transition_perform(
     except Exception:
         # The database rolled back; bring the in-memory state back with it.
         if obj.pk is not None and str(getattr(obj, field)) != from_state:
-            obj.refresh_from_db(fields=[field])
+            if transaction.get_connection().needs_rollback:
+                # joined to a step's transaction (approvals.steps), which the error rolls
+                # back as a whole: nothing can be read now, the state goes back as it was
+                obj.__dict__[getattr(type(obj)._meta.get_field(field), "attname", field)] = before
+            else:
+                obj.refresh_from_db(fields=[field])
         raise
     return authority

@@ -34,6 +34,7 @@ from approvals.audit.models import AuditChain, AuditEvent, Signature
 from approvals.exceptions import ValidationFailed
 from approvals.organisation.models import Capacity, OrgUnit, Position
 from approvals.organisation.resolver import Authority, Basis, require, user_label
+from approvals.steps import service_atomic
 from approvals.subjects import ApprovalSubject
 
 if TYPE_CHECKING:
@@ -440,10 +441,8 @@ def _write(events: list[AuditEvent], head: AuditChain) -> list[AuditEvent]:
     return events
 
 
-def _append(events: list[AuditEvent], chain: str) -> list[AuditEvent]:
-    """Chain ``events`` after the locked head, insert them in batches, move the head."""
-    head = _lock_head(chain)
-    # Taken after the lock, so times follow the chain order.
+def _chain_after(events: list[AuditEvent], head: AuditChain) -> None:
+    """Chain ``events`` after ``head`` at this moment, and move ``head`` past them."""
     now = timezone.now()
     index, prev_hash = head.last_index, head.last_hash
     hasher = BatchHasher(chain=head.name)
@@ -457,7 +456,103 @@ def _append(events: list[AuditEvent], chain: str) -> list[AuditEvent]:
         event.hash = hasher.hash(event)
         prev_hash = event.hash
     head.last_index, head.last_hash, head.updated_at = index, prev_hash, now
-    return _write(events, head)
+
+
+#: The head of each chain as this process last wrote or read it: (database alias, chain
+#: name) → (id, last index, last hash). Only a guess for :func:`_append_one`, which checks
+#: it in the database; a stale entry costs one statement, never a wrong chain.
+_HEADS: dict[tuple[str, str], tuple[int, int, str]] = {}
+
+
+def _remember(head: AuditChain) -> None:
+    _HEADS[(connection.alias, head.name)] = (head.pk, head.last_index, head.last_hash)
+
+
+def _append(events: list[AuditEvent], chain: str) -> list[AuditEvent]:
+    """Chain ``events`` after the locked head, insert them in batches, move the head."""
+    if len(events) == 1 and connection.vendor == "postgresql":
+        written = _append_one(events[0], chain)
+        if written is not None:
+            return [written]
+    head = _lock_head(chain)
+    # Chained after the lock, so times follow the chain order.
+    _chain_after(events, head)
+    written_all = _write(events, head)
+    if connection.vendor == "postgresql":
+        _remember(head)
+    return written_all
+
+
+def _append_one(event: AuditEvent, chain: str) -> AuditEvent | None:
+    """Append one event in one statement when the head is where this process left it.
+
+    The statement moves the head only if its index and hash are still the ones the event
+    was chained to (``UPDATE … WHERE last_index = … AND last_hash = …``), and inserts the
+    event only if the head moved. A concurrent writer holding the row makes it wait, and
+    once that writer commits the condition is checked again on the new row (READ
+    COMMITTED), so it fails; then nothing is written and the caller takes the lock and
+    chains the event after the real head. Under the row lock the head cannot move until
+    this transaction ends, so indexes stay gap-free and times in chain order: the
+    remembered head was committed (or written in this transaction) before ``now``.
+    """
+    known = _HEADS.get((connection.alias, chain))
+    if known is None:
+        return None
+    head = AuditChain(id=known[0], name=chain, last_index=known[1], last_hash=known[2])
+    head._state.adding, head._state.db = False, connection.alias
+    expected_index, expected_hash = head.last_index, head.last_hash
+    _chain_after([event], head)
+    sql, params = _one_statement(event, head, expected_index, expected_hash)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        _HEADS.pop((connection.alias, chain), None)
+        return None
+    event.pk = row[0]
+    event._state.adding = False
+    event._state.db = connection.alias
+    _remember(head)
+    return event
+
+
+_ONE_SQL: dict[str, tuple[str, list[Any]]] = {}
+
+
+def _one_sql() -> tuple[str, list[Any]]:
+    """The statement of :func:`_append_one`; the event's columns are the model's fields."""
+    cached = _ONE_SQL.get(connection.alias)
+    if cached is not None:
+        return cached
+    quote = connection.ops.quote_name
+    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    names = ", ".join(quote(str(f.column)) for f in fields)
+    values = ", ".join(f"%s::{f.db_type(connection)}" for f in fields)
+    chain = quote(AuditChain._meta.db_table)
+    sql = (
+        f"WITH moved AS (UPDATE {chain} SET last_index = %s, last_hash = %s, "  # noqa: S608
+        "updated_at = %s WHERE id = %s AND last_index = %s AND last_hash = %s RETURNING id) "
+        f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({names}) SELECT {values} FROM moved "
+        f"RETURNING {quote(str(AuditEvent._meta.pk.column))}"
+    )
+    _ONE_SQL[connection.alias] = (sql, fields)
+    return sql, fields
+
+
+def _one_statement(
+    event: AuditEvent, head: AuditChain, expected_index: int, expected_hash: str
+) -> tuple[str, list[Any]]:
+    sql, fields = _one_sql()
+    params: list[Any] = [
+        head.last_index,
+        head.last_hash,
+        head.updated_at,
+        head.pk,
+        expected_index,
+        expected_hash,
+    ]
+    params.extend(f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields)
+    return sql, params
 
 
 def chain_for(authority: Authority | str | None) -> str:
@@ -879,7 +974,7 @@ def signature_record(
     if not isinstance(subject, models.Model) or not isinstance(subject, ApprovalSubject):
         raise ValidationFailed(_("Only an object guarded by the approval engine can be signed."))
     revision = _text(revision, name="revision", max_length=64)
-    with transaction.atomic():
+    with service_atomic():
         if authority is None:
             authority = require(user, action_code, subject, unit=unit)
         digest = sha256_hex(data)

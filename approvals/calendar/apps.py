@@ -11,3 +11,15 @@ class CalendarConfig(AppConfig):
     label = "approvals_calendar"
     verbose_name = _("Calendar and deadlines")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        """Clear the remembered overrides whenever one changes."""
+        from django.db.models.signals import post_delete, post_save
+
+        from approvals.calendar.models import CalendarOverride
+        from approvals.calendar.workdays import overrides_cache_clear
+
+        post_save.connect(overrides_cache_clear, sender=CalendarOverride, dispatch_uid="overrides")
+        post_delete.connect(
+            overrides_cache_clear, sender=CalendarOverride, dispatch_uid="overrides-del"
+        )

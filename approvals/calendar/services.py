@@ -16,6 +16,7 @@ from approvals.calendar.choices import DayKind
 from approvals.calendar.models import Deadline
 from approvals.calendar.workdays import add_days, days_between
 from approvals.exceptions import DeadlinePassed, InvalidTransition, ValidationFailed
+from approvals.steps import service_atomic
 
 if TYPE_CHECKING:
     import datetime
@@ -96,7 +97,7 @@ def deadline_start(
     if not str(subject_id) or not purpose:
         raise ValidationFailed(_("A deadline needs a subject id and a purpose."))
     kind = DayKind(day_kind)
-    with transaction.atomic():
+    with service_atomic():
         deadline = Deadline.objects.create(
             subject_type=subject_type,
             subject_id=str(subject_id),
@@ -112,7 +113,7 @@ def deadline_start(
 
 def deadline_pause(*, deadline: Deadline, on: datetime.date, user: Any = None) -> Deadline:
     """Stop the clock on ``on`` (the object went back to its drafter)."""
-    with transaction.atomic():
+    with service_atomic():
         _lock(deadline)
         if deadline.is_completed:
             raise InvalidTransition(_("This deadline is completed; it cannot be paused."))
@@ -139,7 +140,7 @@ def deadline_resume(*, deadline: Deadline, on: datetime.date, user: Any = None) 
     The days that were left when the clock stopped are counted again from the day after
     ``on``, so the paused days of the deadline's kind in (paused_on, on] are added.
     """
-    with transaction.atomic():
+    with service_atomic():
         _lock(deadline)
         if deadline.is_completed:
             raise InvalidTransition(_("This deadline is completed; it cannot be resumed."))
@@ -157,10 +158,17 @@ def deadline_resume(*, deadline: Deadline, on: datetime.date, user: Any = None) 
     return deadline
 
 
-def deadline_complete(*, deadline: Deadline, on: datetime.date, user: Any = None) -> Deadline:
-    """Close the deadline on ``on`` (the step was done); a pause in progress ends on ``on``."""
-    with transaction.atomic():
-        _lock(deadline)
+def deadline_complete(
+    *, deadline: Deadline, on: datetime.date, user: Any = None, locked: bool = False
+) -> Deadline:
+    """Close the deadline on ``on`` (the step was done); a pause in progress ends on ``on``.
+
+    ``locked``: the caller read ``deadline`` with ``select_for_update()`` in the current
+    transaction, so its row is not read again.
+    """
+    with service_atomic():
+        if not locked:
+            _lock(deadline)
         if deadline.completed_on is not None:
             raise InvalidTransition(
                 _("This deadline was already completed on %(day)s.")

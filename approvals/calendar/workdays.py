@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import datetime
 import functools
-from typing import TYPE_CHECKING
+import time
+from collections.abc import Mapping
 
 import holidays
+from django.conf import settings
 
 from approvals.calendar.choices import DayKind, OverrideKind
 from approvals.calendar.models import CalendarOverride
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
 
 __all__ = [
     "COUNTRY_CODE",
@@ -62,10 +61,32 @@ def _is_working_day(day: datetime.date, overrides: Mapping[datetime.date, str]) 
     return bool(public_holidays(day.year).is_working_day(day))
 
 
+#: Every override, as read within the last ``APPROVALS_RULES_CACHE_SECONDS``: (when, rows).
+_OVERRIDES: list[tuple[float, dict[datetime.date, str]]] = []
+
+
+def overrides_cache_clear(**_kwargs: object) -> None:
+    """Forget the overrides this process remembers (on any change to one)."""
+    _OVERRIDES.clear()
+
+
 def _load_overrides(
     *, first: datetime.date | None = None, last: datetime.date | None = None
-) -> dict[datetime.date, str]:
-    """Overrides between ``first`` and ``last`` (both included, open when None), one query."""
+) -> Mapping[datetime.date, str]:
+    """Overrides between ``first`` and ``last`` (both included, open when None), one query.
+
+    With the setting ``APPROVALS_RULES_CACHE_SECONDS`` above 0 every override (a handful a
+    year) is read once and kept that long in this process, like the rules: an override
+    saved through Django clears the copy here, other processes see it when theirs
+    expires. Callers only look days up, so the whole table answers for any range.
+    """
+    ttl = float(getattr(settings, "APPROVALS_RULES_CACHE_SECONDS", 0) or 0)
+    if ttl > 0:
+        if _OVERRIDES and time.monotonic() - _OVERRIDES[0][0] < ttl:
+            return _OVERRIDES[0][1]
+        every = dict(CalendarOverride.objects.values_list("day", "kind"))
+        _OVERRIDES[:] = [(time.monotonic(), every)]
+        return every
     rows = CalendarOverride.objects.all()
     if first is not None:
         rows = rows.filter(day__gte=first)

@@ -36,6 +36,7 @@ from approvals.registers.models import (
 from approvals.registers.selectors import DOCUMENT_WORK
 from approvals.registers.symbols import format_symbol
 from approvals.regulations.services import rules_in_force
+from approvals.steps import service_atomic
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -229,7 +230,7 @@ def _latest_configured_year(*, agency: OrgUnit, before: int, confidential: bool)
     return latest
 
 
-@transaction.atomic
+@service_atomic()
 def register_for(
     *, agency: OrgUnit, kind: DocumentKind, year: int, confidential: bool = False
 ) -> Register:
@@ -275,7 +276,7 @@ def _subject_ref(subject: models.Model | None) -> tuple[str, str]:
     return subject._meta.label_lower, str(subject.pk)
 
 
-@transaction.atomic
+@service_atomic()
 def number_issue(
     *,
     agency: OrgUnit,

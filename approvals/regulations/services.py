@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import formats
@@ -129,14 +131,43 @@ def _jurisdiction_ids(unit: OrgUnit | None) -> list[int]:
     return unit.ancestor_ids if unit is not None else []
 
 
+#: Rule sets read within the last ``APPROVALS_RULES_CACHE_SECONDS``, by regulation, day
+#: and jurisdictions.
+_IN_FORCE: dict[tuple[str, datetime.date, tuple[int, ...]], tuple[float, RuleSet]] = {}
+
+
+def regulations_cache_clear(**_kwargs: Any) -> None:
+    """Forget the rule sets this process remembers (on any change to a regulation)."""
+    _IN_FORCE.clear()
+
+
 def rules_in_force(code: str, *, on: datetime.date, unit: OrgUnit | None = None) -> RuleSet:
     """The rules of regulation ``code`` for ``unit`` on day ``on`` (two queries).
 
     For each jurisdiction (national, then the unit's ancestors from the top down) the
     latest version effective on ``on`` applies; a deeper jurisdiction overrides single
     rules of a higher one.
+
+    With the setting ``APPROVALS_RULES_CACHE_SECONDS`` above 0 the answer is kept that long
+    in this process, as the resolver keeps actions and their rules: a regulation, version
+    or rule saved through Django clears it at once here, other processes see the change
+    when their copy expires. The day is part of the key, so a version taking effect is
+    picked up on its first day.
     """
     jurisdictions = _jurisdiction_ids(unit)
+    ttl = float(getattr(settings, "APPROVALS_RULES_CACHE_SECONDS", 0) or 0)
+    if ttl <= 0:
+        return _rules_in_force(code, on, jurisdictions)
+    key = (code, on, tuple(jurisdictions))
+    cached = _IN_FORCE.get(key)
+    if cached is not None and time.monotonic() - cached[0] < ttl:
+        return cached[1]
+    found = _rules_in_force(code, on, jurisdictions)
+    _IN_FORCE[key] = (time.monotonic(), found)
+    return found
+
+
+def _rules_in_force(code: str, on: datetime.date, jurisdictions: list[int]) -> RuleSet:
     versions = list(
         RegulationVersion.objects.filter(regulation__code=code, effective_from__lte=on)
         .filter(Q(jurisdiction__isnull=True) | Q(jurisdiction_id__in=jurisdictions))
@@ -260,6 +291,7 @@ def regulation_version_create(
         )
         for spec in merged.values()
     )
+    regulations_cache_clear()  # bulk_create sends no post_save
     from approvals.audit.services import audit_record
 
     audit_record(

@@ -10,19 +10,22 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
+from approvals.audit import services as audit_services
 from approvals.audit.hashing import BatchHasher, event_hash
 from approvals.audit.models import AuditEvent
 from approvals.audit.services import (
     EventSpec,
     SubjectRef,
+    audit_record,
     audit_record_each,
     audit_record_many,
     chain_for,
     chain_verify,
 )
-from approvals.exceptions import ActionNotPermitted, ValidationFailed
+from approvals.exceptions import ActionNotPermitted, ConcurrentUpdate, ValidationFailed
 from approvals.organisation.models import ActionRule
 from approvals.organisation.resolver import decide, require, rules_cache_clear
+from approvals.steps import one_step
 from approvals.transitions import transition_perform
 from tests.testapp.models import Document
 
@@ -211,3 +214,112 @@ def test_meeting_votes_are_stored_per_candidate(org):
     stored = dict(Candidate.objects.filter(pk__in=ids).values_list("pk", "votes_for"))
     assert stored == votes
     assert set(Candidate.objects.filter(pk__in=ids).values_list("votes_cast", flat=True)) == {32}
+
+
+# --- one event in one statement: the remembered chain head is only a guess ----------------
+
+
+def _record(n: int) -> tuple[AuditEvent, int]:
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        event = audit_record(actor=None, action="testapp.submit_document", subject=("t.x", str(n)))
+    return event, len(captured.captured_queries)  # the savepoint pair is outside
+
+
+@pytest.mark.postgres  # the one-statement path is PostgreSQL's
+def test_a_stale_head_guess_costs_one_statement_and_chains_after_the_real_head(org):
+    # given a chain whose head this process remembers
+    _record(1)
+    _second, statements = _record(2)
+    assert statements == 1
+    stale = dict(audit_services._HEADS)
+    # when another writer appends behind this process's back (its guess is now stale)
+    other, _n = _record(3)
+    audit_services._HEADS.clear()
+    audit_services._HEADS.update(stale)
+    event, statements = _record(4)
+    # then the guess fails, nothing is written by it, and the event is chained after the
+    # real head under its lock: the guess, the lock, the insert
+    assert statements == 3
+    assert (event.index, event.prev_hash) == (other.index + 1, other.hash)
+    # and the next event takes one statement again
+    assert _record(5)[1] == 1
+    assert chain_verify().ok
+
+
+@pytest.mark.postgres  # the one-statement path is PostgreSQL's
+def test_a_head_guessed_from_a_rolled_back_event_is_not_trusted(org):
+    # given an event written and then rolled back with its transaction
+    before, _n = _record(1)
+
+    def write_then_fail() -> None:
+        with transaction.atomic():
+            audit_record(actor=None, action="testapp.submit_document", subject=("t.x", "gone"))
+            raise ValidationFailed("undo")
+
+    with pytest.raises(ValidationFailed):
+        write_then_fail()
+    # when the next event is recorded
+    event, statements = _record(2)
+    # then it follows the last event that exists, not the rolled-back one
+    assert (event.index, event.prev_hash) == (before.index + 1, before.hash)
+    assert statements == 3
+    assert AuditEvent.objects.filter(subject_id="gone").count() == 0
+    assert chain_verify().ok
+
+
+# --- one step, one transaction: services join it without savepoints ------------------------
+
+
+def _draft(org) -> Document:
+    return Document.objects.create(unit=org.division_a, author=org.drafter_a, title="KH 1")
+
+
+def _submit(doc: Document, org) -> None:
+    transition_perform(
+        obj=doc, transition="submit", user=org.drafter_a, action="testapp.submit_document"
+    )
+
+
+def test_services_in_one_step_take_no_savepoints_of_their_own(org):
+    doc = _draft(org)
+    with CaptureQueriesContext(connection) as captured, one_step():
+        _submit(doc, org)
+    statements = [q["sql"] for q in captured.captured_queries]
+    # one savepoint pair: the step's own (here nested in the test's transaction)
+    assert sum(sql.startswith("SAVEPOINT") for sql in statements) == 1
+    assert doc.state == "submitted"
+
+
+def test_a_failure_later_in_the_step_rolls_back_what_joined_services_wrote(org):
+    doc = _draft(org)
+
+    def step() -> None:
+        with one_step():
+            _submit(doc, org)
+            raise ValidationFailed("a later part of the step refuses")
+
+    with pytest.raises(ValidationFailed):
+        step()
+    # then neither the transition nor its event is left, and the database is usable
+    assert Document.objects.get(pk=doc.pk).state == "draft"
+    assert not AuditEvent.objects.filter(subject_type="testapp.document").exists()
+    assert chain_verify().ok
+
+
+def test_a_service_failing_inside_a_step_leaves_its_object_as_it_was(org):
+    # given a copy of a draft that someone else has submitted meanwhile
+    stale = _draft(org)
+    _submit(Document.objects.get(pk=stale.pk), org)
+
+    def step() -> None:
+        with one_step():
+            _submit(stale, org)
+
+    # when the stale copy is submitted inside a step
+    with pytest.raises(ConcurrentUpdate):
+        step()
+    # then the step is rolled back, the copy keeps its state, and nothing else was written
+    assert stale.state == "draft"
+    assert Document.objects.get(pk=stale.pk).state == "submitted"
+    assert AuditEvent.objects.filter(subject_type="testapp.document").count() == 1
+    assert chain_verify().ok

@@ -24,6 +24,7 @@ from viewflow.workflow.status import STATUS
 
 from approvals.exceptions import ActionNotPermitted, InvalidTransition
 from approvals.organisation.resolver import decisions_reused, user_label
+from approvals.steps import one_step
 from workflows.plans.flows import PlanFlow, PlanProcess
 from workflows.plans.models import Consultation, Plan, PlanState
 from workflows.plans.services import (
@@ -80,7 +81,7 @@ def flow_submit(plan: Plan, user: Any, *, comment: str = "") -> Plan:
     def perform() -> Plan:
         return plan_submit(plan=plan, user=user, comment=comment)
 
-    with transaction.atomic():
+    with one_step():
         if _find_process_pk(plan.pk) is None:
             submitted = perform()
             PlanFlow.start.run(plan=submitted, user=user)
@@ -249,23 +250,37 @@ def _human_step(
     during_consultation: bool = False,
 ) -> T:
     # The flow layer's check and the service's re-check are one question: asked once.
-    with transaction.atomic(), decisions_reused():
-        process_pk = _process_pk(plan_id)
-        with PlanFlow.lock(process_pk):
-            tasks = _open(process_pk, (*nodes, PlanFlow.answer) if during_consultation else nodes)
-            if not tasks:
-                _out_of_step(perform)
-            if tasks[0].flow_task is PlanFlow.answer:
-                # Nobody holds a task during the consultation: the service checks the
-                # reviewer's right, then the agencies still waited for are settled.
-                result = perform()
-                _settle(tasks)
-                return result
-            activation = tasks[0].flow_task.activation_class(tasks[0])
-            _claim(activation, user)
+    with one_step(), decisions_reused():
+        process_pk = _locked_process_pk(plan_id)
+        tasks = _open(process_pk, (*nodes, PlanFlow.answer) if during_consultation else nodes)
+        if not tasks:
+            _out_of_step(perform)
+        if tasks[0].flow_task is PlanFlow.answer:
+            # Nobody holds a task during the consultation: the service checks the
+            # reviewer's right, then the agencies still waited for are settled.
             result = perform()
-            activation.execute()
+            _settle(tasks)
             return result
+        activation = tasks[0].flow_task.activation_class(tasks[0])
+        _claim(activation, user)
+        result = perform()
+        activation.execute()
+        return result
+
+
+def _locked_process_pk(plan_id: int) -> int:
+    """The plan's process, found and row-locked in one query (what ``PlanFlow.lock`` locks,
+    the same lock order), held until the step's transaction ends."""
+    pks = (
+        PlanProcess.objects.filter(plan_id=plan_id)
+        .select_for_update(of=("self",))
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    pk = next((int(pk) for pk in pks), None)
+    if pk is None:
+        raise InvalidTransition(_("This plan has not been submitted through its workflow yet."))
+    return pk
 
 
 def _claim(activation: Any, user: Any) -> None:

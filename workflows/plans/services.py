@@ -12,7 +12,6 @@ import hashlib
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +31,7 @@ from approvals.organisation.resolver import require
 from approvals.registers.models import DocumentKind
 from approvals.registers.services import number_issue
 from approvals.regulations.services import rules_in_force
+from approvals.steps import service_atomic
 from approvals.transitions import transition_perform
 from workflows.plans import documents
 from workflows.plans.content import validate_content
@@ -120,7 +120,7 @@ def _next_step(plan: Plan, revision: PlanRevision) -> str:
 # --- drafting ------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service_atomic()
 def plan_create(
     *,
     user: Any,
@@ -189,7 +189,7 @@ def _new_revision(plan: Plan, content: dict[str, Any], user: Any) -> PlanRevisio
     return revision
 
 
-@transaction.atomic
+@service_atomic()
 def plan_edit(*, plan: Plan, user: Any, content: dict[str, Any]) -> PlanRevision:
     """Save a new revision of a draft; only its drafter may, and never after signature."""
     locked = _locked(plan)
@@ -226,7 +226,7 @@ def plan_edit(*, plan: Plan, user: Any, content: dict[str, Any]) -> PlanRevision
     return revision
 
 
-@transaction.atomic
+@service_atomic()
 def plan_submit(*, plan: Plan, user: Any, comment: str = "") -> Plan:
     """Submit the draft: to the step that returned it, else to the first review."""
     locked = _locked(plan)
@@ -239,6 +239,7 @@ def plan_submit(*, plan: Plan, user: Any, comment: str = "") -> Plan:
         target = locked.returned_from
     else:
         target = _next_step(locked, revision)
+    locked.returned_from = ""  # saved with the transition
     transition_perform(
         obj=locked,
         transition="submit",
@@ -249,8 +250,6 @@ def plan_submit(*, plan: Plan, user: Any, comment: str = "") -> Plan:
         payload={"revision": revision.number},
         to=target,
     )
-    Plan.objects.filter(pk=locked.pk).update(returned_from="")
-    locked.returned_from = ""
     _on_enter(locked, revision, user)
     return locked
 
@@ -275,12 +274,14 @@ STEP_PURPOSE = "step:"
 def _step_clock(plan: Plan, user: Any, *, on: datetime.date | None = None) -> None:
     """Stop the clock of the step the plan left and start the one of the step it entered."""
     day = on or _today()
-    for running in Deadline.objects.for_subject(
-        subject_type="plans.plan", subject_id=str(plan.pk)
-    ).filter(completed_on__isnull=True, purpose__startswith=STEP_PURPOSE):
+    for running in (
+        Deadline.objects.for_subject(subject_type="plans.plan", subject_id=str(plan.pk))
+        .filter(completed_on__isnull=True, purpose__startswith=STEP_PURPOSE)
+        .select_for_update()
+    ):
         if running.purpose == f"{STEP_PURPOSE}{plan.state}":
             return  # still at that step (e.g. a consultation closed straight away)
-        deadline_complete(deadline=running, on=max(day, running.started_on), user=user)
+        deadline_complete(deadline=running, on=max(day, running.started_on), user=user, locked=True)
     source = STEP_PERIODS.get(str(plan.state))
     if source is None:
         return
@@ -367,7 +368,7 @@ def _check_revision(plan: Plan, seen_revision: int | None) -> None:
         )
 
 
-@transaction.atomic
+@service_atomic()
 def plan_approve(
     *, plan: Plan, user: Any, comment: str = "", seen_revision: int | None = None
 ) -> Plan:
@@ -404,7 +405,7 @@ def plan_approve(
     return locked
 
 
-@transaction.atomic
+@service_atomic()
 def plan_return(*, plan: Plan, user: Any, comment: str, seen_revision: int | None = None) -> Plan:
     """Return the plan to its drafter from a review or the signature; the comment is required."""
     locked = _locked(plan)
@@ -442,7 +443,7 @@ def plan_return(*, plan: Plan, user: Any, comment: str, seen_revision: int | Non
     return locked
 
 
-@transaction.atomic
+@service_atomic()
 def plan_withdraw(*, plan: Plan, user: Any, comment: str = "") -> Plan:
     """The drafter withdraws the plan before it is signed."""
     locked = _locked(plan)
@@ -465,7 +466,7 @@ def plan_withdraw(*, plan: Plan, user: Any, comment: str = "") -> Plan:
 # --- consultation --------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service_atomic()
 def consultation_answer(
     *, consultation: Consultation, user: Any, answer: str, on: datetime.date | None = None
 ) -> Consultation:
@@ -541,7 +542,7 @@ def _close_consultation(plan: Plan, *, user: Any, on: datetime.date) -> None:
     _step_clock(plan, user, on=on)
 
 
-@transaction.atomic
+@service_atomic()
 def consultation_close_due(*, on: datetime.date | None = None) -> list[Plan]:
     """Close consultations whose every pending deadline has passed (a periodic job)."""
     day = on or _today()
@@ -560,7 +561,7 @@ def consultation_close_due(*, on: datetime.date | None = None) -> list[Plan]:
 # --- signature, issue, dispatch ------------------------------------------------------------
 
 
-@transaction.atomic
+@service_atomic()
 def plan_sign(
     *, plan: Plan, user: Any, comment: str = "", seen_revision: int | None = None
 ) -> Plan:
@@ -573,7 +574,8 @@ def plan_sign(
         )
     _check_revision(locked, seen_revision)
     revision = locked.current_revision
-    stale = [s for s in _required_steps(locked) if s not in _approved_steps(locked, revision)]
+    approved = _approved_steps(locked, revision)
+    stale = [s for s in _required_steps(locked) if s not in approved]
     if stale:
         raise InvalidTransition(
             _("Revision %(rev)s has not been approved at: %(steps)s.")
@@ -594,6 +596,7 @@ def plan_sign(
         unit=locked.issuing_agency,
         authority=authority,
     )
+    locked.signature = signature  # saved with the transition
     transition_perform(
         obj=locked,
         transition="sign",
@@ -604,13 +607,11 @@ def plan_sign(
         payload={"revision": revision.number},
         authority=authority,
     )
-    Plan.objects.filter(pk=locked.pk).update(signature=signature)
-    locked.signature = signature
     _step_clock(locked, user)
     return locked
 
 
-@transaction.atomic
+@service_atomic()
 def plan_issue(*, plan: Plan, user: Any, issued_on: datetime.date | None = None) -> Plan:
     """Number and date the signed plan, dispatch it to its recipients, file it, open reports."""
     day = issued_on or _today()
@@ -641,8 +642,7 @@ def plan_issue(*, plan: Plan, user: Any, issued_on: datetime.date | None = None)
         subject=locked,
         drafting_unit=locked.drafting_unit,
     )
-    Plan.objects.filter(pk=locked.pk).update(register_entry=entry)
-    locked.register_entry = entry
+    locked.register_entry = entry  # saved with the transition
     Dispatch.objects.bulk_create(
         Dispatch(plan=locked, unit=unit, sent_on=day) for unit in locked.recipient_units.all()
     )
@@ -666,6 +666,8 @@ def _open_reports(plan: Plan, day: datetime.date) -> None:
     reports on to the issuing agency (division → department office → leadership;
     member agency → standing agency → committee)."""
     content = plan.current_revision.content
+    if not content.get("reporting"):
+        return
     report_to = content.get("report_to_unit_id")
     compiler = OrgUnit.objects.get(pk=report_to) if report_to else plan.issuing_agency
     unit_ids = {t["unit_id"] for t in content.get("tasks", [])}
@@ -691,7 +693,7 @@ def _open_reports(plan: Plan, day: datetime.date) -> None:
     ReportDue.objects.bulk_create(rows)
 
 
-@transaction.atomic
+@service_atomic()
 def dispatch_acknowledge(*, dispatch: Dispatch, user: Any) -> Dispatch:
     """A recipient unit confirms it received the plan."""
     locked = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
@@ -711,7 +713,7 @@ def dispatch_acknowledge(*, dispatch: Dispatch, user: Any) -> Dispatch:
     return locked
 
 
-@transaction.atomic
+@service_atomic()
 def report_submit(
     *,
     report: ReportDue,
@@ -745,7 +747,7 @@ def report_submit(
     return locked
 
 
-@transaction.atomic
+@service_atomic()
 def plan_close(*, plan: Plan, user: Any, comment: str) -> Plan:
     """Close the plan after its final review; every report must be in."""
     locked = _locked(plan)
@@ -839,7 +841,7 @@ def _checked_extension(name: str, head: bytes, data: Any) -> str:
     return extension
 
 
-@transaction.atomic
+@service_atomic()
 def plan_attach(*, plan: Plan, user: Any, upload: Any) -> PlanAttachment:
     """The drafter attaches a file to the draft: type checked by content, size capped."""
     locked = _locked(plan)
@@ -890,7 +892,7 @@ def plan_attach(*, plan: Plan, user: Any, upload: Any) -> PlanAttachment:
     return attachment
 
 
-@transaction.atomic
+@service_atomic()
 def plan_detach(*, attachment: PlanAttachment, user: Any) -> PlanAttachment:
     """The drafter removes a file from the draft; the row stays, marked removed."""
     locked = _locked(attachment.plan)
