@@ -459,13 +459,18 @@ def _chain_after(events: list[AuditEvent], head: AuditChain) -> None:
 
 
 #: The head of each chain as this process last wrote or read it: (database alias, chain
-#: name) → (id, last index, last hash). Only a guess for :func:`_append_one`, which checks
+#: name) → (id, last index, last hash, partition). Only a guess for :func:`_append_one`, which checks
 #: it in the database; a stale entry costs one statement, never a wrong chain.
-_HEADS: dict[tuple[str, str], tuple[int, int, str]] = {}
+_HEADS: dict[tuple[str, str], tuple[int, int, str, int]] = {}
 
 
 def _remember(head: AuditChain) -> None:
-    _HEADS[(connection.alias, head.name)] = (head.pk, head.last_index, head.last_hash)
+    _HEADS[(connection.alias, head.name)] = (
+        head.pk,
+        head.last_index,
+        head.last_hash,
+        head.partition,
+    )
 
 
 def _append(events: list[AuditEvent], chain: str) -> list[AuditEvent]:
@@ -498,7 +503,9 @@ def _append_one(event: AuditEvent, chain: str) -> AuditEvent | None:
     known = _HEADS.get((connection.alias, chain))
     if known is None:
         return None
-    head = AuditChain(id=known[0], name=chain, last_index=known[1], last_hash=known[2])
+    head = AuditChain(
+        id=known[0], name=chain, last_index=known[1], last_hash=known[2], partition=known[3]
+    )
     head._state.adding, head._state.db = False, connection.alias
     expected_index, expected_hash = head.last_index, head.last_hash
     _chain_after([event], head)

@@ -146,17 +146,21 @@ def test_keys_are_filled_on_insert(commune):
     # the main chain's events are in partition 0
     assert set(AuditEvent.objects.values_list("partition", flat=True)) == {0}
     # a chain per unit: its head and its events carry the unit's province
+    # (the second event on PostgreSQL takes the one-statement path, from the head this
+    # process remembers: it must keep the chain's partition too)
     with override_settings(APPROVALS_AUDIT_CHAIN_DEPTH=2):
-        candidate_revoke(
-            candidate=dossier.candidates.first(),
-            user=c.chairman,
-            ground="false_documents",
-            note="Kết luận thanh tra số 12/KL-UBND",
-        )
+        for candidate in dossier.candidates.order_by("pk")[:2]:
+            candidate_revoke(
+                candidate=candidate,
+                user=c.chairman,
+                ground="false_documents",
+                note="Kết luận thanh tra số 12/KL-UBND",
+            )
     chain = AuditChain.objects.get(name=f"unit-{c.commune.pk}")
     assert chain.partition == province
     assert list(AuditEvent.objects.filter(chain=chain).values_list("partition", flat=True)) == [
-        province
+        province,
+        province,
     ]
     assert chain_verify(chain=chain.name).ok
 
