@@ -459,8 +459,8 @@ def _chain_after(events: list[AuditEvent], head: AuditChain) -> None:
 
 
 #: The head of each chain as this process last wrote or read it: (database alias, chain
-#: name) → (id, last index, last hash, partition). Only a guess for :func:`_append_one`, which checks
-#: it in the database; a stale entry costs one statement, never a wrong chain.
+#: name) → (id, last index, last hash, partition). Only a guess for :func:`_append_one`,
+#: which checks it in the database; a stale entry costs one statement, never a wrong chain.
 _HEADS: dict[tuple[str, str], tuple[int, int, str, int]] = {}
 
 
