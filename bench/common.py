@@ -100,12 +100,23 @@ class Counter:
 
     def __init__(self) -> None:
         self.count = 0
+        #: (seconds, the statement's first 120 characters) of each statement counted
+        self.times: list[tuple[float, str]] = []
 
     def _wrapper(
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
     ) -> Any:
         self.count += 1
-        return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.times.append((time.perf_counter() - started, sql[:120]))
+
+    def slowest(self, n: int = 5) -> str:
+        """The ``n`` slowest statements counted, with their times."""
+        rows = sorted(self.times, reverse=True)[:n]
+        return "\n".join(f"  {1000 * t:9.1f} ms  {sql}" for t, sql in rows)
 
     @contextmanager
     def counting(self) -> Iterator[None]:

@@ -215,6 +215,8 @@ def run_size(households: int, sample: int) -> dict[str, Any]:
         profile.disable()
         pstats.Stats(profile).sort_stats("cumtime").print_stats(30)
     engine_sql = counter.count
+    if os.environ.get("BENCH_PROFILE"):
+        print(f"slowest statements of the engine ({households:,}):\n{counter.slowest()}")
     recognised = Candidate.objects.filter(dossier=dossier, state=CandidateState.RECOGNISED).count()
     _vacuum("nominations_candidate", "bench_bare_event")
     counter = Counter()

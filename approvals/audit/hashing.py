@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import json
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -255,6 +256,88 @@ class BatchHasher:
             parts.append(values[n])
             parts.append(pieces[position])
         return sha256_hex(b"".join(parts))
+
+    def run(self, template: AuditEvent, subject_ids: Sequence[str], prev_hash: str) -> list[str]:
+        """The hashes of ``template``'s act on each of ``subject_ids`` in turn, chained.
+
+        The events are ``template`` with each subject id in turn (the label stays the
+        template's), the index ``template.index``, then the next ones, each linked to the
+        one before, the first to ``prev_hash``; what :func:`event_hash` gives each of them
+        (``tests/perf`` compares).
+        Returns ``[prev_hash, hash 1, …, hash n]`` (so element k is event k's previous
+        hash), or an empty list when the template cannot be split (a marker in the content).
+        No event is built: a decision recognising 100,000 households spends a second less.
+        """
+        self._template(template)
+        pieces = self._pieces
+        self._key, self._pieces = None, None
+        if pieces is None or self._order != [0, 1, 2, 3] or template.payload:
+            return []
+        sha256 = hashlib.sha256
+        encode = _encode
+        head, after_index, after_prev, after_subject = pieces[0], pieces[1], pieces[2], pieces[3]
+        tail = after_subject + encode(template.subject_label).encode("utf-8") + pieces[4]
+        hashes = [prev_hash]
+        previous = encode(prev_hash).encode("utf-8")
+        index = int(template.index)
+        for subject_id in subject_ids:
+            digest = sha256(
+                b"".join(
+                    (
+                        head,
+                        str(index).encode(),
+                        after_index,
+                        previous,
+                        after_prev,
+                        encode(subject_id).encode("utf-8"),
+                        tail,
+                    )
+                )
+            ).hexdigest()
+            hashes.append(digest)
+            previous = b'"' + digest.encode("ascii") + b'"'
+            index += 1
+        return hashes
+
+    def link(self, events: list[AuditEvent], prev_hash: str) -> str:
+        """Set ``prev_hash`` and ``hash`` of consecutive ``events`` (indexes already set),
+        the first chained after ``prev_hash``; returns the last hash.
+
+        The same as :meth:`hash` event by event, with the loop for a run of the same act
+        written out: a decision recognising 100,000 households spends most of its Python
+        time here.
+        """
+        sha256 = hashlib.sha256
+        encode = _encode
+        labels: dict[str, bytes] = {}
+        for event in events:
+            event.prev_hash = prev_hash
+            pieces = self._pieces
+            if pieces is None or self._order != [0, 1, 2, 3] or _same_act_key(event) != self._key:
+                prev_hash = event.hash = self.hash(event)
+                continue
+            label = labels.get(event.subject_label)
+            if label is None:
+                label = labels[event.subject_label] = encode(event.subject_label).encode("utf-8")
+            subject_id = event.subject_id
+            prev_hash = event.hash = sha256(
+                b"".join(
+                    (
+                        pieces[0],
+                        str(int(event.index)).encode(),
+                        pieces[1],
+                        b'"' + prev_hash.encode("ascii") + b'"'
+                        if prev_hash.isalnum() and prev_hash.isascii()
+                        else encode(prev_hash).encode("utf-8"),
+                        pieces[2],
+                        encode(subject_id).encode("utf-8"),
+                        pieces[3],
+                        label,
+                        pieces[4],
+                    )
+                )
+            ).hexdigest()
+        return prev_hash
 
 
 __all__ = [

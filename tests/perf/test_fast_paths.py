@@ -7,6 +7,8 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
@@ -22,6 +24,7 @@ from approvals.audit.services import (
     chain_for,
     chain_verify,
 )
+from approvals.bulk import update_returning_pks
 from approvals.exceptions import ActionNotPermitted, ConcurrentUpdate, ValidationFailed
 from approvals.organisation.models import ActionRule
 from approvals.organisation.resolver import decide, require, rules_cache_clear
@@ -66,6 +69,28 @@ def test_batch_hasher_gives_event_hash_byte_for_byte():
     assert [hasher.hash(e) for e in events] == [event_hash(e, chain="unit-12") for e in events]
 
 
+def test_batch_hasher_link_chains_every_event_to_the_one_before_as_event_hash_does():
+    # given a run mixing one act on many objects (with repeated and odd labels), another
+    # act, a payload, and a marker inside the content
+    now = timezone.now()
+    marker = "\u2063" + "1" + "\u2063"
+    events = [_event(n, created_at=now, subject_label="") for n in range(1, 5)]
+    events += [_event(n, created_at=now, subject_label='Hộ "A"\\') for n in range(5, 8)]
+    events += [_event(8, created_at=now, comment="khác")]
+    events += [_event(9, created_at=now, payload={"n": 1})]
+    events += [_event(n, created_at=now, comment=f"có {marker}") for n in range(10, 13)]
+    events += [_event(n, created_at=now) for n in range(13, 16)]
+    # when they are chained in one run after a previous hash
+    last = BatchHasher(chain="unit-3").link(events, "ab" * 32)
+    # then each one's prev_hash is the hash before it, and every hash is the plain one
+    previous = "ab" * 32
+    for event in events:
+        assert event.prev_hash == previous
+        assert event.hash == event_hash(event, chain="unit-3")
+        previous = event.hash
+    assert last == previous
+
+
 def test_batch_hasher_falls_back_when_a_marker_is_in_the_content():
     marker = "\u2063" + "2" + "\u2063"
     now = timezone.now()
@@ -104,13 +129,52 @@ def test_audit_record_each_writes_what_audit_record_many_writes(org):
         )
     # then the stored events agree field by field (but for the chain and its hashes)
     fields = ["actor_id", "actor_label", "action", "subject_type", "subject_id", "authority"]
-    stored = {e.pk: e for e in AuditEvent.objects.filter(pk__in=[e.pk for e in each + many])}
-    for a, b in zip(each, many, strict=True):
+    written = list(each.events())
+    assert [e.subject_id for e in written] == ids
+    stored = {e.pk: e for e in AuditEvent.objects.filter(pk__in=[e.pk for e in written + many])}
+    for a, b in zip(written, many, strict=True):
         assert [getattr(stored[a.pk], f) for f in fields] == [
             getattr(stored[b.pk], f) for f in fields
         ]
     assert chain_verify(chain="each").ok
     assert chain_verify(chain="many").ok
+
+
+@pytest.mark.postgres  # the run path (no event objects) is PostgreSQL's
+def test_audit_record_each_in_several_statements_chains_every_event_in_order(org, monkeypatch):
+    # given statements of 3 events, a chain that already has an event, and odd subject ids
+    monkeypatch.setattr(audit_services, "RUN_BATCH_SIZE", 3)
+    ids = ["7", "8", 'a,"b"', "10", "c\x1fd", "12", "13"]
+    with transaction.atomic():
+        audit_record(
+            actor=None, action="testapp.open_case", subject=("testapp.case", "1"), chain="run"
+        )
+    # when one act is recorded on each of them
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        run = audit_record_each(
+            subject_type="nominations.candidate",
+            subject_ids=ids,
+            actor=org.chairman_x,
+            action="testapp.decide_case",
+            from_state="proposed",
+            to_state="recognised",
+            authority="Chủ tịch UBND xã",
+            chain="run",
+        )
+    # then the head's lock and three statements wrote them after the first event, in order
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len([q for q in statements if "INSERT" in q]) == 3
+    assert (run.first_index, run.count) == (2, 7)
+    written = list(run.events())
+    assert [e.subject_id for e in written] == ids
+    assert [e.index for e in written] == list(range(2, 9))
+    assert {(e.action, e.to_state, e.actor_id) for e in written} == {
+        ("testapp.decide_case", "recognised", org.chairman_x.pk)
+    }
+    # and every hash is the plain computation, each linked to the one before
+    report = chain_verify(chain="run")
+    assert report.ok, report.message
+    assert report.events_checked == 8
 
 
 def test_audit_record_each_refuses_a_bad_id_and_writes_nothing(org):
@@ -323,3 +387,25 @@ def test_a_service_failing_inside_a_step_leaves_its_object_as_it_was(org):
     assert Document.objects.get(pk=stale.pk).state == "submitted"
     assert AuditEvent.objects.filter(subject_type="testapp.document").count() == 1
     assert chain_verify().ok
+
+
+def test_update_returning_pks_changes_the_rows_and_names_them(org):
+    # given three documents, two of them matching the filter
+    docs = [
+        Document.objects.create(unit=org.division_a, author=org.drafter_a, title=title)
+        for title in ("KH 1", "KH 2", "Báo cáo")
+    ]
+    matching = Document.objects.filter(title__startswith="KH")
+    # when they are updated with an expression, returning their ids
+    with transaction.atomic():
+        pks = update_returning_pks(matching, title=Concat(F("title"), Value(" (sửa)")))
+    # then exactly the matching rows changed, and their ids come back sorted
+    assert pks == sorted(d.pk for d in docs[:2])
+    assert sorted(Document.objects.values_list("title", flat=True)) == [
+        "Báo cáo",
+        "KH 1 (sửa)",
+        "KH 2 (sửa)",
+    ]
+    # and no match changes nothing and names nothing
+    assert update_returning_pks(Document.objects.filter(title="không có"), title="x") == []
+    assert not Document.objects.filter(title="x").exists()

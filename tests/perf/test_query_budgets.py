@@ -138,7 +138,7 @@ def test_bulk_steps_take_the_same_statements_for_10_and_300_households(org):
 
 
 def test_candidates_events_are_one_statement_per_batch(org):
-    # given 2,500 candidates' ids (more than one batch) and a chain that has its head
+    # given 2,500 candidates' ids and a chain that has its head
     with transaction.atomic():
         audit_record(actor=None, action="testapp.submit_document", subject=("testapp.x", "1"))
     ids = list(range(1, 2501))
@@ -154,10 +154,10 @@ def test_candidates_events_are_one_statement_per_batch(org):
                 to_state="recognised",
             )
         )
-    # then PostgreSQL takes the head's lock and one statement per 2,000 events (the last
-    # one moving the head); elsewhere the batches are capped by the backend's parameters
+    # then PostgreSQL takes the head's lock and one statement per RUN_BATCH_SIZE events
+    # (the last one moving the head); elsewhere the batches are capped by the backend
     if connection.vendor == "postgresql":
-        assert statements == 1 + 2  # the head's lock, two batches (the savepoint is outside)
+        assert statements == 1 + 1  # the head's lock, one statement (savepoint outside)
     assert AuditEvent.objects.filter(subject_type="nominations.candidate").count() == 2500
     assert AuditChain.objects.get(name="main").last_index == 2501
     assert chain_verify().ok

@@ -24,6 +24,7 @@ from approvals.audit.services import (
     audit_record_each,
     signature_record,
 )
+from approvals.bulk import update_returning_pks
 from approvals.calendar.choices import DayKind
 from approvals.calendar.models import Deadline
 from approvals.calendar.services import (
@@ -1183,8 +1184,8 @@ def _recognise(dossier: Dossier, user: Any, authority: Authority) -> None:
     here = Subquery(previous.filter(province_id=province)[:1])
     elsewhere = Subquery(previous.exclude(province_id=province)[:1])
     proposed = Candidate.objects.of_dossier(dossier).filter(state=CandidateState.PROPOSED)
-    ids = list(proposed.values_list("pk", flat=True))
-    proposed.update(
+    ids = update_returning_pks(
+        proposed,
         state=CandidateState.RECOGNISED,
         consecutive_years=Coalesce(here, elsewhere, Value(0)) + 1,
     )
