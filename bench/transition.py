@@ -142,16 +142,30 @@ def run_size(unit: Any, user: Any, rows: int, count: int) -> dict[str, Any]:
     bare_s: list[float] = []
     engine_sql = Counter()
     bare_sql = Counter()
+    profile = None
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+
+        profile = cProfile.Profile()
     for n in range(count):
         doc = docs[ids[n]]
         with engine_sql.counting():
+            if profile is not None:
+                profile.enable()
             started = time.perf_counter()
             transition_perform(obj=doc, transition="submit", user=user, action=ACTION)
             engine_s.append(time.perf_counter() - started)
+            if profile is not None:
+                profile.disable()
         with bare_sql.counting():
             started = time.perf_counter()
             bare(ids[count + n], next(_INDEX), user)
             bare_s.append(time.perf_counter() - started)
+    if profile is not None:
+        import pstats
+
+        pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+        print(f"slowest statements of the engine:\n{engine_sql.slowest()}")
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
