@@ -18,15 +18,15 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import StrIndex, Substr
+from django.db.models.functions import Coalesce, StrIndex, Substr
 from django.utils.translation import gettext as _
 
 from approvals.audit.models import AuditEvent
@@ -40,6 +40,7 @@ from workflows.nominations.models import (
     DossierState,
     Household,
     HouseholdTally,
+    RecognitionTally,
     Title,
 )
 from workflows.nominations.titles import SPECS
@@ -304,21 +305,19 @@ def _tallied(
     village, whatever the number of households or candidates): the database keeps the
     tallies (migration 0008). Candidates count in root's province, as there.
     """
-    counted = FilteredRelation(
-        "village__recognition_tallies",
-        condition=Q(
-            village__recognition_tallies__title=title,
-            village__recognition_tallies__year=year,
-            village__recognition_tallies__province_id=root.root_id,
-        ),
+    # One lookup of the tally's key per village: a plan that does not hang on the
+    # tallies' statistics (a join could nest a scan of a year's rows in every village).
+    held = Subquery(
+        RecognitionTally.objects.filter(
+            title=title, year=year, village_id=OuterRef("village_id"), province_id=root.root_id
+        ).values("registered" if registered else "recognised")[:1]
     )
-    field = "registered" if registered else "recognised"
     rows = (
         HouseholdTally.objects.filter(village__path__startswith=root.path, households__gt=0)
-        .annotate(area=_area_key("village__path", root), counted=counted)
+        .annotate(area=_area_key("village__path", root), counted=Coalesce(held, 0))
         .order_by()
         .values("area")
-        .annotate(total=Sum("households"), held=Sum(f"counted__{field}"))
+        .annotate(total=Sum("households"), held=Sum("counted"))
     )
     return {row["area"]: (row["total"], row["held"] or 0) for row in rows}
 
