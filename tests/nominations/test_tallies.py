@@ -254,7 +254,7 @@ def test_verify_integrity_names_a_tampered_tally(commune):
     with translation.override("en"), pytest.raises(CommandError) as caught:
         call_command("verify_integrity", "--skip-plans", stdout=StringIO(), stderr=StringIO())
     message = str(caught.value)
-    assert f"cultural_family 2026 in unit {c.village.pk}" in message, message
+    assert f"Cultural family (household) 2026 in unit {c.village.pk}" in message, message
     assert "12 registered and 19 recognised kept, 12 and 12 counted" in message, message
 
 

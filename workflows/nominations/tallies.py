@@ -21,6 +21,7 @@ from workflows.nominations.models import (
     Household,
     HouseholdTally,
     RecognitionTally,
+    Title,
 )
 
 #: The triggers of migration 0008, per table (``partition_by_province`` checks they are kept).
@@ -116,7 +117,7 @@ def differences(kept: Counts, fresh: Counts) -> list[TallyProblem]:
                         "%(recognised)d counted."
                     )
                     % {
-                        "title": title,
+                        "title": dict(Title.choices).get(title, title),
                         "year": year,
                         "village": village,
                         "province": province,
