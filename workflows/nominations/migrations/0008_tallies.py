@@ -185,6 +185,8 @@ SQLITE_SQL = [
 # --- filling and removing ------------------------------------------------------------------
 
 FILL_SQL = [
+    "DELETE FROM nominations_recognitiontally",
+    "DELETE FROM nominations_householdtally",
     "INSERT INTO nominations_householdtally (village_id, households) "
     "SELECT village_id, count(*) FROM nominations_household GROUP BY village_id",
     "INSERT INTO nominations_recognitiontally "
@@ -200,6 +202,8 @@ def create_triggers(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor not in ("postgresql", "sqlite"):
         raise NotImplementedError(f"tally triggers are written for PostgreSQL and SQLite, not {vendor}")
+    # Idempotent (the tests' replay of data migrations runs it again): drop, create, count.
+    drop_triggers(apps, schema_editor)
     for statement in (PG_SQL if vendor == "postgresql" else SQLITE_SQL) + FILL_SQL:
         schema_editor.execute(statement, params=None)
 
