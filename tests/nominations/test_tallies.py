@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import random
 from io import StringIO
+from typing import cast
 
 import pytest
 from django.core.management import call_command
@@ -152,9 +153,11 @@ def test_households_added_moved_and_deleted(commune, org):
 
 def _random_province(rng: random.Random) -> tuple[OrgUnit, list[OrgUnit]]:
     """A province of 2 communes x 3 villages, households, two years of dossiers (rows only)."""
-    province = OrgUnitFactory(name="Tỉnh Hà Giang", code="UBND", kind=UnitKind.PROVINCE)
+    province = cast(
+        OrgUnit, OrgUnitFactory(name="Tỉnh Hà Giang", code="UBND", kind=UnitKind.PROVINCE)
+    )
     user = UserFactory()
-    villages = []
+    villages: list[OrgUnit] = []
     for n in range(2):
         commune = OrgUnitFactory(name=f"Xã {n}", kind=UnitKind.COMMUNE, parent=province)
         for m in range(3):
