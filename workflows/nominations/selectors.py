@@ -274,7 +274,9 @@ def _members(
     """Who is counted: households living under ``root``, or candidate units of the title.
 
     ``held`` is whether the member holds the title that year, or with ``registered`` whether
-    it is a candidate at all that year (the registration rate).
+    it is a candidate at all that year (the registration rate). The shares count units
+    this way; households they read from the tallies (:func:`_tallied`), which give the
+    same numbers as this count (tests/nominations/test_tallies.py compares them).
     """
     spec = SPECS[title]
     # Members under ``root`` are candidates in root's province: name it (one partition).
@@ -345,8 +347,8 @@ def recognition_share(*, unit: OrgUnit, year: int, title: str) -> RecognitionSha
     One row per child area of ``unit`` (per commune under a province, per village under a
     commune; the unit itself when it has no children), with the total, the number
     recognised (revoked titles do not count), the share and the target of the movement's
-    rules in force for ``unit`` at the year's end. Four queries: one aggregate, the areas,
-    and the rules (two).
+    rules in force for ``unit`` at the year's end. Four queries: one aggregate (over the
+    tallies per village for households), the areas, and the rules (two).
     """
     return _share(unit=unit, year=year, title=title, registered=False)
 
