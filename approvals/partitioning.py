@@ -18,6 +18,9 @@ What :func:`partition_table` does, in the caller's transaction:
   keeps the old meaning;
 - the other indexes and the outgoing foreign keys are recreated with their names, so
   later migrations still find them;
+- the table's own triggers are created again on the new table (a statement-level
+  trigger with transition tables on the partitioned table sees the rows of every
+  partition);
 - a foreign key from another table to the id cannot be kept (it needs a unique ``id``
   alone): it is dropped and replaced by two deferred constraint triggers that check the
   same thing, :func:`reference_triggers` (the referencing row's id exists; a referenced
@@ -166,6 +169,44 @@ def reference_triggers(cursor: Any, table: str, ref: Reference) -> None:
     )
 
 
+@dataclass(frozen=True)
+class Trigger:
+    """A trigger of the table's own (not one PostgreSQL makes for a constraint)."""
+
+    name: str
+    definition: str  # ``CREATE TRIGGER …`` as ``pg_get_triggerdef`` gives it
+    disabled: bool
+
+
+def table_triggers(
+    cursor: Any, table: str, exclude: set[str] | frozenset[str] = frozenset()
+) -> list[Trigger]:
+    """The triggers defined on ``table`` (not internal ones), but those named in ``exclude``."""
+    cursor.execute(
+        "SELECT tgname, pg_get_triggerdef(oid), tgenabled = 'D' FROM pg_trigger "
+        "WHERE tgrelid = %s::regclass AND NOT tgisinternal ORDER BY tgname",
+        [table],
+    )
+    return [
+        Trigger(name=name, definition=definition, disabled=disabled)
+        for name, definition, disabled in cursor.fetchall()
+        if name not in exclude
+    ]
+
+
+def _reference_trigger_names(
+    table: str, refs: list[Reference], known_refs: tuple[Reference, ...]
+) -> set[str]:
+    """The checking triggers :func:`reference_triggers` makes (it makes them again)."""
+    return {name for ref in (*refs, *known_refs) for name in _trigger_names(table, ref)}
+
+
+def missing_triggers(cursor: Any, table: str, names: list[str] | tuple[str, ...]) -> list[str]:
+    """Those of ``names`` that are not triggers of ``table``."""
+    have = {trigger.name for trigger in table_triggers(cursor, table)}
+    return [name for name in names if name not in have]
+
+
 def _widen(indexdef: str, key: str) -> str:
     """``CREATE UNIQUE INDEX … USING btree (a, b) WHERE …`` with ``key`` added last."""
     start = indexdef.index(" USING ")
@@ -262,6 +303,7 @@ def partition_table(
     cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
     sequence = cursor.fetchone()[0]
     refs = references_to(cursor, table)
+    own = table_triggers(cursor, table, exclude=_reference_trigger_names(table, refs, known_refs))
 
     new = _name(table, "partitioned")
     cursor.execute(
@@ -306,14 +348,25 @@ def partition_table(
         cursor.execute(_widen(indexdef, key) if unique and key not in indexdef else indexdef)
     for ref in refs:
         reference_triggers(cursor, table, ref)
+    for trigger in own:
+        # The definition names the table, now the partitioned one under the same name.
+        cursor.execute(trigger.definition)
+        if trigger.disabled:
+            cursor.execute(f"ALTER TABLE {q_table} DISABLE TRIGGER {_q(trigger.name)}")
     cursor.execute(f"ANALYZE {q_table}")
     return refs
 
 
 def layout_problems(
-    cursor: Any, table: str, key: str, values: list[int], refs: list[Reference] | None = None
+    cursor: Any,
+    table: str,
+    key: str,
+    values: list[int],
+    refs: list[Reference] | None = None,
+    triggers: tuple[str, ...] = (),
 ) -> list[str]:
-    """What :func:`partition_table`/:func:`add_partitions` would still do (empty: done)."""
+    """What :func:`partition_table`/:func:`add_partitions` would still do (empty: done),
+    and which of the ``triggers`` the table should have are missing."""
     if not is_partitioned(cursor, table):
         return [f"{table}: not partitioned"]
     have = partitions(cursor, table)
@@ -322,19 +375,24 @@ def layout_problems(
         problems.append(f"{table}: no default partition")
     for ref in missing_reference_triggers(cursor, table, refs or []):
         problems.append(f"{table}: {ref.table}.{ref.column} is not checked")
+    for name in missing_triggers(cursor, table, triggers):
+        problems.append(f"{table}: trigger {name} is missing")
     return problems
 
 
 __all__ = [
     "PartitioningUnavailable",
     "Reference",
+    "Trigger",
     "add_partitions",
     "is_partitioned",
     "layout_problems",
+    "missing_triggers",
     "partition_name",
     "partition_table",
     "partitions",
     "reference_triggers",
     "references_to",
     "require_postgresql",
+    "table_triggers",
 ]

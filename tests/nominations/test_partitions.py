@@ -240,9 +240,13 @@ def test_a_provinces_share_and_decision_read_its_partition_only(commune):
     _cycle(c, 2025)
     _apply()
     mine = f"{CANDIDATES}_p{c.org.province.pk}"
-    # the secretary's share per commune: its query over candidates names one partition
+    # the secretary's share of households per commune reads the tallies, no candidate
     with CaptureQueriesContext(connection) as captured:
         recognition_share(unit=c.org.province, year=2025, title=Title.CULTURAL_FAMILY)
+    assert not [q for q in captured.captured_queries if CANDIDATES in q["sql"]]
+    # a share of units counts candidates: its query over them names one partition
+    with CaptureQueriesContext(connection) as captured:
+        recognition_share(unit=c.org.province, year=2025, title=Title.CULTURAL_VILLAGE)
     over = [q["sql"] for q in captured.captured_queries if CANDIDATES in q["sql"]]
     assert over
     for sql in over:
@@ -295,6 +299,10 @@ def test_the_command_is_idempotent_and_adds_new_provinces(commune):
         cursor.execute(f'SELECT count(*) FROM "{CANDIDATES}_p{other}"')
         assert cursor.fetchone()[0] == 5
     call_command("partition_by_province", "--check", stdout=StringIO())
+    # moving the rows between partitions left the tallies as they were (right)
+    from workflows.nominations.tallies import tallies_verify
+
+    assert tallies_verify() == []
 
 
 @pytest.mark.postgres
@@ -320,3 +328,45 @@ def test_references_to_partitioned_rows_stay_checked(commune):
         with pytest.raises(IntegrityError):
             cursor.execute(f'DELETE FROM "{EVENTS}" WHERE id = %s', [signed])
         cursor.execute("ROLLBACK TO SAVEPOINT bad_delete")
+
+
+@pytest.mark.postgres
+def test_the_tallies_follow_candidates_after_partitioning(commune):
+    from workflows.nominations.models import RecognitionTally
+    from workflows.nominations.tallies import CANDIDATE_TRIGGERS, tallies_verify
+
+    c = commune
+    _other_province()
+    _cycle(c, 2025)
+    _apply()
+    # the tally triggers are on the partitioned table, and the layout check knows them
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+            [CANDIDATES],
+        )
+        assert set(CANDIDATE_TRIGGERS) <= {row[0] for row in cursor.fetchall()}
+    call_command("partition_by_province", "--check", stdout=StringIO())
+    # the next year's cycle on the partitioned table moves the tally: registered, then
+    # recognised in bulk, then one revoked
+    _second, _sql = _cycle(c, 2026)
+    row = RecognitionTally.objects.get(title=Title.CULTURAL_FAMILY, year=2026, village=c.village)
+    assert (row.registered, row.recognised) == (len(c.households), len(c.households))
+    candidate_revoke(
+        candidate=Candidate.objects.filter(year=2026, state=CandidateState.RECOGNISED).first(),
+        user=c.chairman,
+        ground="false_documents",
+        note="Kết luận thanh tra số 12/KL-UBND",
+    )
+    row.refresh_from_db()
+    assert row.recognised == len(c.households) - 1
+    share = recognition_share(unit=c.org.province, year=2026, title=Title.CULTURAL_FAMILY)
+    assert share.overall.recognised == len(c.households) - 1
+    assert tallies_verify() == []
+    # a lost trigger is reported by the layout check
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP TRIGGER {CANDIDATE_TRIGGERS[1]} ON "{CANDIDATES}"')
+    with translation.override("en"):
+        out = StringIO()
+        call_command("partition_by_province", stdout=out)
+    assert f"trigger {CANDIDATE_TRIGGERS[1]} is missing" in out.getvalue()

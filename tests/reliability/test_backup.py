@@ -109,7 +109,7 @@ def test_backup_of_a_running_database_restores_and_verifies(seeded, province_tx,
             },
         )
         assert verify.returncode == 0, verify.stderr + verify.stdout
-        assert len(verify.stdout.strip().splitlines()) == 3, verify.stdout  # three checks passed
+        assert len(verify.stdout.strip().splitlines()) == 4, verify.stdout  # four checks passed
         counted = sh(
             "psql",
             restored,

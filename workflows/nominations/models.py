@@ -599,3 +599,72 @@ class PerformanceRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.year}: {self.get_rating_display()}"
+
+
+# --- tallies kept by the database (the dashboard's shares) ------------------------------------
+
+
+class RecognitionTally(models.Model):
+    """Candidates of a household title in a year, per village of their household.
+
+    Kept by database triggers on the candidates and the households (migration 0008), so
+    every write counts, bulk or raw; ``manage.py rebuild_tallies`` recomputes it and
+    ``verify_integrity`` compares it with a fresh count. ``village`` is where the
+    candidate's household lives now; ``province`` is the candidate's own (the partition
+    key the share names). One household has one candidate per title and year, so the
+    counts are households.
+    """
+
+    title = models.CharField(_("title"), max_length=40, choices=Title.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    village = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("village"),
+        on_delete=models.CASCADE,
+        related_name="recognition_tallies",
+    )
+    province = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("province"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    registered = models.IntegerField(
+        _("registered"), default=0, help_text=_("Candidates in any state.")
+    )
+    recognised = models.IntegerField(
+        _("recognised"), default=0, help_text=_("Candidates holding the title.")
+    )
+
+    class Meta:
+        verbose_name = _("recognition tally")
+        verbose_name_plural = _("recognition tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["title", "year", "village", "province"], name="recognition_tally_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.year} {self.village_id}: {self.recognised}/{self.registered}"
+
+
+class HouseholdTally(models.Model):
+    """Households living in a village, kept by database triggers (see RecognitionTally)."""
+
+    village = models.OneToOneField(
+        OrgUnit,
+        verbose_name=_("village"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="household_tally",
+    )
+    households = models.IntegerField(_("households"), default=0)
+
+    class Meta:
+        verbose_name = _("household tally")
+        verbose_name_plural = _("household tallies")
+
+    def __str__(self) -> str:
+        return f"{self.village_id}: {self.households}"

@@ -21,10 +21,12 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
+    Sum,
     Value,
     When,
 )
-from django.db.models.functions import StrIndex, Substr
+from django.db.models.functions import Coalesce, StrIndex, Substr
 from django.utils.translation import gettext as _
 
 from approvals.audit.models import AuditEvent
@@ -37,6 +39,8 @@ from workflows.nominations.models import (
     Dossier,
     DossierState,
     Household,
+    HouseholdTally,
+    RecognitionTally,
     Title,
 )
 from workflows.nominations.titles import SPECS
@@ -270,7 +274,9 @@ def _members(
     """Who is counted: households living under ``root``, or candidate units of the title.
 
     ``held`` is whether the member holds the title that year, or with ``registered`` whether
-    it is a candidate at all that year (the registration rate).
+    it is a candidate at all that year (the registration rate). The shares count units
+    this way; households they read from the tallies (:func:`_tallied`), which give the
+    same numbers as this count (tests/nominations/test_tallies.py compares them).
     """
     spec = SPECS[title]
     # Members under ``root`` are candidates in root's province: name it (one partition).
@@ -290,6 +296,32 @@ def _members(
             held=Exists(recognised.filter(unit_id=OuterRef("pk"))),
         )
     )
+
+
+def _tallied(
+    title: str, root: OrgUnit, year: int, *, registered: bool
+) -> dict[str, tuple[int, int]]:
+    """Households under ``root`` and those counted, per child area, from the tallies.
+
+    The same numbers as :func:`_members` over the households (one query over a row per
+    village, whatever the number of households or candidates): the database keeps the
+    tallies (migration 0008). Candidates count in root's province, as there.
+    """
+    # One lookup of the tally's key per village: a plan that does not hang on the
+    # tallies' statistics (a join could nest a scan of a year's rows in every village).
+    held = Subquery(
+        RecognitionTally.objects.filter(
+            title=title, year=year, village_id=OuterRef("village_id"), province_id=root.root_id
+        ).values("registered" if registered else "recognised")[:1]
+    )
+    rows = (
+        HouseholdTally.objects.filter(village__path__startswith=root.path, households__gt=0)
+        .annotate(area=_area_key("village__path", root), counted=Coalesce(held, 0))
+        .order_by()
+        .values("area")
+        .annotate(total=Sum("households"), held=Sum("counted"))
+    )
+    return {row["area"]: (row["total"], row["held"] or 0) for row in rows}
 
 
 def _target(title: str, root: OrgUnit, day: datetime.date) -> Rule | None:
@@ -315,8 +347,8 @@ def recognition_share(*, unit: OrgUnit, year: int, title: str) -> RecognitionSha
     One row per child area of ``unit`` (per commune under a province, per village under a
     commune; the unit itself when it has no children), with the total, the number
     recognised (revoked titles do not count), the share and the target of the movement's
-    rules in force for ``unit`` at the year's end. Four queries: one aggregate, the areas,
-    and the rules (two).
+    rules in force for ``unit`` at the year's end. Four queries: one aggregate (over the
+    tallies per village for households), the areas, and the rules (two).
     """
     return _share(unit=unit, year=year, title=title, registered=False)
 
@@ -327,13 +359,17 @@ def _share(*, unit: OrgUnit, year: int, title: str, registered: bool) -> Recogni
     if SPECS[title].candidate == "person":
         raise ValidationFailed(_("Shares are counted for households and units, not people."))
     day = datetime.date(year, 12, 31)
-    counted = {
-        row["area"]: (row["total"], row["recognised"])
-        for row in _members(title, unit, day, registered=registered)
-        .order_by()
-        .values("area")
-        .annotate(total=Count("pk"), recognised=Count("pk", filter=Q(held=True)))
-    }
+    counted = (
+        _tallied(title, unit, year, registered=registered)
+        if SPECS[title].candidate == "household"
+        else {
+            row["area"]: (row["total"], row["recognised"])
+            for row in _members(title, unit, day, registered=registered)
+            .order_by()
+            .values("area")
+            .annotate(total=Count("pk"), recognised=Count("pk", filter=Q(held=True)))
+        }
+    )
     areas = OrgUnit.objects.filter(
         Q(path__in=list(counted))
         | (Q(parent=unit, kind__in=AREA_KINDS) & _active_unit(day, prefix=""))

@@ -14,6 +14,7 @@ from approvals import partitioning
 from approvals.audit.models import AuditEvent
 from approvals.organisation.models import OrgUnit
 from workflows.nominations.models import Candidate
+from workflows.nominations.tallies import CANDIDATE_TRIGGERS
 
 if TYPE_CHECKING:
     from django.core.management.base import CommandParser
@@ -27,6 +28,7 @@ class Target:
     key: str
     values: list[int]
     refs: tuple[partitioning.Reference, ...]
+    triggers: tuple[str, ...] = ()  # the table's own triggers, kept through partitioning
 
 
 def _refs(model: type[models.Model]) -> tuple[partitioning.Reference, ...]:
@@ -43,13 +45,16 @@ def _refs(model: type[models.Model]) -> tuple[partitioning.Reference, ...]:
 def targets() -> list[Target]:
     """Candidates by province, audit events by their chain's root unit (0: main chain).
 
-    The provinces are the roots of the organisation tree.
+    The provinces are the roots of the organisation tree. The candidates' tally triggers
+    (migration 0008) are created again on the partitioned table; a missing one is reported.
     """
     roots = list(
         OrgUnit.objects.filter(parent__isnull=True).order_by("pk").values_list("pk", flat=True)
     )
     return [
-        Target(Candidate._meta.db_table, "province_id", roots, _refs(Candidate)),
+        Target(
+            Candidate._meta.db_table, "province_id", roots, _refs(Candidate), CANDIDATE_TRIGGERS
+        ),
         Target(AuditEvent._meta.db_table, "partition", [0, *roots], _refs(AuditEvent)),
     ]
 
@@ -96,7 +101,12 @@ class Command(BaseCommand):
                 problem
                 for target in targets()
                 for problem in partitioning.layout_problems(
-                    cursor, target.table, target.key, target.values, list(target.refs)
+                    cursor,
+                    target.table,
+                    target.key,
+                    target.values,
+                    list(target.refs),
+                    target.triggers,
                 )
             ]
 

@@ -1,5 +1,6 @@
 """Verify everything that must never change once written: the audit chain and its
-signatures, the registers against their events, and the content of signed plans."""
+signatures, the registers against their events, and the content of signed plans; and
+that the tallies the database keeps for the dashboard agree with the rows."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from approvals.registers.integrity import registers_verify
+from workflows.nominations.tallies import tallies_verify
 from workflows.plans.integrity import plans_verify
 
 if TYPE_CHECKING:
@@ -19,8 +21,8 @@ if TYPE_CHECKING:
 class Command(BaseCommand):
     help = (
         "Verify the audit chain (verify_audit_chain), the registers against their audit "
-        "events, and the signed plans against their signatures. Exits with an error listing "
-        "every problem found."
+        "events, the signed plans against their signatures, and the dashboard's tallies "
+        "against a fresh count. Exits with an error listing every problem found."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -53,5 +55,12 @@ class Command(BaseCommand):
                 self.stdout.write(
                     self.style.SUCCESS(_("OK: every signed plan has the content that was signed."))
                 )
+
+        tally_problems = tallies_verify()
+        failures += [p.message for p in tally_problems]
+        if not tally_problems:
+            self.stdout.write(
+                self.style.SUCCESS(_("OK: the dashboard's tallies agree with a fresh count."))
+            )
         if failures:
             raise CommandError("\n".join(failures))
