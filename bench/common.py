@@ -146,7 +146,8 @@ def pg_version(database_url: str) -> str:
     try:
         import psycopg
 
-        with psycopg.connect(database_url) as conn:
+        # the server's own database: the one named may be only a prefix of throwaway ones
+        with psycopg.connect(database_url, dbname="postgres") as conn:
             row = conn.execute("SHOW server_version").fetchone()
             return str(row[0]) if row else "?"
     except Exception:

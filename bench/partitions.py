@@ -14,11 +14,12 @@ candidates.
 
 The same reads and the same decision run first on the plain tables, then after
 ``manage.py partition_by_province --apply`` (timed): the secretary's shares of one
-province (per commune, one commune, the registration rate), a dossier's candidate counts,
-and a decision's bulk ``UPDATE`` recognising a village's proposed households (run in a
+province (per commune, one commune, the registration rate: households' titles, read from
+the tallies, no candidate partition; the share of villages, read from the candidates), a
+dossier's candidate counts, and a decision's bulk ``UPDATE`` recognising a village's proposed households (run in a
 transaction rolled back after each repeat). For each: the median time on each layout,
 and from ``EXPLAIN (ANALYZE, BUFFERS)`` on the partitioned layout the partitions whose
-nodes ran (the goal: one), with the plans printed.
+nodes ran (the goal: at most one), with the plans printed.
 """
 
 from __future__ import annotations
@@ -181,6 +182,10 @@ def reads(province: Any) -> dict[str, Callable[[], Any]]:
         ),
         "registration rate, province": lambda: registration_rate(
             unit=province, year=YEAR, title=Title.CULTURAL_FAMILY
+        ),
+        # a title held by villages is counted from the candidates, not from the tallies
+        "share of villages, province": lambda: recognition_share(
+            unit=province, year=YEAR - 1, title=Title.CULTURAL_VILLAGE
         ),
         "dossier page: candidate counts": lambda: dossier_candidate_counts(dossier),
         "decision: bulk UPDATE (recognise)": decide,
