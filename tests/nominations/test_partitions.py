@@ -25,18 +25,15 @@ from approvals.audit.models import AuditChain, AuditEvent
 from approvals.audit.services import chain_verify
 from approvals.organisation.models import UnitKind
 from tests.factories import OrgUnitFactory, UserFactory
+from tests.nominations.test_dashboard import to_posting
 from workflows.nominations.models import Candidate, CandidateState, Dossier, Household, Title
 from workflows.nominations.selectors import dossier_candidate_counts, recognition_share
 from workflows.nominations.services import (
     candidate_revoke,
-    candidates_register,
     decision_issue,
     dossier_accept,
-    dossier_create,
     dossier_decide,
     dossier_submit,
-    meeting_record,
-    posting_open,
 )
 
 pytestmark = pytest.mark.django_db
@@ -47,24 +44,7 @@ EVENTS = AuditEvent._meta.db_table
 
 def _cycle(c: Any, year: int, *, capture: bool = False) -> tuple[Dossier, list[str]]:
     """One village's year, registration to decision; the decision's SQL when captured."""
-    dossier = dossier_create(
-        user=c.village_head,
-        title=Title.CULTURAL_FAMILY,
-        year=year,
-        proposing_unit=c.village,
-        on=D(year, 10, 1),
-    )
-    candidates_register(dossier=dossier, user=c.village_head, households=c.households)
-    meeting_record(
-        dossier=dossier,
-        user=c.village_head,
-        held_on=D(year, 10, 5),
-        invited=40,
-        present=32,
-        votes={cand.pk: 30 for cand in dossier.candidates.all()},
-        chaired_by="Ngô Văn Bình",
-    )
-    posting_open(dossier=dossier, user=c.village_head, on=D(year, 10, 6))
+    dossier = to_posting(c.village, c.village_head, year=year)
     dossier_submit(dossier=dossier, user=c.village_head, on=D(year, 10, 17))
     dossier_accept(dossier=dossier, user=c.officer)
     with CaptureQueriesContext(connection) as captured:
