@@ -16,10 +16,10 @@ The same reads and the same decision run first on the plain tables, then after
 ``manage.py partition_by_province --apply`` (timed): the secretary's shares of one
 province (per commune, one commune, the registration rate: households' titles, read from
 the tallies, no candidate partition; the share of villages, read from the candidates), a
-dossier's candidate counts, and a decision's bulk ``UPDATE`` recognising a village's proposed households (run in a
-transaction rolled back after each repeat). For each: the median time on each layout,
-and from ``EXPLAIN (ANALYZE, BUFFERS)`` on the partitioned layout the partitions whose
-nodes ran (the goal: at most one), with the plans printed.
+dossier's candidate counts, and a decision's bulk ``UPDATE`` recognising a village's
+proposed households (run in a transaction rolled back after each repeat). For each: the
+median time on each layout, and from ``EXPLAIN (ANALYZE, BUFFERS)`` on the partitioned
+layout the partitions whose nodes ran (the goal: at most one), with the plans printed.
 """
 
 from __future__ import annotations
