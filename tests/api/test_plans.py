@@ -194,6 +194,29 @@ def test_a_stale_revision_is_a_conflict(province, as_user):
     assert "revision" in stale.json()["message"].lower() or "phiên bản" in stale.json()["message"]
 
 
+def test_a_step_taken_on_a_state_that_has_moved_on_is_a_conflict(province, as_user):
+    p = province
+    plan = create(p, as_user)
+    url = f"/api/plans/{plan['id']}"
+    post(as_user(p.user("chuyenvien.vp.ldtbxh")), f"{url}/submit/")
+    chief = as_user(p.user("cvp.ldtbxh"))
+    post(chief, f"{url}/approve/", {"seen_state": "division_review"})
+    # the same reviewer's second client still shows the division review
+    stale = chief.post(
+        f"{url}/return/",
+        {"comment": "Sửa mục II", "seen_state": "division_review"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert (stale.status_code, stale.json()["code"]) == (409, "wrong_state")
+    assert "moved on" in stale.json()["message"]
+    after = chief.get(f"{url}/").json()
+    assert (after["state"], after["revision_number"]) == ("format_check", plan["revision_number"])
+    # an unknown state is bad input, not a conflict
+    bad = chief.post(f"{url}/approve/", {"seen_state": "nowhere"})
+    assert (bad.status_code, bad.json()["code"]) == (400, "invalid")
+    assert "seen_state" in bad.json()["fields"]
+
+
 def test_only_the_drafter_edits_and_only_a_draft(province, as_user):
     p = province
     plan = create(p, as_user)

@@ -12,6 +12,7 @@ from freezegun import freeze_time
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
+from approvals.audit.models import AuditEvent
 from approvals.exceptions import (
     ActionNotPermitted,
     InvalidTransition,
@@ -39,6 +40,11 @@ from workflows.plans.models import ConsultationStatus, Plan, PlanState, ReportPe
 from workflows.plans.services import plan_create, plan_edit, report_submit
 
 pytestmark = pytest.mark.django_db
+
+
+def plan_events(plan: Plan) -> int:
+    """How many audit events the plan has."""
+    return AuditEvent.objects.filter(subject_type="plans.plan", subject_id=str(plan.pk)).count()
 
 
 def open_task(plan: Plan) -> Task:
@@ -272,6 +278,46 @@ def test_seed_004_plan_walks_its_flow_from_draft_to_closed(province):
     ]
     assert [t.flow_task.name for t in tasks].count("answer") == 3
     assert tasks[-1].flow_task == PlanFlow.closed
+
+
+def test_a_decision_on_a_page_left_open_after_the_plan_moved_on_is_refused_as_out_of_date(
+    province,
+):
+    p = province
+    dept = p.dept
+    drafter, office_chief = p.user("chuyenvien.vp.ldtbxh"), p.user("cvp.ldtbxh")
+    plan = plan_create(
+        user=drafter,
+        issuing_agency=dept,
+        drafting_unit=p.child(dept, "VP"),
+        kind=DocumentKind.objects.get(code="plan"),
+        year=2024,
+        content=seed_004_content(p),
+    )
+    flow_submit(plan, drafter)
+    # given the office chief (who may act at both reviews of the office's own plan, so a
+    # stale decision would land on the next step) approved the division review…
+    flow_approve(plan, office_chief, seen_state=PlanState.DIVISION_REVIEW)
+    plan.refresh_from_db()
+    assert plan.state == PlanState.FORMAT_CHECK
+    events = plan_events(plan)
+    task = open_task(plan)
+    # when a page still showing the division review returns it
+    with translation.override("en"), pytest.raises(InvalidTransition) as refused:
+        flow_return(plan, office_chief, comment="Sửa lại", seen_state=PlanState.DIVISION_REVIEW)
+    # then the refusal says the plan moved on, naming both steps, and nothing changed
+    assert "moved on" in str(refused.value)
+    assert "“Department office format check”, not “Division head review”" in str(refused.value)
+    plan.refresh_from_db()
+    assert plan.state == PlanState.FORMAT_CHECK
+    assert plan_events(plan) == events
+    assert_free(task)
+    # and the step that is open still works with the state the page shows
+    flow_return(
+        plan, p.user("kiemtra.ldtbxh"), comment="Sửa Nơi nhận", seen_state=PlanState.FORMAT_CHECK
+    )
+    plan.refresh_from_db()
+    assert plan.state == PlanState.DRAFT
 
 
 def test_withdraw_during_the_consultation_cancels_the_workflow(province):

@@ -347,6 +347,16 @@ class StepSerializer(serializers.Serializer[Any]):
             "The revision the user reviewed; if the plan has a newer one the answer is 409."
         ),
     )
+    seen_state = serializers.ChoiceField(
+        choices=PlanState.choices,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "The state the user saw the plan in; if another user has moved it on since, "
+            "the answer is 409 (wrong_state) and nothing is changed."
+        ),
+    )
 
 
 class ReturnSerializer(StepSerializer):

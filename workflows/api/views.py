@@ -273,7 +273,11 @@ class PlanViewSet(Scoped, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
             request,
             s.StepSerializer,
             lambda p, u, d: plan_flow.flow_approve(
-                p, u, comment=d["comment"], seen_revision=d["seen_revision"]
+                p,
+                u,
+                comment=d["comment"],
+                seen_revision=d["seen_revision"],
+                seen_state=d["seen_state"],
             ),
         )
 
@@ -289,7 +293,11 @@ class PlanViewSet(Scoped, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
             request,
             s.ReturnSerializer,
             lambda p, u, d: plan_flow.flow_return(
-                p, u, comment=d["comment"], seen_revision=d["seen_revision"]
+                p,
+                u,
+                comment=d["comment"],
+                seen_revision=d["seen_revision"],
+                seen_state=d["seen_state"],
             ),
         )
 
@@ -305,7 +313,11 @@ class PlanViewSet(Scoped, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
             request,
             s.StepSerializer,
             lambda p, u, d: plan_flow.flow_sign(
-                p, u, comment=d["comment"], seen_revision=d["seen_revision"]
+                p,
+                u,
+                comment=d["comment"],
+                seen_revision=d["seen_revision"],
+                seen_state=d["seen_state"],
             ),
         )
 

@@ -90,18 +90,35 @@ def flow_submit(plan: Plan, user: Any, *, comment: str = "") -> Plan:
 
 
 def flow_approve(
-    plan: Plan, user: Any, *, comment: str = "", seen_revision: int | None = None
+    plan: Plan,
+    user: Any,
+    *,
+    comment: str = "",
+    seen_revision: int | None = None,
+    seen_state: str | None = None,
 ) -> Plan:
-    """The division head or the office approves the current revision."""
+    """The division head or the office approves the current revision.
+
+    ``seen_revision`` and ``seen_state`` are what the reviewer's page showed: when the
+    plan has moved on since, the step is refused as out of date (see :func:`_human_step`).
+    """
     return _human_step(
         plan.pk,
         user,
         _REVIEWS,
         lambda: plan_approve(plan=plan, user=user, comment=comment, seen_revision=seen_revision),
+        seen_state=seen_state,
     )
 
 
-def flow_return(plan: Plan, user: Any, *, comment: str, seen_revision: int | None = None) -> Plan:
+def flow_return(
+    plan: Plan,
+    user: Any,
+    *,
+    comment: str,
+    seen_revision: int | None = None,
+    seen_state: str | None = None,
+) -> Plan:
     """A review, the consultation or the signature sends the plan back to its drafter."""
     return _human_step(
         plan.pk,
@@ -109,6 +126,7 @@ def flow_return(plan: Plan, user: Any, *, comment: str, seen_revision: int | Non
         (*_REVIEWS, PlanFlow.sign),
         lambda: plan_return(plan=plan, user=user, comment=comment, seen_revision=seen_revision),
         during_consultation=True,
+        seen_state=seen_state,
     )
 
 
@@ -163,7 +181,12 @@ def flow_close_due_consultations(*, on: datetime.date | None = None) -> list[Pla
 
 
 def flow_sign(
-    plan: Plan, user: Any, *, comment: str = "", seen_revision: int | None = None
+    plan: Plan,
+    user: Any,
+    *,
+    comment: str = "",
+    seen_revision: int | None = None,
+    seen_state: str | None = None,
 ) -> Plan:
     """A competent leader signs the current revision."""
     return _human_step(
@@ -171,6 +194,7 @@ def flow_sign(
         user,
         (PlanFlow.sign,),
         lambda: plan_sign(plan=plan, user=user, comment=comment, seen_revision=seen_revision),
+        seen_state=seen_state,
     )
 
 
@@ -248,10 +272,21 @@ def _human_step(
     perform: Callable[[], T],
     *,
     during_consultation: bool = False,
+    seen_state: str | None = None,
 ) -> T:
     # The flow layer's check and the service's re-check are one question: asked once.
     with one_step(), decisions_reused():
-        process_pk = _locked_process_pk(plan_id)
+        process_pk, state = _locked_process(plan_id)
+        if seen_state is not None and seen_state != state:
+            # Another reviewer acted first: the step the user saw is gone. Say so, rather
+            # than refuse the user's right at the step the plan is now at.
+            raise InvalidTransition(
+                _(
+                    "The plan moved on while you had it open: it is now at “%(state)s”, "
+                    "not “%(seen)s”. Nothing was changed; look at it again."
+                )
+                % {"state": _state_label(state), "seen": _state_label(seen_state)}
+            )
         tasks = _open(process_pk, (*nodes, PlanFlow.answer) if during_consultation else nodes)
         if not tasks:
             _out_of_step(perform)
@@ -268,19 +303,25 @@ def _human_step(
         return result
 
 
-def _locked_process_pk(plan_id: int) -> int:
+def _locked_process(plan_id: int) -> tuple[int, str]:
     """The plan's process, found and row-locked in one query (what ``PlanFlow.lock`` locks,
-    the same lock order), held until the step's transaction ends."""
-    pks = (
+    the same lock order), held until the step's transaction ends; and the plan's state
+    read with it (flow steps change it only under that lock)."""
+    rows = (
         PlanProcess.objects.filter(plan_id=plan_id)
         .select_for_update(of=("self",))
         .order_by()
-        .values_list("pk", flat=True)
+        .values_list("pk", "plan__state")
     )
-    pk = next((int(pk) for pk in pks), None)
-    if pk is None:
+    row = next(iter(rows), None)
+    if row is None:
         raise InvalidTransition(_("This plan has not been submitted through its workflow yet."))
-    return pk
+    return int(row[0]), str(row[1])
+
+
+def _state_label(state: str) -> str:
+    """A plan state's name as users read it (the code itself when it is not a state)."""
+    return str(PlanState(state).label) if state in PlanState.values else state
 
 
 def _claim(activation: Any, user: Any) -> None:

@@ -154,6 +154,9 @@ class CommentForm(forms.Form):
 
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea)
     seen_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # the step the page showed: a decision taken on a page left open while another
+    # reviewer moved the plan on is refused as out of date
+    seen_state = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
 
     def __init__(self, *args: Any, required: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

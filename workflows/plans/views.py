@@ -331,7 +331,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "since_previous": since_previous,
             "since_mine": plan_changes_for(plan=plan, user=request.user),
             "open": _open_actions(request, plan),
-            "comment_form": CommentForm(initial={"seen_revision": revision.number}),
+            "comment_form": CommentForm(
+                initial={"seen_revision": revision.number, "seen_state": plan.state}
+            ),
             "answer_form": AnswerForm() if consultation else None,
             "consultation": consultation,
             "consultations": list(plan.consultations.select_related("agency", "deadline")),
@@ -380,12 +382,15 @@ def plan_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 # --- actions (POST only) ------------------------------------------------------------------------
 
 
-def _comment(request: HttpRequest, *, required: bool = False) -> tuple[str, int | None] | None:
+def _comment(
+    request: HttpRequest, *, required: bool = False
+) -> tuple[str, int | None, str | None] | None:
     form = CommentForm(request.POST, required=required)
     if not form.is_valid():
         messages.error(request, _("Write a comment saying what must change."))
         return None
-    return form.cleaned_data["comment"], form.cleaned_data.get("seen_revision")
+    data = form.cleaned_data
+    return data["comment"], data.get("seen_revision"), data.get("seen_state") or None
 
 
 @login_required
@@ -414,11 +419,13 @@ def _decide(
     given = _comment(request, required=comment_required)
     if given is None:
         return redirect("plans:detail", pk=plan.pk)
-    comment, seen = given
+    comment, seen, seen_state = given
     return _perform(
         request,
         plan,
-        lambda: step(plan, request.user, comment=comment, seen_revision=seen),
+        lambda: step(
+            plan, request.user, comment=comment, seen_revision=seen, seen_state=seen_state
+        ),
         done,
     )
 

@@ -118,7 +118,20 @@ def test_a_plan_walks_from_draft_to_dispatch_through_the_pages(demo: Demo) -> No
     assert page.context["messages"]
     plan.refresh_from_db()
     assert plan.state == PlanState.DIVISION_REVIEW
-    follow_post(head, f"/plans/{plan.pk}/approve/", {"seen_revision": 2})
+    # the page carries the step it shows; the head approves from it
+    assert 'name="seen_state" value="division_review"' in detail.content.decode()
+    follow_post(
+        head, f"/plans/{plan.pk}/approve/", {"seen_revision": 2, "seen_state": "division_review"}
+    )
+    # a second tab still showing the division review cannot return it from the next step
+    page = follow_post(
+        head,
+        f"/plans/{plan.pk}/return/",
+        {"comment": "Sửa lại.", "seen_revision": 2, "seen_state": "division_review"},
+    )
+    assert any("đã chuyển sang bước khác" in m for m in messages_of(page))
+    plan.refresh_from_db()
+    assert plan.state == PlanState.FORMAT_CHECK
     follow_post(
         client_for(demo, "kiemtra.ldtbxh"), f"/plans/{plan.pk}/approve/", {"seen_revision": 2}
     )
