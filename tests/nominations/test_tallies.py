@@ -130,6 +130,26 @@ def test_deleted_candidates_and_dossiers_are_no_longer_counted(commune, org):
     assert_counts_right(org.province, c.commune, c.village, x2)
 
 
+def test_rows_deleted_after_their_tallies_leave_no_tally_behind(commune):
+    # given registered candidates, counted in the tallies
+    c = commune
+    to_posting(c.village, c.village_head)
+    assert tally(c.village) == (12, 0)
+    assert households(c.village) == 12
+    # when the tallies are emptied first and the rows they counted deleted after them
+    # (the order a test database's flush may take on SQLite)
+    RecognitionTally.objects.all().delete()
+    HouseholdTally.objects.all().delete()
+    residents = Household.residents.through._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM nominations_candidate")
+        cursor.execute(f"DELETE FROM {residents}")
+        cursor.execute("DELETE FROM nominations_household")
+    # then a deletion created no tally (a negative one would point at units deleted next)
+    assert not RecognitionTally.objects.exists()
+    assert not HouseholdTally.objects.exists()
+
+
 def test_households_added_moved_and_deleted(commune, org):
     c = commune
     x2, _head2 = village(c.commune, "Thôn Thượng", 3)

@@ -49,6 +49,23 @@ PG_UPSERT_HOUSEHOLDS = """
 """
 
 
+# A deletion only takes from the tally it was counted in: it never creates one (rows deleted
+# after their tally, as a test database's flush may do on SQLite, leave no orphan tally).
+PG_DECREMENT_RECOGNITION = PG_UPSERT_RECOGNITION.replace(
+    "HAVING sum(registered) <> 0 OR sum(recognised) <> 0",
+    "HAVING (sum(registered) <> 0 OR sum(recognised) <> 0) AND EXISTS (SELECT 1 FROM "
+    "nominations_recognitiontally x WHERE x.title = changes.title AND x.year = changes.year "
+    "AND x.village_id = changes.village_id AND x.province_id = changes.province_id)",
+)
+PG_DECREMENT_HOUSEHOLDS = PG_UPSERT_HOUSEHOLDS.replace(
+    "HAVING sum(households) <> 0",
+    "HAVING sum(households) <> 0 AND EXISTS (SELECT 1 FROM nominations_householdtally x "
+    "WHERE x.village_id = changes.village_id)",
+)
+assert PG_DECREMENT_RECOGNITION != PG_UPSERT_RECOGNITION
+assert PG_DECREMENT_HOUSEHOLDS != PG_UPSERT_HOUSEHOLDS
+
+
 def _pg_candidate_rows(table, sign):
     return (
         f"SELECT c.title, c.year, h.village_id, c.province_id, {sign}1 AS registered, "
@@ -76,7 +93,7 @@ PG_SQL = [
     ),
     _pg_function(
         "nominations_tally_candidate_delete",
-        f"WITH changes AS ({_pg_candidate_rows('old_rows', '-')}) {PG_UPSERT_RECOGNITION}",
+        f"WITH changes AS ({_pg_candidate_rows('old_rows', '-')}) {PG_DECREMENT_RECOGNITION}",
     ),
     _pg_function(
         "nominations_tally_candidate_update",
@@ -91,7 +108,7 @@ PG_SQL = [
     _pg_function(
         "nominations_tally_household_delete",
         "WITH changes AS (SELECT village_id, -1 AS households FROM old_rows) "
-        f"{PG_UPSERT_HOUSEHOLDS}",
+        f"{PG_DECREMENT_HOUSEHOLDS}",
     ),
     # A household moving to another village takes its candidates' counts along.
     _pg_function(
@@ -142,6 +159,17 @@ def _sqlite_candidate(row, sign):
     )
 
 
+def _sqlite_candidate_deleted():
+    """A deleted candidate taken from its tally (never creating one: see above)."""
+    return (
+        "UPDATE nominations_recognitiontally SET registered = registered - 1, "
+        f"recognised = recognised - (CASE WHEN OLD.state = '{RECOGNISED}' THEN 1 ELSE 0 END) "
+        "WHERE title = OLD.title AND year = OLD.year AND province_id = OLD.province_id "
+        "AND village_id = (SELECT h.village_id FROM nominations_household h "
+        "WHERE h.id = OLD.household_id);"
+    )
+
+
 def _sqlite_household(village, sign):
     return (
         "INSERT INTO nominations_householdtally (village_id, households) "
@@ -168,14 +196,15 @@ SQLITE_SQL = [
     "CREATE TRIGGER nominations_tally_candidate_insert AFTER INSERT ON nominations_candidate "
     f"FOR EACH ROW WHEN NEW.household_id IS NOT NULL BEGIN {_sqlite_candidate('NEW', '')} END;",
     "CREATE TRIGGER nominations_tally_candidate_delete AFTER DELETE ON nominations_candidate "
-    f"FOR EACH ROW WHEN OLD.household_id IS NOT NULL BEGIN {_sqlite_candidate('OLD', '-')} END;",
+    f"FOR EACH ROW WHEN OLD.household_id IS NOT NULL BEGIN {_sqlite_candidate_deleted()} END;",
     "CREATE TRIGGER nominations_tally_candidate_update AFTER UPDATE OF "
     "title, year, household_id, province_id, state ON nominations_candidate FOR EACH ROW BEGIN "
     f"{_sqlite_candidate('OLD', '-')} {_sqlite_candidate('NEW', '')} END;",
     "CREATE TRIGGER nominations_tally_household_insert AFTER INSERT ON nominations_household "
     f"FOR EACH ROW BEGIN {_sqlite_household('NEW.village_id', '')} END;",
     "CREATE TRIGGER nominations_tally_household_delete AFTER DELETE ON nominations_household "
-    f"FOR EACH ROW BEGIN {_sqlite_household('OLD.village_id', '-')} END;",
+    "FOR EACH ROW BEGIN UPDATE nominations_householdtally SET households = households - 1 "
+    "WHERE village_id = OLD.village_id; END;",
     "CREATE TRIGGER nominations_tally_household_update AFTER UPDATE OF village_id "
     "ON nominations_household FOR EACH ROW WHEN OLD.village_id <> NEW.village_id BEGIN "
     f"{_sqlite_household('OLD.village_id', '-')} {_sqlite_household('NEW.village_id', '')} "
