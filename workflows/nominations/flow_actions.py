@@ -31,6 +31,7 @@ from viewflow.workflow.status import STATUS
 from approvals.exceptions import ActionNotPermitted, InvalidTransition
 from approvals.organisation.models import OrgUnit
 from approvals.organisation.resolver import decisions_reused, user_label
+from workflows.nominations import imports
 from workflows.nominations.flows import STATE_STEPS, DossierFlow, DossierProcess, DossierStep
 from workflows.nominations.models import Candidate, Dossier, Household, Meeting
 from workflows.nominations.services import (
@@ -150,6 +151,38 @@ def flow_meeting(
             invited=invited,
             present=present,
             votes=votes,
+            chaired_by=chaired_by,
+            minutes=minutes,
+        ),
+    )
+
+
+def flow_meeting_from_sheet(
+    dossier: Dossier,
+    user: Any,
+    *,
+    data: bytes,
+    filename: str,
+    held_on: datetime.date,
+    invited: int,
+    present: int,
+    chaired_by: str,
+    minutes: str = "",
+) -> Meeting:
+    """Record the review meeting with the votes read from a sheet, as the meeting step of
+    the dossier's flow (the sheet is checked whole before anything is written)."""
+    return _human_step(
+        dossier.pk,
+        user,
+        MEETING,
+        lambda: imports.votes_import(
+            dossier=dossier,
+            user=user,
+            data=data,
+            filename=filename,
+            held_on=held_on,
+            invited=invited,
+            present=present,
             chaired_by=chaired_by,
             minutes=minutes,
         ),

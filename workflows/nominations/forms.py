@@ -51,21 +51,32 @@ class HouseholdImportForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    """The review meeting: attendance, and the votes for each registered candidate."""
+    """The review meeting: attendance, and the votes for each registered candidate, typed
+    in or, for households, read from a sheet (``imports.votes_import``)."""
 
     held_on = forms.DateField(label=_("Held on"), widget=DATE_WIDGET)
     invited = forms.IntegerField(label=_("Invited"), min_value=1)
     present = forms.IntegerField(label=_("Present"), min_value=0)
     chaired_by = forms.CharField(label=_("Chaired by"), max_length=255)
     minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea)
+    votes_file = forms.FileField(
+        label=_("Or the votes from a sheet (XLSX or CSV)"),
+        required=False,
+        help_text=_(
+            "Columns “Mã hộ” and “Số phiếu đồng ý”, one row for every registered household; "
+            "the votes typed below are then left aside."
+        ),
+    )
 
     def __init__(self, *args: Any, candidates: Iterable[Candidate] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.candidates = list(candidates)
+        from_sheet = bool(self.files.get("votes_file"))
         for candidate in self.candidates:
             self.fields[f"vote_{candidate.pk}"] = forms.IntegerField(
                 label=str(candidate.household or candidate.unit or candidate.person),
                 min_value=0,
+                required=not from_sheet,
             )
 
     def vote_fields(self) -> list[tuple[Candidate, Any]]:

@@ -436,23 +436,34 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     spec = SPECS[dossier.title]
     before = spec.candidates_before(Step.MEETING) if spec.meeting else CandidateState.REGISTERED
     candidates = list(dossier_candidates(dossier).filter(state=before))
-    form = MeetingForm(request.POST or None, candidates=candidates)
+    form = MeetingForm(request.POST or None, request.FILES or None, candidates=candidates)
     status = 200
     error: ApprovalError | None = None
     if request.method == "POST":
         if form.is_valid():
+            data = form.cleaned_data
+            meeting_fields = {
+                "held_on": data["held_on"],
+                "invited": data["invited"],
+                "present": data["present"],
+                "chaired_by": data["chaired_by"],
+                "minutes": data["minutes"],
+            }
             try:
                 _check_fresh(request, dossier)
-                flow_actions.flow_meeting(
-                    dossier,
-                    request.user,
-                    held_on=form.cleaned_data["held_on"],
-                    invited=form.cleaned_data["invited"],
-                    present=form.cleaned_data["present"],
-                    votes=form.votes(),
-                    chaired_by=form.cleaned_data["chaired_by"],
-                    minutes=form.cleaned_data["minutes"],
-                )
+                sheet = data.get("votes_file")
+                if sheet:
+                    flow_actions.flow_meeting_from_sheet(
+                        dossier,
+                        request.user,
+                        data=sheet.read(),
+                        filename=sheet.name or "",
+                        **meeting_fields,
+                    )
+                else:
+                    flow_actions.flow_meeting(
+                        dossier, request.user, votes=form.votes(), **meeting_fields
+                    )
             except ApprovalError as refused:
                 error = refused
                 status = _status(refused)

@@ -166,6 +166,66 @@ def test_a_meeting_form_with_a_missing_vote_is_invalid_and_changes_nothing(clien
     assert refreshed(dossier).state == DossierState.REGISTRATION
 
 
+def votes_sheet(dossier: Dossier, votes: dict[str, int]) -> io.BytesIO:
+    """An XLSX sheet of the dossier's households and the votes for each (15 unless given)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Mã hộ", "Số phiếu đồng ý"])
+    for code in dossier.candidates.order_by("household__code").values_list(
+        "household__code", flat=True
+    ):
+        sheet.append([code, votes.get(code, 15)])
+    data = io.BytesIO()
+    book.save(data)
+    data.seek(0)
+    data.name = "phieu-bau.xlsx"
+    return data
+
+
+def test_the_meeting_takes_the_votes_from_a_sheet_as_its_flow_step(client, web):
+    # given a registered dossier whose first household got too few votes in the sheet
+    dossier = web.registered()
+    first = dossier.candidates.order_by("household__code").first()
+    client.force_login(web.c.village_head)
+    data: dict[str, object] = dict(meeting_data(dossier))
+    for key in [k for k in data if k.startswith("vote_")]:
+        del data[key]  # nothing typed: the sheet has the votes
+    data["votes_file"] = votes_sheet(dossier, {first.household.code: 2})
+    # when the meeting is recorded with it
+    response = client.post(url("meeting", dossier), data)
+    # then every household moved by its own votes, through the flow's meeting step
+    assert response.status_code == 302
+    dossier = refreshed(dossier)
+    assert dossier.state == DossierState.MEETING
+    first.refresh_from_db()
+    assert (first.state, first.votes_for) == (CandidateState.NOT_VOTED, 2)
+    assert dossier.candidates.filter(state=CandidateState.VOTED, votes_for=15).count() == 11
+    assert [t.flow_task.name for t in flow_open_tasks(dossier)] == ["after_review"]
+    event = AuditEvent.objects.get(action="nominations.import_votes")
+    assert event.payload["count"] == 12
+
+
+def test_a_sheet_missing_a_household_is_refused_with_its_name_and_changes_nothing(client, web):
+    dossier = web.registered()
+    client.force_login(web.c.village_head)
+    data: dict[str, object] = dict(meeting_data(dossier))
+    sheet = votes_sheet(dossier, {})
+    book = openpyxl.load_workbook(sheet)
+    book.active.delete_rows(2)  # the first household's row
+    short = io.BytesIO()
+    book.save(short)
+    short.seek(0)
+    short.name = "phieu-bau.xlsx"
+    data["votes_file"] = short
+    response = client.post(url("meeting", dossier), data)
+    assert response.status_code == 400
+    missing = dossier.candidates.order_by("household__code").first().household
+    assert missing.head_name in page_text(response)
+    assert refreshed(dossier).state == DossierState.REGISTRATION
+    assert not Meeting.objects.exists()
+    assert [t.flow_task.name for t in flow_open_tasks(dossier)] == ["registration"]
+
+
 def test_someone_else_cannot_record_the_meeting(client, web):
     dossier = web.registered()
     client.force_login(web.c.officer)  # the commune's culture officer may not record it
