@@ -225,3 +225,52 @@ def test_a_dossier_cannot_be_opened_twice_or_by_another_unit(commune, org, as_us
         foreign = as_user(org.chairman_y).post("/api/dossiers/", body, format="json")
         assert (foreign.status_code, foreign.json()["code"]) == (403, "not_permitted")
     assert Dossier.objects.count() == 1
+
+
+def test_a_village_title_goes_through_its_report_and_the_commune_council(commune, org, as_user):
+    c = commune
+    officer, council = as_user(c.officer), as_user(c.council)
+    with freeze_time("2026-11-02 09:00"):
+        # given the commune's dossier for the village title, with its village registered
+        body = {"title": "cultural_village", "year": 2026, "proposing_unit": c.commune.pk}
+        dossier = post(officer, "/api/dossiers/", body, code=201)
+        url = f"/api/dossiers/{dossier['id']}"
+        (village,) = post(officer, f"{url}/candidates/", {"units": [c.village.pk]}, code=201)
+        review = {
+            "held_on": "2026-11-02",
+            "members": 9,
+            "present": 9,
+            "minutes": "Biên bản họp Hội đồng thi đua - khen thưởng xã",
+            "votes": [{"candidate": village["id"], "votes_for": 9}],
+        }
+        # the council cannot sit before the village's achievement report is filed
+        early = council.post(f"{url}/council/", review, format="json")
+        assert (early.status_code, early.json()["code"]) == (400, "candidates_refused")
+        report_url = f"/api/candidates/{village['id']}/report/"
+        # another commune's chairman does not see the candidate
+        alien = as_user(org.chairman_y).post(report_url, {"report": "x"}, format="json")
+        assert alien.status_code == 404
+        blank = officer.post(report_url, {"report": "   "}, format="json")
+        assert blank.status_code == 400
+        filed = post(officer, report_url, {"report": "Báo cáo thành tích Thôn Hạ năm 2026"})
+        assert filed["id"] == village["id"]
+        assert Candidate.objects.get(pk=village["id"]).achievement_report.startswith("Báo cáo")
+        # a rejection naming a candidate of no such dossier is bad input, and changes nothing
+        stray = council.post(f"{url}/council/", review | {"refused": [999999]}, format="json")
+        assert (stray.status_code, stray.json()["code"]) == (400, "invalid")
+        assert "refused" in stray.json()["fields"]
+        # the records clerk may not record the council's review
+        role = as_user(c.clerk).post(f"{url}/council/", review, format="json")
+        assert (role.status_code, role.json()["code"]) == (403, "not_permitted")
+        assert Dossier.objects.get(pk=dossier["id"]).state == DossierState.REGISTRATION
+        # when the council member records the review
+        reviewed = post(council, f"{url}/council/", review)
+    # then the dossier moved on through its flow with the village on its list
+    record = Dossier.objects.get(pk=dossier["id"])
+    assert reviewed["state"] == record.state == DossierState.MEETING
+    assert record.council_review.present == 9
+    assert Candidate.objects.get(pk=village["id"]).state == CandidateState.VOTED
+    assert flow_open_tasks(record)[0].flow_task.name != "registration"
+    # and the council does not sit twice
+    again = council.post(f"{url}/council/", review, format="json")
+    assert again.status_code == 409

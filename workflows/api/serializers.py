@@ -504,6 +504,35 @@ class MeetingSerializer(serializers.Serializer[Any]):
     votes = VoteSerializer(many=True)
 
 
+class CouncilSerializer(serializers.Serializer[Any]):
+    """An emulation council's review of the dossier's candidates."""
+
+    held_on = serializers.DateField()
+    members = serializers.IntegerField(min_value=1, max_value=1000, required=False, allow_null=True)
+    present = serializers.IntegerField(min_value=0, max_value=1000, required=False, allow_null=True)
+    minutes = serializers.CharField(max_length=100000)
+    refused = serializers.ListField(
+        child=IdField(),
+        required=False,
+        default=list,
+        max_length=5000,
+        help_text=_("Candidates of this dossier the council rejects."),
+    )
+    votes = VoteSerializer(
+        many=True,
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "Every candidate's votes, required when the rules set the council's approval "
+            "share (then members and present too)."
+        ),
+    )
+
+
+class ReportSerializer(serializers.Serializer[Any]):
+    report = serializers.CharField(max_length=100000, help_text=_("The achievement report."))
+
+
 class MeetingResultSerializer(serializers.Serializer[Any]):
     dossier = serializers.IntegerField()
     held_on = serializers.DateField()

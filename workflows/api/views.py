@@ -58,6 +58,7 @@ from workflows.nominations.exports import decision_document, recognised_csv, rec
 from workflows.nominations.models import Candidate, Dossier, DossierState, Household
 from workflows.nominations.selectors import dossier_counts_by_step, recognition_share
 from workflows.nominations.services import (
+    candidate_report_record,
     candidate_revoke,
     dossier_create,
     objection_record,
@@ -652,6 +653,33 @@ class DossierViewSet(Scoped, mixins.CreateModelMixin, viewsets.ReadOnlyModelView
         )
 
     @extend_schema(
+        request=s.CouncilSerializer,
+        responses={200: s.DossierSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
+    @action(detail=True, methods=["post"])
+    def council(self, request: Request, pk: str | None = None) -> Response:
+        """Record the emulation council's review: the proposing level's before the posting
+        or the deciding level's after the appraisal; the candidates it rejects drop out."""
+
+        def run(dossier: Dossier, user: Any, d: dict[str, Any]) -> None:
+            refused = _by_ids(Candidate.objects.of_dossier(dossier), d["refused"], "refused")
+            given = d.get("votes")
+            votes = None if given is None else {v["candidate"]: v["votes_for"] for v in given}
+            dossier_flow.flow_council(
+                dossier,
+                user,
+                minutes=d["minutes"],
+                refused=refused,
+                held_on=d["held_on"],
+                members=d.get("members"),
+                present=d.get("present"),
+                votes=votes,
+            )
+
+        return self._step(request, s.CouncilSerializer, run)
+
+    @extend_schema(
         request=s.CommentSerializer,
         responses={200: s.DossierSerializer},
         parameters=[IDEMPOTENCY_HEADER],
@@ -778,6 +806,19 @@ class CandidateViewSet(Scoped, viewsets.ReadOnlyModelViewSet[Candidate]):
         objection_record(
             candidate=candidate, user=request.user, text=data["text"], upheld=data["upheld"]
         )
+        return Response(s.CandidateSerializer(self.get_queryset().get(pk=candidate.pk)).data)
+
+    @extend_schema(
+        request=s.ReportSerializer,
+        responses={200: s.CandidateSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
+    @action(detail=True, methods=["post"])
+    def report(self, request: Request, pk: str | None = None) -> Response:
+        """File the candidate's achievement report (before the review, or after a return)."""
+        candidate = self.get_object()
+        data = _valid(s.ReportSerializer, request)
+        candidate_report_record(candidate=candidate, user=request.user, report=data["report"])
         return Response(s.CandidateSerializer(self.get_queryset().get(pk=candidate.pk)).data)
 
     @extend_schema(
