@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "guardian",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_fsm",
     "viewflow",  # label "viewflow_base": site, viewsets, templates and static files
     "viewflow.workflow",  # label "viewflow": Process and Task tables
@@ -80,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the code was given
+    "project.twofactor.middleware.TwoFactorMiddleware",  # sends to the code step or enrolment
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "project.security.ContentSecurityPolicyMiddleware",
@@ -194,6 +199,22 @@ if os.environ.get("CACHE_URL"):
         }
     }
 LOGIN_REDIRECT_URL = "home"
+
+# Two-step sign-in (approvals/twofactor, README "Xác thực hai bước"): optional for everyone;
+# with OTP_REQUIRED on, staff and holders of a role whose rules include an action of these
+# kinds or codes (signing, numbering) must set it up before using the site.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", default=False)
+OTP_REQUIRED_ACTION_KINDS = ["sign", "decide"]
+OTP_REQUIRED_ACTIONS = [
+    "approvals_registers.issue_number",
+    "approvals_registers.void_number",
+    "plans.issue_plan",
+    "nominations.number_decision",
+]
+# The name the authenticator app shows beside the account.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Phê duyệt")
+# Seconds between the password and the code of one sign-in.
+OTP_LOGIN_TIMEOUT = int(os.environ.get("OTP_LOGIN_TIMEOUT", "300"))
 LOGOUT_REDIRECT_URL = "login"
 
 # E-mail: console in the demo, SMTP when EMAIL_HOST is set.

@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 
 from project import views
-from project.throttle import ThrottledLoginView
+from project.twofactor import views as twofactor
 
 admin.site.site_header = _("Cultural-life movement: approvals")
 admin.site.site_title = _("Approvals administration")
@@ -21,13 +21,23 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
-    path("login/", ThrottledLoginView.as_view(), name="login"),
+    path("login/", twofactor.TwoStepLoginView.as_view(), name="login"),
+    path("login/code/", twofactor.login_code, name="login_code"),
+    path("account/two-step/", twofactor.twofactor, name="twofactor"),
+    path(
+        "account/two-step/recovery-codes/",
+        twofactor.twofactor_recovery_codes,
+        name="twofactor_recovery_codes",
+    ),
+    path("account/two-step/remove/", twofactor.twofactor_remove_view, name="twofactor_remove"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("sign/", views.inbox_sign, name="inbox_sign"),
     path("sign/decisions/", views.inbox_sign_decisions, name="inbox_sign_decisions"),
     path("registers/", views.registers, name="registers"),
     path("registers/entries/<int:pk>/void/", views.register_entry_void, name="register_void"),
     path("plans/", include("workflows.plans.urls")),
+    # the admin signs in through the site's page, so the code step covers it too
+    path("admin/login/", twofactor.TwoStepLoginView.as_view(), name="admin_login"),
     path("admin/", admin.site.urls),
     path("nominations/", include("workflows.nominations.urls")),
     path("notifications/", include("approvals.notifications.urls")),

@@ -145,3 +145,31 @@ def action_holders(*, action_code: str, unit: OrgUnit, day: datetime.date) -> li
         .select_related("user", "unit", "role")
         .order_by("-unit__depth", "role__name", "user__last_name")
     )
+
+
+def holds_actions(
+    *,
+    user: Any,
+    day: datetime.date,
+    kinds: Iterable[str] = (),
+    codes: Iterable[str] = (),
+) -> bool:
+    """Whether ``user`` may, on ``day``, take any action of these kinds or codes somewhere.
+
+    A position whose role has a rule for such an action counts, and so does a delegation in
+    force on the day for one (two queries at most). Where the action may be taken is not
+    looked at: this answers "is this an account that signs or numbers", not "here".
+    """
+    kinds, codes = list(kinds), list(codes)
+    if not (kinds or codes) or not getattr(user, "is_authenticated", False):
+        return False
+    matching = Q(action__kind__in=kinds) | Q(action__code__in=codes)
+    roles = ActionRule.objects.filter(matching).values("role_id")
+    if Position.objects.active_on(day).filter(user_id=user.pk, role_id__in=roles).exists():
+        return True
+    return (
+        Delegation.objects.in_force_on(day)
+        .filter(delegate_id=user.pk)
+        .filter(Q(actions__kind__in=kinds) | Q(actions__code__in=codes))
+        .exists()
+    )

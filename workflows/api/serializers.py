@@ -675,6 +675,15 @@ class RecognitionShareSerializer(serializers.Serializer[Any]):
 class CredentialsSerializer(serializers.Serializer[Any]):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, style={"input_type": "password"})
+    otp_token = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        help_text=(
+            "The 6-digit code of the user's authenticator app, or one of their recovery codes "
+            "(used up); required when the user has set up two-step verification."
+        ),
+    )
 
 
 class TokenSerializer(serializers.Serializer[Any]):

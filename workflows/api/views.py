@@ -18,6 +18,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_otp import login as otp_login
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -53,6 +54,7 @@ from workflows.api.selectors import (
     scope_paths,
     unit_list_visible,
 )
+from workflows.api.twofactor import second_step
 from workflows.nominations import flow_actions as dossier_flow
 from workflows.nominations.exports import decision_document, recognised_csv, recognised_xlsx
 from workflows.nominations.models import Candidate, Dossier, DossierState, Household
@@ -958,6 +960,7 @@ class TokenView(Localised, APIView):
         user = authenticate(request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:
             raise InvalidCredentials(_("Wrong username or password."))
+        second_step(request, user, data.get("otp_token", ""))
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
@@ -976,7 +979,10 @@ class LoginView(Localised, APIView):
         user = authenticate(request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:
             raise InvalidCredentials(_("Wrong username or password."))
+        device = second_step(request, user, data.get("otp_token", ""))
         login(request._request, user)
+        if device is not None:
+            otp_login(request._request, device)
         return Response(_me(user))
 
 
