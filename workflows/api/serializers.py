@@ -681,7 +681,10 @@ class CredentialsSerializer(serializers.Serializer[Any]):
         allow_blank=True,
         help_text=(
             "The 6-digit code of the user's authenticator app, or one of their recovery codes "
-            "(used up); required when the user has set up two-step verification."
+            "(used up); required when the user has set up two-step verification. Without it the "
+            "answer is 401 otp_required, with a wrong one 401 otp_invalid; an account that must "
+            "use two-step verification (OTP_REQUIRED) and has not set it up gets 403 "
+            "otp_enrolment_required."
         ),
     )
 
