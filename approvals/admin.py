@@ -14,20 +14,21 @@ Anyone else, staff or not, sees nothing.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
-from approvals.organisation.models import OrgUnit
 from approvals.organisation.selectors import ActionScope, administered_scope, users_in_scope_q
 
 if TYPE_CHECKING:
     from django.db.models import Field, Model, QuerySet
-    from django.forms import Field as FormField
+    from django.forms import ModelChoiceField, ModelMultipleChoiceField
     from django.http import HttpRequest
+
+#: A choice form field (single or multiple).
+ChoiceField = TypeVar("ChoiceField", bound="ModelChoiceField[Any]")
 
 #: Where the unit administrator's scope is remembered for the duration of one request.
 _CACHE = "_approvals_admin_scope"
@@ -68,25 +69,20 @@ def scope_q(scope: ActionScope, *, unit_fields: tuple[str, ...], user_fields: tu
 
 
 def limit_choices(
-    admin_site: admin.AdminSite, request: HttpRequest, db_field: Field, formfield: FormField | None
-) -> FormField | None:
+    admin_site: admin.AdminSite,
+    request: HttpRequest,
+    db_field: Field[Any, Any],
+    formfield: ChoiceField | None,
+) -> ChoiceField | None:
     """Offer in a form only the related objects the request's user may see in the admin."""
-    if formfield is None or not hasattr(formfield, "queryset"):
-        return formfield
     scope = admin_scope(request)
-    if scope is None:
+    if formfield is None or scope is None or db_field.remote_field is None:
         return formfield
-    model = db_field.remote_field.model
-    related_admin = admin_site._registry.get(model)
+    related_admin = admin_site._registry.get(db_field.remote_field.model)
     if isinstance(related_admin, UnitScopedMixin):
         formfield.queryset = related_admin.get_queryset(request)
-    elif model is OrgUnit:
-        formfield.queryset = formfield.queryset.filter(scope.units_q())
-    elif model is get_user_model():
-        formfield.queryset = formfield.queryset.filter(
-            scope_q(scope, unit_fields=(), user_fields=("",))
-        )
-    else:
+    elif formfield.queryset is not None:
+        # a model without an admin of its own: not offered to a unit administrator
         formfield.queryset = formfield.queryset.none()
     return formfield
 
@@ -98,13 +94,13 @@ class ScopedChoicesMixin:
 
     def formfield_for_foreignkey(
         self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> FormField | None:
+    ) -> ModelChoiceField[Any] | None:
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
         return limit_choices(self.admin_site, request, db_field, formfield)
 
     def formfield_for_manytomany(
         self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> FormField | None:
+    ) -> ModelMultipleChoiceField[Any] | None:
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
         return limit_choices(self.admin_site, request, db_field, formfield)
 
@@ -147,7 +143,7 @@ class UnitScopedMixin(ScopedChoicesMixin):
         return self.get_queryset(request).filter(pk=obj.pk).exists()
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        queryset = super().get_queryset(request)  # type: ignore[misc]
+        queryset: QuerySet[Any] = super().get_queryset(request)  # type: ignore[misc]
         scope = admin_scope(request)
         if scope is None:
             return queryset
@@ -164,11 +160,11 @@ class UnitScopedMixin(ScopedChoicesMixin):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._reaches(request) and super().has_module_permission(request)  # type: ignore[misc]
 
-    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if not self._reaches(request):
             return False
         scoped = obj is not None and admin_scope(request) is not None and self._scoped()
-        if scoped and not self._covers(request, obj):  # type: ignore[arg-type]
+        if scoped and not self._covers(request, obj):
             return False
         return super().has_view_permission(request, obj)  # type: ignore[misc, no-any-return]
 
@@ -176,10 +172,10 @@ class UnitScopedMixin(ScopedChoicesMixin):
         # ModelAdmin takes (request); inlines take (request, obj).
         return self._may_edit(request, None) and super().has_add_permission(request, *args)  # type: ignore[misc]
 
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._may_edit(request, obj) and super().has_change_permission(request, obj)  # type: ignore[misc]
 
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._may_edit(request, obj) and super().has_delete_permission(request, obj)  # type: ignore[misc]
 
 

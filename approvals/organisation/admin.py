@@ -27,7 +27,7 @@ from approvals.organisation.models import (
 
 if TYPE_CHECKING:
     from django.db.models import Model
-    from django.forms import Field as FormField
+    from django.forms import ModelChoiceField
     from django.http import HttpRequest
 
 
@@ -36,10 +36,11 @@ class NotOwnPositionMixin:
 
     def formfield_for_foreignkey(
         self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> FormField | None:
+    ) -> ModelChoiceField[Any] | None:
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
-        if db_field.name == "user" and formfield is not None and admin_scope(request) is not None:
-            formfield.queryset = formfield.queryset.exclude(pk=request.user.pk)  # type: ignore[attr-defined]
+        own = db_field.name == "user" and admin_scope(request) is not None
+        if own and formfield is not None and formfield.queryset is not None:
+            formfield.queryset = formfield.queryset.exclude(pk=request.user.pk)
         return formfield  # type: ignore[no-any-return]
 
 
@@ -75,7 +76,7 @@ class OrgUnitAdmin(UnitScopedAdmin):
 
     def formfield_for_foreignkey(
         self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> FormField | None:
+    ) -> ModelChoiceField[Any] | None:
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "parent" and formfield is not None and admin_scope(request):
             formfield.required = True  # a unit administrator adds no new root
