@@ -200,6 +200,9 @@ def test_output_lists_the_logins_and_password(demo):
     for line in ("chutich.tandinh", "Hoàng Văn Sơn", "commune_chairman", "UBND xã Tân Dĩnh"):
         assert line in demo.output
     assert "Q. Trưởng phòng (division_head)" in demo.output
+    # the unit administrator is among the logins, with the role that lets them in the admin
+    assert f"{data.UNIT_ADMIN} " in demo.output
+    assert "Quản trị hệ thống (unit_admin)" in demo.output
 
 
 def test_second_run_changes_nothing_and_says_so(demo):
