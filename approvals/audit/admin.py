@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 
+from approvals.admin import UnitScopedAdmin
 from approvals.audit.models import AuditEvent, Signature
 
 if TYPE_CHECKING:
@@ -13,8 +14,11 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Nothing can be added, changed or deleted here; the change page only shows."""
+class ReadOnlyAdmin(UnitScopedAdmin):
+    """Nothing can be added, changed or deleted here; the change page only shows.
+
+    No unit scope is declared: the audit trail and the notifications are for superusers.
+    """
 
     show_full_result_count = False
 

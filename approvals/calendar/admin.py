@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from approvals.admin import UnitScopedAdmin
 from approvals.calendar.models import CalendarOverride, Deadline
 from approvals.calendar.workdays import holiday_name
 
@@ -19,8 +20,10 @@ if TYPE_CHECKING:
 
 # Plain ModelAdmin, not ModelAdmin[Model]: a host project need not patch generics at run time.
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(admin.ModelAdmin):
+class CalendarOverrideAdmin(UnitScopedAdmin):
     """Days off and extra working days that differ from the public-holiday package."""
+
+    scope_global = True
 
     list_display = ["day", "weekday", "kind", "public_holiday", "reason", "created_at"]
     list_filter = ["kind"]
@@ -71,8 +74,11 @@ class DeadlineStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(admin.ModelAdmin):
-    """Deadlines, read-only: they change only through the calendar services."""
+class DeadlineAdmin(UnitScopedAdmin):
+    """Deadlines, read-only: they change only through the calendar services.
+
+    A deadline points at its subject by type and id, not at a unit: superusers only.
+    """
 
     list_display = [
         "subject_type",

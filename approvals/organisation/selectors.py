@@ -173,3 +173,21 @@ def holds_actions(
         .filter(Q(actions__kind__in=kinds) | Q(actions__code__in=codes))
         .exists()
     )
+
+
+#: The action of the unit administrator role: administering the data of a unit's subtree.
+ADMINISTER_ACTION = "approvals_org.administer"
+
+
+def administered_scope(*, user: Any, day: datetime.date) -> ActionScope:
+    """The units ``user`` administers on ``day`` (empty for anyone without such a position).
+
+    Superusers are not special here: the admin treats them apart (they see everything).
+    """
+    return action_scopes(user=user, action_codes=[ADMINISTER_ACTION], day=day)[ADMINISTER_ACTION]
+
+
+def users_in_scope_q(scope: ActionScope, day: datetime.date, *, prefix: str = "") -> Q:
+    """A filter on users holding, on ``day``, a position at a unit in ``scope``."""
+    held = Position.objects.active_on(day).filter(scope.q("unit")).values("user_id")
+    return Q(**{f"{prefix}pk__in": held})

@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
+from approvals.admin import ScopedInline, UnitScopedAdmin
 from approvals.exceptions import ApprovalError
 from approvals.registers.models import DocumentKind, Register, RegisterEntry, RegisterKind
 from approvals.registers.services import number_void, register_close
@@ -82,15 +83,17 @@ def _with_reason(
 
 
 @admin.register(DocumentKind)
-class DocumentKindAdmin(admin.ModelAdmin):
+class DocumentKindAdmin(UnitScopedAdmin):
     """Document kinds and their abbreviations (Decree 30/2020, Phụ lục III)."""
+
+    scope_global = True
 
     list_display = ("name", "abbreviation", "name_en", "code")
     search_fields = ("name", "name_en", "abbreviation", "code")
     ordering = ("name",)
 
 
-class RegisterKindInline(admin.TabularInline):
+class RegisterKindInline(ScopedInline):
     """The kinds a register covers; a kind can be in one register per agency and year."""
 
     model = RegisterKind
@@ -99,8 +102,10 @@ class RegisterKindInline(admin.TabularInline):
 
 
 @admin.register(Register)
-class RegisterAdmin(admin.ModelAdmin):
+class RegisterAdmin(UnitScopedAdmin):
     """Registers: the grouping of kinds is configuration; the counter is never edited."""
+
+    scope_unit_fields = ("agency",)
 
     list_display = ("name", "agency", "year", "confidential", "next_number", "closed_at")
     list_filter = ("year", "confidential")
@@ -156,8 +161,10 @@ class RegisterAdmin(admin.ModelAdmin):
 
 
 @admin.register(RegisterEntry)
-class RegisterEntryAdmin(admin.ModelAdmin):
+class RegisterEntryAdmin(UnitScopedAdmin):
     """Issued numbers: read-only; a spoiled number is voided with a reason."""
+
+    scope_unit_fields = ("register__agency",)
 
     list_display = ("symbol", "issued_on", "kind", "subject_summary", "status", "register")
     list_filter = ("status", "kind", "register__year")

@@ -8,10 +8,11 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils import timezone
 
+from approvals.admin import ScopedInline, UnitScopedAdmin
 from approvals.regulations.models import Regulation, RegulationVersion, Rule
 
 
-class RuleInline(admin.TabularInline):
+class RuleInline(ScopedInline):
     model = Rule
     extra = 0
     fields = ["key", "value", "value_type", "confirmed", "basis", "description"]
@@ -30,13 +31,15 @@ class RuleInline(admin.TabularInline):
 
 
 @admin.register(Regulation)
-class RegulationAdmin(admin.ModelAdmin):
+class RegulationAdmin(UnitScopedAdmin):
+    scope_global = True
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
 
 @admin.register(RegulationVersion)
-class RegulationVersionAdmin(admin.ModelAdmin):
+class RegulationVersionAdmin(UnitScopedAdmin):
+    scope_global = True
     list_display = ["regulation", "label", "effective_from", "jurisdiction"]
     list_filter = ["regulation"]
     inlines = [RuleInline]

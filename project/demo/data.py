@@ -73,6 +73,8 @@ class PersonSpec:
     positions: tuple[PositionSpec, ...] = field(default_factory=tuple)
     #: Key of the village whose first household is this person's own.
     household_of: str = ""
+    #: May sign in to the admin (unit administrators only; see ``UNIT_ADMIN_PERMISSIONS``).
+    staff: bool = False
 
     @property
     def full_name(self) -> str:
@@ -295,6 +297,10 @@ _COMMUNE_FROM = TWO_LEVEL_FROM
 _TDP_HEAD = "Tổ trưởng tổ dân phố"
 _CLERK_BASIS = "Quyết định số 12/QĐ-VP ngày 05/01/2024 giao nhiệm vụ văn thư cơ quan"
 
+#: The demo's unit administrator (Sở LĐTBXH): the one demo login besides ``admin`` that
+#: may sign in to the admin.
+UNIT_ADMIN = "quantri.ldtbxh"
+
 PEOPLE: tuple[PersonSpec, ...] = (
     # Provincial People's Committee.
     PersonSpec(
@@ -370,6 +376,20 @@ PEOPLE: tuple[PersonSpec, ...] = (
         "Giáp Thị",
         "Nhung",
         (_P("division_head", "ldtbxh_bbt", title="Trưởng ban"),),
+    ),
+    # The Sở's administrator: works in the admin, on the Sở's subtree only.
+    PersonSpec(
+        UNIT_ADMIN,
+        "Lương Văn",
+        "Toàn",
+        (
+            _P(
+                "unit_admin",
+                "ldtbxh",
+                basis="Quyết định số 15/QĐ-LĐTĐ&XH ngày 08/01/2024 phân công quản trị hệ thống",
+            ),
+        ),
+        staff=True,
     ),
     # Sở Văn hóa, Thể thao và Du lịch.
     PersonSpec(
@@ -576,7 +596,28 @@ COMMITTEE_REGISTERS_OWNER = "pct.tinh"
 COMMUNE_REGISTERS_AGENCY = "tandinh"
 COMMUNE_REGISTERS_OWNER = "chutich.tandinh"
 
-#: The group through which demo logins may read (never change) the engine's data in the admin.
-VIEWER_GROUP = "Xem dữ liệu (demo)"
-#: Apps whose data the viewer group may read: the engine's and the processes'.
-VIEWER_PACKAGES = ("approvals.", "workflows.")
+#: The group giving the demo's unit administrators the model permissions of their work in
+#: the admin; the admin itself keeps them to their unit's subtree.
+UNIT_ADMIN_GROUP = "Quản trị đơn vị (demo)"
+UNIT_ADMIN_PERMISSIONS: tuple[str, ...] = (
+    "approvals_org.view_orgunit",
+    "approvals_org.add_orgunit",
+    "approvals_org.change_orgunit",
+    "approvals_org.view_position",
+    "approvals_org.add_position",
+    "approvals_org.change_position",
+    "approvals_org.view_role",
+    "approvals_org.view_delegation",
+    "auth.view_user",
+    "approvals_registers.view_register",
+    "approvals_registers.view_registerentry",
+    "plans.view_plan",
+    "nominations.view_household",
+    "nominations.change_household",
+    "nominations.view_dossier",
+    "nominations.view_candidate",
+    "exemplary.view_exemplarymodel",
+)
+#: Groups of earlier demos, removed by a new seeding: the viewer group let every demo login
+#: read every unit's data in the admin.
+RETIRED_GROUPS: tuple[str, ...] = ("Xem dữ liệu (demo)",)

@@ -13,7 +13,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
@@ -167,7 +166,7 @@ class DemoSeeder:
             for person in data.PEOPLE:
                 self._person(person, roles)
             self._households()
-            self._viewer_group()
+            self._unit_admin_group()
             self._register_rules(roles)
             self._registers()
             self._delegation()
@@ -257,7 +256,8 @@ class DemoSeeder:
                 "first_name": person.given,
                 "last_name": person.family,
                 "email": f"{person.username}@{data.EMAIL_DOMAIN}",
-                "is_staff": True,
+                "is_staff": person.staff,
+                "is_superuser": False,
                 "is_active": True,
             },
         )
@@ -277,27 +277,30 @@ class DemoSeeder:
             )
             self.positions[(person.username, spec.role, spec.unit)] = position
 
-    def _viewer_group(self) -> None:
-        """Let every demo login read the engine's data in the admin (view permissions only)."""
-        group = _sync(self.report, "nhóm quyền", Group, {"name": data.VIEWER_GROUP}, {})
-        wanted = set(
-            Permission.objects.filter(
-                content_type__app_label__in=_viewer_apps(), codename__startswith="view_"
-            ).values_list("pk", flat=True)
-        )
+    def _unit_admin_group(self) -> None:
+        """Give the unit administrators, and nobody else, the admin's model permissions;
+        remove the groups of earlier demos (an existing database is brought in line)."""
+        retired, _by_model = Group.objects.filter(name__in=data.RETIRED_GROUPS).delete()
+        if retired:
+            self.report.updated["nhóm quyền cũ đã xóa"] += 1
+        group = _sync(self.report, "nhóm quyền", Group, {"name": data.UNIT_ADMIN_GROUP}, {})
+        wanted = set()
+        for name in data.UNIT_ADMIN_PERMISSIONS:
+            app_label, codename = name.split(".")
+            wanted |= set(
+                Permission.objects.filter(
+                    content_type__app_label=app_label, codename=codename
+                ).values_list("pk", flat=True)
+            )
         have = set(group.permissions.values_list("pk", flat=True))
-        if wanted - have:
-            group.permissions.add(*(wanted - have))
-            self.report.created["quyền xem"] += len(wanted - have)
+        if wanted != have:
+            group.permissions.set(wanted)
+            self.report.updated["quyền quản trị đơn vị"] += 1
+        staff = {self.users[person.username].pk for person in data.PEOPLE if person.staff}
         members = set(group.user_set.values_list("pk", flat=True))
-        missing = [
-            user
-            for username, user in self.users.items()
-            if username != data.ADMIN_USERNAME and user.pk not in members
-        ]
-        if missing:
-            group.user_set.add(*missing)
-            self.report.created["thành viên nhóm"] += len(missing)
+        if members != staff:
+            group.user_set.set(staff)
+            self.report.updated["thành viên nhóm"] += 1
 
     # -- households -----------------------------------------------------------------------
 
@@ -490,14 +493,6 @@ class DemoSeeder:
                         _unit_label(position.unit),
                     )
                 )
-
-
-def _viewer_apps() -> list[str]:
-    return [
-        config.label
-        for config in django_apps.get_app_configs()
-        if config.name.startswith(data.VIEWER_PACKAGES)
-    ]
 
 
 def _first(village_key: str) -> str:

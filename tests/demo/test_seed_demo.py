@@ -35,6 +35,7 @@ ALL_ROLE_CODES = (
     "front_committee_head",
     "provincial_chairman",
     "provincial_vice_chairman",
+    "unit_admin",
 )
 
 
@@ -181,14 +182,14 @@ def test_logins_work_with_vietnamese_names(demo, client):
     user = demo.user("pgd.ldtbxh")
     assert (user.last_name, user.first_name) == ("Ngô Minh", "Tuấn")
     assert user.email == "pgd.ldtbxh@example.gov.vn"
-    assert user.is_staff
+    assert not user.is_staff
     assert not user.is_superuser
     assert demo.user("admin").is_superuser
     assert client.login(username="vanthu.ldtbxh", password=data.DEMO_PASSWORD)
     usernames = [person.username for person in data.PEOPLE]
     people = get_user_model().objects.filter(username__in=usernames)
     assert people.count() == len(usernames)
-    assert not people.filter(is_staff=False).exists()
+    assert set(people.filter(is_staff=True).values_list("username", flat=True)) == {data.UNIT_ADMIN}
     # The real signer of seed 004 is not among the fictional people.
     assert not get_user_model().objects.filter(first_name="Huấn", last_name="Trương Đức").exists()
 
@@ -199,6 +200,9 @@ def test_output_lists_the_logins_and_password(demo):
     for line in ("chutich.tandinh", "Hoàng Văn Sơn", "commune_chairman", "UBND xã Tân Dĩnh"):
         assert line in demo.output
     assert "Q. Trưởng phòng (division_head)" in demo.output
+    # the unit administrator is among the logins, with the role that lets them in the admin
+    assert f"{data.UNIT_ADMIN} " in demo.output
+    assert "Quản trị hệ thống (unit_admin)" in demo.output
 
 
 def test_second_run_changes_nothing_and_says_so(demo):
@@ -220,12 +224,37 @@ def test_second_run_repairs_what_was_changed(demo):
     assert demo.user("tp.btxh").first_name == "Hải"
 
 
-def test_demo_logins_can_read_the_admin(demo, client):
-    user = demo.user("chutich.damai")
-    assert user.has_perm("approvals_org.view_orgunit")
-    assert user.has_perm("nominations.view_household")
-    assert not user.has_perm("approvals_org.change_orgunit")
-    client.force_login(user)
+def test_only_the_unit_administrator_works_in_the_admin(demo, client):
+    village_chairman = demo.user("chutich.damai")
+    assert not village_chairman.has_perm("approvals_org.view_orgunit")
+    client.force_login(village_chairman)
+    assert client.get("/admin/approvals_org/orgunit/").status_code == 302
+
+    unit_admin = demo.user(data.UNIT_ADMIN)
+    assert unit_admin.has_perm("approvals_org.view_orgunit")
+    assert not unit_admin.has_perm("approvals_audit.view_auditevent")
+    client.force_login(unit_admin)
     response = client.get("/admin/approvals_org/orgunit/")
     assert response.status_code == 200
-    assert "Phường Đa Mai" in response.content.decode()
+    page = response.content.decode()
+    assert "Phòng Bảo trợ xã hội" in page
+    assert "Phường Đa Mai" not in page
+
+
+def test_reseeding_an_old_demo_takes_the_admin_away_from_ordinary_logins(demo):
+    """Demos seeded before made every login staff and gave them a group reading everything."""
+    from django.contrib.auth.models import Group, Permission
+
+    users = get_user_model().objects.filter(username__in=[p.username for p in data.PEOPLE])
+    users.update(is_staff=True)
+    old = Group.objects.create(name=data.RETIRED_GROUPS[0])
+    old.permissions.set(Permission.objects.filter(codename__startswith="view_"))
+    old.user_set.set(users)
+
+    output = run_seed("--no-logins")
+
+    assert "Đã cập nhật" in output
+    assert set(users.filter(is_staff=True).values_list("username", flat=True)) == {data.UNIT_ADMIN}
+    assert not Group.objects.filter(name__in=data.RETIRED_GROUPS).exists()
+    assert not demo.user("chutich.damai").has_perm("plans.view_plan")
+    assert "Không có thay đổi" in run_seed("--no-logins")

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from approvals.admin import ReadOnlyInline
+from approvals.admin import ReadOnlyInline, UnitScopedAdmin
 from workflows.emulation.models import (
     AwardProposal,
     Bloc,
@@ -22,7 +22,7 @@ from workflows.emulation.models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(UnitScopedAdmin):
     """Shown for the record: nobody adds, changes or deletes rows here."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -79,6 +79,7 @@ class InspectionInline(ReadOnlyInline):
 
 @admin.register(Bloc)
 class BlocAdmin(ReadOnlyAdmin):
+    scope_unit_fields = ("province",)
     list_display = ["name", "province"]
     list_select_related = ["province"]
     search_fields = ["name"]
@@ -86,6 +87,7 @@ class BlocAdmin(ReadOnlyAdmin):
 
 @admin.register(BlocYear)
 class BlocYearAdmin(ReadOnlyAdmin):
+    scope_unit_fields = ("bloc__province",)
     list_display = ["bloc", "year", "leader", "deputy", "state", "effective_on"]
     list_filter = ["state", "year"]
     list_select_related = ["bloc", "leader", "deputy"]
@@ -104,6 +106,7 @@ class BlocYearAdmin(ReadOnlyAdmin):
 
 @admin.register(AwardProposal)
 class AwardProposalAdmin(ReadOnlyAdmin):
+    scope_unit_fields = ("bloc_year__bloc__province",)
     list_display = ["bloc_year", "title", "state", "proposed_on", "dossier"]
     list_filter = ["state", "title"]
     list_select_related = ["bloc_year__bloc", "dossier"]

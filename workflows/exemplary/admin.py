@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from approvals.admin import ReadOnlyInline
+from approvals.admin import ReadOnlyInline, UnitScopedAdmin
 from workflows.exemplary.models import (
     Adoption,
     Commendation,
@@ -49,7 +49,8 @@ class AdoptionInline(ReadOnlyInline):
 
 
 @admin.register(ExemplaryModel)
-class ExemplaryModelAdmin(admin.ModelAdmin):
+class ExemplaryModelAdmin(UnitScopedAdmin):
+    scope_unit_fields = ("proposing_unit",)
     list_display = ["name", "kind", "proposing_unit", "state", "proposed_on"]
     list_filter = ["state", "kind"]
     list_select_related = ["proposing_unit"]

@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
 
-from approvals.admin import ReadOnlyInline
+from approvals.admin import ReadOnlyInline, UnitScopedAdmin
 from approvals.audit.services import audit_record
 from workflows.nominations.models import (
     Candidate,
@@ -28,7 +28,8 @@ from workflows.nominations.models import (
 
 
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(UnitScopedAdmin):
+    scope_unit_fields = ("village",)
     list_display = ["code", "head_name", "village", "member_count"]
     list_filter = ["village"]
     search_fields = ["code", "head_name", "address"]
@@ -37,7 +38,7 @@ class HouseholdAdmin(admin.ModelAdmin):
     filter_horizontal = ["residents"]
 
 
-class RecordedFactAdmin(admin.ModelAdmin):
+class RecordedFactAdmin(UnitScopedAdmin):
     """Stamps ``recorded_by`` and writes an audit event with each save, in one transaction."""
 
     exclude = ["recorded_by"]
@@ -62,6 +63,7 @@ class RecordedFactAdmin(admin.ModelAdmin):
 
 @admin.register(Disqualification)
 class DisqualificationAdmin(RecordedFactAdmin):
+    scope_unit_fields = ("household__village",)
     list_display = ["household", "year", "ground", "recorded_by", "recorded_at"]
     list_filter = ["year", "ground"]
     search_fields = ["household__code", "household__head_name"]
@@ -70,6 +72,7 @@ class DisqualificationAdmin(RecordedFactAdmin):
 
 @admin.register(Discipline)
 class DisciplineAdmin(RecordedFactAdmin):
+    scope_user_fields = ("person",)
     list_display = ["person", "year", "level", "recorded_by", "recorded_at"]
     list_filter = ["year", "level"]
     search_fields = ["person__username", "person__last_name", "person__first_name"]
@@ -78,6 +81,7 @@ class DisciplineAdmin(RecordedFactAdmin):
 
 @admin.register(PerformanceRating)
 class PerformanceRatingAdmin(RecordedFactAdmin):
+    scope_user_fields = ("person",)
     list_display = ["person", "year", "rating", "recorded_by", "recorded_at"]
     list_filter = ["year", "rating"]
     search_fields = ["person__username", "person__last_name", "person__first_name"]
@@ -85,7 +89,7 @@ class PerformanceRatingAdmin(RecordedFactAdmin):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(admin.ModelAdmin):
+class CandidateAdmin(UnitScopedAdmin):
     """Candidates read-only, filtered by dossier (a decision can hold thousands)."""
 
     list_display = ["__str__", "dossier", "state", "consecutive_years"]
@@ -93,6 +97,7 @@ class CandidateAdmin(admin.ModelAdmin):
     search_fields = ["household__code", "household__head_name", "unit__name"]
     list_select_related = ["dossier", "household", "unit", "person"]
     show_full_result_count = False
+    scope_unit_fields = ("dossier__proposing_unit",)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [f.name for f in Candidate._meta.fields]
@@ -119,7 +124,8 @@ class CouncilInline(ReadOnlyInline):
 
 
 @admin.register(Dossier)
-class DossierAdmin(admin.ModelAdmin):
+class DossierAdmin(UnitScopedAdmin):
+    scope_unit_fields = ("proposing_unit", "deciding_unit")
     list_display = ["title", "year", "proposing_unit", "deciding_unit", "state", "register_entry"]
     list_filter = ["title", "year", "state"]
     search_fields = ["proposing_unit__name", "register_entry__symbol"]

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from approvals.admin import ReadOnlyInline
+from approvals.admin import ReadOnlyInline, UnitScopedAdmin
 from workflows.plans.models import (
     Consultation,
     Dispatch,
@@ -50,7 +50,8 @@ class ReportInline(ReadOnlyInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(UnitScopedAdmin):
+    scope_unit_fields = ("drafting_unit", "issuing_agency")
     list_display = ["subject_summary", "kind", "issuing_agency", "state", "year", "register_entry"]
     list_filter = ["state", "kind", "year"]
     search_fields = ["subject_summary", "register_entry__symbol"]
