@@ -118,16 +118,16 @@ class PlanRoad:
         plan_flow.flow_answer(
             half.consultations.get(agency=self.bcd), user(SECRETARY), answer="Nhất trí."
         )
-        answered = self.reviewed("consultation answered", consulted=(self.bcd,))
+        answered = self.reviewed("consultation answered, at signature", consulted=(self.bcd,))
         plan_flow.flow_answer(answered.consultations.get(), user(SECRETARY), answer="Nhất trí.")
         back = self.reviewed("returned from consultation", consulted=(self.bcd,))
         plan_flow.flow_return(back, user(DIVISION_HEAD), comment="Đề nghị bổ sung chỉ tiêu.")
         self.reviewed("signature")
         signed = self.reviewed("signed")
         plan_flow.flow_sign(signed, user(SIGNER))
-        for plan in (closed_late, answered):  # consulted, then signed and issued
-            plan_flow.flow_sign(plan, user(SIGNER))
-            plan_flow.flow_issue(plan, user(CLERK))
+        # consulted (the step closed by the job), then signed and issued
+        plan_flow.flow_sign(closed_late, user(SIGNER))
+        plan_flow.flow_issue(closed_late, user(CLERK))
         acknowledged = self.reviewed("in force, acknowledged")
         plan_flow.flow_sign(acknowledged, user(SIGNER))
         plan_flow.flow_issue(acknowledged, user(CLERK))

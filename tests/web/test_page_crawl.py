@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit
@@ -30,6 +30,11 @@ from project.demo import data
 from project.menu import MENU
 from tests.demo.conftest import run_seed
 from tests.web.crawl_states import DossierRoad, PlanRoad, user
+
+# Imported before the clock is frozen: a C extension imported under freezegun warns that
+# datetime changed size.
+with suppress(ImportError):
+    import psycopg  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
