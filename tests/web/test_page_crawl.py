@@ -48,6 +48,8 @@ MAX_PER_PATTERN = 30
 #: Fewest pages one login must have seen answered (start page and menu at least).
 MIN_PAGES = len(MENU) + 1
 
+#: Paths of downloads: one fetch whatever the query.
+FILES = (".pdf", ".docx", ".xlsx", ".csv")
 HREF = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"']([^\"']*)[\"']", re.IGNORECASE)
 NUMBER = re.compile(r"/\d+(?=/|\.|$)")
 
@@ -83,6 +85,8 @@ class Crawl:
 def key_of(url: str) -> str:
     """The URL with its query values dropped: ``?page=2`` and ``?page=3`` are one page."""
     parts = urlsplit(url)
+    if parts.path.endswith(FILES):  # ``?preview=1`` shows the same file inline
+        return parts.path
     names = sorted({name for name, _value in parse_qsl(parts.query, keep_blank_values=True)})
     return parts.path + ("?" + "&".join(names) if names else "")
 
