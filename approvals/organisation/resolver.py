@@ -128,7 +128,9 @@ def _fmt(day: datetime.date) -> str:
 
 
 def user_label(user: Any) -> str:
-    """A user's name in Vietnamese order (family name first), or the username."""
+    """A user's name in Vietnamese order (family name first), or the username; "" for none."""
+    if user is None:
+        return ""
     family = getattr(user, "last_name", "") or ""
     given = getattr(user, "first_name", "") or ""
     full = f"{family} {given}".strip()

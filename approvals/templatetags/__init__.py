@@ -1,0 +1,1 @@
+"""Template filters of the engine, usable by every process's pages."""

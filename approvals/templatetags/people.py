@@ -1,0 +1,23 @@
+"""``{% load people %}``: people's names in pages, safe on optional relations.
+
+A filter *argument* that fails to resolve (``|default:row.user.username`` with no user)
+raises in Django's templates instead of printing nothing, so a page showing an optional
+person (a decision taken by the system, a receipt not yet acknowledged) must not look the
+name up that way; ``{{ row.user|person }}`` prints the name, or nothing when there is none.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def person(user: Any, fallback: str = "") -> str:
+    """The user's full name, else the username; ``fallback`` when there is no user."""
+    if user is None or not hasattr(user, "get_username"):
+        return fallback
+    return str(user.get_full_name() or user.get_username())
