@@ -54,7 +54,10 @@ def test_json_without_the_token_is_refused(province: Any):
     browser = Client(enforce_csrf_checks=True)
     _token(browser)  # the cookie alone proves nothing: a browser sends it to any site's form
     response = browser.post(
-        "/api/auth/login/", CREDENTIALS, content_type="application/json", HTTP_ORIGIN="http://testserver"
+        "/api/auth/login/",
+        CREDENTIALS,
+        content_type="application/json",
+        HTTP_ORIGIN="http://testserver",
     )
     assert response.status_code == 403
     assert not _signed_in(browser)
