@@ -6,12 +6,15 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.test import Client
 
 from project.demo.data import DEMO_PASSWORD
+from tests.reliability.test_web_security import PATHS
 
 CREDENTIALS = {"username": "gd.ldtbxh", "password": DEMO_PASSWORD}
 EVIL = "https://evil.example"
+PROBE_PASSWORD = "x-probe-not-a-secret"
 
 
 def _signed_in(client: Client) -> bool:
@@ -93,3 +96,16 @@ def test_the_token_exchange_sets_no_session(province: Any):
     assert response.status_code == 200
     assert settings.SESSION_COOKIE_NAME not in response.cookies
     assert not _signed_in(browser)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", PATHS, ids=[f"{n:03d}:{p}" for n, p in enumerate(PATHS, 1)])
+def test_no_cross_site_post_anywhere_signs_an_anonymous_browser_in(path: str) -> None:
+    # Every URL of the site, posted a user's real credentials as a foreign form would be.
+    get_user_model().objects.create_user("victim-of-csrf", password=PROBE_PASSWORD)
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(
+        path, {"username": "victim-of-csrf", "password": PROBE_PASSWORD}, HTTP_ORIGIN=EVIL
+    )
+    assert settings.SESSION_COOKIE_NAME not in response.cookies, (path, response.status_code)
+    assert "_auth_user_id" not in browser.session, path

@@ -75,7 +75,7 @@ def test_an_oversized_upload_to_a_page_is_a_413_page_and_is_not_read() -> None:
 
 def test_an_oversized_api_body_is_a_json_413_and_is_not_read() -> None:
     body = UnreadableInput()
-    status, headers, content = call(
+    status, _headers, content = call(
         "/api/plans/",
         {
             "CONTENT_TYPE": "application/json",
