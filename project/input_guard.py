@@ -121,11 +121,12 @@ class InputGuardMiddleware:
     @staticmethod
     def _clean(request: HttpRequest) -> None:
         clean_text(request.path_info)
-        request.GET = clean_query_dict(request.GET)
+        # the stubs type them as immutable QueryDicts; the cleaned copies are immutable too
+        request.GET = clean_query_dict(request.GET)  # type: ignore[assignment]
         content_type = str(request.META.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
         if request.method == "GET" or content_type not in _FORM_TYPES:
             return
-        request.POST = clean_query_dict(request.POST)
+        request.POST = clean_query_dict(request.POST)  # type: ignore[assignment]
         for name, uploads in request.FILES.lists():
             for upload in uploads:
                 upload.name = clean_text(str(upload.name or ""), field=name)
