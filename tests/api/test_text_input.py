@@ -111,7 +111,8 @@ def test_any_text_in_a_body_or_a_query_is_never_a_server_error(commune, as_user,
     for response in (created, listed):
         assert response.status_code == 400 or response.status_code < 300
         response.content.decode("utf-8")  # the answer can always be encoded
-    if "\x00" in text or any("\ud800" <= ch <= "\udfff" for ch in text):
+    received = json.loads(json.dumps(text))  # a high and a low surrogate in a row make a pair
+    if "\x00" in received or any("\ud800" <= ch <= "\udfff" for ch in received):
         assert created.json()["code"] == "invalid_text"
     if "\x00" in text:  # Django decodes the invalid bytes of a surrogate as U+FFFD
         assert listed.json()["code"] == "invalid_text"
