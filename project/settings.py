@@ -77,9 +77,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "project.input_guard.RequestSizeLimitMiddleware",  # before anything reads the body
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "project.input_guard.InputGuardMiddleware",  # NFC; no NUL or lone surrogate
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -183,6 +185,15 @@ PLAN_ATTACHMENT_TYPES = ["pdf", "docx", "xlsx", "png", "jpg", "jpeg"]
 PLAN_ATTACHMENT_MAX_BYTES = int(os.environ.get("PLAN_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 # A village's review meeting posts one vote per household (the import takes up to 5,000 rows).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 6000
+# A body's fields (JSON, a form without its files) may take this much memory; uploaded files
+# larger than FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file instead of memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("FILE_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))
+# project.input_guard refuses (413), from its Content-Length and before reading it, a body
+# larger than the largest upload (PLAN_ATTACHMENT_MAX_BYTES or DATA_UPLOAD_MAX_MEMORY_SIZE)
+# plus this margin for the form's other fields. The web server's own limit (nginx
+# client_max_body_size) should be at least that sum.
+UPLOAD_FORM_MARGIN_BYTES = int(os.environ.get("UPLOAD_FORM_MARGIN_BYTES", str(1024 * 1024)))
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 LOGIN_URL = "login"
@@ -277,6 +288,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [  # NFC; NUL and lone surrogates refused (approvals/text.py)
+        "workflows.api.parsers.CleanJSONParser",
+        "workflows.api.parsers.CleanFormParser",
+        "workflows.api.parsers.CleanMultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "workflows.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -127,8 +127,12 @@ def test_a_token_for_systems_and_a_session_for_the_site(province):
     assert me.json()["positions"][0]["role"] == "director"
 
     site = APIClient(enforce_csrf_checks=True)
+    csrf = site.get("/api/auth/csrf/").json()["csrf_token"]
     login = site.post(
-        "/api/auth/login/", {"username": "gd.ldtbxh", "password": DEMO_PASSWORD}, format="json"
+        "/api/auth/login/",
+        {"username": "gd.ldtbxh", "password": DEMO_PASSWORD},
+        format="json",
+        HTTP_X_CSRFTOKEN=csrf,
     )
     assert login.status_code == 200
     assert site.get("/api/plans/").status_code == 200

@@ -82,6 +82,8 @@ NO_SESSION_AUTHORITY = {
     "/api/auth/token/",
     # the API documentation pages: read-only, anonymous POSTs are refused
     "/api/docs/",
+    # hands out a CSRF token (GET only; a POST is 405)
+    "/api/auth/csrf/",
 }
 
 

@@ -33,6 +33,7 @@ from approvals.exceptions import (
     RegisterNotConfigured,
 )
 from approvals.registers.exceptions import RegisterEntryPermanent
+from approvals.text import printable
 from workflows.nominations.exceptions import CandidatesRefused
 
 #: Engine refusals that are a conflict with the object's current state.
@@ -63,8 +64,19 @@ class IdempotencyInProgress(exceptions.APIException):
 
 
 def error_body(code: str, message: Any, fields: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The one shape of every refusal."""
-    return {"code": code, "message": str(message), "fields": fields or {}}
+    """The one shape of every refusal; it can always be encoded, whatever input it quotes."""
+    return {"code": code, "message": printable(str(message)), "fields": _safe(fields or {})}
+
+
+def _safe(value: Any) -> Any:
+    """``value`` with every string in it printable (other values kept)."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {_safe(k): _safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_safe(v) for v in value]
+    return value
 
 
 def _approval_status(exc: ApprovalError) -> int:
@@ -89,10 +101,10 @@ def _approval_fields(exc: ApprovalError) -> dict[str, Any]:
 def _flatten(detail: Any) -> Any:
     """DRF's error details as plain strings (lists and dicts kept)."""
     if isinstance(detail, dict):
-        return {str(k): _flatten(v) for k, v in detail.items()}
+        return {printable(str(k)): _flatten(v) for k, v in detail.items()}
     if isinstance(detail, list):
         return [_flatten(v) for v in detail]
-    return str(detail)
+    return printable(str(detail))
 
 
 def _first_message(fields: Any) -> str:
@@ -144,5 +156,5 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     else:
         codes = exc.get_codes()
         code = codes if isinstance(codes, str) else exc.default_code
-        body = error_body(str(code), _flatten(exc.detail))
+        body = error_body(str(code), _flatten(exc.detail), getattr(exc, "fields", None))
     return Response(body, status=exc.status_code, headers=headers)

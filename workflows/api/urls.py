@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from workflows.api import views
+from workflows.api.csrf import CsrfTokenView
 
 app_name = "api"
 
@@ -23,6 +24,7 @@ router.register("registers", views.RegisterViewSet, basename="register")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("auth/csrf/", CsrfTokenView.as_view(), name="csrf"),
     path("auth/login/", views.LoginView.as_view(), name="login"),
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
     path("auth/me/", views.MeView.as_view(), name="me"),

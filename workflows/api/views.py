@@ -36,6 +36,7 @@ from approvals.organisation.models import OrgUnit, Position
 from approvals.organisation.resolver import user_label
 from approvals.registers.models import Register
 from workflows.api import serializers as s
+from workflows.api.csrf import CsrfEnforced
 from workflows.api.filters import CandidateFilter, DossierFilter, PlanFilter
 from workflows.api.idempotency import KEY_PATTERN, IdempotentMixin
 from workflows.api.selectors import (
@@ -966,8 +967,8 @@ class TokenView(Localised, APIView):
 
 
 @extend_schema(tags=["auth"])
-class LoginView(Localised, APIView):
-    """Sign in for the site's session (rate-limited)."""
+class LoginView(CsrfEnforced, Localised, APIView):
+    """Sign in for the site's session (rate-limited; CSRF-checked, see workflows/api/csrf.py)."""
 
     permission_classes = [AllowAny]
     throttle_classes = [AuthThrottle]
