@@ -17,6 +17,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language (Vietnamese), whatever the test before it
+    asked for: a request under /en/ leaves English active in the thread after it ends."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 class Org:
     """A small province: two departments with divisions, two communes with villages."""
 
