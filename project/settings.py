@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "approvals.calendar",
     "approvals.registers",
     "approvals.audit",
+    "approvals.signing",
     "approvals.notifications",
     "workflows",
     "workflows.nominations",
@@ -287,3 +288,18 @@ SPECTACULAR_SETTINGS = {
     },
     "SCHEMA_PATH_PREFIX": "/api/",
 }
+
+# --- digital signatures (approvals.signing; see its module docstring and the README) -------
+# Trust roots are PEM files of the site's CA (for state agencies, the specialised CA of the
+# Government Cipher Committee); the project ships none.
+SIGNING_TRUST_ROOTS = [p for p in os.environ.get("SIGNING_TRUST_ROOTS", "").split(os.pathsep) if p]
+SIGNING_EXTRA_CERTS = [p for p in os.environ.get("SIGNING_EXTRA_CERTS", "").split(os.pathsep) if p]
+SIGNING_CRLS = [p for p in os.environ.get("SIGNING_CRLS", "").split(os.pathsep) if p]
+SIGNING_ALLOW_FETCHING = os.environ.get("SIGNING_ALLOW_FETCHING", "1") == "1"
+SIGNING_TSA_URL = os.environ.get("SIGNING_TSA_URL", "")
+SIGNING_TSA_TIMEOUT = int(os.environ.get("SIGNING_TSA_TIMEOUT", "30"))
+# The throwaway test PKI of the demo ("TEST — không có giá trị pháp lý"): off on a real site.
+SIGNING_TEST_PKI = os.environ.get("SIGNING_TEST_PKI", "0") == "1"
+SIGNING_PKI_DIR = Path(os.environ.get("SIGNING_PKI_DIR", BASE_DIR / "var" / "test-pki"))
+SIGNING_PKI_PASSPHRASE = os.environ.get("SIGNING_PKI_PASSPHRASE", "test-pki-demo")
+SIGNING_STAMP_FONT = BASE_DIR / "workflows" / "documents" / "fonts" / "LiberationSerif-Regular.ttf"

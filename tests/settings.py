@@ -15,3 +15,9 @@ CELERY_TASK_ALWAYS_EAGER = True
 
 # Uploaded files of the tests go to a throw-away folder, never into the checkout.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="approvals-test-media-"))
+
+# Signing tests make their own PKIs under temporary folders and never fetch CRLs online.
+SIGNING_PKI_DIR = Path(tempfile.mkdtemp(prefix="approvals-test-pki-"))
+SIGNING_ALLOW_FETCHING = False
+SIGNING_TEST_PKI = False
+SIGNING_TRUST_ROOTS: list[str] = []

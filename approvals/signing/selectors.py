@@ -1,0 +1,45 @@
+"""Reads over signing credentials: whose certificate signs, which seal a unit applies."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+
+from approvals.signing.models import SigningCredential
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+    from django.db.models import QuerySet
+
+    from approvals.organisation.models import OrgUnit
+
+
+def _usable(at: datetime.datetime | None) -> QuerySet[SigningCredential]:
+    moment = at or timezone.now()
+    return SigningCredential.objects.filter(
+        is_active=True, valid_from__lte=moment, valid_to__gte=moment
+    ).order_by("-valid_to", "-pk")
+
+
+def credentials_of(user: AbstractBaseUser) -> QuerySet[SigningCredential]:
+    """Every credential registered to ``user``, active ones first."""
+    return SigningCredential.objects.filter(user=user).order_by("-is_active", "-valid_to")
+
+
+def credential_for_user(
+    user: AbstractBaseUser, *, at: datetime.datetime | None = None
+) -> SigningCredential | None:
+    """The person's active credential whose certificate is valid at ``at`` (default now)."""
+    return _usable(at).filter(user=user).first()
+
+
+def seal_credential_for(
+    unit: OrgUnit, *, at: datetime.datetime | None = None
+) -> SigningCredential | None:
+    """The unit's active seal credential whose certificate is valid at ``at``."""
+    return _usable(at).filter(unit=unit).first()
+
+
+__all__ = ["credential_for_user", "credentials_of", "seal_credential_for"]
