@@ -34,6 +34,7 @@ from approvals.signing.exceptions import (
     WrongPin,
 )
 from approvals.signing.models import BackendKind
+from approvals.signing.trust import extra_certificates
 
 if TYPE_CHECKING:
     from asn1crypto import x509 as asn1_x509
@@ -140,6 +141,9 @@ def _open_pkcs11(credential: SigningCredential, pin: str | None) -> tuple[KeySes
             session,
             key_label=key_label,
             cert_label=str(config.get("cert_label") or key_label),
+            # The CA certificates on the token and those the site knows build the chain.
+            other_certs_to_pull=None,
+            ca_chain=extra_certificates(),
         )
         device_cert = signer.signing_cert
     except (PKCS11Error, SigningError) as exc:

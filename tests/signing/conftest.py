@@ -105,7 +105,10 @@ class SoftHsm:
 
 @pytest.fixture(scope="session")
 def softhsm(
-    tmp_path_factory: pytest.TempPathFactory, person: Identity, other_person: Identity
+    tmp_path_factory: pytest.TempPathFactory,
+    pki: TestPki,
+    person: Identity,
+    other_person: Identity,
 ) -> SoftHsm:
     util = shutil.which("softhsm2-util")
     if util is None or not Path(SOFTHSM_MODULE).is_file():
@@ -154,6 +157,17 @@ def softhsm(
                     Attribute.VALUE: cert.public_bytes(serialization.Encoding.DER),
                 }
             )
+        issuing = pki.issuing.certificate  # tokens carry their CA chain
+        session.create_object(
+            {
+                Attribute.CLASS: ObjectClass.CERTIFICATE,
+                Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
+                Attribute.TOKEN: True,
+                Attribute.LABEL: "issuing-ca",
+                Attribute.SUBJECT: issuing.subject.public_bytes(),
+                Attribute.VALUE: issuing.public_bytes(serialization.Encoding.DER),
+            }
+        )
     return hsm
 
 
