@@ -20,4 +20,4 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="approvals-test-media-"))
 SIGNING_PKI_DIR = Path(tempfile.mkdtemp(prefix="approvals-test-pki-"))
 SIGNING_ALLOW_FETCHING = False
 SIGNING_TEST_PKI = False
-SIGNING_TRUST_ROOTS: list[str] = []
+SIGNING_TRUST_ROOTS = []

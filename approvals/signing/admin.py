@@ -76,7 +76,15 @@ class SigningCredentialAdmin(admin.ModelAdmin):
 
     def get_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
         if obj is None:
-            return ["label", "user", "unit", "backend", "config", "certificate_file", "certificate_pem"]
+            return [
+                "label",
+                "user",
+                "unit",
+                "backend",
+                "config",
+                "certificate_file",
+                "certificate_pem",
+            ]
         return super().get_fields(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
@@ -89,9 +97,11 @@ class SigningCredentialAdmin(admin.ModelAdmin):
             return
         data = form.cleaned_data
         saved = credential_register(
-            actor=request.user,
+            actor=request.user,  # type: ignore[arg-type]
             backend=data["backend"],
-            config=data["config"] if isinstance(data["config"], dict) else json.loads(data["config"]),
+            config=data["config"]
+            if isinstance(data["config"], dict)
+            else json.loads(data["config"]),
             certificate_pem=data["certificate_pem"],
             user=data.get("user"),
             unit=data.get("unit"),
@@ -106,7 +116,9 @@ class SigningCredentialAdmin(admin.ModelAdmin):
         for credential in queryset:
             try:
                 credential_withdraw(
-                    actor=request.user, credential=credential, reason=_("Withdrawn in the admin.")
+                    actor=request.user,  # type: ignore[arg-type]
+                    credential=credential,
+                    reason=_("Withdrawn in the admin."),
                 )
                 done += 1
             except ApprovalError as exc:

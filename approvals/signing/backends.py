@@ -77,9 +77,7 @@ def _open_pkcs12(credential: SigningCredential, passphrase: str | None) -> KeySe
         raise CredentialMisconfigured(
             _("The seal's key file “%(path)s” does not exist.") % {"path": path}
         )
-    signer = signers.SimpleSigner.load_pkcs12(
-        path, passphrase=secret.encode() if secret else None
-    )
+    signer = signers.SimpleSigner.load_pkcs12(path, passphrase=secret.encode() if secret else None)
     if signer is None:
         raise WrongPin(_("The passphrase of the key file is wrong, or the file is damaged."))
     check_device_certificate(credential, _to_crypto(signer.signing_cert))
@@ -89,9 +87,7 @@ def _open_pkcs12(credential: SigningCredential, passphrase: str | None) -> KeySe
 # --- PKCS#11 -------------------------------------------------------------------------------
 
 
-def open_pkcs11_session(
-    module: str, *, slot: int | None, token_label: str | None, pin: str
-) -> Any:
+def open_pkcs11_session(module: str, *, slot: int | None, token_label: str | None, pin: str) -> Any:
     """Open and log in to the token (a seam the tests count logins through)."""
     from pyhanko.config.pkcs11 import TokenCriteria
     from pyhanko.sign.pkcs11 import open_pkcs11_session as pyhanko_open

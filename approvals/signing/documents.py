@@ -29,6 +29,7 @@ from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
 from pyhanko.sign.general import SigningError
+from pyhanko.sign.signers.pdf_signer import PdfSigningSession
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko_certvalidator import errors as cv_errors
 
@@ -193,6 +194,12 @@ def _refusal(exc: BaseException) -> SigningRefused:
     )
 
 
+def _sig_field(spec: FieldSpec) -> fields.SigFieldSpec:
+    """pyHanko's field spec; its box is typed in whole points, PDF takes any number."""
+    box: Any = spec.box
+    return fields.SigFieldSpec(spec.name, on_page=spec.page, box=box)
+
+
 # --- signing -------------------------------------------------------------------------------
 
 
@@ -205,7 +212,7 @@ class _VietnamTimePdfSigner(signers.PdfSigner):
 
     def init_signing_session(
         self, pdf_out: Any, existing_fields_only: bool = False
-    ) -> signers.PdfSigningSession:
+    ) -> PdfSigningSession:
         session = super().init_signing_session(pdf_out, existing_fields_only=existing_fields_only)
         session.system_time = self.signing_time
         return session
@@ -233,9 +240,7 @@ async def _sign_one(document: Document, key: KeySession, options: _Options) -> O
                 raise FieldInvalid(
                     _("The signature field “%(name)s” already exists.") % {"name": spare.name}
                 )
-            fields.append_signature_field(
-                writer, fields.SigFieldSpec(spare.name, on_page=spare.page, box=spare.box)
-            )
+            fields.append_signature_field(writer, _sig_field(spare))
         when = signing_now()
         style = stamp_style(
             document.appearance,
@@ -262,9 +267,7 @@ async def _sign_one(document: Document, key: KeySession, options: _Options) -> O
         )
         field_spec = None
         if not exists and document.field.box is not None:
-            field_spec = fields.SigFieldSpec(
-                document.field.name, on_page=document.field.page, box=document.field.box
-            )
+            field_spec = _sig_field(document.field)
         pdf_signer = _VietnamTimePdfSigner(
             meta,
             key.signer,

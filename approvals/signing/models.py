@@ -86,10 +86,7 @@ def validate_config(backend: str, config: Any) -> None:
     secret = [key for key in unknown if any(word in key.lower() for word in _SECRET_WORDS)]
     if secret:
         raise ValidationError(
-            _(
-                "Secrets are never stored: name an environment variable instead of "
-                "%(keys)s."
-            )
+            _("Secrets are never stored: name an environment variable instead of %(keys)s.")
             % {"keys": ", ".join(secret)},
             code="secret",
         )

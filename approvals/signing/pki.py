@@ -46,6 +46,7 @@ _CA_YEARS = 20
 _CERT_YEARS = 3
 _CRL_DAYS = 30
 _NAME_MAX = 64
+_DEFAULT_CRL_URL = "http://pki.test.invalid/issuing-ca.crl"
 
 
 def default_directory() -> Path:
@@ -58,6 +59,11 @@ def default_directory() -> Path:
 
 def default_passphrase() -> bytes:
     return str(getattr(settings, "SIGNING_PKI_PASSPHRASE", "")).encode() or b"test-pki"
+
+
+def crl_url() -> str:
+    """The CRL address written into the test certificates (never fetched by the tests)."""
+    return str(getattr(settings, "SIGNING_PKI_CRL_URL", "") or _DEFAULT_CRL_URL)
 
 
 def slug(text: str) -> str:
@@ -227,6 +233,15 @@ class TestPki:
                 ca=False,
             )
         builder = builder.add_extension(usage, critical=True)
+        if issuer != subject:
+            # Where relying parties look for the CRL (validation also gets it handed directly).
+            point = x509.DistributionPoint(
+                full_name=[x509.UniformResourceIdentifier(crl_url())],
+                relative_name=None,
+                reasons=None,
+                crl_issuer=None,
+            )
+            builder = builder.add_extension(x509.CRLDistributionPoints([point]), critical=False)
         return builder.sign(signing_key, hashes.SHA256())
 
     @staticmethod
@@ -256,7 +271,11 @@ class TestPki:
     def _load(self, name: str) -> Identity:
         path = self.directory / f"{name}.p12"
         key, cert, _chain = pkcs12.load_key_and_certificates(path.read_bytes(), self.passphrase)
-        if key is None or cert is None or not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+        if (
+            key is None
+            or cert is None
+            or not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey)
+        ):
             raise ValueError(f"{path} holds no usable key and certificate")
         return Identity(certificate=cert, key=key, p12_path=path)
 
@@ -317,9 +336,7 @@ class TestPki:
     def revoke(self, cert: x509.Certificate, *, at: datetime.datetime | None = None) -> None:
         """Put ``cert`` on the issuing CA's CRL (revoked from ``at``, default now)."""
         revoked = self._revoked()
-        revoked.append(
-            {"serial": str(cert.serial_number), "at": (at or _now()).isoformat()}
-        )
+        revoked.append({"serial": str(cert.serial_number), "at": (at or _now()).isoformat()})
         (self.directory / _REVOKED).write_text(json.dumps(revoked))
         self.write_crl()
 
@@ -331,9 +348,7 @@ class TestPki:
             .last_update(now - datetime.timedelta(minutes=5))
             .next_update(now + datetime.timedelta(days=_CRL_DAYS))
             .add_extension(
-                x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                    self.issuing.key.public_key()
-                ),
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(self.issuing.key.public_key()),
                 critical=False,
             )
             .add_extension(x509.CRLNumber(len(self._revoked()) + 1), critical=False)
@@ -367,6 +382,7 @@ class TestPki:
         from asn1crypto import keys
         from asn1crypto import x509 as asn1_x509
         from pyhanko.sign.timestamps import DummyTimeStamper
+        from pyhanko_certvalidator.registry import SimpleCertificateStore
 
         def der(cert: x509.Certificate) -> asn1_x509.Certificate:
             return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
@@ -379,7 +395,9 @@ class TestPki:
         return DummyTimeStamper(
             tsa_cert=der(self.tsa.certificate),
             tsa_key=keys.PrivateKeyInfo.load(key_der),
-            certs_to_embed=[der(self.issuing.certificate), der(self.root.certificate)],
+            certs_to_embed=SimpleCertificateStore.from_certs(
+                [der(self.issuing.certificate), der(self.root.certificate)]
+            ),
         )
 
 

@@ -25,14 +25,14 @@ def _usable(at: datetime.datetime | None) -> QuerySet[SigningCredential]:
 
 def credentials_of(user: AbstractBaseUser) -> QuerySet[SigningCredential]:
     """Every credential registered to ``user``, active ones first."""
-    return SigningCredential.objects.filter(user=user).order_by("-is_active", "-valid_to")
+    return SigningCredential.objects.filter(user_id=user.pk).order_by("-is_active", "-valid_to")
 
 
 def credential_for_user(
     user: AbstractBaseUser, *, at: datetime.datetime | None = None
 ) -> SigningCredential | None:
     """The person's active credential whose certificate is valid at ``at`` (default now)."""
-    return _usable(at).filter(user=user).first()
+    return _usable(at).filter(user_id=user.pk).first()
 
 
 def seal_credential_for(

@@ -45,7 +45,7 @@ def credential_register(
         backend=backend,
         config=config,
         certificate_pem=certificate_pem,
-        user=user,
+        user_id=user.pk if user is not None else None,
         unit=unit,
         label=label.strip(),
     )

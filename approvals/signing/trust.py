@@ -57,7 +57,11 @@ def _test_pki() -> TestPki | None:
 
 def trust_roots() -> list[asn1_x509.Certificate]:
     """The site's trust roots (and the test root when the test PKI is on)."""
-    roots = [cert for path in _paths("SIGNING_TRUST_ROOTS") for cert in load_certificates(path.read_bytes())]
+    roots = [
+        cert
+        for path in _paths("SIGNING_TRUST_ROOTS")
+        for cert in load_certificates(path.read_bytes())
+    ]
     pki = _test_pki()
     if pki is not None:
         roots.extend(load_certificates(pki.root_pem()))
@@ -65,7 +69,11 @@ def trust_roots() -> list[asn1_x509.Certificate]:
 
 
 def extra_certificates() -> list[asn1_x509.Certificate]:
-    certs = [cert for path in _paths("SIGNING_EXTRA_CERTS") for cert in load_certificates(path.read_bytes())]
+    certs = [
+        cert
+        for path in _paths("SIGNING_EXTRA_CERTS")
+        for cert in load_certificates(path.read_bytes())
+    ]
     pki = _test_pki()
     if pki is not None:
         certs.extend(cert for block in pki.chain_pem() for cert in load_certificates(block))

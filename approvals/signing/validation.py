@@ -16,6 +16,7 @@ import datetime
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
@@ -100,14 +101,17 @@ def _trust_reasons(status: SignatureStatus, *, expired_at_signing: bool) -> list
         reasons.append(_("The signer's certificate was not valid at the signing time."))
     indic = status.trust_problem_indic
     if status.revocation_details is None and not expired_at_signing and status.intact:
-        if indic in (AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND,) or status.validation_path is None:
+        if (
+            indic in (AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND,)
+            or status.validation_path is None
+        ):
             reasons.append(_("The certificate does not chain to a trusted root."))
         elif indic in (AdESIndeterminate.EXPIRED, AdESIndeterminate.OUT_OF_BOUNDS_NO_POE):
             reasons.append(_("The signer's certificate has expired."))
         elif indic is not None:
             reasons.append(
                 _("The signer's certificate could not be validated (%(problem)s).")
-                % {"problem": indic.name}
+                % {"problem": getattr(indic, "name", str(indic))}
             )
     return reasons
 
@@ -124,7 +128,8 @@ def _report_signature(sig: EmbeddedPdfSignature, context: ValidationContext) -> 
     name, organisation = _subject(status.signing_cert)
     ts = status.timestamp_validity
     ts_valid = bool(ts.valid and ts.intact and ts.trusted) if ts is not None else None
-    moment = ts.timestamp if ts is not None and ts_valid else status.signer_reported_dt
+    claimed = status.signer_reported_dt or sig.self_reported_timestamp  # PAdES: the /M entry
+    moment = ts.timestamp if ts is not None and ts_valid else claimed
     expired = _outside_validity(status.signing_cert, moment)
     coverage, level, allowed = _modification(status)
     reasons = _trust_reasons(status, expired_at_signing=expired)
@@ -205,7 +210,7 @@ def _context(
     crls: list[asn1_crl.CertificateList],
     allow_fetching: bool,
 ) -> ValidationContext:
-    kwargs = {
+    kwargs: dict[str, Any] = {
         "trust_roots": roots,
         "other_certs": extra_certificates(),
         "crls": [*known_crls(), *crls],

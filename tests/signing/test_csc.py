@@ -35,9 +35,12 @@ def _sign(credential, **options):
 def test_remote_signature_validates(csc, person, context, roots):
     signed = _sign(csc_credential(csc, person), validation=context())
     [report] = validate_pdf(signed, roots)
-    assert report.bottom_line and report.trusted and report.intact
+    assert report.bottom_line
+    assert report.trusted
+    assert report.intact
     assert report.signer_name == "Nguyễn Văn An"
-    assert csc.requests[AUTHORIZE] == 1 and csc.requests[SIGN_HASH] == 1
+    assert csc.requests[AUTHORIZE] == 1
+    assert csc.requests[SIGN_HASH] == 1
 
 
 def test_batch_of_ten_is_one_authorisation_and_one_sign_call(csc, person, context, roots):
@@ -74,7 +77,8 @@ def test_batch_larger_than_the_service_allows_is_split(csc, person, context):
         long_term=False,
     )
     assert all(o.ok for o in outcomes)
-    assert csc.requests[AUTHORIZE] == 2 and csc.requests[SIGN_HASH] == 2
+    assert csc.requests[AUTHORIZE] == 2
+    assert csc.requests[SIGN_HASH] == 2
 
 
 def test_service_timeout_is_refused(csc, person, context):

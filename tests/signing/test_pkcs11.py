@@ -49,7 +49,9 @@ def _sign(credential, pdf=None, **options):
 def test_token_signs_and_pyhanko_validates(softhsm, person, context, roots, logins):
     signed = _sign(token_credential(softhsm, person), validation=context())
     [report] = validate_pdf(signed, roots)
-    assert report.bottom_line and report.trusted and report.intact
+    assert report.bottom_line
+    assert report.trusted
+    assert report.intact
     assert report.signer_name == "Nguyễn Văn An"
     assert logins == [PIN]
 
@@ -77,12 +79,18 @@ def test_missing_pin_is_refused(softhsm, person, context, monkeypatch):
 
 def test_absent_token_is_refused(softhsm, person, context):
     with pytest.raises(TokenAbsent):
-        _sign(token_credential(softhsm, person, token_label="usb-token-not-plugged"), validation=context())
+        _sign(
+            token_credential(softhsm, person, token_label="usb-token-not-plugged"),
+            validation=context(),
+        )
 
 
 def test_missing_module_is_refused_as_absent_token(softhsm, person, context):
     with pytest.raises(TokenAbsent):
-        _sign(token_credential(softhsm, person, module="/nonexistent/libtoken.so"), validation=context())
+        _sign(
+            token_credential(softhsm, person, module="/nonexistent/libtoken.so"),
+            validation=context(),
+        )
 
 
 def test_missing_key_is_refused(softhsm, person, context):
@@ -90,9 +98,7 @@ def test_missing_key_is_refused(softhsm, person, context):
         _sign(token_credential(softhsm, person, key_label="nobody"), validation=context())
 
 
-def test_token_holding_another_persons_certificate_is_refused(
-    softhsm, person, context
-):
+def test_token_holding_another_persons_certificate_is_refused(softhsm, person, context):
     """The credential registers An's certificate, but its key label points at Bình's key."""
     with pytest.raises(CertificateMismatch):
         _sign(token_credential(softhsm, person, key_label="binh"), validation=context())
@@ -100,12 +106,20 @@ def test_token_holding_another_persons_certificate_is_refused(
 
 def test_batch_of_ten_with_one_pin_entry_one_refused(softhsm, person, context, roots, logins):
     already = _sign(token_credential(softhsm, person), validation=context())
-    documents = [Document(pdf=sample_pdf(), field=FieldSpec("signer", 0, SIGNER_BOX), key=f"d{i}") for i in range(8)]
-    documents.insert(3, Document(pdf=b"not a pdf at all", field=FieldSpec("signer", 0, SIGNER_BOX), key="bad"))
+    documents = [
+        Document(pdf=sample_pdf(), field=FieldSpec("signer", 0, SIGNER_BOX), key=f"d{i}")
+        for i in range(8)
+    ]
+    documents.insert(
+        3, Document(pdf=b"not a pdf at all", field=FieldSpec("signer", 0, SIGNER_BOX), key="bad")
+    )
     documents.append(Document(pdf=already, field=FieldSpec("signer", 0, SIGNER_BOX), key="signed"))
     logins.clear()
     outcomes = sign_batch(
-        documents, credential=token_credential(softhsm, person), as_user=Owner(1), pin=PIN,
+        documents,
+        credential=token_credential(softhsm, person),
+        as_user=Owner(1),
+        pin=PIN,
         validation=context(),
     )
     assert logins == [PIN]  # one login, one session for all ten
@@ -115,7 +129,8 @@ def test_batch_of_ten_with_one_pin_entry_one_refused(softhsm, person, context, r
     assert isinstance(refused["bad"], NotAPdf)
     assert isinstance(refused["signed"], FieldAlreadySigned)
     signed = [o for o in outcomes if o.ok]
-    assert len(signed) == 8 and all(o.pdf is None for o in outcomes if not o.ok)
+    assert len(signed) == 8
+    assert all(o.pdf is None for o in outcomes if not o.ok)
     for outcome in signed:
         [report] = validate_pdf(outcome.pdf, roots)
         assert report.bottom_line

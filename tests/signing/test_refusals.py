@@ -27,9 +27,10 @@ from tests.signing.conftest import P12_ENV, Owner, p12_credential
 from tests.signing.helpers import SIGNER_BOX, sample_pdf
 
 NOW = datetime.datetime.now(datetime.UTC)
+SIGNER = Owner(1)
 
 
-def _sign(credential, pdf=None, *, as_user=Owner(1), as_unit=None, field=None, **options):
+def _sign(credential, pdf=None, *, as_user=SIGNER, as_unit=None, field=None, **options):
     return sign_pdf(
         pdf if pdf is not None else sample_pdf(),
         credential=credential,
@@ -44,8 +45,14 @@ def _sign(credential, pdf=None, *, as_user=Owner(1), as_unit=None, field=None, *
 @pytest.mark.parametrize(
     ("validity", "refusal"),
     [
-        ((NOW - datetime.timedelta(days=400), NOW - datetime.timedelta(days=1)), CertificateExpired),
-        ((NOW + datetime.timedelta(days=1), NOW + datetime.timedelta(days=400)), CertificateNotYetValid),
+        (
+            (NOW - datetime.timedelta(days=400), NOW - datetime.timedelta(days=1)),
+            CertificateExpired,
+        ),
+        (
+            (NOW + datetime.timedelta(days=1), NOW + datetime.timedelta(days=400)),
+            CertificateNotYetValid,
+        ),
     ],
     ids=["expired", "not-yet-valid"],
 )
@@ -102,7 +109,9 @@ def test_withdrawn_credential_is_refused(person):
         _sign(credential)
 
 
-@pytest.mark.parametrize("data", [b"", b"hello", b"%PDF-1.7\ngarbage"], ids=["empty", "text", "broken"])
+@pytest.mark.parametrize(
+    "data", [b"", b"hello", b"%PDF-1.7\ngarbage"], ids=["empty", "text", "broken"]
+)
 def test_not_a_pdf_is_refused(person, data):
     with pytest.raises(NotAPdf):
         _sign(p12_credential(person, user=Owner(1)), data)
@@ -118,7 +127,11 @@ def test_field_already_signed_is_refused_and_the_input_is_untouched(person):
 
 @pytest.mark.parametrize(
     "field",
-    [FieldSpec("signer", page=5, box=SIGNER_BOX), FieldSpec("signer"), FieldSpec("", box=SIGNER_BOX)],
+    [
+        FieldSpec("signer", page=5, box=SIGNER_BOX),
+        FieldSpec("signer"),
+        FieldSpec("", box=SIGNER_BOX),
+    ],
     ids=["no-such-page", "no-box", "no-name"],
 )
 def test_unusable_field_is_refused(person, field):
