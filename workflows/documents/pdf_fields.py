@@ -79,7 +79,7 @@ class FieldPart:
     name: str
 
 
-class FieldLine(Flowable):  # type: ignore[misc]
+class FieldLine(Flowable):
     """One centred line of text with empty form fields in it (``Số: __/KH-…``)."""
 
     def __init__(
@@ -104,8 +104,8 @@ class FieldLine(Flowable):  # type: ignore[misc]
     def _part_width(self, part: str | FieldPart) -> float:
         if isinstance(part, FieldPart):
             digits = "0" * _FIELD_WIDTH_DIGITS.get(part.name, 4)
-            return pdfmetrics.stringWidth(digits, self.field_face, self.size) + self.size / 2
-        return pdfmetrics.stringWidth(part, self.font, self.size)
+            return float(pdfmetrics.stringWidth(digits, self.field_face, self.size)) + self.size / 2
+        return float(pdfmetrics.stringWidth(part, self.font, self.size))
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         """Take the whole width (the line is centred in it) and one line's height."""
@@ -147,7 +147,7 @@ class FieldLine(Flowable):  # type: ignore[misc]
             x += width
 
 
-class SlotSpace(Flowable):  # type: ignore[misc]
+class SlotSpace(Flowable):
     """Empty space whose box is reported under ``name`` (the signer's signature)."""
 
     def __init__(self, name: str, width: float, height: float, placement: Placement) -> None:
