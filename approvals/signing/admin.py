@@ -31,7 +31,15 @@ class CredentialForm(forms.ModelForm):
 
     class Meta:
         model = SigningCredential
-        fields = ["label", "user", "unit", "backend", "config", "certificate_pem"]
+        fields = [
+            "label",
+            "user",
+            "unit",
+            "backend",
+            "config",
+            "certificate_pem",
+            "appearance_image",
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -84,6 +92,7 @@ class SigningCredentialAdmin(admin.ModelAdmin):
                 "config",
                 "certificate_file",
                 "certificate_pem",
+                "appearance_image",
             ]
         return super().get_fields(request, obj)
 
@@ -93,7 +102,7 @@ class SigningCredentialAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:
-            obj.save(update_fields=["label"])
+            obj.save(update_fields=["label", "appearance_image"])
             return
         data = form.cleaned_data
         saved = credential_register(
@@ -107,6 +116,10 @@ class SigningCredentialAdmin(admin.ModelAdmin):
             unit=data.get("unit"),
             label=data.get("label", ""),
         )
+        image = data.get("appearance_image")
+        if image:
+            saved.appearance_image = image
+            saved.save(update_fields=["appearance_image"])
         obj.pk = saved.pk
         obj.__dict__.update(saved.__dict__)
 

@@ -45,6 +45,11 @@ class KeyNotFound(SigningRefused):
     default_message = _("The signing key or its certificate is not on the signing device.")
 
 
+class CredentialMissing(SigningRefused):
+    code = "credential_missing"
+    default_message = _("No signing certificate is registered for this person or agency.")
+
+
 class CertificateExpired(SigningRefused):
     code = "certificate_expired"
     default_message = _("The signing certificate has expired.")
@@ -147,6 +152,7 @@ __all__ = [
     "CertificateRevoked",
     "CertificateUntrusted",
     "CredentialMisconfigured",
+    "CredentialMissing",
     "FieldAlreadySigned",
     "FieldInvalid",
     "KeyNotFound",

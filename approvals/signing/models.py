@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from approvals.audit.models import AppendOnlyModel, AppendOnlyQuerySet
 from approvals.organisation.models import OrgUnit
 
 
@@ -137,6 +138,16 @@ class SigningCredential(models.Model):
     valid_from = models.DateTimeField(_("valid from"), editable=False)
     valid_to = models.DateTimeField(_("valid to"), editable=False)
     is_active = models.BooleanField(_("active"), default=True)
+    appearance_image = models.FileField(
+        _("signature or seal image (PNG)"),
+        upload_to="signing/images/",
+        blank=True,
+        max_length=255,
+        help_text=_(
+            "A person's handwritten signature in blue, or a unit's seal in red, as a PNG with "
+            "a transparent background (Decree 30/2020 Phụ lục I)."
+        ),
+    )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
 
     class Meta:
@@ -187,3 +198,48 @@ class SigningCredential(models.Model):
 
     def is_valid_on(self, moment: datetime.datetime) -> bool:
         return self.valid_from <= moment <= self.valid_to
+
+
+class SignedStage(models.TextChoices):
+    SIGNED = "signed", _("signed by the signer")
+    ISSUED = "issued", _("issued by the organisation")
+    ATTACHMENT = "attachment", _("attachment signed by the organisation")
+
+
+def signed_file_path(instance: SignedFile, filename: str) -> str:
+    subject = instance.subject_type.replace(".", "-")
+    return f"signed/{subject}/{instance.subject_id}/{instance.stage}-{filename}"
+
+
+class SignedFile(AppendOnlyModel):
+    """A signed PDF as it left the signing layer: stored once, never changed.
+
+    The subject is named like the audit trail's subjects (``plans.plan`` and its id): the
+    engine knows no workflow.
+    """
+
+    immutable_message = _("A signed file is never changed or deleted.")
+
+    subject_type = models.CharField(_("subject type"), max_length=100)
+    subject_id = models.CharField(_("subject id"), max_length=64)
+    stage = models.CharField(_("stage"), max_length=16, choices=SignedStage.choices)
+    name = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(_("file"), upload_to=signed_file_path, max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    created_at = models.DateTimeField(_("stored at"), auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signed file")
+        verbose_name_plural = _("signed files")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["subject_type", "subject_id", "stage"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject_type}:{self.subject_id} {self.stage} {self.name}"
+
+    def read(self) -> bytes:
+        with self.file.open("rb") as handle:
+            return bytes(handle.read())

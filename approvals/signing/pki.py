@@ -292,10 +292,15 @@ class TestPki:
         not_after: datetime.datetime | None = None,
         digital_signature: bool = True,
         non_repudiation: bool = True,
+        key: PrivateKey | None = None,
     ) -> Identity:
-        """Issue an end-entity certificate from the issuing CA and store its PKCS#12 file."""
+        """Issue an end-entity certificate from the issuing CA and store its PKCS#12 file.
+
+        ``key`` reuses a key pair (key generation is the slow part; the tests and the demo
+        give many people certificates over a few keys).
+        """
         now = _now()
-        key = _new_key(key_type)
+        key = key or _new_key(key_type)
         cert = self._build(
             subject=_name(common_name, organisation),
             issuer=self.issuing.certificate.subject,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from approvals.signing.models import SigningCredential
+from approvals.signing.models import SignedFile, SigningCredential
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -42,4 +42,20 @@ def seal_credential_for(
     return _usable(at).filter(unit=unit).first()
 
 
-__all__ = ["credential_for_user", "credentials_of", "seal_credential_for"]
+def signed_files(subject_type: str, subject_id: object) -> QuerySet[SignedFile]:
+    """The subject's signed files, oldest first."""
+    return SignedFile.objects.filter(subject_type=subject_type, subject_id=str(subject_id))
+
+
+def latest_signed_file(subject_type: str, subject_id: object, stage: str) -> SignedFile | None:
+    """The subject's most recent signed file of ``stage``."""
+    return signed_files(subject_type, subject_id).filter(stage=stage).order_by("-pk").first()
+
+
+__all__ = [
+    "credential_for_user",
+    "credentials_of",
+    "latest_signed_file",
+    "seal_credential_for",
+    "signed_files",
+]

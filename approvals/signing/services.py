@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from approvals.audit.services import audit_record
 from approvals.exceptions import ValidationFailed
-from approvals.signing.models import SigningCredential
+from approvals.signing.models import SignedFile, SigningCredential
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -97,4 +97,28 @@ def credential_withdraw(
     return locked
 
 
-__all__ = ["credential_register", "credential_withdraw"]
+def signed_file_store(
+    *, subject_type: str, subject_id: object, stage: str, name: str, data: bytes
+) -> SignedFile:
+    """Keep a signed PDF in the file storage (call it inside the step's transaction).
+
+    The workflow's own audit event names the file's SHA-256 (``content_hash``).
+    """
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    row = SignedFile(
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        stage=stage,
+        name=name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+    )
+    row.file.save(name, ContentFile(data), save=False)
+    row.save()
+    return row
+
+
+__all__ = ["credential_register", "credential_withdraw", "signed_file_store"]
