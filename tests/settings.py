@@ -19,5 +19,8 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="approvals-test-media-"))
 # Signing tests make their own PKIs under temporary folders and never fetch CRLs online.
 SIGNING_PKI_DIR = Path(tempfile.mkdtemp(prefix="approvals-test-pki-"))
 SIGNING_ALLOW_FETCHING = False
-SIGNING_TEST_PKI = False
+# The test PKI of approvals.signing.pki is trusted and timestamps; a person or unit without
+# a credential is given one the first time it signs (tests only, never a site).
+SIGNING_TEST_PKI = True
+SIGNING_TEST_AUTO_ENROL = True
 SIGNING_TRUST_ROOTS = []

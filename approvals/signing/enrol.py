@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import uuid
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -61,7 +62,7 @@ def enrol_test_credential(
         title = name or unit.name
         identity = pki.issue_organisation(
             title,
-            file_name=f"unit-{unit.pk}-{datetime.datetime.now().timestamp():.6f}",
+            file_name=f"unit-{unit.pk}-{uuid.uuid4().hex[:12]}",
             key=_shared_key("seal"),
             not_before=not_before,
             not_after=not_after,
@@ -73,7 +74,7 @@ def enrol_test_credential(
         title = name or (user.get_full_name() or user.get_username())  # type: ignore[attr-defined]
         identity = pki.issue_person(
             title,
-            file_name=f"user-{user.pk}-{datetime.datetime.now().timestamp():.6f}",
+            file_name=f"user-{user.pk}-{uuid.uuid4().hex[:12]}",
             key=_shared_key("person"),
             not_before=not_before,
             not_after=not_after,

@@ -63,6 +63,13 @@ def context(pki: TestPki, roots: list):
 
 
 @pytest.fixture(autouse=True)
+def _own_pki_only(settings: Any) -> None:
+    """These tests trust their own PKI, not the site-wide test PKI of the test settings."""
+    settings.SIGNING_TEST_PKI = False
+    settings.SIGNING_TEST_AUTO_ENROL = False
+
+
+@pytest.fixture(autouse=True)
 def _secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(P12_ENV, PASSPHRASE.decode())
     monkeypatch.setenv(PIN_ENV, PIN)
