@@ -89,7 +89,9 @@ def pin_needed(user: Any) -> bool:
     in the environment)."""
     import os
 
-    credential = usable_credential(user) if user.is_authenticated else None
+    from approvals.signing.selectors import credential_for_user
+
+    credential = credential_for_user(user) if user.is_authenticated else None
     if credential is None or credential.backend != "pkcs11":
         return False
     return not os.environ.get(str(credential.config.get("pin_env") or ""))
