@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+import freezegun
+import freezegun.api
 import pytest
+
+# Digital signatures keep the real clock when a test freezes time: certificates, CRLs and
+# timestamps of the test PKI are made now, and cryptography refuses freezegun's datetimes.
+freezegun.configure(
+    extend_ignore_list=[
+        "approvals.signing",
+        "pyhanko",
+        "pyhanko_certvalidator",
+        "cryptography",
+        "asn1crypto",
+    ]
+)
+freezegun.api.call_stack_inspection_limit = 15
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

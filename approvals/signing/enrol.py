@@ -40,7 +40,7 @@ def _shared_key(kind: str) -> PrivateKey:
     return _KEYS[kind]
 
 
-def test_pki() -> TestPki:
+def open_test_pki() -> TestPki:
     os.environ.setdefault(PASSPHRASE_ENV, str(getattr(settings, "SIGNING_PKI_PASSPHRASE", "")))
     return TestPki.open(passphrase=os.environ[PASSPHRASE_ENV].encode() or None)
 
@@ -57,7 +57,7 @@ def enrol_test_credential(
     non_repudiation: bool = True,
 ) -> SigningCredential:
     """A test-PKI certificate for ``user`` (or, a seal, for ``unit``), registered."""
-    pki = test_pki()
+    pki = open_test_pki()
     if unit is not None:
         title = name or unit.name
         identity = pki.issue_organisation(
@@ -112,4 +112,4 @@ def usable_seal(unit: OrgUnit) -> SigningCredential | None:
     return found
 
 
-__all__ = ["enrol_test_credential", "test_pki", "usable_credential", "usable_seal"]
+__all__ = ["enrol_test_credential", "open_test_pki", "usable_credential", "usable_seal"]

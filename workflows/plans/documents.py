@@ -170,11 +170,22 @@ def signed_document(plan: Plan) -> bytes:
 
 
 def verify_signature(plan: Plan) -> bool:
-    """Whether the signed revision still renders to the content the signature covers."""
+    """Whether the signed document is still what the signature covers, and the signed
+    revision still has the content it had when signed."""
+    import hashlib
+
     from approvals.audit.services import signature_verify
+    from workflows.plans.models import canonical_content
 
     signature = plan.signature
     if signature is None:
+        return False
+    revision = plan.revisions.filter(number=int(signature.revision)).first()
+    if revision is None:
+        return False
+    if hashlib.sha256(canonical_content(revision.content)).hexdigest() != (
+        revision.content_sha256
+    ):
         return False
     content = signed_document(plan)
     return bool(signature_verify(signature=signature, content=content).valid)

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import io
 from collections.abc import Callable
@@ -270,25 +271,31 @@ def issued_pdf(plan: Plan) -> bytes | None:
 # --- refusals ------------------------------------------------------------------------------
 
 
-def refusal_recorded(action: str) -> Callable[[F], F]:
-    """Record a step's signing refusal once its transaction has rolled back.
+_RECORDING: contextvars.ContextVar[bool] = contextvars.ContextVar("plan_refusal", default=False)
 
-    Only the outermost call records (inside another transaction the event would roll back
-    with it); the refusal is raised on unchanged.
+
+def refusal_recorded(action: str) -> Callable[[F], F]:
+    """Record a step's signing refusal once the step's transaction has rolled back.
+
+    Only the outermost decorated call records (the flow's, around the service's); the
+    refusal is raised on unchanged.
     """
 
     def wrap(step: F) -> F:
         @functools.wraps(step)
         def run(*args: Any, **kwargs: Any) -> Any:
-            outermost = not transaction.get_connection().in_atomic_block
+            if _RECORDING.get():
+                return step(*args, **kwargs)
+            token = _RECORDING.set(True)
             try:
                 return step(*args, **kwargs)
             except SigningRefused as exc:
-                if outermost:
-                    plan = kwargs.get("plan") or args[0]
-                    user = kwargs.get("user") or args[1]
-                    _record_refusal(plan, user, action, exc)
+                plan = kwargs.get("plan") or args[0]
+                user = kwargs.get("user") or args[1]
+                _record_refusal(plan, user, action, exc)
                 raise
+            finally:
+                _RECORDING.reset(token)
 
         return run  # type: ignore[return-value]
 
@@ -298,6 +305,8 @@ def refusal_recorded(action: str) -> Callable[[F], F]:
 def _record_refusal(plan: Plan, user: Any, action: str, exc: SigningRefused) -> None:
     from workflows.plans.models import Plan as PlanModel
 
+    if transaction.get_connection().needs_rollback:
+        return  # an enclosing transaction is failing: nothing can be written in it
     state = PlanModel.objects.filter(pk=plan.pk).values_list("state", flat=True).first() or ""
     with transaction.atomic():
         audit_record(
