@@ -83,9 +83,16 @@ def _new_key(kind: str) -> PrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=_RSA_BITS)
 
 
+def _capped(text: str) -> str:
+    """``text`` cut to X.520's 64 (counted in UTF-8 bytes by cryptography)."""
+    while len(text.encode()) > _NAME_MAX:
+        text = text[:-1]
+    return text
+
+
 def _name(common_name: str, organisation: str = "") -> x509.Name:
     """Subject with the test mark; X.520 caps each attribute at 64 characters."""
-    common_name, organisation = common_name[:_NAME_MAX], organisation[:_NAME_MAX]
+    common_name, organisation = _capped(common_name), _capped(organisation)
     parts = [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")]
     if organisation:
         parts.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation))
