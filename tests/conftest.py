@@ -20,6 +20,35 @@ freezegun.configure(
 freezegun.api.call_stack_inspection_limit = 15
 
 
+def _prime_cryptography_datetime() -> None:
+    """cryptography's Rust side caches ``datetime.datetime`` the first time it builds a
+    certificate; build one now, unfrozen, so a frozen test never makes freezegun's class
+    the one every later certificate is checked against."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "prime")])
+    now = datetime.datetime.now(datetime.UTC)
+    (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+
+
+_prime_cryptography_datetime()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked ``postgres`` need several real connections and row locks."""
     from django.conf import settings

@@ -24,3 +24,5 @@ SIGNING_ALLOW_FETCHING = False
 SIGNING_TEST_PKI = True
 SIGNING_TEST_AUTO_ENROL = True
 SIGNING_TRUST_ROOTS = []
+# The tests' PKI is valid from 2000 to 2100 (CRLs included): tests freezing the clock sign.
+SIGNING_PKI_FIXED_WINDOW = (2000, 2100)

@@ -73,6 +73,31 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "unnamed"
 
 
+#: ``settings.SIGNING_PKI_FIXED_WINDOW``: (first, last) year. The tests' PKI is valid
+#: over that whole window, CRLs included, so tests that freeze the clock at any date inside
+#: it still sign and validate. Never for the demo or a site.
+def _window() -> tuple[datetime.datetime, datetime.datetime] | None:
+    years = getattr(settings, "SIGNING_PKI_FIXED_WINDOW", None)
+    if not years:
+        return None
+    first, last = years
+    return (
+        datetime.datetime(int(first), 1, 1, tzinfo=datetime.UTC),
+        datetime.datetime(int(last), 1, 1, tzinfo=datetime.UTC),
+    )
+
+
+def _span(
+    before: datetime.timedelta, after: datetime.timedelta
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """From ``before`` ago to ``after`` from now, or the fixed window of the tests."""
+    window = _window()
+    if window is not None:
+        return window
+    now = _now()
+    return now - before, now + after
+
+
 def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
@@ -154,7 +179,11 @@ class TestPki:
     @classmethod
     def _create(cls, directory: Path, passphrase: bytes) -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        now = _now()
+        day = datetime.timedelta(days=1)
+        year = datetime.timedelta(days=365)
+        root_from, root_to = _span(day, year * _CA_YEARS)
+        ca_from, ca_to = _span(day, year * (_CA_YEARS - 1))
+        tsa_from, tsa_to = _span(day, year * (_CA_YEARS - 2))
         root_key = _new_key("rsa")
         root_name = _name("Phê duyệt Test Root CA")
         root = cls._build(
@@ -162,8 +191,8 @@ class TestPki:
             issuer=root_name,
             public_key=root_key.public_key(),
             signing_key=root_key,
-            not_before=now - datetime.timedelta(days=1),
-            not_after=now + datetime.timedelta(days=365 * _CA_YEARS),
+            not_before=root_from,
+            not_after=root_to,
             ca=True,
             issuer_key=root_key,
         )
@@ -174,8 +203,8 @@ class TestPki:
             issuer=root.subject,
             public_key=issuing_key.public_key(),
             signing_key=root_key,
-            not_before=now - datetime.timedelta(days=1),
-            not_after=now + datetime.timedelta(days=365 * (_CA_YEARS - 1)),
+            not_before=ca_from,
+            not_after=ca_to,
             ca=True,
             issuer_key=root_key,
         )
@@ -186,8 +215,8 @@ class TestPki:
             issuer=issuing.subject,
             public_key=tsa_key.public_key(),
             signing_key=issuing_key,
-            not_before=now - datetime.timedelta(days=1),
-            not_after=now + datetime.timedelta(days=365 * (_CA_YEARS - 2)),
+            not_before=tsa_from,
+            not_after=tsa_to,
             ca=False,
             issuer_key=issuing_key,
             time_stamping=True,
@@ -306,15 +335,17 @@ class TestPki:
         ``key`` reuses a key pair (key generation is the slow part; the tests and the demo
         give many people certificates over a few keys).
         """
-        now = _now()
+        default_from, default_to = _span(
+            datetime.timedelta(hours=1), datetime.timedelta(days=365 * _CERT_YEARS)
+        )
         key = key or _new_key(key_type)
         cert = self._build(
             subject=_name(common_name, organisation),
             issuer=self.issuing.certificate.subject,
             public_key=key.public_key(),
             signing_key=self.issuing.key,
-            not_before=not_before or now - datetime.timedelta(hours=1),
-            not_after=not_after or now + datetime.timedelta(days=365 * _CERT_YEARS),
+            not_before=not_before or default_from,
+            not_after=not_after or default_to,
             ca=False,
             issuer_key=self.issuing.key,
             digital_signature=digital_signature,
@@ -353,12 +384,12 @@ class TestPki:
         self.write_crl()
 
     def write_crl(self) -> x509.CertificateRevocationList:
-        now = _now()
+        last, following = _span(datetime.timedelta(minutes=5), datetime.timedelta(days=_CRL_DAYS))
         builder = (
             x509.CertificateRevocationListBuilder()
             .issuer_name(self.issuing.certificate.subject)
-            .last_update(now - datetime.timedelta(minutes=5))
-            .next_update(now + datetime.timedelta(days=_CRL_DAYS))
+            .last_update(last)
+            .next_update(following)
             .add_extension(
                 x509.AuthorityKeyIdentifier.from_issuer_public_key(self.issuing.key.public_key()),
                 critical=False,

@@ -67,6 +67,7 @@ def _own_pki_only(settings: Any) -> None:
     """These tests trust their own PKI, not the site-wide test PKI of the test settings."""
     settings.SIGNING_TEST_PKI = False
     settings.SIGNING_TEST_AUTO_ENROL = False
+    settings.SIGNING_PKI_FIXED_WINDOW = None
 
 
 @pytest.fixture(autouse=True)
