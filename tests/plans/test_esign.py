@@ -20,6 +20,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from approvals.audit.models import AuditEvent
 from approvals.signing.enrol import enrol_test_credential, open_test_pki
+from approvals.signing.exceptions import SigningRefused
 from approvals.signing.models import SignedFile, SignedStage
 from approvals.signing.trust import known_crls
 from tests.plans.conftest import DAY, new_plan, to_signature
@@ -69,7 +70,8 @@ def test_an_issued_plan_carries_the_signers_and_the_agencys_signature(province, 
         assert status.docmdp_ok is not False
     seal_status = validate_pdf_signature(signatures[1], _context())
     assert seal_status.timestamp_validity is not None
-    assert seal_status.timestamp_validity.valid and seal_status.timestamp_validity.trusted
+    assert seal_status.timestamp_validity.valid
+    assert seal_status.timestamp_validity.trusted
     # the signer's signature covers the signed file; its hash is the signature record's
     signed = SignedFile.objects.get(
         subject_type="plans.plan", subject_id=str(plan.pk), stage=SignedStage.SIGNED
@@ -121,19 +123,22 @@ def test_the_signature_fields_sit_in_the_signers_slot_and_the_seal_over_its_left
     seal_page, (x1, y1, x2, y2) = esign.field_box(data, esign.SEAL_FIELD)
     third = slot.x1 + slot.width / 3
     assert seal_page == slot.page
-    assert x1 < third and x2 > slot.x1  # overlaps the left third of the signer's box
+    assert x1 < third
+    assert x2 > slot.x1
     assert x2 <= third + 0.5
-    assert y1 < slot.y2 and y2 > slot.y1
+    assert y1 < slot.y2
+    assert y2 > slot.y1
 
 
 def test_without_a_certificate_the_signature_is_refused_and_recorded(province, settings):
     settings.SIGNING_TEST_AUTO_ENROL = False
     plan = to_signature(province, new_plan(province))
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(SigningRefused) as caught:
         plan_sign(plan=plan, user=province.user("pgd.ldtbxh"))
     assert getattr(caught.value, "code", "") == "credential_missing"
     plan.refresh_from_db()
-    assert plan.state == PlanState.SIGNATURE and plan.signature_id is None
+    assert plan.state == PlanState.SIGNATURE
+    assert plan.signature_id is None
     assert not SignedFile.objects.filter(subject_id=str(plan.pk)).exists()
     refusal = AuditEvent.objects.get(subject_id=str(plan.pk), action=esign.SIGN_REFUSED)
     assert refusal.payload["code"] == "credential_missing"
@@ -153,7 +158,7 @@ def test_an_unfit_certificate_is_refused(province, settings, options, code):
         options["not_before"] = datetime.datetime(2019, 1, 1, tzinfo=datetime.UTC)
     enrol_test_credential(user=signer, **options)
     plan = to_signature(province, new_plan(province))
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(SigningRefused) as caught:
         plan_sign(plan=plan, user=signer)
     # an expired certificate is not even offered by the selector: no usable certificate
     assert caught.value.code == (code or "credential_missing")
@@ -167,7 +172,7 @@ def test_a_wrong_passphrase_is_refused(province, settings, monkeypatch):
     signer = province.user("pgd.ldtbxh")
     credential = enrol_test_credential(user=signer)
     plan = to_signature(province, new_plan(province))
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(SigningRefused) as caught:
         plan_sign(plan=plan, user=signer, pin="not-the-passphrase")
     assert caught.value.code == "wrong_pin"
     assert credential.pk
@@ -180,14 +185,13 @@ def test_an_agency_without_a_seal_cannot_issue_and_nothing_is_numbered(province,
     plan_sign(plan=plan, user=province.user("pgd.ldtbxh"))
     settings.SIGNING_TEST_AUTO_ENROL = False
     plan.refresh_from_db()
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(SigningRefused) as caught:
         plan_issue(plan=plan, user=province.user("vanthu.ldtbxh"), issued_on=DAY(2024, 2, 5))
     assert caught.value.code == "credential_missing"
     plan.refresh_from_db()
-    assert plan.state == PlanState.SIGNED and plan.register_entry_id is None
-    assert not SignedFile.objects.filter(
-        subject_id=str(plan.pk), stage=SignedStage.ISSUED
-    ).exists()
+    assert plan.state == PlanState.SIGNED
+    assert plan.register_entry_id is None
+    assert not SignedFile.objects.filter(subject_id=str(plan.pk), stage=SignedStage.ISSUED).exists()
     assert AuditEvent.objects.filter(subject_id=str(plan.pk), action=esign.ISSUE_REFUSED).exists()
 
 
