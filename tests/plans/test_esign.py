@@ -198,5 +198,5 @@ def test_an_agency_without_a_seal_cannot_issue_and_nothing_is_numbered(province,
 
 
 def test_export_document_of_a_decision_says_none_is_signed(tmp_path):
-    with pytest.raises(CommandError, match="quyết định|decision"):
+    with pytest.raises(CommandError, match=r"quyết định|decision"):
         call_command("export_document", "decision", "latest", "--out", str(tmp_path / "d.pdf"))
