@@ -45,6 +45,7 @@ def transition_perform(
     at: datetime.date | None = None,
     payload: dict[str, Any] | None = None,
     authority: Authority | None = None,
+    content_hash: str = "",
     **kwargs: Any,
 ) -> Authority:
     """Take ``action`` on ``obj`` by calling its FSM ``transition``; return the authority used.
@@ -77,7 +78,8 @@ def transition_perform(
                 obj.save()
             except ConcurrentTransition as exc:
                 raise ConcurrentUpdate from exc
-            content_hash = obj.content_hash() if hasattr(obj, "content_hash") else ""
+            if not content_hash and hasattr(obj, "content_hash"):
+                content_hash = obj.content_hash()
             audit_record(
                 actor=user,
                 action=action,

@@ -161,10 +161,14 @@ def walk(base_url: str, password: str, language: str = "vi") -> dict[str, Any]:
     signature = users[SIGNER].get(f"{url}/signature/")
     _status, pdf, headers = users[SIGNER].request("GET", f"{url}/document/")
     digest = hashlib.sha256(pdf).hexdigest()
-    if digest != signature["sha256"] or headers.get("X-Content-SHA256") != digest:
-        msg = "the downloaded PDF does not match the signature"
+    # the issued PDF carries the signer's and the agency's digital signatures; the signer's
+    # covers the signed PDF whose SHA-256 the signature record holds
+    if headers.get("X-Content-SHA256") != digest or (
+        headers.get("X-Signature-SHA256") != signature["sha256"]
+    ):
+        msg = "the downloaded PDF does not match what the server says it is"
         raise SystemExit(msg)
-    print(f"signed PDF   -> {len(pdf)} bytes, SHA-256 {digest} (matches the signature)")
+    print(f"issued PDF   -> {len(pdf)} bytes, SHA-256 {digest} (digitally signed, sealed)")
     print(f"signed by    -> {' / '.join(signature['signature_block'])}, {signature['signer_name']}")
     return dict(users[SIGNER].get(url + "/"))
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "approvals.calendar",
     "approvals.registers",
     "approvals.audit",
+    "approvals.signing",
     "approvals.notifications",
     "workflows",
     "workflows.nominations",
@@ -324,3 +325,21 @@ SPECTACULAR_SETTINGS = {
     },
     "SCHEMA_PATH_PREFIX": "/api/",
 }
+
+# --- digital signatures (approvals.signing; see its module docstring and the README) -------
+# Trust roots are PEM files of the site's CA (for state agencies, the specialised CA of the
+# Government Cipher Committee); the project ships none.
+SIGNING_TRUST_ROOTS = [p for p in os.environ.get("SIGNING_TRUST_ROOTS", "").split(os.pathsep) if p]
+SIGNING_EXTRA_CERTS = [p for p in os.environ.get("SIGNING_EXTRA_CERTS", "").split(os.pathsep) if p]
+SIGNING_CRLS = [p for p in os.environ.get("SIGNING_CRLS", "").split(os.pathsep) if p]
+# The demo (DEBUG) signs with a throwaway test PKI and fetches nothing from the network.
+SIGNING_TEST_PKI = env_bool("SIGNING_TEST_PKI", default=DEBUG)
+SIGNING_ALLOW_FETCHING = env_bool("SIGNING_ALLOW_FETCHING", default=not SIGNING_TEST_PKI)
+SIGNING_TSA_URL = os.environ.get("SIGNING_TSA_URL", "")
+SIGNING_TSA_TIMEOUT = int(os.environ.get("SIGNING_TSA_TIMEOUT", "30"))
+# The throwaway test PKI of the demo ("TEST — không có giá trị pháp lý"): off on a real site.
+SIGNING_PKI_DIR = Path(os.environ.get("SIGNING_PKI_DIR", BASE_DIR / "var" / "test-pki"))
+SIGNING_PKI_PASSPHRASE = os.environ.get("SIGNING_PKI_PASSPHRASE", "test-pki-demo")
+if SIGNING_TEST_PKI:  # the test credentials read the PKI's passphrase from the environment
+    os.environ.setdefault("SIGNING_PKI_PASSPHRASE", SIGNING_PKI_PASSPHRASE)
+SIGNING_STAMP_FONT = BASE_DIR / "workflows" / "documents" / "fonts" / "LiberationSerif-Regular.ttf"

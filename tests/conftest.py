@@ -2,7 +2,51 @@
 
 from __future__ import annotations
 
+import freezegun
+import freezegun.api
 import pytest
+
+# Digital signatures keep the real clock when a test freezes time: certificates, CRLs and
+# timestamps of the test PKI are made now, and cryptography refuses freezegun's datetimes.
+freezegun.configure(
+    extend_ignore_list=[
+        "approvals.signing",
+        "pyhanko",
+        "pyhanko_certvalidator",
+        "cryptography",
+        "asn1crypto",
+    ]
+)
+freezegun.api.call_stack_inspection_limit = 15
+
+
+def _prime_cryptography_datetime() -> None:
+    """cryptography's Rust side caches ``datetime.datetime`` the first time it builds a
+    certificate; build one now, unfrozen, so a frozen test never makes freezegun's class
+    the one every later certificate is checked against."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "prime")])
+    now = datetime.datetime.now(datetime.UTC)
+    (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+
+
+_prime_cryptography_datetime()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -15,3 +15,14 @@ CELERY_TASK_ALWAYS_EAGER = True
 
 # Uploaded files of the tests go to a throw-away folder, never into the checkout.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="approvals-test-media-"))
+
+# Signing tests make their own PKIs under temporary folders and never fetch CRLs online.
+SIGNING_PKI_DIR = Path(tempfile.mkdtemp(prefix="approvals-test-pki-"))
+SIGNING_ALLOW_FETCHING = False
+# The test PKI of approvals.signing.pki is trusted and timestamps; a person or unit without
+# a credential is given one the first time it signs (tests only, never a site).
+SIGNING_TEST_PKI = True
+SIGNING_TEST_AUTO_ENROL = True
+SIGNING_TRUST_ROOTS = []
+# The tests' PKI is valid from 2000 to 2100 (CRLs included): tests freezing the clock sign.
+SIGNING_PKI_FIXED_WINDOW = (2000, 2100)

@@ -239,21 +239,30 @@ def parse_symbol(
     )
 
 
-def format_place_date(
-    place: str, day: datetime.date, *, zero_padded_months: Collection[int]
-) -> str:
-    """The date line, e.g. ``Bắc Giang, ngày 05 tháng 02 năm 2024``.
+def date_parts(
+    day: datetime.date, *, zero_padded_months: Collection[int]
+) -> tuple[str, str, str]:
+    """The day, month and year as the date line writes them (``05``, ``02``, ``2024``).
 
     Days below 10 take a leading 0; so do the months in ``zero_padded_months``.
     """
     month = f"{day.month:02d}" if day.month in zero_padded_months else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"{day.day:02d}", month, str(day.year)
+
+
+def format_place_date(
+    place: str, day: datetime.date, *, zero_padded_months: Collection[int]
+) -> str:
+    """The date line, e.g. ``Bắc Giang, ngày 05 tháng 02 năm 2024`` (see :func:`date_parts`)."""
+    dd, mm, yyyy = date_parts(day, zero_padded_months=zero_padded_months)
+    return f"{place}, ngày {dd} tháng {mm} năm {yyyy}"
 
 
 __all__ = [
     "DRAFT_NUMBER_BLANK",
     "NUMBER_LINE_PREFIX",
     "ParsedSymbol",
+    "date_parts",
     "format_number",
     "format_place_date",
     "format_symbol",

@@ -38,6 +38,7 @@ from approvals.registers.services import register_configure
 from project.demo import data
 from project.demo.names import NameGenerator
 from project.demo.plans import seed_plans
+from project.demo.signing import seed_signing
 from workflows.nominations.models import Household
 
 if TYPE_CHECKING:
@@ -170,6 +171,9 @@ class DemoSeeder:
             self._register_rules(roles)
             self._registers()
             self._delegation()
+            signing = seed_signing(users=self.users, units=self.units)
+            if signing:
+                self.report.created["chứng thư số (thử nghiệm)"] += signing
             created = (
                 seed_plans(users=self.users, units=self.units, year=self.today.year)
                 if self.with_plans

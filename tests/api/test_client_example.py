@@ -34,5 +34,5 @@ def test_the_example_client_walks_a_plan_to_dispatched(province_tx, live_server,
     assert plan.state == PlanState.IN_FORCE
     assert plan.dispatches.get().acknowledged_at is not None
     out = capsys.readouterr().out
-    assert "matches the signature" in out
+    assert "digitally signed, sealed" in out
     assert f"done: plan #{plan.pk} is in_force with 1 dispatch(es)" in out

@@ -9,6 +9,7 @@ import pytest
 from freezegun import freeze_time
 
 from approvals.audit.models import AuditEvent
+from approvals.signing.models import SignedFile, SignedStage
 from tests.plans.conftest import seed_004_content
 from workflows.plans.flow_actions import flow_open_tasks
 from workflows.plans.flows import PlanFlow
@@ -113,7 +114,11 @@ def test_a_plan_walks_from_draft_to_dispatched_and_reported(province, as_user):
     assert pdf["Content-Type"] == "application/pdf"
     body = b"".join(pdf.streaming_content) if pdf.streaming else pdf.content
     assert body.startswith(b"%PDF")
-    assert hashlib.sha256(body).hexdigest() == pdf["X-Content-SHA256"] == signature["sha256"]
+    # once issued, the document is the issued file (both digital signatures), not the
+    # signed one the signature record covers
+    issued_file = SignedFile.objects.get(subject_id=str(plan["id"]), stage=SignedStage.ISSUED)
+    assert hashlib.sha256(body).hexdigest() == pdf["X-Content-SHA256"] == issued_file.sha256
+    assert pdf["X-Signature-SHA256"] == signature["sha256"]
 
     # the audit trail, in order
     trail = as_user(p.user("pgd.ldtbxh")).get(f"{url}/audit/").json()
@@ -258,6 +263,25 @@ def test_withdraw_and_close_go_through_the_flow(province, as_user):
     assert flow_open_tasks(Plan.objects.get(pk=plan["id"])) == []
     close = as_user(p.user("gd.ldtbxh")).post(f"{url}/close/", {"comment": "Kết thúc"})
     assert (close.status_code, close.json()["code"]) == (409, "wrong_state")
+
+
+def test_a_signature_refused_by_the_signing_layer_is_a_400_with_its_code(
+    province, as_user, settings
+):
+    settings.SIGNING_TEST_AUTO_ENROL = False
+    p = province
+    plan = create(p, as_user)
+    url = f"/api/plans/{plan['id']}"
+    post(as_user(p.user("chuyenvien.vp.ldtbxh")), f"{url}/submit/")
+    post(as_user(p.user("cvp.ldtbxh")), f"{url}/approve/")
+    post(as_user(p.user("kiemtra.ldtbxh")), f"{url}/approve/")
+    refused = as_user(p.user("pgd.ldtbxh")).post(f"{url}/sign/", {"pin": "1234"})
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "credential_missing"
+    assert "chứng thư số" in refused.json()["message"]
+    assert Plan.objects.get(pk=plan["id"]).state == PlanState.SIGNATURE
+    trail = as_user(p.user("pgd.ldtbxh")).get(f"{url}/audit/").json()
+    assert trail["results"][-1]["action"] == "plans.sign_plan_refused"
 
 
 def test_an_unsigned_plan_has_no_document(province, as_user):

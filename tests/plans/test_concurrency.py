@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import io
 import threading
 from typing import Any
 
 import pytest
 from django.db import connection
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 from approvals.audit.models import Signature
 from approvals.audit.services import chain_verify
 from approvals.exceptions import ApprovalError
 from approvals.registers.models import RegisterEntry
+from approvals.signing.models import SignedFile, SignedStage
 from tests.plans.conftest import new_plan, to_signature
+from workflows.plans import esign
 from workflows.plans.models import Plan, PlanState
 from workflows.plans.services import plan_issue, plan_sign
 
@@ -57,6 +61,8 @@ def test_two_leaders_sign_at_once_one_signature(province_tx):
     assert len(errors) == 2
     assert all(isinstance(e, ApprovalError) for e in errors), errors
     assert Signature.objects.filter(subject_id=str(plan.pk)).count() == 1
+    signed = SignedFile.objects.get(subject_id=str(plan.pk), stage=SignedStage.SIGNED)
+    assert Signature.objects.get(subject_id=str(plan.pk)).content_sha256 == signed.sha256
     plan.refresh_from_db()
     assert plan.state == PlanState.SIGNED
     assert chain_verify().ok
@@ -76,4 +82,11 @@ def test_two_clerks_number_at_once_one_number(province_tx):
     assert len(errors) == 3
     assert all(isinstance(e, ApprovalError) for e in errors), errors
     assert list(RegisterEntry.objects.values_list("number", flat=True)) == [1]
+    # one organisation signature: one issued file, signed by the signer and the agency once
+    issued = SignedFile.objects.get(subject_id=str(plan.pk), stage=SignedStage.ISSUED)
+    reader = PdfFileReader(io.BytesIO(issued.read()))
+    assert [s.field_name for s in reader.embedded_regular_signatures] == [
+        esign.SIGNER_FIELD,
+        esign.SEAL_FIELD,
+    ]
     assert chain_verify().ok

@@ -359,6 +359,23 @@ class StepSerializer(serializers.Serializer[Any]):
     )
 
 
+class SignSerializer(StepSerializer):
+    """The signature step: as a review step, plus the PIN of the signer's token if needed."""
+
+    pin = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        write_only=True,
+        style={"input_type": "password"},
+        help_text=_(
+            "The PIN of the signer's token (PKCS#11) when it is not configured on the server; "
+            "never stored."
+        ),
+    )
+
+
 class ReturnSerializer(StepSerializer):
     comment = serializers.CharField(max_length=5000, help_text=_("What must change."))
 

@@ -66,7 +66,7 @@ from workflows.nominations.services import (
     dossier_create,
     objection_record,
 )
-from workflows.plans import documents
+from workflows.plans import documents, esign
 from workflows.plans import flow_actions as plan_flow
 from workflows.plans.models import Consultation, Dispatch, Plan, PlanState, ReportDue
 from workflows.plans.services import dispatch_acknowledge, plan_create, plan_edit, report_submit
@@ -306,7 +306,7 @@ class PlanViewSet(Scoped, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         )
 
     @extend_schema(
-        request=s.StepSerializer,
+        request=s.SignSerializer,
         responses={200: s.PlanDetailSerializer},
         parameters=[IDEMPOTENCY_HEADER],
     )
@@ -315,13 +315,14 @@ class PlanViewSet(Scoped, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         """A competent leader signs the current revision."""
         return self._step(
             request,
-            s.StepSerializer,
+            s.SignSerializer,
             lambda p, u, d: plan_flow.flow_sign(
                 p,
                 u,
                 comment=d["comment"],
                 seen_revision=d["seen_revision"],
                 seen_state=d["seen_state"],
+                pin=d["pin"] or None,
             ),
         )
 
@@ -409,8 +410,11 @@ class PlanViewSet(Scoped, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
     )
     @action(detail=True, methods=["get"], filterset_class=None)
     def document(self, request: Request, pk: str | None = None) -> HttpResponse:
-        """Download the signed PDF, exactly the bytes the signature covers."""
+        """Download the plan's PDF as its recipients get it: once issued, the issued file
+        (numbered, dated, with the agency's signature); before, the signed file (the bytes
+        the signature covers)."""
         plan, signature, pdf = self._signed()
+        pdf = esign.issued_pdf(plan) or pdf
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}.pdf"'
         response["X-Content-SHA256"] = hashlib.sha256(pdf).hexdigest()

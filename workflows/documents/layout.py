@@ -76,6 +76,11 @@ class DocumentLayout:
     attachments: list[str] = field(default_factory=list)
     confidentiality: str = ""
     urgency: str = ""
+    # An electronic document to be signed: the number and date are left as empty form fields
+    # (filled by the records clerk at issue) and the signature space is a named slot.
+    fillable: bool = False
+    place_name: str = ""
+    year: int = 0
 
     @property
     def is_letter(self) -> bool:

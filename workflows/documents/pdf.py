@@ -41,6 +41,15 @@ from workflows.documents.layout import (
     LayoutSpec,
     nfc,
 )
+from workflows.documents.pdf_fields import (
+    FIELD_FACE,
+    SIGNER_SLOT,
+    FieldLine,
+    Placement,
+    SlotSpace,
+    date_parts,
+    number_parts,
+)
 
 REGULAR = FAMILY
 BOLD = f"{FAMILY}-Bold"
@@ -166,7 +175,9 @@ def _grid(rows: list[list[list[Flowable]]], widths: list[float], row_gap: float)
     return table
 
 
-def _header(layout: DocumentLayout, spec: LayoutSpec, st: _Styles) -> list[Flowable]:
+def _header(
+    layout: DocumentLayout, spec: LayoutSpec, st: _Styles, placement: Placement
+) -> list[Flowable]:
     left_w = spec.content_width_mm * mm * spec.header_left_percent / 100
     right_w = spec.content_width_mm * mm - left_w
     left: list[Flowable] = []
@@ -188,7 +199,16 @@ def _header(layout: DocumentLayout, spec: LayoutSpec, st: _Styles) -> list[Flowa
     ]
 
     number: list[Flowable] = [
-        Paragraph(_markup(layout.number_line), st.line("number", REGULAR, spec.number_font_pt))
+        FieldLine(
+            number_parts(nfc(layout.number_line)),
+            font=REGULAR,
+            field_face=FIELD_FACE["regular"],
+            size=spec.number_font_pt,
+            leading=spec.number_font_pt * st.single,
+            placement=placement,
+        )
+        if layout.fillable
+        else Paragraph(_markup(layout.number_line), st.line("number", REGULAR, spec.number_font_pt))
     ]
     if layout.is_letter and layout.subject_summary.strip():
         number.append(
@@ -207,8 +227,17 @@ def _header(layout: DocumentLayout, spec: LayoutSpec, st: _Styles) -> list[Flowa
         if mark.strip():
             number.append(Spacer(1, spec.paragraph_spacing_pt))
             number.append(_boxed(mark, mark_style))
-    date = [
-        Paragraph(
+    date: list[Flowable] = [
+        FieldLine(
+            date_parts(nfc(layout.place_name)),
+            font=ITALIC,
+            field_face=FIELD_FACE["italic"],
+            size=spec.place_date_font_pt,
+            leading=spec.place_date_font_pt * st.single,
+            placement=placement,
+        )
+        if layout.fillable
+        else Paragraph(
             _markup(layout.place_date), st.line("place_date", ITALIC, spec.place_date_font_pt)
         )
     ]
@@ -299,7 +328,9 @@ def _body(layout: DocumentLayout, st: _Styles) -> list[Flowable]:
     return flowables
 
 
-def _footer(layout: DocumentLayout, spec: LayoutSpec, st: _Styles) -> list[Flowable]:
+def _footer(
+    layout: DocumentLayout, spec: LayoutSpec, st: _Styles, placement: Placement
+) -> list[Flowable]:
     left_w = spec.content_width_mm * mm * spec.header_left_percent / 100
     right_w = spec.content_width_mm * mm - left_w
     left: list[Flowable] = []
@@ -322,7 +353,10 @@ def _footer(layout: DocumentLayout, spec: LayoutSpec, st: _Styles) -> list[Flowa
     right: list[Flowable] = [
         Paragraph(_markup(line.upper()), signature_style) for line in layout.signature_block
     ]
-    right.append(Spacer(1, spec.signature_space_mm * mm))
+    if layout.fillable:
+        right.append(SlotSpace(SIGNER_SLOT, right_w, spec.signature_space_mm * mm, placement))
+    else:
+        right.append(Spacer(1, spec.signature_space_mm * mm))
     right.append(
         Paragraph(_markup(layout.signer_name), st.line("signer", BOLD, spec.signer_name_font_pt))
     )
@@ -350,7 +384,14 @@ def _page_number(spec: LayoutSpec) -> Callable[[Canvas, SimpleDocTemplate], None
 
 def render_pdf(layout: DocumentLayout, spec: LayoutSpec) -> bytes:
     """The document as PDF bytes (A4 or whatever paper the spec says), deterministic."""
+    return render_pdf_placed(layout, spec)[0]
+
+
+def render_pdf_placed(layout: DocumentLayout, spec: LayoutSpec) -> tuple[bytes, Placement]:
+    """The document as PDF bytes and, for a fillable layout, where its fields and its
+    signature slot are (see :mod:`workflows.documents.pdf_fields`)."""
     register_fonts()
+    placement = Placement()
     st = _Styles(spec)
     buffer = io.BytesIO()
     title = " ".join(
@@ -374,10 +415,10 @@ def render_pdf(layout: DocumentLayout, spec: LayoutSpec) -> bytes:
     body = _body(layout, st)
     # the last paragraph goes with the signature, which never stands alone on a page
     story = [
-        *_header(layout, spec, st),
+        *_header(layout, spec, st, placement),
         *_title(layout, spec, st),
         *body[:-1],
-        KeepTogether([*body[-1:], *_footer(layout, spec, st)]),
+        KeepTogether([*body[-1:], *_footer(layout, spec, st, placement)]),
     ]
     doc.build(story, onLaterPages=_page_number(spec))
-    return buffer.getvalue()
+    return buffer.getvalue(), placement

@@ -96,15 +96,23 @@ def render(plan: Plan, revision: PlanRevision, *, fmt: str, **layout: Any) -> by
     return render_pdf(built, _spec(plan)) if fmt == "pdf" else render_docx(built, _spec(plan))
 
 
-def signed_content(
+def spec_for(plan: Plan) -> Any:
+    """The layout rules the plan's document is rendered with."""
+    return _spec(plan)
+
+
+def fillable_layout(
     plan: Plan, revision: PlanRevision, *, authority: Authority, signer: Any
-) -> bytes:
-    """What a signature covers: the PDF of the revision as signed (before numbering)."""
+) -> DocumentLayout:
+    """The layout the signer signs electronically: the number and the date of issue as
+    empty form fields, the signature's slot between the capacity lines and the name."""
+    from dataclasses import replace
+
     block = authority.signature_block(delegate_title=_title_of(authority, signer))
     built = build_layout(plan, revision, signature_block=block, signer_name=user_label(signer))
-    # The number and date are given after signature, so the signed rendering has them blank.
-    built = _unnumbered(built, plan)
-    return render_pdf(built, _spec(plan))
+    return replace(
+        _unnumbered(built, plan), fillable=True, place_name=place_name_of(plan.issuing_agency)
+    )
 
 
 def _unnumbered(built: DocumentLayout, plan: Plan) -> DocumentLayout:
@@ -136,11 +144,21 @@ def _title_of(authority: Authority, signer: Any) -> str:
 
 
 def signed_document(plan: Plan) -> bytes:
-    """The PDF of the signed revision as signed: the bytes the signature's hash covers."""
+    """The PDF of the signed revision as signed: the bytes the signature's hash covers.
+
+    The digitally signed PDF stored at signature; for a plan signed before digital
+    signatures, its rendering again.
+    """
+    from approvals.signing.models import SignedStage
+    from approvals.signing.selectors import latest_signed_file
+
     signature = plan.signature
     if signature is None:
         msg = "The plan is not signed."
         raise ValueError(msg)
+    stored = latest_signed_file("plans.plan", plan.pk, SignedStage.SIGNED)
+    if stored is not None:
+        return stored.read()
     revision = plan.revisions.get(number=int(signature.revision))
     built = build_layout(
         plan,
@@ -152,11 +170,22 @@ def signed_document(plan: Plan) -> bytes:
 
 
 def verify_signature(plan: Plan) -> bool:
-    """Whether the signed revision still renders to the content the signature covers."""
+    """Whether the signed document is still what the signature covers, and the signed
+    revision still has the content it had when signed."""
+    import hashlib
+
     from approvals.audit.services import signature_verify
+    from workflows.plans.models import canonical_content
 
     signature = plan.signature
     if signature is None:
+        return False
+    revision = plan.revisions.filter(number=int(signature.revision)).first()
+    if revision is None:
+        return False
+    if hashlib.sha256(canonical_content(revision.content)).hexdigest() != (
+        revision.content_sha256
+    ):
         return False
     content = signed_document(plan)
     return bool(signature_verify(signature=signature, content=content).valid)

@@ -25,6 +25,7 @@ from viewflow.workflow.status import STATUS
 from approvals.exceptions import ActionNotPermitted, InvalidTransition
 from approvals.organisation.resolver import decisions_reused, user_label
 from approvals.steps import one_step
+from workflows.plans import esign
 from workflows.plans.flows import PlanFlow, PlanProcess
 from workflows.plans.models import Consultation, Plan, PlanState
 from workflows.plans.services import (
@@ -180,6 +181,7 @@ def flow_close_due_consultations(*, on: datetime.date | None = None) -> list[Pla
     return closed
 
 
+@esign.refusal_recorded(esign.SIGN_REFUSED)
 def flow_sign(
     plan: Plan,
     user: Any,
@@ -187,17 +189,21 @@ def flow_sign(
     comment: str = "",
     seen_revision: int | None = None,
     seen_state: str | None = None,
+    pin: str | None = None,
 ) -> Plan:
-    """A competent leader signs the current revision."""
+    """A competent leader signs the current revision (``pin``: of their token)."""
     return _human_step(
         plan.pk,
         user,
         (PlanFlow.sign,),
-        lambda: plan_sign(plan=plan, user=user, comment=comment, seen_revision=seen_revision),
+        lambda: plan_sign(
+            plan=plan, user=user, comment=comment, seen_revision=seen_revision, pin=pin
+        ),
         seen_state=seen_state,
     )
 
 
+@esign.refusal_recorded(esign.ISSUE_REFUSED)
 def flow_issue(plan: Plan, user: Any, *, issued_on: datetime.date | None = None) -> Plan:
     """The records clerk numbers, dates, dispatches and files the signed plan."""
     return _human_step(

@@ -72,7 +72,62 @@ def plans_verify() -> list[PlanProblem]:
                     % params,
                 )
             )
+    problems += issued_files_verify()
     return problems
 
 
-__all__ = ["PlanProblem", "plans_verify"]
+def issued_files_verify() -> list[PlanProblem]:
+    """Every issued plan's PDF: unchanged since stored, and each of its digital signatures
+    intact and trusted to the site's trust roots (pyHanko's validator)."""
+    from approvals.signing.exceptions import SigningRefused
+    from approvals.signing.models import SignedFile, SignedStage
+    from approvals.signing.validation import validate_pdf
+
+    problems: list[PlanProblem] = []
+    rows = SignedFile.objects.filter(subject_type="plans.plan", stage=SignedStage.ISSUED).order_by(
+        "pk"
+    )
+    for row in rows.iterator(chunk_size=200):
+        plan_id = int(row.subject_id)
+        try:
+            data = row.read()
+        except OSError:
+            data = b""
+        params = {"id": plan_id, "name": row.name}
+        if hashlib.sha256(data).hexdigest() != row.sha256:
+            problems.append(
+                PlanProblem(
+                    kind="issued_file_changed",
+                    plan_id=plan_id,
+                    message=_(
+                        "Plan id %(id)s: the issued PDF “%(name)s” is missing or was changed "
+                        "after it was stored."
+                    )
+                    % params,
+                )
+            )
+            continue
+        try:
+            reports = validate_pdf(data)
+        except SigningRefused as exc:
+            reports, reason = [], str(exc)
+        else:
+            reason = "; ".join(
+                f"{r.field_name}: {', '.join(r.reasons)}" for r in reports if not r.bottom_line
+            )
+            if len([r for r in reports if r.kind == "signature"]) < 2 and not reason:
+                reason = _("it does not carry both the signer's and the agency's signatures")
+        if reason:
+            problems.append(
+                PlanProblem(
+                    kind="issued_signature_invalid",
+                    plan_id=plan_id,
+                    message=_("Plan id %(id)s: the issued PDF “%(name)s” does not validate: ")
+                    % params
+                    + reason,
+                )
+            )
+    return problems
+
+
+__all__ = ["PlanProblem", "issued_files_verify", "plans_verify"]

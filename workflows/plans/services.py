@@ -33,7 +33,7 @@ from approvals.registers.services import number_issue
 from approvals.regulations.services import rules_in_force
 from approvals.steps import service_atomic
 from approvals.transitions import transition_perform
-from workflows.plans import documents
+from workflows.plans import esign
 from workflows.plans.content import validate_content
 from workflows.plans.models import (
     REVIEW_STEPS,
@@ -561,11 +561,20 @@ def consultation_close_due(*, on: datetime.date | None = None) -> list[Plan]:
 # --- signature, issue, dispatch ------------------------------------------------------------
 
 
+@esign.refusal_recorded(esign.SIGN_REFUSED)
 @service_atomic()
 def plan_sign(
-    *, plan: Plan, user: Any, comment: str = "", seen_revision: int | None = None
+    *,
+    plan: Plan,
+    user: Any,
+    comment: str = "",
+    seen_revision: int | None = None,
+    pin: str | None = None,
 ) -> Plan:
-    """Sign the current revision: every review must have approved exactly this revision."""
+    """Sign the current revision: every review must have approved exactly this revision.
+
+    The revision's PDF gets the signer's digital signature (:mod:`workflows.plans.esign`);
+    ``pin`` unlocks a token whose PIN is not in the environment."""
     locked = _locked(plan)
     if locked.state != PlanState.SIGNATURE:
         raise InvalidTransition(
@@ -585,7 +594,7 @@ def plan_sign(
             }
         )
     authority = require(user, SIGN, locked, unit=locked.issuing_agency)
-    content = documents.signed_content(locked, revision, authority=authority, signer=user)
+    content = esign.sign_revision(locked, revision, authority=authority, signer=user, pin=pin)
     signature = signature_record(
         subject=locked,
         content=content,
@@ -611,6 +620,7 @@ def plan_sign(
     return locked
 
 
+@esign.refusal_recorded(esign.ISSUE_REFUSED)
 @service_atomic()
 def plan_issue(*, plan: Plan, user: Any, issued_on: datetime.date | None = None) -> Plan:
     """Number and date the signed plan, dispatch it to its recipients, file it, open reports."""
@@ -643,6 +653,7 @@ def plan_issue(*, plan: Plan, user: Any, issued_on: datetime.date | None = None)
         drafting_unit=locked.drafting_unit,
     )
     locked.register_entry = entry  # saved with the transition
+    issued = esign.issue_document(locked, entry=entry, day=day)
     Dispatch.objects.bulk_create(
         Dispatch(plan=locked, unit=unit, sent_on=day) for unit in locked.recipient_units.all()
     )
@@ -656,6 +667,7 @@ def plan_issue(*, plan: Plan, user: Any, issued_on: datetime.date | None = None)
         unit=locked.issuing_agency,
         payload={"symbol": entry.symbol, "issued_on": day.isoformat()},
         authority=authority,
+        content_hash=hashlib.sha256(issued).hexdigest(),
     )
     _step_clock(locked, user, on=day)
     return locked

@@ -8,6 +8,7 @@ the engine's reason in the page and changes nothing; a plan the user may not ope
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -27,7 +28,7 @@ from approvals.exceptions import ApprovalError
 from approvals.organisation.models import Action, Capacity, OrgUnit
 from approvals.organisation.resolver import decide, user_label
 from approvals.organisation.selectors import action_holders, action_scopes
-from workflows.plans import documents
+from workflows.plans import documents, esign
 from workflows.plans.content import content_diff, content_lines
 from workflows.plans.flow_actions import (
     flow_answer,
@@ -344,6 +345,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 plan.attachments.filter(removed_at__isnull=True).select_related("uploaded_by")
             ),
             "today": timezone.localdate(),
+            "pin_needed": plan.state == PlanState.SIGNATURE and esign.pin_needed(request.user),
         },
     )
 
@@ -361,7 +363,11 @@ def plan_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         signer = user_label(signature.signer)
     else:
         revision, block, signer = plan.current_revision, [], ""
-    data = documents.render(plan, revision, fmt=fmt, signature_block=block, signer_name=signer)
+    stored = esign.issued_pdf(plan) if fmt == "pdf" else None
+    if stored is not None:  # the digitally signed file, exactly as recipients get it
+        data = stored
+    else:
+        data = documents.render(plan, revision, fmt=fmt, signature_block=block, signer_name=signer)
     content_type = (
         "application/pdf"
         if fmt == "pdf"
@@ -375,7 +381,11 @@ def plan_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     )
     disposition = "inline" if fmt == "pdf" and request.GET.get("preview") else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="ke-hoach-{name}.{fmt}"'
-    response["X-Content-SHA256"] = signature.content_sha256 if signature is not None else ""
+    response["X-Content-SHA256"] = (
+        hashlib.sha256(stored).hexdigest()
+        if stored is not None
+        else (signature.content_sha256 if signature is not None else "")
+    )
     return response
 
 
@@ -451,7 +461,13 @@ def plan_return_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _decide(request, pk, flow_sign, _("Signed."))
+    pin = request.POST.get("pin", "")
+    return _decide(
+        request,
+        pk,
+        lambda plan, user, **given: flow_sign(plan, user, pin=pin or None, **given),
+        _("Signed."),
+    )
 
 
 @login_required

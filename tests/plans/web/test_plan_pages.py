@@ -3,6 +3,7 @@ refusals shown in the page, 404 for plans out of reach, and fixed query counts p
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from approvals.audit.models import AuditEvent
 from approvals.registers.models import DocumentKind
+from approvals.signing.models import SignedFile, SignedStage
 from tests.demo.conftest import Demo, demo
 from workflows.plans.models import Plan, PlanApproval, PlanState
 from workflows.plans.services import plan_create
@@ -162,7 +164,11 @@ def test_a_plan_walks_from_draft_to_dispatch_through_the_pages(demo: Demo) -> No
     pdf = drafter.get(f"/plans/{plan.pk}/document.pdf")
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
-    assert pdf["X-Content-SHA256"] == plan.signature.content_sha256
+    # the issued file exactly as stored (both digital signatures), whose hash the issue's
+    # audit event holds
+    issued = SignedFile.objects.get(subject_id=str(plan.pk), stage=SignedStage.ISSUED)
+    assert pdf.content == issued.read()
+    assert hashlib.sha256(pdf.content).hexdigest() == pdf["X-Content-SHA256"] == issued.sha256
 
 
 def test_the_drafter_may_not_approve_or_sign_their_own_plan(demo: Demo) -> None:
