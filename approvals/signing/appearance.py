@@ -10,7 +10,10 @@ Text lines may use ``{signer}`` (the certificate's CN), ``{organisation}`` (its 
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,9 +62,43 @@ class Appearance:
         return cls(lines=lines or ("{signer}", "{time}"))
 
 
+#: pyHanko writes a font's glyph widths (/W) in the font's own units, which PDF readers
+#: take as thousandths of an em: a TrueType font of 2,048 units per em prints every letter
+#: twice as far apart. Fonts are handed to pyHanko scaled to this many units per em.
+PDF_GLYPH_UNITS = 1000
+
+
 def default_font_path() -> str:
     configured = getattr(settings, "SIGNING_STAMP_FONT", None)
     return str(configured) if configured else ""
+
+
+@functools.cache
+def pdf_ready_font(path: str) -> str:
+    """``path``, or a copy of it scaled to :data:`PDF_GLYPH_UNITS` units per em.
+
+    The copy is made once per font and process, under ``SIGNING_FONT_CACHE`` (default: a
+    folder in the system's temporary directory), named by the font's SHA-256.
+    """
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    data = Path(path).read_bytes()
+    font = TTFont(io.BytesIO(data))
+    if font["head"].unitsPerEm == PDF_GLYPH_UNITS:
+        return path
+    folder = Path(
+        getattr(settings, "SIGNING_FONT_CACHE", None)
+        or Path(tempfile.gettempdir()) / "approvals-signing-fonts"
+    )
+    target = folder / f"{hashlib.sha256(data).hexdigest()[:32]}-{PDF_GLYPH_UNITS}.ttf"
+    if not target.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        scale_upem(font, PDF_GLYPH_UNITS)
+        partial = target.with_suffix(f".{id(font)}.tmp")
+        font.save(str(partial))
+        partial.replace(target)  # atomic: a concurrent process sees a whole file or none
+    return str(target)
 
 
 def render_lines(appearance: Appearance, *, signer: str, organisation: str, time: str) -> str:
@@ -114,7 +151,7 @@ def stamp_style(appearance: Appearance | None, text: str) -> BaseStampStyle | No
     return TextStampStyle(
         stamp_text=text,
         text_box_style=TextBoxStyle(
-            font=GlyphAccumulatorFactory(font_path),
+            font=GlyphAccumulatorFactory(pdf_ready_font(font_path)),
             font_size=appearance.font_size,
             text_color=appearance.text_colour,
         ),
@@ -125,4 +162,12 @@ def stamp_style(appearance: Appearance | None, text: str) -> BaseStampStyle | No
     )
 
 
-__all__ = ["Appearance", "FieldSpec", "default_font_path", "render_lines", "stamp_style"]
+__all__ = [
+    "PDF_GLYPH_UNITS",
+    "Appearance",
+    "FieldSpec",
+    "default_font_path",
+    "pdf_ready_font",
+    "render_lines",
+    "stamp_style",
+]

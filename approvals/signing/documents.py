@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
+from pyhanko.pdf_utils import layout
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.form_tools import populate_static_text_field
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -37,6 +38,7 @@ from approvals.signing.appearance import (
     Appearance,
     FieldSpec,
     default_font_path,
+    pdf_ready_font,
     render_lines,
     stamp_style,
 )
@@ -388,6 +390,12 @@ def sign_pdf(
 
 # --- form filling --------------------------------------------------------------------------
 
+_ALIGN = {
+    "left": layout.AxisAlignment.ALIGN_MIN,
+    "centre": layout.AxisAlignment.ALIGN_MID,
+    "right": layout.AxisAlignment.ALIGN_MAX,
+}
+
 
 def fill_fields(
     pdf: bytes,
@@ -396,8 +404,12 @@ def fill_fields(
     font_path: str | None = None,
     font_size: int = 12,
     text_colour: tuple[float, float, float] | None = None,
+    align: str = "left",
 ) -> bytes:
     """Fill empty text fields (number, date of issue) in one incremental update.
+
+    ``align`` places the text in its field: "left", "centre" or "right"; the text's
+    baseline is the field's bottom edge.
 
     Earlier approval signatures, and certification signatures that allow form filling,
     stay valid: pyHanko's validator reports the change as form filling.
@@ -409,7 +421,14 @@ def fill_fields(
     if not path:
         raise FieldInvalid(_("The font for form fields is not configured (SIGNING_STAMP_FONT)."))
     style = TextBoxStyle(
-        font=GlyphAccumulatorFactory(path), font_size=font_size, text_color=text_colour
+        font=GlyphAccumulatorFactory(pdf_ready_font(path)),
+        font_size=font_size,
+        text_color=text_colour,
+        box_layout_rule=layout.SimpleBoxLayoutRule(
+            x_align=_ALIGN[align],
+            y_align=layout.AxisAlignment.ALIGN_MIN,
+            inner_content_scaling=layout.InnerScaling.NO_SCALING,
+        ),
     )
     for name, value in values.items():
         try:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
+from approvals.organisation.resolver import user_label
 from approvals.signing.models import BackendKind, SigningCredential
 from approvals.signing.pki import PrivateKey, TestPki, _new_key
 from approvals.signing.selectors import credential_for_user, seal_credential_for
@@ -71,7 +72,8 @@ def enrol_test_credential(
         )
     else:
         assert user is not None  # noqa: S101 - one owner or the other
-        title = name or (user.get_full_name() or user.get_username())  # type: ignore[attr-defined]
+        # the certificate names the person as Vietnamese names are written: family name first
+        title = name or user_label(user)
         identity = pki.issue_person(
             title,
             file_name=f"user-{user.pk}-{uuid.uuid4().hex[:12]}",

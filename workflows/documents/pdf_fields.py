@@ -119,7 +119,8 @@ class FieldLine(Flowable):
         x = max((self._avail - total) / 2, 0)
         # the baseline as a Paragraph of the same leading would put it
         baseline = self.leading - self.size
-        field_bottom = baseline - self.size * 0.25
+        # the filled text's baseline is the field's bottom edge (approvals.signing.fill_fields)
+        field_bottom = baseline
         for part in self.parts:
             width = self._part_width(part)
             if isinstance(part, FieldPart):

@@ -37,6 +37,7 @@ from approvals.signing.models import SignedStage, SigningCredential
 from approvals.signing.selectors import latest_signed_file
 from approvals.signing.services import signed_file_store
 from approvals.signing.trust import default_timestamper
+from workflows.documents._fonts import font_path
 from workflows.documents.pdf import render_pdf_placed
 from workflows.documents.pdf_fields import (
     DAY_FIELD,
@@ -202,8 +203,21 @@ def issue_document(plan: Plan, *, entry: RegisterEntry, day: datetime.date) -> b
             % {"agency": plan.issuing_agency.name}
         )
     spec = documents.spec_for(plan)
+    values = _fill_values(plan, entry, day)
+    # the number upright at its size, the date in italics at its own (Phụ lục I)
     filled = fill_fields(
-        stored.read(), _fill_values(plan, entry, day), font_size=int(spec.place_date_font_pt)
+        stored.read(),
+        {NUMBER_FIELD: values.pop(NUMBER_FIELD)},
+        font_path=str(font_path("regular")),
+        font_size=int(spec.number_font_pt),
+        align="right",
+    )
+    filled = fill_fields(
+        filled,
+        values,
+        font_path=str(font_path("italic")),
+        font_size=int(spec.place_date_font_pt),
+        align="centre",
     )
     found = field_box(filled, SIGNER_FIELD)
     if found is None:
