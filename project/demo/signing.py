@@ -11,10 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from approvals.organisation.models import OrgUnit, Position, UnitKind
+from approvals.organisation.resolver import user_label
+from approvals.regulations.services import rules_in_force
 from approvals.signing.enrol import enrol_test_credential, open_test_pki
 from approvals.signing.models import SigningCredential
+from project.demo.images import seal_png, signature_png
 
 #: Units that issue no documents of their own, so hold no seal.
 NO_SEAL = (
@@ -41,14 +46,26 @@ def seed_signing(*, users: dict[str, Any], units: dict[str, OrgUnit]) -> int:
     count = 0
     for user in users.values():
         if user.pk in holders and user.pk not in owners:
-            enrol_test_credential(user=user)
+            credential = enrol_test_credential(user=user)
+            _picture(credential, "chu-ky", signature_png(user_label(user)))
             count += 1
     seals = {unit for _user, unit in enrolled if unit is not None}
     for unit in units.values():
         if unit.kind not in NO_SEAL and unit.pk not in seals:
-            enrol_test_credential(unit=unit)
+            credential = enrol_test_credential(unit=unit)
+            rules = rules_in_force("document_work", on=timezone.localdate(), unit=unit)
+            diameter = rules.integer("signing.seal_diameter_mm")
+            _picture(credential, "con-dau", seal_png(unit.name, diameter_mm=diameter))
             count += 1
     return count
+
+
+def _picture(credential: SigningCredential, name: str, png: bytes) -> None:
+    """The demo's drawn signature or seal as the credential's appearance image."""
+    credential.appearance_image.save(f"{name}-{credential.pk}.png", ContentFile(png), save=False)
+    SigningCredential.objects.filter(pk=credential.pk).update(
+        appearance_image=credential.appearance_image.name
+    )
 
 
 __all__ = ["seed_signing"]

@@ -119,17 +119,24 @@ def test_the_signature_fields_sit_in_the_signers_slot_and_the_seal_over_its_left
 
     _pdf, placement = render_pdf_placed(built, documents.spec_for(plan))
     slot = placement.boxes[SIGNER_SLOT]
-    page, signer_box = esign.field_box(data, esign.SIGNER_FIELD)
+    page, (s1, t1, s2, t2) = esign.field_box(data, esign.SIGNER_FIELD)
+    # the signer's image: inside the slot between the capacity lines and the name, as high
+    # as the slot, centred across it
     assert page == slot.page
-    assert signer_box == pytest.approx(slot.rect, abs=0.5)
+    assert (t1, t2) == pytest.approx((slot.y1, slot.y2), abs=0.5)
+    assert slot.x1 - 0.5 <= s1 < s2 <= slot.x2 + 0.5
+    assert (s1 + s2) / 2 == pytest.approx((slot.x1 + slot.x2) / 2, abs=0.5)
+    # the seal at its real size (the rule), its right edge a third into the signer's image
     seal_page, (x1, y1, x2, y2) = esign.field_box(data, esign.SEAL_FIELD)
-    third = slot.x1 + slot.width / 3
+    from approvals.regulations.services import rules_in_force
+
+    diameter = rules_in_force("document_work", on=DAY(2024, 2, 5), unit=plan.issuing_agency)
+    side = diameter.integer("signing.seal_diameter_mm") * 72 / 25.4
     assert seal_page == slot.page
-    assert x1 < third
-    assert x2 > slot.x1
-    assert x2 <= third + 0.5
-    assert y1 < slot.y2
-    assert y2 > slot.y1
+    assert x2 - x1 == pytest.approx(side, abs=1.0)
+    assert y2 - y1 == pytest.approx(side, abs=1.0)
+    assert x2 == pytest.approx(s1 + (s2 - s1) / 3, abs=1.0)
+    assert (y1 + y2) / 2 == pytest.approx((t1 + t2) / 2, abs=1.0)
 
 
 def test_without_a_certificate_the_signature_is_refused_and_recorded(province, settings):

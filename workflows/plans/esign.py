@@ -63,8 +63,6 @@ ATTACHMENT_FIELD = "chu_ky_co_quan_phu_luc"
 SIGN_REFUSED = "plans.sign_plan_refused"
 ISSUE_REFUSED = "plans.issue_plan_refused"
 DOCUMENT_WORK = "document_work"
-#: Phụ lục I: the attachment's stamp in blue Times (Liberation Serif), about 10 pt.
-ATTACHMENT_STAMP_PT = 10
 BLUE = (0.0, 0.0, 1.0)
 #: The attachment's stamp box, in points from the top-right corner of its first page.
 ATTACHMENT_STAMP_SIZE = (200.0, 40.0)
@@ -117,7 +115,7 @@ def sign_revision(
     signed = sign_pdf(
         pdf,
         credential=credential,
-        field=FieldSpec(SIGNER_FIELD, page=slot.page, box=slot.rect),
+        field=FieldSpec(SIGNER_FIELD, page=slot.page, box=signer_box(slot.rect)),
         appearance=_stamp_style(credential, "{signer}", "{time}"),
         as_user=signer,
         pin=pin or None,
@@ -151,14 +149,30 @@ def field_box(pdf: bytes, name: str) -> tuple[int, tuple[float, float, float, fl
     return None
 
 
+#: The signer's image box is at most this many times as wide as the signature space is high
+#: (a signature is wider than tall); it is centred in the space between capacity and name.
+SIGNATURE_ASPECT = 2.2
+POINTS_PER_MM = 72 / 25.4
+
+
+def signer_box(slot: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """The signer's image box: the slot's height, centred in the slot's width."""
+    x1, y1, x2, y2 = slot
+    width = min(x2 - x1, (y2 - y1) * SIGNATURE_ASPECT)
+    left = x1 + ((x2 - x1) - width) / 2
+    return (left, y1, left + width, y2)
+
+
 def seal_box(
-    signer_box: tuple[float, float, float, float],
+    signer: tuple[float, float, float, float], *, diameter_mm: int, overlap_percent: int
 ) -> tuple[float, float, float, float]:
-    """The seal's box: as tall as the signer's, covering the left third of its signature."""
-    x1, y1, x2, y2 = signer_box
-    side = y2 - y1
-    right = x1 + (x2 - x1) / 3
-    return (max(right - side, 0.0), y1, right, y2)
+    """The seal's box (Phụ lục I): the seal at its real size, centred on the signer's image
+    vertically, covering ``overlap_percent`` of the image's width from its left edge."""
+    x1, y1, x2, y2 = signer
+    side = diameter_mm * POINTS_PER_MM
+    right = x1 + (x2 - x1) * overlap_percent / 100
+    middle = (y1 + y2) / 2
+    return (right - side, middle - side / 2, right, middle + side / 2)
 
 
 def _fill_values(plan: Plan, entry: RegisterEntry, day: datetime.date) -> dict[str, str]:
@@ -169,7 +183,7 @@ def _fill_values(plan: Plan, entry: RegisterEntry, day: datetime.date) -> dict[s
     return {NUMBER_FIELD: number, DAY_FIELD: dd, MONTH_FIELD: mm, YEAR_FIELD: yyyy}
 
 
-def _attachment_document(name: str, data: bytes, symbol: str) -> Document:
+def _attachment_document(name: str, data: bytes, symbol: str, *, font_pt: int) -> Document:
     import pypdf
 
     page = pypdf.PdfReader(io.BytesIO(data)).pages[0]
@@ -182,7 +196,7 @@ def _attachment_document(name: str, data: bytes, symbol: str) -> Document:
         field=FieldSpec(ATTACHMENT_FIELD, page=0, box=(right - width, top - height, right, top)),
         appearance=Appearance(
             lines=(f"Số: {symbol}", "{time}"),
-            font_size=ATTACHMENT_STAMP_PT,
+            font_size=font_pt,
             text_colour=BLUE,
         ),
         key=name,
@@ -223,10 +237,19 @@ def issue_document(plan: Plan, *, entry: RegisterEntry, day: datetime.date) -> b
     if found is None:
         raise SigningRefused(_("The signed PDF has no signer's signature field."))
     page, signer_rect = found
+    rules = rules_in_force(DOCUMENT_WORK, on=day, unit=plan.issuing_agency)
     batch = [
         Document(
             pdf=filled,
-            field=FieldSpec(SEAL_FIELD, page=page, box=seal_box(signer_rect)),
+            field=FieldSpec(
+                SEAL_FIELD,
+                page=page,
+                box=seal_box(
+                    signer_rect,
+                    diameter_mm=rules.integer("signing.seal_diameter_mm"),
+                    overlap_percent=rules.integer("signing.seal_overlap_percent"),
+                ),
+            ),
             appearance=_stamp_style(seal, "{organisation}", "{time}"),
             reason=_("Issued as %(symbol)s") % {"symbol": entry.symbol},
             key="",
@@ -238,7 +261,12 @@ def issue_document(plan: Plan, *, entry: RegisterEntry, day: datetime.date) -> b
     for attachment in attachments:
         with attachment.file.open("rb") as handle:
             batch.append(
-                _attachment_document(str(attachment.pk), bytes(handle.read()), entry.symbol)
+                _attachment_document(
+                    str(attachment.pk),
+                    bytes(handle.read()),
+                    entry.symbol,
+                    font_pt=rules.integer("signing.attachment_stamp_font_pt"),
+                )
             )
     timestamper = default_timestamper()
     outcomes = sign_batch(
