@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -52,7 +53,23 @@ def _paths(name: str) -> list[Path]:
 
 
 def _test_pki() -> TestPki | None:
-    return TestPki.open() if getattr(settings, "SIGNING_TEST_PKI", False) else None
+    if not getattr(settings, "SIGNING_TEST_PKI", False):
+        return None
+    from approvals.signing.pki import default_directory, default_passphrase
+
+    directory, passphrase = default_directory(), default_passphrase()
+    marker = directory / "tsa.p12"
+    stamp = marker.stat().st_mtime_ns if marker.exists() else 0
+    return _opened_pki(directory, passphrase, stamp)
+
+
+@functools.lru_cache(maxsize=4)
+def _opened_pki(directory: Path, passphrase: bytes, stamp: int) -> TestPki:
+    """The test PKI opened once per process (opening decrypts three PKCS#12 files, about
+    50 ms each); ``stamp`` is the mtime of its files, so a PKI made anew is opened anew.
+    Its CRL is read from disk at each use."""
+    del stamp
+    return TestPki.open(directory, passphrase)
 
 
 def trust_roots() -> list[asn1_x509.Certificate]:
