@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "project.demo",
     "workflows.emulation",
     "workflows.exemplary",
+    "workflows.verification",
 ]
 
 MIDDLEWARE = [
@@ -302,4 +303,8 @@ SIGNING_TSA_TIMEOUT = int(os.environ.get("SIGNING_TSA_TIMEOUT", "30"))
 SIGNING_TEST_PKI = os.environ.get("SIGNING_TEST_PKI", "0") == "1"
 SIGNING_PKI_DIR = Path(os.environ.get("SIGNING_PKI_DIR", BASE_DIR / "var" / "test-pki"))
 SIGNING_PKI_PASSPHRASE = os.environ.get("SIGNING_PKI_PASSPHRASE", "test-pki-demo")
+# "Xác thực văn bản" (workflows.verification): open to anyone, so rate-limited per address
+# (per user once signed in) and with the upload capped.
+VERIFY_THROTTLE_RATE = os.environ.get("VERIFY_THROTTLE_RATE", "10/minute")
+VERIFY_MAX_BYTES = int(os.environ.get("VERIFY_MAX_BYTES", str(PLAN_ATTACHMENT_MAX_BYTES)))
 SIGNING_STAMP_FONT = BASE_DIR / "workflows" / "documents" / "fonts" / "LiberationSerif-Regular.ttf"

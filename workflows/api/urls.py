@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from workflows.api import views
+from workflows.verification.api import VerifyViewSet
 
 app_name = "api"
 
@@ -20,6 +21,7 @@ router.register("consultations", views.ConsultationViewSet, basename="consultati
 router.register("dossiers", views.DossierViewSet, basename="dossier")
 router.register("candidates", views.CandidateViewSet, basename="candidate")
 router.register("registers", views.RegisterViewSet, basename="register")
+router.register("verify", VerifyViewSet, basename="verify")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
