@@ -55,7 +55,7 @@ def site_trusts_pki(settings: Any, tmp_path: Path, pki: TestPki) -> TestPki:
 
 @pytest.fixture
 def issued(pki: TestPki, person: Any, agency: Any, context: Callable[[], Any]) -> bytes:
-    """A plan as issued: the signer's approval signature, the number filled, the timestamped seal."""
+    """A plan as issued: the approval signature, the number filled, the timestamped seal."""
     _signed, _filled, sealed = _issue(sample_pdf(), person, agency, context, pki)
     return sealed
 

@@ -35,7 +35,10 @@ def test_an_issued_document_is_valid_and_trusted(client: Client, issued: bytes, 
     assert signer["signer"] == "Nguyễn Văn An"
     assert seal["organisation"] == "Sở Văn hóa, Thể thao và Du lịch"
     for line in (signer, seal):
-        assert line["trusted"] and line["intact"] and line["valid"] and line["ok"]
+        assert line["trusted"]
+        assert line["intact"]
+        assert line["valid"]
+        assert line["ok"]
         assert not line["revoked"]
         assert line["changes_allowed"]
         assert line["signed_at"].endswith("+07:00")  # Vietnam time
@@ -44,7 +47,8 @@ def test_an_issued_document_is_valid_and_trusted(client: Client, issued: bytes, 
         assert line["signed_at_display"][-5:] == line["signed_at"][11:16]
     assert signer["modification_level"] == "FORM_FILLING"  # the clerk's number and the seal
     assert not signer["timestamped"]
-    assert seal["timestamped"] and seal["timestamp_valid"]
+    assert seal["timestamped"]
+    assert seal["timestamp_valid"]
     assert archive["timestamp_valid"]
     assert response["Content-Language"] == "vi"
 
@@ -57,9 +61,7 @@ def test_a_one_byte_change_is_invalid_with_the_reason(
     signer = body["signatures"][0]
     assert not signer["intact"]
     assert not signer["ok"]
-    assert body["reasons"][0] == (
-        "Chữ ký 1 (Nguyễn Văn An): " + signer["reasons"][0]
-    )
+    assert body["reasons"][0] == ("Chữ ký 1 (Nguyễn Văn An): " + signer["reasons"][0])
     english = _verify(client, one_byte_changed(issued), HTTP_ACCEPT_LANGUAGE="en").json()
     assert english["verdict_label"] == "Not valid"
     assert "signed bytes differ" in english["reasons"][0]
@@ -83,7 +85,7 @@ def test_a_revoked_certificate_is_reported_revoked(client: Client, revoked_pdf: 
     [line] = body["signatures"]
     assert line["intact"]
     assert line["revoked"]
-    assert line["revoked_at"] is not None
+    assert line["revoked_at"].endswith("+07:00")
     assert not line["ok"]
     assert any("revoked" in reason for reason in body["reasons"])
 

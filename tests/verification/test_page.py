@@ -57,9 +57,7 @@ def test_a_valid_document_is_listed_signature_by_signature_in_vietnamese(
     assert html.count('data-testid="signature" data-ok="true"') == 3
 
 
-def test_a_changed_document_shows_why_in_vietnamese(
-    client: Client, issued: bytes, site_trusts_pki
-):
+def test_a_changed_document_shows_why_in_vietnamese(client: Client, issued: bytes, site_trusts_pki):
     response = _post(client, one_byte_changed(issued))
     html = _text(response)
     assert 'data-verdict="invalid"' in html

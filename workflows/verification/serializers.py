@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from workflows.verification.reports import INVALID, VALID
+from workflows.verification.reports import INVALID, VALID, VIETNAM
 
 
 class VerifyUploadSerializer(serializers.Serializer[Any]):
@@ -18,7 +18,7 @@ class VerifyUploadSerializer(serializers.Serializer[Any]):
     )
 
 
-class SignatureSerializer(serializers.Serializer[Any]):
+class VerifiedSignatureSerializer(serializers.Serializer[Any]):
     """One signature (or document timestamp) of the file, in the order they were made."""
 
     number = serializers.IntegerField(help_text=_("1 for the first signature made."))
@@ -35,6 +35,7 @@ class SignatureSerializer(serializers.Serializer[Any]):
     )
     signed_at = serializers.DateTimeField(
         allow_null=True,
+        default_timezone=VIETNAM,
         help_text=_("The timestamp's time when it is valid, else the time the signer claimed."),
     )
     signed_at_display = serializers.CharField(
@@ -46,7 +47,9 @@ class SignatureSerializer(serializers.Serializer[Any]):
         source="report.trusted", help_text=_("The chain ends at one of the site's trust roots.")
     )
     revoked = serializers.BooleanField(source="report.revoked")
-    revoked_at = serializers.DateTimeField(source="report.revoked_at", allow_null=True)
+    revoked_at = serializers.DateTimeField(
+        source="report.revoked_at", allow_null=True, default_timezone=VIETNAM
+    )
     expired_at_signing = serializers.BooleanField(source="report.expired_at_signing")
     intact = serializers.BooleanField(
         source="report.intact", help_text=_("The signed bytes are unchanged.")
@@ -71,8 +74,9 @@ class VerificationSerializer(serializers.Serializer[Any]):
     verdict_label = serializers.CharField()
     summary = serializers.CharField()
     reasons = serializers.ListField(
-        child=serializers.CharField(), help_text=_("Why the document is not valid (empty if it is).")
+        child=serializers.CharField(),
+        help_text=_("Why the document is not valid (empty if it is)."),
     )
     sha256 = serializers.CharField(help_text=_("SHA-256 of the uploaded file."))
     size = serializers.IntegerField()
-    signatures = SignatureSerializer(many=True)
+    signatures = VerifiedSignatureSerializer(many=True)

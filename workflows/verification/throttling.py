@@ -29,7 +29,7 @@ class VerifyThrottle(SimpleRateThrottle):
             ident = f"user:{user.pk}"
         else:
             ident = self.get_ident(request)
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+        return f"throttle_{self.scope}_{ident}"
 
     def timer(self) -> float:
         return time.time()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -22,7 +24,7 @@ TEMPLATE = "verification/verify.html"
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     """Open to anyone (recipients outside the system check what they received); rate-limited."""
-    context = {"limit_mb": f"{max_bytes() / 1_048_576:.0f}", "result": None}
+    context: dict[str, Any] = {"limit_mb": f"{max_bytes() / 1_048_576:.0f}", "result": None}
     if request.method != "POST":
         return render(request, TEMPLATE, {**context, "form": VerifyForm()})
     form = VerifyForm(request.POST, request.FILES)
