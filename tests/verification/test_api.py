@@ -141,3 +141,26 @@ def test_the_rate_limit_answers_429(client: Client, settings: Any):
     assert response.status_code == 429
     assert response.json()["code"] == "throttled"
     assert int(response["Retry-After"]) > 0
+
+
+def test_other_kinds_of_request_are_refused_plainly(client: Client):
+    as_json = client.post(URL, {"file": "x"}, content_type="application/json")
+    assert as_json.status_code == 415
+    assert as_json.json()["code"] == "unsupported_media_type"
+    as_text_field = client.post(URL, {"file": "not a file"})
+    assert (as_text_field.status_code, as_text_field.json()["code"]) == (400, "file_missing")
+    assert client.get(URL).status_code == 405
+
+
+def test_revocation_data_is_fetched_only_for_signed_in_users(settings: Any):
+    from django.contrib.auth.models import AnonymousUser
+
+    from tests.factories import UserFactory
+    from workflows.verification.reports import may_fetch
+
+    settings.SIGNING_ALLOW_FETCHING = True
+    user = UserFactory()
+    assert may_fetch(user)
+    assert not may_fetch(AnonymousUser())
+    settings.SIGNING_ALLOW_FETCHING = False
+    assert not may_fetch(user)
