@@ -26,6 +26,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("dashboard", "nominations:dashboard", _("Dashboard")),
     MenuItem("registers", "registers", _("Registers")),
     MenuItem("notifications", "notifications:list", _("Notifications")),
+    MenuItem("verify", "verification:verify", _("Verify a document")),
 )
 
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "project.demo",
     "workflows.emulation",
     "workflows.exemplary",
+    "workflows.verification",
 ]
 
 MIDDLEWARE = [
@@ -342,4 +343,8 @@ SIGNING_PKI_DIR = Path(os.environ.get("SIGNING_PKI_DIR", BASE_DIR / "var" / "tes
 SIGNING_PKI_PASSPHRASE = os.environ.get("SIGNING_PKI_PASSPHRASE", "test-pki-demo")
 if SIGNING_TEST_PKI:  # the test credentials read the PKI's passphrase from the environment
     os.environ.setdefault("SIGNING_PKI_PASSPHRASE", SIGNING_PKI_PASSPHRASE)
+# "Xác thực văn bản" (workflows.verification): open to anyone, so rate-limited per address
+# (per user once signed in) and with the upload capped.
+VERIFY_THROTTLE_RATE = os.environ.get("VERIFY_THROTTLE_RATE", "10/minute")
+VERIFY_MAX_BYTES = int(os.environ.get("VERIFY_MAX_BYTES", str(PLAN_ATTACHMENT_MAX_BYTES)))
 SIGNING_STAMP_FONT = BASE_DIR / "workflows" / "documents" / "fonts" / "LiberationSerif-Regular.ttf"

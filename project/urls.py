@@ -41,5 +41,6 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("nominations/", include("workflows.nominations.urls")),
     path("notifications/", include("approvals.notifications.urls")),
+    path("verify/", include("workflows.verification.urls")),
     prefix_default_language=False,
 )

@@ -42,7 +42,7 @@ def _violations(session: Any) -> list[str]:
     ("username", "paths"),
     [
         ("chuyenvien.vp.ldtbxh", ["/", "/plans/", "/plans/new/", "/notifications/"]),
-        ("pgd.ldtbxh", ["/sign/", "/registers/"]),
+        ("pgd.ldtbxh", ["/sign/", "/registers/", "/verify/"]),
         ("thuky.bcd", ["/nominations/", "/nominations/dashboard/"]),
         (
             "admin",

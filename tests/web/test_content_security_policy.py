@@ -10,7 +10,9 @@ from project.security import DEFAULT_POLICY
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("path", ["/login/", "/en/login/", "/api/docs/", "/api/schema/", "/nope/"])
+@pytest.mark.parametrize(
+    "path", ["/login/", "/en/login/", "/verify/", "/api/docs/", "/api/schema/", "/nope/"]
+)
 def test_every_answer_carries_the_policy(client: Client, path: str) -> None:
     response = client.get(path)
     assert response["Content-Security-Policy"] == DEFAULT_POLICY
