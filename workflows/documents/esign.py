@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from django.db.models import Model
 
     from approvals.organisation.models import OrgUnit
+    from approvals.organisation.resolver import Authority
 
 #: The signature fields: the signer's (in the renderer's slot) and the agency's seal.
 SIGNER_FIELD = "chu_ky_nguoi_ky"
@@ -59,6 +60,26 @@ def stamp_style(credential: SigningCredential, *lines: str) -> Appearance:
     """The credential's image, else a text stamp of ``lines``."""
     png = credential_image(credential)
     return Appearance(image_png=png) if png else Appearance.text_stamp(*lines)
+
+
+def signature_block_of(authority: Authority, signer: Any) -> list[str]:
+    """The capacity lines the signature record will print (a delegate's own title under
+    “TUQ. <head>”)."""
+    from django.utils import timezone
+
+    from approvals.organisation.models import Capacity, Position
+
+    title = ""
+    if authority.capacity == Capacity.TUQ:
+        own = (
+            Position.objects.active_on(timezone.localdate())
+            .filter(user_id=signer.pk)
+            .select_related("role")
+            .order_by("valid_from")
+            .first()
+        )
+        title = own.printed_title if own is not None else ""
+    return list(authority.signature_block(delegate_title=title))
 
 
 def pin_needed(user: Any) -> bool:
@@ -189,6 +210,7 @@ __all__ = [
     "record_refusal",
     "refusal_recorded",
     "seal_box",
+    "signature_block_of",
     "stamp_style",
     "stored_pdf",
 ]
