@@ -248,6 +248,10 @@ def decisions_sign(
 
     step = decide or (lambda d, u, **kw: dossier_decide(dossier=d, user=u, **kw))
     day = on or timezone.localdate()
+    fresh = DossierModel.objects.select_related(
+        "deciding_unit", "proposing_unit", "decision_deadline"
+    ).in_bulk([d.pk for d in dossiers])
+    dossiers = [fresh[d.pk] for d in dossiers if d.pk in fresh]
     outcomes: dict[int, BatchOutcome] = {}
     documents: list[Document] = []
     digests: dict[int, str] = {}
