@@ -252,7 +252,7 @@ def summary(outputs: dict[str, list[tuple[list[str], str]]]) -> list[tuple[str, 
         for r in _result(out).get("rows", []):
             rows.append(
                 (
-                    f"issue 27. sign + number + seal + timestamp: {r['document']}",
+                    f"27. sign+seal: {r['document']}",
                     f"{r['pages']} pages",
                     f"{r['signing_ms']:.0f} ms",
                     f"{r['render_ms']:.0f} ms rendering",
