@@ -38,8 +38,8 @@ from approvals.registers.models import DocumentKind, Register
 from approvals.registers.services import register_configure
 from project.demo import data
 from project.demo.names import NameGenerator
-from project.demo.plans import seed_plans
 from project.demo.nominations import seed_decision
+from project.demo.plans import seed_plans
 from project.demo.signing import seed_signing
 from workflows.nominations.models import Household
 
