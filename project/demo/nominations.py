@@ -1,4 +1,4 @@
-"""The demo's recognition decision: Thôn Hạ's “Gia đình văn hóa” dossier taken through its
+"""The demo's recognition decision: Thôn Đồng Sen's “Gia đình văn hóa” dossier taken through its
 workflow to a decision signed by the chairman of Tân Dĩnh and issued by its văn thư with the
 commune's seal signature (the test PKI's certificates). A second run adds nothing."""
 
@@ -10,8 +10,8 @@ from typing import Any
 from approvals.organisation.models import OrgUnit
 from workflows.nominations.models import Dossier, Household, Title
 
-VILLAGE = "tandinh_ha"
-HEAD = "truongthon.ha"
+VILLAGE = "tandinh_dongsen"
+HEAD = "truongthon.dongsen"
 #: Calendar days before the seeding day of each step: registration, meeting, posting,
 #: submission (the posting runs its legal period in between; the decision comes within its
 #: time limit, on the seeding day).

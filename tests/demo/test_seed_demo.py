@@ -128,7 +128,7 @@ def test_several_hundred_households_with_vietnamese_heads(demo):
 
 def test_households_are_generated_deterministically(demo):
     before = dict(Household.objects.values_list("code", "head_name"))
-    # the demo's recognition decision names Thôn Hạ's households: its candidates go first
+    # the demo's recognition decision names Thôn Đồng Sen's households: its candidates go first
     Candidate.objects.all().delete()
     Household.residents.through.objects.all().delete()
     Household.objects.all().delete()
