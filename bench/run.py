@@ -96,6 +96,10 @@ SUITE: dict[str, dict[str, list[list[str]]]] = {
             ]
         ],
     },
+    "signing": {
+        "full": [["--repeat", "5"]],
+        "quick": [["--repeat", "3"]],
+    },
 }
 
 
@@ -242,6 +246,19 @@ def summary(outputs: dict[str, list[tuple[list[str], str]]]) -> list[tuple[str, 
                     f"{r['partitioned_ms'] / r['plain_ms']:.2f}x" if r["plain_ms"] else "-",
                     "<= 1 partition read",
                     "yes" if r["partitions_read"] <= 1 else "no",
+                )
+            )
+    for _args, out in outputs.get("signing", []):
+        for r in _result(out).get("rows", []):
+            rows.append(
+                (
+                    f"27. sign+seal: {r['document']}",
+                    f"{r['pages']} pages",
+                    f"{r['signing_ms']:.0f} ms",
+                    f"{r['render_ms']:.0f} ms rendering",
+                    f"{r['ratio']:.2f}x",
+                    "<= 2x rendering",
+                    "yes" if r["ratio"] <= 2 else "no",
                 )
             )
     return rows

@@ -23,7 +23,8 @@ from approvals.organisation.models import Position
 from approvals.organisation.selectors import action_scopes
 from approvals.registers.models import Register, RegisterEntry
 from approvals.registers.services import number_void
-from workflows.nominations.flow_actions import flow_decide
+from workflows.documents.esign import pin_needed
+from workflows.nominations.flow_actions import flow_decide_batch
 from workflows.nominations.models import Dossier, DossierState
 from workflows.nominations.selectors import dossier_list_pending
 from workflows.plans.models import PlanState
@@ -81,14 +82,20 @@ def inbox_sign(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "inbox_sign.html",
-        {"plans": plans, "decisions": decisions, "today": day},
+        {
+            "plans": plans,
+            "decisions": decisions,
+            "today": day,
+            "pin_needed": bool(decisions) and pin_needed(request.user),
+        },
     )
 
 
 @login_required
 @require_POST
 def inbox_sign_decisions(request: HttpRequest) -> HttpResponse:
-    """Sign the chosen decisions; each is its own transaction and its own outcome."""
+    """Ký hàng loạt: sign the chosen decisions with one opening of the key (one PIN entry,
+    one remote authorisation); each is its own step with its own outcome."""
     day = timezone.localdate()
     try:
         ids = sorted({int(v) for v in request.POST.getlist("dossier")})
@@ -98,20 +105,27 @@ def inbox_sign_decisions(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose at least one decision to sign."))
         return redirect("inbox_sign")
     dossiers = {d.pk: d for d in _decisions_awaiting(request.user, day).filter(pk__in=ids)}
-    signed = 0
     for pk in ids:
-        dossier = dossiers.get(pk)
-        if dossier is None:
+        if pk not in dossiers:
             messages.error(
                 request, _("Decision %(id)s is not waiting for your signature.") % {"id": pk}
             )
-            continue
-        try:
-            flow_decide(dossier, request.user, late_reason=request.POST.get("late_reason", ""))
-        except ApprovalError as exc:
-            messages.error(request, f"{dossier.proposing_unit.name}: {exc}")
-        else:
+    try:
+        outcomes = flow_decide_batch(
+            [dossiers[pk] for pk in ids if pk in dossiers],
+            request.user,
+            late_reason=request.POST.get("late_reason", ""),
+            pin=request.POST.get("pin") or None,
+        )
+    except ApprovalError as exc:  # the key itself: wrong PIN, token absent, no certificate
+        messages.error(request, _("No decision was signed: %(reason)s") % {"reason": exc})
+        return redirect("inbox_sign")
+    signed = 0
+    for outcome in outcomes:
+        if outcome.ok:
             signed += 1
+        else:
+            messages.error(request, f"{outcome.dossier.proposing_unit.name}: {outcome.refusal}")
     if signed:
         messages.success(
             request,

@@ -37,6 +37,7 @@ from approvals.registers.models import DocumentKind, Register
 from approvals.registers.services import register_configure
 from project.demo import data
 from project.demo.names import NameGenerator
+from project.demo.nominations import seed_decision
 from project.demo.plans import seed_plans
 from project.demo.signing import seed_signing
 from workflows.nominations.models import Household
@@ -181,6 +182,13 @@ class DemoSeeder:
             )
             if created:
                 self.report.created["kế hoạch"] += created
+            decided = (
+                seed_decision(users=self.users, units=self.units, today=self.today)
+                if self.with_plans
+                else 0
+            )
+            if decided:
+                self.report.created["quyết định công nhận"] += decided
         self._logins()
         return self.report
 

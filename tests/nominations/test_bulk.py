@@ -20,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from approvals.audit.models import AuditEvent
 from approvals.audit.services import BATCH_SIZE, chain_verify
 from approvals.organisation.models import OrgUnit, Role, UnitKind
+from approvals.signing.enrol import enrol_test_credential
 from tests.factories import OrgUnitFactory, PositionFactory, UserFactory
 from tests.nominations.conftest import Commune
 from workflows.nominations.models import Candidate, CandidateState, DossierState, Household, Title
@@ -114,6 +115,9 @@ def cycle(c: Commune, village: OrgUnit, head, *, year: int = 2026) -> Run:
 def communes(org):
     """Commune X: village x1 with 2,000 households and village x2 with 200."""
     c = Commune(org, households=LARGE)
+    # the chairman's and the commune's certificates are set up once, not at each decision
+    enrol_test_credential(user=c.chairman)
+    enrol_test_credential(unit=c.commune)
     small = OrgUnitFactory(name="Thôn Thượng", code="TT", kind=UnitKind.VILLAGE, parent=c.commune)
     head = UserFactory(username="tt_x2")
     PositionFactory(user=head, unit=small, role=Role.objects.get(code="village_head"))

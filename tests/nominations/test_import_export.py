@@ -8,6 +8,7 @@ import io
 import unicodedata
 
 import openpyxl
+import pypdf
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -539,12 +540,27 @@ def test_decision_document_carries_number_date_title_and_signature(commune, doss
         note="Kết luận 12/KL",
     )
     # when
-    text = read(exports.decision_document(dossier, fmt=fmt))
+    data = exports.decision_document(dossier, fmt=fmt)
+    text = read(data)
     # then
     date_line = place_date_line(agency=c.commune, day=D(2026, 10, 20))
+    if fmt == "pdf":
+        # the issued, digitally signed PDF: the number and the date were filled into its
+        # form fields after the chairman signed
+        fields = pypdf.PdfReader(io.BytesIO(data)).get_fields() or {}
+        values = {name: str(f.get("/V") or "") for name, f in fields.items()}
+        assert (values["so"], values["ngay"], values["thang"], values["nam"]) == (
+            "01",
+            "20",
+            "10",
+            "2026",
+        )
+        number, date_line = "/QĐ-UBND", date_line.split(",")[0] + ", ngày"
+    else:
+        number = "Số: 01/QĐ-UBND"
     for expected in (
         "UBND XÃ TÂN DĨNH",
-        "Số: 01/QĐ-UBND",
+        number,
         date_line,
         "QUYẾT ĐỊNH",
         "Về việc công nhận danh hiệu “Gia đình văn hóa” năm 2026",

@@ -571,6 +571,18 @@ class DecideSerializer(serializers.Serializer[Any]):
         default="",
         help_text=_("Required once the decision's time limit has passed."),
     )
+    pin = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        write_only=True,
+        style={"input_type": "password"},
+        help_text=_(
+            "The PIN of the signer's token (PKCS#11) when it is not configured on the server; "
+            "never stored."
+        ),
+    )
 
 
 class RevokeSerializer(serializers.Serializer[Any]):

@@ -707,11 +707,14 @@ class DossierViewSet(Scoped, mixins.CreateModelMixin, viewsets.ReadOnlyModelView
     )
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str | None = None) -> Response:
-        """The competent leader signs the recognition decision."""
+        """The competent leader signs the recognition decision: its PDF gets their digital
+        signature (``pin``: of their token)."""
         return self._step(
             request,
             s.DecideSerializer,
-            lambda d, u, data: dossier_flow.flow_decide(d, u, late_reason=data["late_reason"]),
+            lambda d, u, data: dossier_flow.flow_decide(
+                d, u, late_reason=data["late_reason"], pin=data["pin"] or None
+            ),
         )
 
     @extend_schema(

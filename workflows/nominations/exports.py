@@ -137,17 +137,27 @@ def _candidates(dossier: Dossier, states: tuple[str, ...]) -> QuerySet[Candidate
     return candidates
 
 
-def recognised_list(dossier: Dossier, *, as_issued: bool = False) -> list[ListRow]:
+def recognised_list(
+    dossier: Dossier, *, as_issued: bool = False, proposed: bool = False
+) -> list[ListRow]:
     """The candidates holding the title, in list order.
 
     ``as_issued`` also keeps those whose title was later revoked: the list as the decision
-    printed it.
+    printed it; ``proposed``: the candidates the decision being signed will recognise, with
+    the consecutive years they will then count.
     """
     states: tuple[str, ...] = (CandidateState.RECOGNISED,)
     if as_issued:
         states = (CandidateState.RECOGNISED, CandidateState.REVOKED)
+    candidates = _candidates(dossier, states)
+    if proposed:
+        from workflows.nominations.services import consecutive_years_after
+
+        candidates = _candidates(dossier, (CandidateState.PROPOSED,)).annotate(
+            consecutive_years_next=consecutive_years_after(dossier)
+        )
     rows: list[ListRow] = []
-    for candidate in _candidates(dossier, states).iterator(2000):
+    for candidate in candidates.iterator(2000):
         if candidate.household is not None:
             household = candidate.household
             code, name, place = household.code, household.head_name, household.village.name
@@ -160,7 +170,12 @@ def recognised_list(dossier: Dossier, *, as_issued: bool = False) -> list[ListRo
             name, place = user_label(candidate.person), dossier.proposing_unit.name
         else:
             continue
-        rows.append(ListRow(len(rows) + 1, code, name, place, candidate.consecutive_years))
+        years = (
+            getattr(candidate, "consecutive_years_next", 0)
+            if proposed
+            else candidate.consecutive_years
+        )
+        rows.append(ListRow(len(rows) + 1, code, name, place, years))
     return rows
 
 
@@ -302,15 +317,24 @@ def _basis(dossier: Dossier) -> list[str]:
     return lines
 
 
-def decision_layout(dossier: Dossier) -> DocumentLayout:
-    """The recognition decision in the Decree 30/2020 layout, with its list as a section."""
+def decision_layout(
+    dossier: Dossier, *, signature_block: list[str] | None = None, signer_name: str = ""
+) -> DocumentLayout:
+    """The recognition decision in the Decree 30/2020 layout, with its list as a section.
+
+    With ``signature_block`` (and ``signer_name``): the decision about to be signed, listing
+    the candidates it will recognise.
+    """
     unit = dossier.deciding_unit
     entry = dossier.register_entry
     signature = dossier.signature
+    signing = signature_block is not None
     block = signature.signature_block.splitlines() if signature is not None else []
+    if signature_block is not None:
+        block = signature_block
     name = OFFICIAL_NAMES[dossier.title]
     noun = NOUNS[dossier.title]
-    rows = recognised_list(dossier, as_issued=True)
+    rows = recognised_list(dossier, as_issued=True, proposed=signing)
     if entry is not None:
         place_date = place_date_line(agency=unit, day=entry.issued_on)
     else:
@@ -349,15 +373,22 @@ def decision_layout(dossier: Dossier) -> DocumentLayout:
         ],
         recipients=["Như Điều 3", "Lưu: VT"],
         signature_block=block,
-        signer_name=user_label(signature.signer) if signature is not None else "",
-        draft=signature is None,
+        signer_name=signer_name or (user_label(signature.signer) if signature is not None else ""),
+        draft=signature is None and not signing,
     )
 
 
 def decision_document(dossier: Dossier, fmt: str = "pdf") -> bytes:
-    """The recognition decision rendered as "pdf" or "docx"."""
+    """The recognition decision rendered as "pdf" or "docx"; once signed, the PDF is the
+    stored file: the issued one (numbered, with the unit's seal signature), else the signed."""
     if fmt not in ("pdf", "docx"):
         raise ValueError(fmt)
+    if fmt == "pdf":
+        from workflows.nominations.esign import issued_pdf
+
+        stored = issued_pdf(dossier)
+        if stored is not None:
+            return stored
     entry = dossier.register_entry
     day = entry.issued_on if entry is not None else dossier.started_on
     spec = layout_spec_from_rules(rules_in_force(DOCUMENT_WORK, on=day, unit=dossier.deciding_unit))

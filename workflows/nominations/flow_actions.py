@@ -31,7 +31,7 @@ from viewflow.workflow.status import STATUS
 from approvals.exceptions import ActionNotPermitted, InvalidTransition
 from approvals.organisation.models import OrgUnit
 from approvals.organisation.resolver import decisions_reused, user_label
-from workflows.nominations import imports
+from workflows.nominations import esign, imports
 from workflows.nominations.flows import STATE_STEPS, DossierFlow, DossierProcess, DossierStep
 from workflows.nominations.models import Candidate, Dossier, Household, Meeting
 from workflows.nominations.services import (
@@ -255,18 +255,40 @@ def flow_council(
     )
 
 
+@esign.refusal_recorded(esign.SIGN_REFUSED)
 def flow_decide(
-    dossier: Dossier, user: Any, *, on: datetime.date | None = None, late_reason: str = ""
+    dossier: Dossier,
+    user: Any,
+    *,
+    on: datetime.date | None = None,
+    late_reason: str = "",
+    pin: str | None = None,
 ) -> Dossier:
-    """The competent leader signs the recognition decision."""
+    """The competent leader signs the recognition decision (``pin``: of their token)."""
     return _human_step(
         dossier.pk,
         user,
         DECIDE,
-        lambda: dossier_decide(dossier=dossier, user=user, on=on, late_reason=late_reason),
+        lambda: dossier_decide(dossier=dossier, user=user, on=on, late_reason=late_reason, pin=pin),
     )
 
 
+def flow_decide_batch(
+    dossiers: Sequence[Dossier],
+    user: Any,
+    *,
+    late_reason: str = "",
+    pin: str | None = None,
+    on: datetime.date | None = None,
+) -> list[esign.BatchOutcome]:
+    """Ký hàng loạt: the leader signs several decisions with one opening of their key;
+    each decision is its own step with its own outcome."""
+    return esign.decisions_sign(
+        dossiers, user=user, pin=pin, late_reason=late_reason, on=on, decide=flow_decide
+    )
+
+
+@esign.refusal_recorded(esign.ISSUE_REFUSED)
 def flow_issue_decision(dossier: Dossier, user: Any, *, on: datetime.date | None = None) -> Dossier:
     """The records clerk numbers the signed decision; the candidates kept are recognised."""
     return _human_step(
@@ -347,6 +369,7 @@ __all__ = [
     "flow_accept",
     "flow_council",
     "flow_decide",
+    "flow_decide_batch",
     "flow_issue_decision",
     "flow_meeting",
     "flow_open_posting",

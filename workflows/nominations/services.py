@@ -44,6 +44,7 @@ from approvals.registers.models import DocumentKind
 from approvals.registers.services import number_issue
 from approvals.regulations.services import RuleSet, rules_from_versions, rules_in_force
 from approvals.transitions import transition_perform
+from workflows.nominations import esign
 from workflows.nominations.exceptions import CandidatesRefused, NoQuorum, PostingNotOver, Problem
 from workflows.nominations.models import (
     DISCIPLINE_ORDER,
@@ -1086,43 +1087,60 @@ def decision_content(dossier: Dossier) -> bytes:
     return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
 
 
-@transaction.atomic
-def dossier_decide(
-    *, dossier: Dossier, user: Any, on: datetime.date | None = None, late_reason: str = ""
-) -> Dossier:
-    """The decider signs the decision recognising every proposed candidate.
-
-    After the regulation's time limit the decision needs a recorded reason.
-    """
-    day = on or _today()
-    locked = _locked(dossier)
-    if locked.state != DossierState.DECISION:
+def decision_checks(
+    dossier: Dossier, user: Any, day: datetime.date, late_reason: str
+) -> tuple[Deadline | None, Authority]:
+    """What a decision must pass before it is signed (raises the refusal), and the decider's
+    authority. The batch signing runs them again before it opens the key."""
+    if dossier.state != DossierState.DECISION:
         raise InvalidTransition(
             _("The dossier is not waiting for a decision (now: %(state)s).")
-            % {"state": locked.get_state_display()}
+            % {"state": dossier.get_state_display()}
         )
-    if locked.signature_id is not None:
+    if dossier.signature_id is not None:
         raise InvalidTransition(_("The decision is already signed; it awaits its number."))
-    proposed = Candidate.objects.of_dossier(locked).filter(state=CandidateState.PROPOSED)
+    proposed = Candidate.objects.of_dossier(dossier).filter(state=CandidateState.PROPOSED)
     if not proposed.exists():
         raise ValidationFailed(_("No candidate is left to recognise."))
-    problems = _criteria_problems(locked, CandidateState.PROPOSED, day)
+    problems = _criteria_problems(dossier, CandidateState.PROPOSED, day)
     if problems:
         raise CandidatesRefused(problems)
-    deadline = locked.decision_deadline
+    deadline = dossier.decision_deadline
     late = deadline is not None and deadline.is_overdue(day)
     if deadline is not None and late and not late_reason.strip():
         raise DeadlinePassed(
             _("The time limit for the decision ended on %(date)s; record the reason for the delay.")
             % {"date": _fmt(deadline.due_on)}
         )
+    return deadline, require(user, DECIDE, dossier, unit=dossier.deciding_unit)
+
+
+@esign.refusal_recorded(esign.SIGN_REFUSED)
+@transaction.atomic
+def dossier_decide(
+    *,
+    dossier: Dossier,
+    user: Any,
+    on: datetime.date | None = None,
+    late_reason: str = "",
+    pin: str | None = None,
+) -> Dossier:
+    """The decider signs the decision recognising every proposed candidate: its PDF gets
+    their digital signature (:mod:`workflows.nominations.esign`; ``pin`` of their token).
+
+    After the regulation's time limit the decision needs a recorded reason.
+    """
+    day = on or _today()
+    locked = _locked(dossier)
+    deadline, authority = decision_checks(locked, user, day, late_reason)
     signature = signature_record(
         subject=locked,
-        content=decision_content(locked),
+        content=esign.sign_decision(locked, authority=authority, signer=user, pin=pin),
         user=user,
         action_code=DECIDE,
         unit=locked.deciding_unit,
         comment=late_reason,
+        authority=authority,
     )
     Dossier.objects.filter(pk=locked.pk).update(
         signature=signature, late_reason=late_reason.strip()
@@ -1133,9 +1151,11 @@ def dossier_decide(
     return locked
 
 
+@esign.refusal_recorded(esign.ISSUE_REFUSED)
 @transaction.atomic
 def decision_issue(*, dossier: Dossier, user: Any, on: datetime.date | None = None) -> Dossier:
-    """Number the signed decision and record every recognition in bulk."""
+    """Number the signed decision, fill the number and date in its PDF and add the deciding
+    unit's seal signature; record every recognition in bulk."""
     day = on or _today()
     locked = _locked(dossier)
     if locked.state != DossierState.DECISION or locked.signature_id is None:
@@ -1152,6 +1172,7 @@ def decision_issue(*, dossier: Dossier, user: Any, on: datetime.date | None = No
     )
     Dossier.objects.filter(pk=locked.pk).update(register_entry=entry)
     locked.register_entry = entry
+    issued = esign.issue_decision(locked, entry=entry, day=day)
     _recognise(locked, user, authority)
     transition_perform(
         obj=locked,
@@ -1161,12 +1182,13 @@ def decision_issue(*, dossier: Dossier, user: Any, on: datetime.date | None = No
         unit=locked.deciding_unit,
         payload={"symbol": entry.symbol},
         authority=authority,
+        content_hash=sha256_hex(issued),
     )
     return locked
 
 
-def _recognise(dossier: Dossier, user: Any, authority: Authority) -> None:
-    """PROPOSED → RECOGNISED in one statement, counting consecutive years in the database."""
+def consecutive_years_after(dossier: Dossier) -> Any:
+    """The consecutive years a candidate counts once recognised: the database expression."""
     # The previous year's title of the same household, unit or person: one correlated
     # lookup, on the column this title's candidates use (the others are empty).
     column = {"household": "household_id", "unit": "unit_id", "person": "person_id"}[
@@ -1183,11 +1205,16 @@ def _recognise(dossier: Dossier, user: Any, authority: Authority) -> None:
     province = dossier.root_unit_id
     here = Subquery(previous.filter(province_id=province)[:1])
     elsewhere = Subquery(previous.exclude(province_id=province)[:1])
+    return Coalesce(here, elsewhere, Value(0)) + 1
+
+
+def _recognise(dossier: Dossier, user: Any, authority: Authority) -> None:
+    """PROPOSED → RECOGNISED in one statement, counting consecutive years in the database."""
     proposed = Candidate.objects.of_dossier(dossier).filter(state=CandidateState.PROPOSED)
     ids = update_returning_pks(
         proposed,
         state=CandidateState.RECOGNISED,
-        consecutive_years=Coalesce(here, elsewhere, Value(0)) + 1,
+        consecutive_years=consecutive_years_after(dossier),
     )
     audit_record_each(
         subject_type=CANDIDATE,

@@ -36,6 +36,7 @@ from approvals.exceptions import (
 )
 from approvals.organisation.models import OrgUnit
 from approvals.organisation.resolver import Decision, decide
+from workflows.documents.esign import pin_needed
 from workflows.nominations import flow_actions, imports, services
 from workflows.nominations.exports import (
     decision_document,
@@ -351,6 +352,7 @@ def _render_detail(
         "offers": offers,
         "forms": _forms(dossier, offers, bound or {}),
         "signature_block": "\n".join(block),
+        "pin_needed": "decide" in offers and offers["decide"].allowed and pin_needed(request.user),
         "unregistered": unregistered,
         "error": error,
         "today": _today(),
@@ -609,7 +611,10 @@ def decide_dossier(request: HttpRequest, pk: int) -> HttpResponse:
         "decide",
         form,
         lambda: flow_actions.flow_decide(
-            dossier, request.user, late_reason=form.cleaned_data["late_reason"]
+            dossier,
+            request.user,
+            late_reason=form.cleaned_data["late_reason"],
+            pin=request.POST.get("pin") or None,
         ),
         _("The decision was signed; the records clerk gives it its number."),
     )

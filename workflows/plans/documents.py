@@ -13,7 +13,7 @@ from approvals.registers.symbols import number_line
 from approvals.regulations.services import rules_in_force
 from workflows.documents.docx import render_docx
 from workflows.documents.layout import DocumentLayout, Item, Section, layout_spec_from_rules
-from workflows.documents.pdf import render_pdf
+from workflows.documents.pdf import render_pdf, render_pdf_placed
 
 if TYPE_CHECKING:
     from approvals.organisation.resolver import Authority
@@ -188,4 +188,35 @@ def verify_signature(plan: Plan) -> bool:
     ):
         return False
     content = signed_document(plan)
-    return bool(signature_verify(signature=signature, content=content).valid)
+    if not signature_verify(signature=signature, content=content).valid:
+        return False
+    return _renders_into(plan, revision, content)
+
+
+def _renders_into(plan: Plan, revision: PlanRevision, signed: bytes) -> bool:
+    """Whether the revision, rendered again as the signer signed it, is the start of the
+    signed PDF (a digital signature appends to the PDF it signs, leaving it byte for byte).
+
+    This finds content edited in the database together with its stored hash. A plan signed
+    before digital signatures (no stored PDF) has nothing to compare with here.
+    """
+    from dataclasses import replace
+
+    from approvals.signing.models import SignedStage
+    from approvals.signing.selectors import latest_signed_file
+
+    if latest_signed_file("plans.plan", plan.pk, SignedStage.SIGNED) is None:
+        return True
+    signature = plan.signature
+    assert signature is not None  # noqa: S101 - checked by the caller
+    built = build_layout(
+        plan,
+        revision,
+        signature_block=signature.signature_block.splitlines(),
+        signer_name=user_label(signature.signer),
+    )
+    layout = replace(
+        _unnumbered(built, plan), fillable=True, place_name=place_name_of(plan.issuing_agency)
+    )
+    rendered, _placement = render_pdf_placed(layout, _spec(plan))
+    return signed.startswith(rendered)

@@ -17,35 +17,31 @@
 
 from __future__ import annotations
 
-import contextvars
-import functools
 import io
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from approvals.audit.services import audit_record
-from approvals.registers.symbols import date_parts, format_number
-from approvals.regulations.services import rules_in_force
 from approvals.signing.appearance import Appearance, FieldSpec
-from approvals.signing.documents import Document, fill_fields, sign_batch, sign_pdf
+from approvals.signing.documents import Document, sign_batch, sign_pdf
 from approvals.signing.enrol import usable_credential, usable_seal
 from approvals.signing.exceptions import CredentialMissing, SigningRefused
-from approvals.signing.models import SignedStage, SigningCredential
+from approvals.signing.models import SignedStage
 from approvals.signing.selectors import latest_signed_file
 from approvals.signing.services import signed_file_store
 from approvals.signing.trust import default_timestamper
-from workflows.documents._fonts import font_path
-from workflows.documents.pdf import render_pdf_placed
-from workflows.documents.pdf_fields import (
-    DAY_FIELD,
-    MONTH_FIELD,
-    NUMBER_FIELD,
-    SIGNER_SLOT,
-    YEAR_FIELD,
+from workflows.documents import esign as shared
+from workflows.documents.esign import (
+    SEAL_FIELD,
+    SIGNER_FIELD,
+    field_box,
+    pin_needed,
+    seal_box,
+    stamp_style,
 )
+from workflows.documents.pdf import render_pdf_placed
+from workflows.documents.pdf_fields import SIGNER_SLOT
 from workflows.plans import documents
 
 if TYPE_CHECKING:
@@ -56,45 +52,15 @@ if TYPE_CHECKING:
     from workflows.plans.models import Plan, PlanRevision
 
 SUBJECT = "plans.plan"
-#: The signature fields: the signer's (in the renderer's slot) and the agency's seal.
-SIGNER_FIELD = "chu_ky_nguoi_ky"
-SEAL_FIELD = "chu_ky_co_quan"
 ATTACHMENT_FIELD = "chu_ky_co_quan_phu_luc"
 SIGN_REFUSED = "plans.sign_plan_refused"
 ISSUE_REFUSED = "plans.issue_plan_refused"
-DOCUMENT_WORK = "document_work"
 BLUE = (0.0, 0.0, 1.0)
 #: The attachment's stamp box, in points from the top-right corner of its first page.
 ATTACHMENT_STAMP_SIZE = (200.0, 40.0)
 ATTACHMENT_STAMP_MARGIN = 28.0
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _image(credential: SigningCredential) -> bytes | None:
-    image = credential.appearance_image
-    if not image:
-        return None
-    with image.open("rb") as handle:
-        return bytes(handle.read())
-
-
-def _stamp_style(credential: SigningCredential, *lines: str) -> Appearance:
-    png = _image(credential)
-    return Appearance(image_png=png) if png else Appearance.text_stamp(*lines)
-
-
-def pin_needed(user: Any) -> bool:
-    """Whether the user's credential asks for a PIN typed at signing (a token without one
-    in the environment)."""
-    import os
-
-    from approvals.signing.selectors import credential_for_user
-
-    credential = credential_for_user(user) if user.is_authenticated else None
-    if credential is None or credential.backend != "pkcs11":
-        return False
-    return not os.environ.get(str(credential.config.get("pin_env") or ""))
 
 
 # --- the signer's signature ----------------------------------------------------------------
@@ -115,8 +81,8 @@ def sign_revision(
     signed = sign_pdf(
         pdf,
         credential=credential,
-        field=FieldSpec(SIGNER_FIELD, page=slot.page, box=signer_box(slot.rect)),
-        appearance=_stamp_style(credential, "{signer}", "{time}"),
+        field=FieldSpec(SIGNER_FIELD, page=slot.page, box=shared.signer_box(slot.rect)),
+        appearance=stamp_style(credential, "{signer}", "{time}"),
         as_user=signer,
         pin=pin or None,
         reason=_("Signed"),
@@ -133,54 +99,6 @@ def sign_revision(
 
 
 # --- the organisation's signature at issue -------------------------------------------------
-
-
-def field_box(pdf: bytes, name: str) -> tuple[int, tuple[float, float, float, float]] | None:
-    """The page (0-based) and /Rect of the field ``name``'s widget."""
-    import pypdf
-
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    for index, page in enumerate(reader.pages):
-        for annot in page.get("/Annots") or []:
-            widget = annot.get_object()
-            if widget.get("/T") == name or widget.get("/Parent", {}).get("/T") == name:
-                x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
-                return index, (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
-    return None
-
-
-#: The signer's image box is at most this many times as wide as the signature space is high
-#: (a signature is wider than tall); it is centred in the space between capacity and name.
-SIGNATURE_ASPECT = 2.2
-POINTS_PER_MM = 72 / 25.4
-
-
-def signer_box(slot: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-    """The signer's image box: the slot's height, centred in the slot's width."""
-    x1, y1, x2, y2 = slot
-    width = min(x2 - x1, (y2 - y1) * SIGNATURE_ASPECT)
-    left = x1 + ((x2 - x1) - width) / 2
-    return (left, y1, left + width, y2)
-
-
-def seal_box(
-    signer: tuple[float, float, float, float], *, diameter_mm: int, overlap_percent: int
-) -> tuple[float, float, float, float]:
-    """The seal's box (Phụ lục I): the seal at its real size, centred on the signer's image
-    vertically, covering ``overlap_percent`` of the image's width from its left edge."""
-    x1, y1, x2, y2 = signer
-    side = diameter_mm * POINTS_PER_MM
-    right = x1 + (x2 - x1) * overlap_percent / 100
-    middle = (y1 + y2) / 2
-    return (right - side, middle - side / 2, right, middle + side / 2)
-
-
-def _fill_values(plan: Plan, entry: RegisterEntry, day: datetime.date) -> dict[str, str]:
-    rules = rules_in_force(DOCUMENT_WORK, on=day, unit=plan.issuing_agency)
-    months = [int(month) for month in rules.get("date_line.zero_padded_months")]
-    dd, mm, yyyy = date_parts(day, zero_padded_months=months)
-    number = format_number(entry.number, min_digits=rules.integer("numbering.min_digits"))
-    return {NUMBER_FIELD: number, DAY_FIELD: dd, MONTH_FIELD: mm, YEAR_FIELD: yyyy}
 
 
 def _attachment_document(name: str, data: bytes, symbol: str, *, font_pt: int) -> Document:
@@ -217,40 +135,22 @@ def issue_document(plan: Plan, *, entry: RegisterEntry, day: datetime.date) -> b
             % {"agency": plan.issuing_agency.name}
         )
     spec = documents.spec_for(plan)
-    values = _fill_values(plan, entry, day)
-    # the number upright at its size, the date in italics at its own (Phụ lục I)
-    filled = fill_fields(
-        stored.read(),
-        {NUMBER_FIELD: values.pop(NUMBER_FIELD)},
-        font_path=str(font_path("regular")),
-        font_size=int(spec.number_font_pt),
-        align="right",
-    )
-    filled = fill_fields(
-        filled,
-        values,
-        font_path=str(font_path("italic")),
-        font_size=int(spec.place_date_font_pt),
-        align="centre",
+    filled = shared.fill_issue_fields(
+        stored.read(), agency=plan.issuing_agency, number=entry.number, day=day, spec=spec
     )
     found = field_box(filled, SIGNER_FIELD)
     if found is None:
         raise SigningRefused(_("The signed PDF has no signer's signature field."))
     page, signer_rect = found
-    rules = rules_in_force(DOCUMENT_WORK, on=day, unit=plan.issuing_agency)
     batch = [
         Document(
             pdf=filled,
             field=FieldSpec(
                 SEAL_FIELD,
                 page=page,
-                box=seal_box(
-                    signer_rect,
-                    diameter_mm=rules.integer("signing.seal_diameter_mm"),
-                    overlap_percent=rules.integer("signing.seal_overlap_percent"),
-                ),
+                box=seal_box(signer_rect, agency=plan.issuing_agency, day=day),
             ),
-            appearance=_stamp_style(seal, "{organisation}", "{time}"),
+            appearance=stamp_style(seal, "{organisation}", "{time}"),
             reason=_("Issued as %(symbol)s") % {"symbol": entry.symbol},
             key="",
         )
@@ -265,7 +165,7 @@ def issue_document(plan: Plan, *, entry: RegisterEntry, day: datetime.date) -> b
                     str(attachment.pk),
                     bytes(handle.read()),
                     entry.symbol,
-                    font_pt=rules.integer("signing.attachment_stamp_font_pt"),
+                    font_pt=shared.attachment_stamp_pt(plan.issuing_agency, day),
                 )
             )
     timestamper = default_timestamper()
@@ -303,63 +203,17 @@ def issue_document(plan: Plan, *, entry: RegisterEntry, day: datetime.date) -> b
 
 def issued_pdf(plan: Plan) -> bytes | None:
     """The plan's PDF as handed out: the issued file, else the signed file, else None."""
-    for stage in (SignedStage.ISSUED, SignedStage.SIGNED):
-        stored = latest_signed_file(SUBJECT, plan.pk, stage)
-        if stored is not None:
-            return stored.read()
-    return None
+    return shared.stored_pdf(SUBJECT, plan.pk)
 
 
 # --- refusals ------------------------------------------------------------------------------
 
 
-_RECORDING: contextvars.ContextVar[bool] = contextvars.ContextVar("plan_refusal", default=False)
-
-
 def refusal_recorded(action: str) -> Callable[[F], F]:
-    """Record a step's signing refusal once the step's transaction has rolled back.
-
-    Only the outermost decorated call records (the flow's, around the service's); the
-    refusal is raised on unchanged.
-    """
-
-    def wrap(step: F) -> F:
-        @functools.wraps(step)
-        def run(*args: Any, **kwargs: Any) -> Any:
-            if _RECORDING.get():
-                return step(*args, **kwargs)
-            token = _RECORDING.set(True)
-            try:
-                return step(*args, **kwargs)
-            except SigningRefused as exc:
-                plan = kwargs.get("plan") or args[0]
-                user = kwargs.get("user") or args[1]
-                _record_refusal(plan, user, action, exc)
-                raise
-            finally:
-                _RECORDING.reset(token)
-
-        return run  # type: ignore[return-value]
-
-    return wrap
-
-
-def _record_refusal(plan: Plan, user: Any, action: str, exc: SigningRefused) -> None:
+    """Record a step's signing refusal once the step's transaction has rolled back."""
     from workflows.plans.models import Plan as PlanModel
 
-    if transaction.get_connection().needs_rollback:
-        return  # an enclosing transaction is failing: nothing can be written in it
-    state = PlanModel.objects.filter(pk=plan.pk).values_list("state", flat=True).first() or ""
-    with transaction.atomic():
-        audit_record(
-            actor=user,
-            action=action,
-            subject=(SUBJECT, str(plan.pk), str(plan)),
-            from_state=state,
-            to_state=state,
-            comment=str(exc),
-            payload={"code": exc.code},
-        )
+    return shared.refusal_recorded(action, subject_type=SUBJECT, model=PlanModel, argument="plan")
 
 
 __all__ = [

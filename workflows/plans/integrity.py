@@ -76,15 +76,20 @@ def plans_verify() -> list[PlanProblem]:
     return problems
 
 
-def issued_files_verify() -> list[PlanProblem]:
-    """Every issued plan's PDF: unchanged since stored, and each of its digital signatures
-    intact and trusted to the site's trust roots (pyHanko's validator)."""
+#: The issued documents: the plans' and the recognition decisions' (by audit subject type).
+PLANS = "plans.plan"
+DECISIONS = "nominations.dossier"
+
+
+def issued_files_verify(subject_type: str = PLANS) -> list[PlanProblem]:
+    """Every issued plan's and decision's PDF: unchanged since stored, and each of its
+    digital signatures intact and trusted to the site's trust roots (pyHanko's validator)."""
     from approvals.signing.exceptions import SigningRefused
     from approvals.signing.models import SignedFile, SignedStage
     from approvals.signing.validation import validate_pdf
 
     problems: list[PlanProblem] = []
-    rows = SignedFile.objects.filter(subject_type="plans.plan", stage=SignedStage.ISSUED).order_by(
+    rows = SignedFile.objects.filter(subject_type=subject_type, stage=SignedStage.ISSUED).order_by(
         "pk"
     )
     for row in rows.iterator(chunk_size=200):
@@ -93,15 +98,16 @@ def issued_files_verify() -> list[PlanProblem]:
             data = row.read()
         except OSError:
             data = b""
-        params = {"id": plan_id, "name": row.name}
+        noun = _("Plan") if subject_type == PLANS else _("Decision")
+        params = {"id": plan_id, "name": row.name, "noun": noun}
         if hashlib.sha256(data).hexdigest() != row.sha256:
             problems.append(
                 PlanProblem(
                     kind="issued_file_changed",
                     plan_id=plan_id,
                     message=_(
-                        "Plan id %(id)s: the issued PDF “%(name)s” is missing or was changed "
-                        "after it was stored."
+                        "%(noun)s id %(id)s: the issued PDF “%(name)s” is missing or was "
+                        "changed after it was stored."
                     )
                     % params,
                 )
@@ -122,7 +128,7 @@ def issued_files_verify() -> list[PlanProblem]:
                 PlanProblem(
                     kind="issued_signature_invalid",
                     plan_id=plan_id,
-                    message=_("Plan id %(id)s: the issued PDF “%(name)s” does not validate: ")
+                    message=_("%(noun)s id %(id)s: the issued PDF “%(name)s” does not validate: ")
                     % params
                     + reason,
                 )
@@ -130,4 +136,4 @@ def issued_files_verify() -> list[PlanProblem]:
     return problems
 
 
-__all__ = ["PlanProblem", "issued_files_verify", "plans_verify"]
+__all__ = ["DECISIONS", "PLANS", "PlanProblem", "issued_files_verify", "plans_verify"]

@@ -48,8 +48,8 @@ class Command(BaseCommand):
             "--no-plans",
             action="store_true",
             help=(
-                "Do not create the demo plans, emulation bloc and exemplary model (tests that "
-                "build their own use this)."
+                "Do not create the demo plans, recognition decision, emulation bloc and exemplary "
+                "model (tests that build their own use this)."
             ),
         )
 

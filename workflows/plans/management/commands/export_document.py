@@ -13,26 +13,23 @@ from approvals.signing.models import SignedFile, SignedStage
 if TYPE_CHECKING:
     from django.core.management.base import CommandParser
 
-KINDS = {"plan": "plans.plan"}
+KINDS = {"plan": "plans.plan", "decision": "nominations.dossier"}
 
 
 class Command(BaseCommand):
     help = (
-        "Write the issued, digitally signed PDF of a plan (plan ID, or plan latest: the most "
-        "recently issued) to --out, exactly as its recipients get it."
+        "Write the issued, digitally signed PDF of a plan or a recognition decision (plan ID, "
+        "decision ID — the dossier's id — or 'latest': the most recently issued) to --out, "
+        "exactly as its recipients get it."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=["plan", "decision"])
+        parser.add_argument("kind", choices=sorted(KINDS))
         parser.add_argument("id", help="The document's id, or 'latest'.")
         parser.add_argument("--out", required=True, help="The file to write.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         kind, ident = options["kind"], options["id"]
-        if kind not in KINDS:
-            raise CommandError(
-                _("No signed decision exists: decisions are not digitally signed yet.")
-            )
         rows = SignedFile.objects.filter(subject_type=KINDS[kind], stage=SignedStage.ISSUED)
         if ident == "latest":
             row = rows.order_by("-created_at", "-pk").first()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from approvals.registers.integrity import registers_verify
 from workflows.nominations.tallies import tallies_verify
-from workflows.plans.integrity import plans_verify
+from workflows.plans.integrity import DECISIONS, issued_files_verify, plans_verify
 
 if TYPE_CHECKING:
     from django.core.management.base import CommandParser
@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 class Command(BaseCommand):
     help = (
         "Verify the audit chain (verify_audit_chain), the registers against their audit "
-        "events, the signed plans against their signatures, and the dashboard's tallies "
+        "events, the signed plans against their signatures, the issued decisions' PDFs with "
+        "pyHanko, and the dashboard's tallies "
         "against a fresh count. Exits with an error listing every problem found."
     )
 
@@ -55,6 +56,15 @@ class Command(BaseCommand):
                 self.stdout.write(
                     self.style.SUCCESS(_("OK: every signed plan has the content that was signed."))
                 )
+
+        decision_problems = issued_files_verify(DECISIONS)
+        failures += [p.message for p in decision_problems]
+        if not decision_problems:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("OK: every issued decision's PDF carries valid digital signatures.")
+                )
+            )
 
         tally_problems = tallies_verify()
         failures += [p.message for p in tally_problems]
