@@ -60,23 +60,27 @@ def measure(
     name: str, render: Any, *, signer: Any, agency: Any, repeat: int, day: datetime.date
 ) -> dict[str, Any]:
     """Median times of rendering and of the signing steps for one document."""
+    from approvals.regulations.services import rules_in_force
     from approvals.signing.appearance import FieldSpec
-    from approvals.signing.documents import fill_fields, sign_pdf
+    from approvals.signing.documents import sign_pdf
     from approvals.signing.enrol import usable_credential, usable_seal
     from approvals.signing.trust import default_timestamper
     from workflows.documents.esign import (
         SEAL_FIELD,
         SIGNER_FIELD,
-        fill_values,
+        fill_issue_fields,
         seal_box,
+        signer_box,
         stamp_style,
     )
+    from workflows.documents.layout import layout_spec_from_rules
     from workflows.documents.pdf_fields import SIGNER_SLOT
 
     credential, seal = usable_credential(signer), usable_seal(agency)
     assert credential is not None  # noqa: S101
     assert seal is not None  # noqa: S101
     timestamper = default_timestamper()
+    spec = layout_spec_from_rules(rules_in_force("document_work", on=day, unit=agency))
     times: dict[str, list[float]] = {
         "render": [],
         "sign": [],
@@ -93,17 +97,21 @@ def measure(
         signed = sign_pdf(
             pdf,
             credential=credential,
-            field=FieldSpec(SIGNER_FIELD, page=slot.page, box=slot.rect),
+            field=FieldSpec(SIGNER_FIELD, page=slot.page, box=signer_box(slot.rect)),
             appearance=stamp_style(credential, "{signer}", "{time}"),
             as_user=signer,
         )
         signed_at = time.perf_counter()
-        filled = fill_fields(signed, fill_values(agency, 1, day))
+        filled = fill_issue_fields(signed, agency=agency, number=1, day=day, spec=spec)
         filled_at = time.perf_counter()
         sign_pdf(
             filled,
             credential=seal,
-            field=FieldSpec(SEAL_FIELD, page=slot.page, box=seal_box(slot.rect)),
+            field=FieldSpec(
+                SEAL_FIELD,
+                page=slot.page,
+                box=seal_box(signer_box(slot.rect), agency=agency, day=day),
+            ),
             appearance=stamp_style(seal, "{organisation}", "{time}"),
             as_unit=agency,
             timestamp=timestamper is not None,
@@ -115,7 +123,7 @@ def measure(
         sign_pdf(
             pdf,
             credential=credential,
-            field=FieldSpec(SIGNER_FIELD, page=slot.page, box=slot.rect),
+            field=FieldSpec(SIGNER_FIELD, page=slot.page, box=signer_box(slot.rect)),
             as_user=signer,
             long_term=False,
         )

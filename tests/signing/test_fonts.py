@@ -25,7 +25,7 @@ def _form() -> bytes:
 def _widths(pdf: bytes) -> list[float]:
     """The /W widths of every CID font in the filled field's appearance."""
     reader = pypdf.PdfReader(io.BytesIO(pdf))
-    annotation = reader.pages[0]["/Annots"][0].get_object()
+    annotation = reader.pages[0]["/Annots"][0].get_object()  # type: ignore[index]
     fonts = annotation["/AP"]["/N"].get_object()["/Resources"]["/Font"]
     found: list[float] = []
     for ref in fonts.values():
