@@ -359,10 +359,9 @@ class StepSerializer(serializers.Serializer[Any]):
     )
 
 
-class SignSerializer(StepSerializer):
-    """The signature step: as a review step, plus the PIN of the signer's token if needed."""
-
-    pin = serializers.CharField(
+def pin_field() -> serializers.CharField:
+    """The PIN of the signer's token, typed at signing where the server has none."""
+    return serializers.CharField(
         max_length=64,
         required=False,
         allow_blank=True,
@@ -374,6 +373,12 @@ class SignSerializer(StepSerializer):
             "never stored."
         ),
     )
+
+
+class SignSerializer(StepSerializer):
+    """The signature step: as a review step, plus the PIN of the signer's token if needed."""
+
+    pin = pin_field()
 
 
 class ReturnSerializer(StepSerializer):
@@ -571,18 +576,7 @@ class DecideSerializer(serializers.Serializer[Any]):
         default="",
         help_text=_("Required once the decision's time limit has passed."),
     )
-    pin = serializers.CharField(
-        max_length=64,
-        required=False,
-        allow_blank=True,
-        default="",
-        write_only=True,
-        style={"input_type": "password"},
-        help_text=_(
-            "The PIN of the signer's token (PKCS#11) when it is not configured on the server; "
-            "never stored."
-        ),
-    )
+    pin = pin_field()
 
 
 class RevokeSerializer(serializers.Serializer[Any]):

@@ -18,16 +18,19 @@ import functools
 import io
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from approvals.audit.services import audit_record
 from approvals.registers.symbols import date_parts, format_number
 from approvals.regulations.services import rules_in_force
-from approvals.signing.appearance import Appearance
-from approvals.signing.documents import fill_fields
-from approvals.signing.exceptions import SigningRefused
+from approvals.signing.appearance import Appearance, FieldSpec
+from approvals.signing.documents import Document, fill_fields
+from approvals.signing.enrol import usable_seal
+from approvals.signing.exceptions import CredentialMissing, SigningRefused
 from approvals.signing.models import SignedStage, SigningCredential
 from approvals.signing.selectors import latest_signed_file
 from workflows.documents._fonts import font_path
@@ -176,6 +179,54 @@ def fill_values(agency: OrgUnit, number: int, day: datetime.date) -> dict[str, s
     return {NUMBER_FIELD: shown, DAY_FIELD: dd, MONTH_FIELD: mm, YEAR_FIELD: yyyy}
 
 
+@dataclass(frozen=True)
+class SealJob:
+    """What the clerk's step signs with the agency's seal: the credential and the filled
+    document with the seal's field over the signer's signature."""
+
+    seal: SigningCredential
+    document: Document
+
+
+def seal_job(
+    subject_type: str,
+    subject_id: Any,
+    *,
+    agency: OrgUnit,
+    number: int,
+    symbol: str,
+    day: datetime.date,
+    spec: LayoutSpec,
+    missing: str,
+) -> SealJob:
+    """The signed PDF of the subject, numbered and dated, ready for the agency's seal.
+
+    Refused (``SigningRefused``) when the subject has no signed PDF (``missing`` says so),
+    when the agency has no valid seal certificate, or when the PDF has no signer's field.
+    """
+    stored = latest_signed_file(subject_type, subject_id, SignedStage.SIGNED)
+    if stored is None:
+        raise SigningRefused(missing)
+    seal = usable_seal(agency)
+    if seal is None:
+        raise CredentialMissing(
+            _("The agency “%(agency)s” has no valid seal certificate registered.")
+            % {"agency": agency.name}
+        )
+    filled = fill_issue_fields(stored.read(), agency=agency, number=number, day=day, spec=spec)
+    found = field_box(filled, SIGNER_FIELD)
+    if found is None:
+        raise SigningRefused(_("The signed PDF has no signer's signature field."))
+    page, signer_rect = found
+    document = Document(
+        pdf=filled,
+        field=FieldSpec(SEAL_FIELD, page=page, box=seal_box(signer_rect, agency=agency, day=day)),
+        appearance=stamp_style(seal, "{organisation}", "{time}"),
+        reason=_("Issued as %(symbol)s") % {"symbol": symbol},
+    )
+    return SealJob(seal=seal, document=document)
+
+
 def stored_pdf(subject_type: str, subject_id: Any) -> bytes | None:
     """The document as handed out: the issued file, else the signed file, else None."""
     for stage in (SignedStage.ISSUED, SignedStage.SIGNED):
@@ -253,6 +304,7 @@ __all__ = [
     "DOCUMENT_WORK",
     "SEAL_FIELD",
     "SIGNER_FIELD",
+    "SealJob",
     "attachment_stamp_pt",
     "credential_image",
     "field_box",
@@ -262,6 +314,7 @@ __all__ = [
     "record_refusal",
     "refusal_recorded",
     "seal_box",
+    "seal_job",
     "signature_block_of",
     "signer_box",
     "stamp_style",

@@ -31,14 +31,13 @@ from approvals.organisation.resolver import user_label
 from approvals.registers.selectors import place_name_of
 from approvals.signing.appearance import FieldSpec
 from approvals.signing.documents import Document, sign_batch, sign_pdf
-from approvals.signing.enrol import usable_credential, usable_seal
+from approvals.signing.enrol import usable_credential
 from approvals.signing.exceptions import CredentialMissing, SigningRefused
 from approvals.signing.models import SignedStage
-from approvals.signing.selectors import latest_signed_file
 from approvals.signing.services import signed_file_store
 from approvals.signing.trust import default_timestamper
 from workflows.documents import esign as shared
-from workflows.documents.esign import SEAL_FIELD, SIGNER_FIELD, field_box, seal_box, stamp_style
+from workflows.documents.esign import SEAL_FIELD, SIGNER_FIELD, stamp_style
 from workflows.documents.pdf import render_pdf_placed
 from workflows.documents.pdf_fields import SIGNER_SLOT
 
@@ -163,34 +162,25 @@ def sign_decision(dossier: Dossier, *, authority: Authority, signer: Any, pin: s
 
 def issue_decision(dossier: Dossier, *, entry: RegisterEntry, day: datetime.date) -> bytes:
     """Fill the number and date, then the deciding unit's seal; stores the issued file."""
-    stored = latest_signed_file(SUBJECT, dossier.pk, SignedStage.SIGNED)
-    if stored is None:
-        raise SigningRefused(
-            _("The decision has no digitally signed PDF to issue; it must be signed again.")
-        )
     unit = dossier.deciding_unit
-    seal = usable_seal(unit)
-    if seal is None:
-        raise CredentialMissing(
-            _("The agency “%(agency)s” has no valid seal certificate registered.")
-            % {"agency": unit.name}
-        )
-    spec = decision_spec(dossier, day)
-    filled = shared.fill_issue_fields(
-        stored.read(), agency=unit, number=entry.number, day=day, spec=spec
+    job = shared.seal_job(
+        SUBJECT,
+        dossier.pk,
+        agency=unit,
+        number=entry.number,
+        symbol=entry.symbol,
+        day=day,
+        spec=decision_spec(dossier, day),
+        missing=_("The decision has no digitally signed PDF to issue; it must be signed again."),
     )
-    found = field_box(filled, SIGNER_FIELD)
-    if found is None:
-        raise SigningRefused(_("The signed PDF has no signer's signature field."))
-    page, signer_rect = found
     timestamper = default_timestamper()
     issued = sign_pdf(
-        filled,
-        credential=seal,
-        field=FieldSpec(SEAL_FIELD, page=page, box=seal_box(signer_rect, agency=unit, day=day)),
-        appearance=stamp_style(seal, "{organisation}", "{time}"),
+        job.document.pdf,
+        credential=job.seal,
+        field=job.document.field,
+        appearance=job.document.appearance,
         as_unit=unit,
-        reason=_("Issued as %(symbol)s") % {"symbol": entry.symbol},
+        reason=job.document.reason,
         timestamp=timestamper is not None,
         timestamper=timestamper,
     )

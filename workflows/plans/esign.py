@@ -25,10 +25,9 @@ from django.utils.translation import gettext as _
 
 from approvals.signing.appearance import Appearance, FieldSpec
 from approvals.signing.documents import Document, sign_batch, sign_pdf
-from approvals.signing.enrol import usable_credential, usable_seal
-from approvals.signing.exceptions import CredentialMissing, SigningRefused
+from approvals.signing.enrol import usable_credential
+from approvals.signing.exceptions import CredentialMissing
 from approvals.signing.models import SignedStage
-from approvals.signing.selectors import latest_signed_file
 from approvals.signing.services import signed_file_store
 from approvals.signing.trust import default_timestamper
 from workflows.documents import esign as shared
@@ -123,38 +122,18 @@ def _attachment_document(name: str, data: bytes, symbol: str, *, font_pt: int) -
 
 def issue_document(plan: Plan, *, entry: RegisterEntry, day: datetime.date) -> bytes:
     """Fill the number and date, then the agency's signature; stores the issued files."""
-    stored = latest_signed_file(SUBJECT, plan.pk, SignedStage.SIGNED)
-    if stored is None:
-        raise SigningRefused(
-            _("The plan has no digitally signed PDF to issue; it must be signed again.")
-        )
-    seal = usable_seal(plan.issuing_agency)
-    if seal is None:
-        raise CredentialMissing(
-            _("The agency “%(agency)s” has no valid seal certificate registered.")
-            % {"agency": plan.issuing_agency.name}
-        )
-    spec = documents.spec_for(plan)
-    filled = shared.fill_issue_fields(
-        stored.read(), agency=plan.issuing_agency, number=entry.number, day=day, spec=spec
+    job = shared.seal_job(
+        SUBJECT,
+        plan.pk,
+        agency=plan.issuing_agency,
+        number=entry.number,
+        symbol=entry.symbol,
+        day=day,
+        spec=documents.spec_for(plan),
+        missing=_("The plan has no digitally signed PDF to issue; it must be signed again."),
     )
-    found = field_box(filled, SIGNER_FIELD)
-    if found is None:
-        raise SigningRefused(_("The signed PDF has no signer's signature field."))
-    page, signer_rect = found
-    batch = [
-        Document(
-            pdf=filled,
-            field=FieldSpec(
-                SEAL_FIELD,
-                page=page,
-                box=seal_box(signer_rect, agency=plan.issuing_agency, day=day),
-            ),
-            appearance=stamp_style(seal, "{organisation}", "{time}"),
-            reason=_("Issued as %(symbol)s") % {"symbol": entry.symbol},
-            key="",
-        )
-    ]
+    seal = job.seal
+    batch = [job.document]
     attachments = [
         a for a in plan.attachments.filter(removed_at__isnull=True) if a.extension == "pdf"
     ]
