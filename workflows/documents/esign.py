@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
     from approvals.organisation.models import OrgUnit
     from approvals.organisation.resolver import Authority
+    from approvals.regulations.services import RuleSet
     from workflows.documents.layout import LayoutSpec
 
 #: The signature fields: the signer's (in the renderer's slot) and the agency's seal.
@@ -128,12 +129,16 @@ def signer_box(slot: tuple[float, float, float, float]) -> tuple[float, float, f
 
 
 def seal_box(
-    signer: tuple[float, float, float, float], *, agency: OrgUnit, day: datetime.date
+    signer: tuple[float, float, float, float],
+    *,
+    agency: OrgUnit,
+    day: datetime.date,
+    rules: RuleSet | None = None,
 ) -> tuple[float, float, float, float]:
     """The seal's box (Phụ lục I): the seal at its real size (rule
     ``signing.seal_diameter_mm``), centred on the signer's image vertically, covering
     ``signing.seal_overlap_percent`` of the image's width from its left edge."""
-    rules = rules_in_force(DOCUMENT_WORK, on=day, unit=agency)
+    rules = rules or rules_in_force(DOCUMENT_WORK, on=day, unit=agency)
     x1, y1, x2, y2 = signer
     side = rules.integer("signing.seal_diameter_mm") * POINTS_PER_MM
     right = x1 + (x2 - x1) * rules.integer("signing.seal_overlap_percent") / 100
@@ -149,11 +154,17 @@ def attachment_stamp_pt(agency: OrgUnit, day: datetime.date) -> int:
 
 
 def fill_issue_fields(
-    pdf: bytes, *, agency: OrgUnit, number: int, day: datetime.date, spec: LayoutSpec
+    pdf: bytes,
+    *,
+    agency: OrgUnit,
+    number: int,
+    day: datetime.date,
+    spec: LayoutSpec,
+    rules: RuleSet | None = None,
 ) -> bytes:
     """Fill the number (upright, at the number's size, right against the symbol) and the
     date of issue (italics, at the date line's size, centred) in the signed PDF."""
-    values = fill_values(agency, number, day)
+    values = fill_values(agency, number, day, rules=rules)
     filled = fill_fields(
         pdf,
         {NUMBER_FIELD: values.pop(NUMBER_FIELD)},
@@ -170,9 +181,11 @@ def fill_issue_fields(
     )
 
 
-def fill_values(agency: OrgUnit, number: int, day: datetime.date) -> dict[str, str]:
+def fill_values(
+    agency: OrgUnit, number: int, day: datetime.date, *, rules: RuleSet | None = None
+) -> dict[str, str]:
     """The number and the date of issue as the document's form fields show them."""
-    rules = rules_in_force(DOCUMENT_WORK, on=day, unit=agency)
+    rules = rules or rules_in_force(DOCUMENT_WORK, on=day, unit=agency)
     months = [int(month) for month in rules.get("date_line.zero_padded_months")]
     dd, mm, yyyy = date_parts(day, zero_padded_months=months)
     shown = format_number(number, min_digits=rules.integer("numbering.min_digits"))
@@ -213,14 +226,19 @@ def seal_job(
             _("The agency “%(agency)s” has no valid seal certificate registered.")
             % {"agency": agency.name}
         )
-    filled = fill_issue_fields(stored.read(), agency=agency, number=number, day=day, spec=spec)
+    rules = rules_in_force(DOCUMENT_WORK, on=day, unit=agency)
+    filled = fill_issue_fields(
+        stored.read(), agency=agency, number=number, day=day, spec=spec, rules=rules
+    )
     found = field_box(filled, SIGNER_FIELD)
     if found is None:
         raise SigningRefused(_("The signed PDF has no signer's signature field."))
     page, signer_rect = found
     document = Document(
         pdf=filled,
-        field=FieldSpec(SEAL_FIELD, page=page, box=seal_box(signer_rect, agency=agency, day=day)),
+        field=FieldSpec(
+            SEAL_FIELD, page=page, box=seal_box(signer_rect, agency=agency, day=day, rules=rules)
+        ),
         appearance=stamp_style(seal, "{organisation}", "{time}"),
         reason=_("Issued as %(symbol)s") % {"symbol": symbol},
     )
