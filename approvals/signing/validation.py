@@ -12,11 +12,13 @@ together with the site's own; fetching over the network follows ``SIGNING_ALLOW_
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
@@ -34,6 +36,8 @@ from pyhanko_certvalidator import ValidationContext
 
 from approvals.signing.exceptions import NotAPdf
 from approvals.signing.trust import extra_certificates, known_crls, trust_roots
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -123,8 +127,20 @@ def _outside_validity(cert: asn1_x509.Certificate | None, moment: datetime.datet
     return not validity["not_before"].native <= moment <= validity["not_after"].native
 
 
+def off_loop(func: Callable[..., T], *args: Any) -> T:
+    """``func(*args)``, in a worker thread when an asyncio loop is running in this one:
+    pyHanko's synchronous validators start a loop of their own, which asyncio refuses
+    inside a running one (an ASGI view, a notebook, a browser test's Playwright)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return func(*args)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(func, *args).result()
+
+
 def _report_signature(sig: EmbeddedPdfSignature, context: ValidationContext) -> SignatureReport:
-    status = validation.validate_pdf_signature(sig, context)
+    status = off_loop(validation.validate_pdf_signature, sig, context)
     name, organisation = _subject(status.signing_cert)
     ts = status.timestamp_validity
     ts_valid = bool(ts.valid and ts.intact and ts.trusted) if ts is not None else None
@@ -165,7 +181,7 @@ def _report_signature(sig: EmbeddedPdfSignature, context: ValidationContext) -> 
 
 
 def _report_timestamp(sig: EmbeddedPdfSignature, context: ValidationContext) -> SignatureReport:
-    status = validation.validate_pdf_timestamp(sig, context)
+    status = off_loop(validation.validate_pdf_timestamp, sig, context)
     name, organisation = _subject(status.signing_cert)
     coverage, level, allowed = _modification(status)
     reasons = _trust_reasons(status, expired_at_signing=False)

@@ -105,3 +105,17 @@ def draft_layout() -> DocumentLayout:
         place_date="Bắc Giang, ngày      tháng      năm 2024",
         draft=True,
     )
+
+
+def attachment_pdf(text: str = "Phụ lục") -> bytes:
+    """A small real one-page PDF, as a drafter attaches (the agency signs it at issue)."""
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, invariant=True)
+    canvas.drawString(72, 780, text.encode("ascii", "replace").decode())
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()

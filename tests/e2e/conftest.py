@@ -48,8 +48,11 @@ def _chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Chromium, for one test module: Playwright's sync API keeps an asyncio loop running in
+    this thread while it is open, which would stop the signing tests' own loops (and
+    pyHanko's) in the modules run after it."""
     executable = _chromium()
     required = os.environ.get("E2E_REQUIRED") == "1"
     try:

@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 
+from tests.documents.samples import attachment_pdf
 from workflows.plans.models import Plan, PlanState
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SUMMARY = "Triển khai Phong trào trong các phòng thuộc Sở"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = attachment_pdf()
 BODY = """I. MỤC ĐÍCH, YÊU CẦU
 Đẩy mạnh phát triển Phong trào trong toàn ngành.
 II. TỔ CHỨC THỰC HIỆN

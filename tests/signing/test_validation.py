@@ -120,3 +120,20 @@ def test_reasons_read_in_vietnamese(person, context, tmp_path):
     assert report.reasons == [
         "Chứng thư số không thuộc chuỗi của tổ chức cung cấp dịch vụ chứng thực được tin cậy."
     ]
+
+
+def test_signing_and_validation_work_inside_a_running_event_loop(tmp_path):
+    """An ASGI view or a browser test's Playwright keeps a loop running in the thread;
+    pyHanko's own loops then run in a worker thread instead of failing."""
+    import asyncio
+
+    pki = TestPki.open(tmp_path, PASSPHRASE)
+    identity = pki.issue_person("Đỗ Văn Giang")
+
+    async def inside_a_loop():
+        signed = _signed_by(identity, long_term=False)
+        return validate_pdf(signed, load_certificates(pki.root_pem()))
+
+    [report] = asyncio.run(inside_a_loop())
+    assert report.intact
+    assert report.trusted

@@ -17,6 +17,7 @@ from approvals.signing.pki import TestPki
 from tests.signing.conftest import (
     PASSPHRASE,
     Owner,
+    _own_pki_only,
     _secrets,
     agency,
     context,
@@ -28,7 +29,7 @@ from tests.signing.conftest import (
 from tests.signing.helpers import SIGNER_BOX, sample_pdf
 from tests.signing.test_pkcs12 import _issue
 
-__all__ = ["_secrets", "agency", "context", "person", "pki", "roots"]
+__all__ = ["_own_pki_only", "_secrets", "agency", "context", "person", "pki", "roots"]
 
 
 @pytest.fixture(autouse=True)

@@ -850,7 +850,26 @@ def _checked_extension(name: str, head: bytes, data: Any) -> str:
                 % {"name": name, "type": extension.upper()},
                 field="file",
             )
+    if extension == "pdf" and not _readable_pdf(data):
+        # the agency signs every PDF attachment at issue: it must be a PDF that can be read
+        raise ValidationFailed(
+            _("The file “%(name)s” is a damaged PDF that cannot be read.") % {"name": name},
+            field="file",
+        )
     return extension
+
+
+def _readable_pdf(data: Any) -> bool:
+    import pypdf
+    from pypdf.errors import PyPdfError
+
+    data.seek(0)
+    try:
+        return len(pypdf.PdfReader(data).pages) > 0
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+    finally:
+        data.seek(0)
 
 
 @service_atomic()

@@ -13,6 +13,7 @@ from django.test import Client, override_settings
 
 from approvals.audit.models import AuditEvent
 from tests.demo.conftest import Demo, demo
+from tests.documents.samples import attachment_pdf
 from tests.plans.web.test_plan_pages import client_for, form_data
 from workflows.plans.models import Plan, PlanAttachment
 
@@ -20,7 +21,7 @@ __all__ = ["demo"]
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = attachment_pdf()
 
 
 def docx_bytes() -> bytes:
@@ -111,3 +112,17 @@ def test_others_cannot_attach_download_or_remove(draft: Any, demo: Demo) -> None
     attachment.refresh_from_db()
     assert attachment.removed_at is not None
     assert drafter.get(f"/plans/{plan.pk}/attachments/{attachment.pk}/").status_code == 404
+
+
+def test_a_damaged_pdf_is_refused_at_upload_because_the_agency_signs_it_at_issue(
+    draft: Any,
+) -> None:
+    """A file that starts like a PDF but cannot be read is refused with the reason."""
+    drafter, plan = draft
+    events = AuditEvent.objects.count()
+    damaged = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    texts = upload(drafter, plan, "phu-luc.pdf", damaged)
+    assert texts
+    assert "phu-luc.pdf" in texts[0]
+    assert not PlanAttachment.objects.exists()
+    assert AuditEvent.objects.count() == events
