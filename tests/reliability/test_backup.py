@@ -106,10 +106,16 @@ def test_backup_of_a_running_database_restores_and_verifies(seeded, province_tx,
             env={
                 "DATABASE_URL": restored,
                 "DJANGO_SETTINGS_MODULE": "project.settings",
+                # the signed PDFs and the PKI they chain to live beside the database: a
+                # restore needs the media folder too (ops/backup.sh says so)
+                "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+                "SIGNING_PKI_DIR": str(settings.SIGNING_PKI_DIR),
+                "SIGNING_TEST_PKI": "true",
             },
         )
         assert verify.returncode == 0, verify.stderr + verify.stdout
-        assert len(verify.stdout.strip().splitlines()) == 4, verify.stdout  # four checks passed
+        checks = verify.stdout.strip().splitlines()
+        assert len(checks) == 5, verify.stdout  # five checks passed, issued PDFs included
         counted = sh(
             "psql",
             restored,

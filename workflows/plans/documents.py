@@ -187,7 +187,10 @@ def verify_signature(plan: Plan) -> bool:
         revision.content_sha256
     ):
         return False
-    content = signed_document(plan)
+    try:
+        content = signed_document(plan)
+    except OSError:  # the stored signed PDF is gone from the file storage
+        return False
     if not signature_verify(signature=signature, content=content).valid:
         return False
     return _renders_into(plan, revision, content)
