@@ -126,6 +126,11 @@ class InputGuardMiddleware:
         content_type = str(request.META.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
         if request.method == "GET" or content_type not in _FORM_TYPES:
             return
+        if is_api(request):
+            # the API's own parsers clean its form and multipart bodies (workflows/api/
+            # parsers.py); parsing them here would consume the stream its views read
+            # (the idempotency key's digest of the raw body)
+            return
         request.POST = clean_query_dict(request.POST)  # type: ignore[assignment]
         for name, uploads in request.FILES.lists():
             for upload in uploads:
