@@ -8,7 +8,7 @@ from tests.settings import INSTALLED_APPS
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 DEBUG = False
 
-# What a site at scale would set (README, "Performance and scale"): the resolver keeps
+# What a site at scale would set (docs/performance.md): the resolver keeps
 # actions and their rules five minutes per process; audit events of acts resting on a
 # position go to the chain of the position's commune or department (depth 2).
 APPROVALS_RULES_CACHE_SECONDS = 300
