@@ -8,7 +8,6 @@ from rest_framework.routers import DefaultRouter
 
 from workflows.api import views
 from workflows.api.csrf import CsrfTokenView
-from workflows.verification.api import VerifyViewSet
 
 app_name = "api"
 
@@ -22,7 +21,7 @@ router.register("consultations", views.ConsultationViewSet, basename="consultati
 router.register("dossiers", views.DossierViewSet, basename="dossier")
 router.register("candidates", views.CandidateViewSet, basename="candidate")
 router.register("registers", views.RegisterViewSet, basename="register")
-router.register("verify", VerifyViewSet, basename="verify")
+router.register("verify", views.VerifyViewSet, basename="verify")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),

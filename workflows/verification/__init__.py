@@ -4,7 +4,9 @@ The page (``/verify/``) and the API (``POST /api/verify/``) take an uploaded PDF
 signature: who signed, for which organisation, when (Vietnam time), its timestamp, whether the
 chain ends at one of the site's trust roots, whether the certificate is revoked, whether the
 document is intact since and whether the later changes were allowed; then a verdict with its
-reasons. The validation itself is :func:`approvals.signing.validation.validate_pdf`.
+reasons. The validation itself is :func:`approvals.signing.validation.validate_pdf`. The API's
+view is :mod:`workflows.api.views.verification`: the API builds on this package, never the
+other way round.
 
 Recipients outside the system must be able to check what they received, so both are open to
 anonymous visitors, rate-limited per address (per user once signed in, ``VERIFY_THROTTLE_RATE``)

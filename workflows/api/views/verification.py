@@ -1,4 +1,4 @@
-"""``POST /api/verify/``: the verification page as an API (registered on the API's router)."""
+"""``POST /api/verify/``: the verification page as an API, open to anyone and rate-limited."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from workflows.api.views import Localised
+from workflows.api.views.base import Localised
 from workflows.verification.reports import may_fetch, read_upload, verify_pdf
 from workflows.verification.serializers import VerificationSerializer, VerifyUploadSerializer
 from workflows.verification.throttling import VerifyThrottle

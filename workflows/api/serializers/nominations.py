@@ -1,0 +1,183 @@
+"""Nomination dossiers, candidates and their steps as the API reads and writes them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from approvals.organisation.models import OrgUnit
+from approvals.organisation.resolver import user_label
+from workflows.api.serializers.fields import IdField, RelatedId, pin_field
+from workflows.nominations.models import Candidate, CandidateState, Dossier, DossierState, Title
+
+
+class DossierSerializer(serializers.ModelSerializer[Dossier]):
+    title = serializers.ChoiceField(choices=Title.choices, read_only=True)
+    title_label = serializers.CharField(source="get_title_display", read_only=True)
+    state = serializers.ChoiceField(choices=DossierState.choices, read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    symbol = serializers.CharField(
+        source="register_entry.symbol", read_only=True, allow_null=True, default=None
+    )
+    signed = serializers.SerializerMethodField()
+    overdue = serializers.BooleanField(read_only=True)
+    posting_due_on = serializers.DateField(
+        source="posting_deadline.due_on", read_only=True, allow_null=True, default=None
+    )
+    decision_due_on = serializers.DateField(
+        source="decision_deadline.due_on", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = Dossier
+        fields = [
+            "id",
+            "title",
+            "title_label",
+            "year",
+            "proposing_unit",
+            "deciding_unit",
+            "state",
+            "state_label",
+            "started_on",
+            "posting_due_on",
+            "decision_due_on",
+            "overdue",
+            "symbol",
+            "signed",
+            "late_reason",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_signed(self, obj: Dossier) -> bool:
+        return obj.signature_id is not None
+
+
+class DossierCreateSerializer(serializers.Serializer[Any]):
+    title = serializers.ChoiceField(choices=Title.choices)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    proposing_unit = RelatedId(queryset=OrgUnit.objects.all())
+
+
+class CandidateSerializer(serializers.ModelSerializer[Candidate]):
+    state = serializers.ChoiceField(choices=CandidateState.choices, read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Candidate
+        fields = [
+            "id",
+            "dossier",
+            "title",
+            "year",
+            "household",
+            "unit",
+            "person",
+            "label",
+            "state",
+            "state_label",
+            "votes_for",
+            "votes_cast",
+            "objection",
+            "consecutive_years",
+            "revocation_ground",
+            "revocation_note",
+        ]
+        read_only_fields = fields
+
+    def get_label(self, obj: Candidate) -> str:
+        if obj.household_id and obj.household is not None:
+            return f"{obj.household.code} — {obj.household.head_name}"
+        if obj.unit_id and obj.unit is not None:
+            return str(obj.unit.name)
+        return user_label(obj.person) if obj.person is not None else ""
+
+
+class CandidatesAddSerializer(serializers.Serializer[Any]):
+    """Candidates to register in bulk, by id; the title says which list it takes."""
+
+    households = serializers.ListField(
+        child=IdField(), required=False, default=list, max_length=50000
+    )
+    units = serializers.ListField(child=IdField(), required=False, default=list, max_length=5000)
+    people = serializers.ListField(child=IdField(), required=False, default=list, max_length=5000)
+
+
+class VoteSerializer(serializers.Serializer[Any]):
+    candidate = IdField()
+    votes_for = serializers.IntegerField(min_value=0)
+
+
+class MeetingSerializer(serializers.Serializer[Any]):
+    held_on = serializers.DateField()
+    invited = serializers.IntegerField(min_value=1, max_value=1000000)
+    present = serializers.IntegerField(min_value=0, max_value=1000000)
+    chaired_by = serializers.CharField(max_length=255)
+    minutes = serializers.CharField(max_length=100000, required=False, allow_blank=True, default="")
+    votes = VoteSerializer(many=True)
+
+
+class CouncilSerializer(serializers.Serializer[Any]):
+    """An emulation council's review of the dossier's candidates."""
+
+    held_on = serializers.DateField()
+    members = serializers.IntegerField(min_value=1, max_value=1000, required=False, allow_null=True)
+    present = serializers.IntegerField(min_value=0, max_value=1000, required=False, allow_null=True)
+    minutes = serializers.CharField(max_length=100000)
+    refused = serializers.ListField(
+        child=IdField(),
+        required=False,
+        default=list,
+        max_length=5000,
+        help_text=_("Candidates of this dossier the council rejects."),
+    )
+    votes = VoteSerializer(
+        many=True,
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "Every candidate's votes, required when the rules set the council's approval "
+            "share (then members and present too)."
+        ),
+    )
+
+
+class ReportSerializer(serializers.Serializer[Any]):
+    report = serializers.CharField(max_length=100000, help_text=_("The achievement report."))
+
+
+class MeetingResultSerializer(serializers.Serializer[Any]):
+    dossier = serializers.IntegerField()
+    held_on = serializers.DateField()
+    invited = serializers.IntegerField()
+    present = serializers.IntegerField()
+    chaired_by = serializers.CharField()
+
+
+class ObjectionSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(max_length=10000)
+    upheld = serializers.BooleanField()
+
+
+class DecideSerializer(serializers.Serializer[Any]):
+    late_reason = serializers.CharField(
+        max_length=255,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Required once the decision's time limit has passed."),
+    )
+    pin = pin_field()
+
+
+class RevokeSerializer(serializers.Serializer[Any]):
+    ground = serializers.CharField(max_length=64)
+    note = serializers.CharField(max_length=10000)
+
+
+class ReturnDossierSerializer(serializers.Serializer[Any]):
+    comment = serializers.CharField(max_length=5000)
