@@ -57,7 +57,7 @@ class MovementReport(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("movement result report")
         verbose_name_plural = _("movement result reports")
         ordering = ["-created_at", "-pk"]
-        # the action codes of the regulations data, usable as one-off object grants too
+        # the engine's action codes (migration 0002), also usable as one-off object grants
         permissions = [
             ("draft_report", "Draft a movement result report"),
             ("submit_report", "Submit a movement result report"),

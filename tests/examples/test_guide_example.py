@@ -99,7 +99,7 @@ class Province:
             "text": "100% thôn xây dựng hương ước; 92% hộ đạt danh hiệu Gia đình văn hóa.",
         }
         values.update(fields)
-        return report_create(**values)  # type: ignore[arg-type]
+        return report_create(**values)
 
 
 @pytest.fixture
