@@ -8,7 +8,9 @@ from pathlib import Path
 from project.settings import *  # noqa: F403
 from project.settings import INSTALLED_APPS
 
-INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
+# tests.testapp: a concrete document to guard; examples.movement_report: the guide's example
+# (docs/guide-new-process.md), installed only here, never in the site
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp", "examples.movement_report"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
