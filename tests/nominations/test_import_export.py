@@ -19,6 +19,7 @@ from approvals.exceptions import ActionNotPermitted, ValidationFailed
 from approvals.registers.selectors import place_date_line
 from workflows.documents import docx_text, pdf_text
 from workflows.nominations import exports, imports
+from workflows.nominations.imports import reading
 from workflows.nominations.models import (
     Candidate,
     CandidateState,
@@ -295,7 +296,7 @@ def test_too_large_files_are_refused_before_reading(commune):
 
 def test_xlsx_that_unpacks_too_large_is_refused(commune, monkeypatch):
     c = commune
-    monkeypatch.setattr(imports, "MAX_XLSX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(reading, "MAX_XLSX_UNPACKED_BYTES", 1000)
     data = xlsx([HEADERS_VI, ["K001", "Hộ K", "", 1]])
     with pytest.raises(ValidationFailed) as exc:
         imports.households_import(

@@ -14,7 +14,7 @@ from workflows.nominations.exports import FORMULA_PREFIXES
 from workflows.nominations.models import Title
 
 if TYPE_CHECKING:
-    from workflows.nominations.views import Dashboard
+    from workflows.nominations.dashboard import Dashboard
 
 
 def _cell(value: Any) -> Any:

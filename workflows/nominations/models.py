@@ -14,6 +14,11 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 from approvals.organisation.models import OrgUnit
 from approvals.subjects import Subject
 
+# Title, DossierState and CandidateState live in choices.py (titles.py needs them too) and are
+# still imported from here by most of the code.
+from workflows.nominations.choices import CandidateState, DossierState, Title
+from workflows.nominations.titles import SPECS
+
 
 class Household(models.Model):
     """A household (hộ gia đình) living in a village or residential group."""
@@ -45,25 +50,6 @@ class Household(models.Model):
         return f"{self.code} — {self.head_name}"
 
 
-class Title(models.TextChoices):
-    """The titles nominated for (Decree 86/2023; Law on Emulation and Commendation 2022)."""
-
-    CULTURAL_FAMILY = "cultural_family", _("Cultural family (household)")
-    CULTURAL_VILLAGE = "cultural_village", _("Cultural village or residential group")
-    EXEMPLARY_COMMUNE = "exemplary_commune", _("Exemplary commune, ward or town")
-    CULTURAL_STANDARD_ORGANIZATION = (
-        "cultural_standard_organization",
-        _("Agency, unit or enterprise meeting the cultural standard"),
-    )
-    ADVANCED_WORKER = "advanced_worker", _("Advanced worker")
-    ADVANCED_COLLECTIVE = "advanced_collective", _("Advanced collective")
-    EMULATION_FLAG = "emulation_flag", _("Emulation flag of the province")
-    PROVINCIAL_COMMENDATION = (
-        "provincial_commendation",
-        _("Certificate of commendation of the provincial chairman"),
-    )
-
-
 class Disqualification(models.Model):
     """A fact that bars a household from the title in a year (Decree 86/2023, Art. 6.4)."""
 
@@ -92,25 +78,10 @@ class Disqualification(models.Model):
         return f"{self.household} {self.year}: {self.ground}"
 
 
-class DossierState(models.TextChoices):
-    """Where a nomination dossier is."""
-
-    REGISTRATION = "registration", _("Registration")
-    MEETING = "meeting", _("Review meeting held")
-    POSTING = "posting", _("Public posting")
-    SUBMITTED = "submitted", _("Submitted, under appraisal")
-    RETURNED = "returned", _("Returned for supplement")
-    COUNCIL = "council", _("Emulation council review")
-    DECISION = "decision", _("Awaiting the decision")
-    DECIDED = "decided", _("Decided")
-
-
 def _next_step_is(step: str) -> Callable[[Any], bool]:
     """A transition condition: the dossier's title expects ``step`` next (see titles.py)."""
 
     def condition(dossier: Any) -> bool:
-        from workflows.nominations.titles import SPECS
-
         spec = SPECS.get(dossier.title)
         return spec is not None and spec.next_step(dossier.state) == step
 
@@ -291,20 +262,6 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=DossierState.DECISION, target=DossierState.DECIDED)
     def decide(self) -> None:
         """The recognition decision was signed and numbered."""
-
-
-class CandidateState(models.TextChoices):
-    """Where one candidate stands."""
-
-    REGISTERED = "registered", _("Registered")
-    VOTED = "voted", _("Passed the review meeting")
-    NOT_VOTED = "not_voted", _("Not passed by the meeting")
-    POSTED = "posted", _("Publicly posted")
-    STRUCK = "struck", _("Struck after an objection")
-    PROPOSED = "proposed", _("Proposed")
-    RECOGNISED = "recognised", _("Recognised")
-    REFUSED = "refused", _("Refused")
-    REVOKED = "revoked", _("Title revoked")
 
 
 def fill_province(candidates: Iterable[Candidate]) -> None:

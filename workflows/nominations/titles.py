@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from approvals.organisation.models import UnitKind
-from workflows.nominations.models import CandidateState, DossierState, Title
+from workflows.nominations.choices import CandidateState, DossierState, Title
 
 
 class Step(enum.StrEnum):

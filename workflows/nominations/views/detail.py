@@ -1,0 +1,261 @@
+"""One dossier's page: its state, candidates, history, and the actions it offers the user."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from approvals.audit.models import AuditEvent
+from approvals.exceptions import ApprovalError
+from approvals.organisation.models import OrgUnit
+from approvals.organisation.resolver import Decision, decide
+from workflows.documents.esign import pin_needed
+from workflows.nominations import services
+from workflows.nominations.flows import dossier_stage
+from workflows.nominations.forms import (
+    AppraiseForm,
+    CouncilForm,
+    DecideForm,
+    HouseholdImportForm,
+    ObjectionForm,
+    PostingForm,
+    ReportForm,
+    RevokeForm,
+)
+from workflows.nominations.models import Candidate, CandidateState, Dossier, DossierState
+from workflows.nominations.selectors import (
+    action_names,
+    dossier_candidate_counts,
+    dossier_candidates,
+    dossier_history,
+    households_unregistered,
+    units_unregistered,
+)
+from workflows.nominations.titles import SPECS, STEP_LABELS, Step
+from workflows.nominations.views.common import (
+    check_fresh,
+    detail_url,
+    dossier_visible,
+    error_status,
+    page_of,
+    today,
+)
+
+#: Candidates shown per page of a dossier.
+CANDIDATE_PAGE_SIZE = 100
+
+
+@dataclass
+class Offer:
+    """An action the page offers on the dossier, with the engine's answer for the user."""
+
+    key: str
+    decision: Decision
+
+    @property
+    def allowed(self) -> bool:
+        return self.decision.allowed
+
+
+def _offers(user: Any, dossier: Dossier) -> dict[str, Offer]:
+    """The actions the dossier's stage allows, each with whether ``user`` may take it."""
+    spec = SPECS[dossier.title]
+    step = spec.next_step(dossier.state)
+    proposing, deciding = dossier.proposing_unit, dossier.deciding_unit
+    wanted: list[tuple[str, str, OrgUnit]] = []
+    if dossier.state == DossierState.REGISTRATION:
+        wanted.append(("register", services.REGISTER, proposing))
+    if spec.report and dossier.state in (DossierState.REGISTRATION, DossierState.RETURNED):
+        wanted.append(("report", services.REGISTER, proposing))
+    if step == Step.MEETING:
+        wanted.append(("meeting", services.MEETING, proposing))
+    if step == Step.LOCAL_COUNCIL:
+        wanted.append(("council", services.COUNCIL, proposing))
+    if step == Step.POSTING:
+        wanted.append(("posting", services.POSTING, proposing))
+    if dossier.state == DossierState.POSTING:
+        wanted.append(("objection", services.POSTING, proposing))
+    if step == Step.SUBMISSION:
+        wanted.append(("submit", services.SUBMIT, proposing))
+    if dossier.state == DossierState.SUBMITTED:
+        wanted.append(("appraise", services.APPRAISE, deciding))
+    if dossier.state == DossierState.COUNCIL:
+        wanted.append(("council", services.COUNCIL, deciding))
+    if dossier.state == DossierState.DECISION and dossier.signature_id is None:
+        wanted.append(("decide", services.DECIDE, deciding))
+    if dossier.state == DossierState.DECISION and dossier.signature_id is not None:
+        wanted.append(("issue", services.NUMBER, deciding))
+    if dossier.state == DossierState.DECIDED:
+        wanted.append(("revoke", services.REVOKE, deciding))
+    return {key: Offer(key, decide(user, code, dossier, unit=unit)) for key, code, unit in wanted}
+
+
+def council_candidates(dossier: Dossier) -> list[Candidate]:
+    """The candidates an emulation council reviews at the dossier's stage (none otherwise)."""
+    spec = SPECS[dossier.title]
+    step = spec.next_step(dossier.state)
+    if step not in (Step.LOCAL_COUNCIL, Step.COUNCIL):
+        return []
+    return list(dossier_candidates(dossier).filter(state=spec.candidates_before(step)))
+
+
+def revocation_grounds(dossier: Dossier) -> list[str]:
+    """The grounds on which the regulation lets a title of the dossier be revoked."""
+    grounds = services.dossier_rules(dossier).get("title.revocation_grounds")
+    return [str(g) for g in grounds]
+
+
+def _forms(dossier: Dossier, offers: dict[str, Offer], bound: dict[str, Any]) -> dict[str, Any]:
+    """An unbound form for each offered action, or the bound one the user just sent."""
+    built: dict[str, Any] = {}
+    day = today()
+    if "posting" in offers:
+        meeting = getattr(dossier, "meeting", None)
+        built["posting"] = bound.get("posting") or PostingForm(
+            initial={"posted_on": day}, meeting_on=meeting.held_on if meeting else None
+        )
+    if "objection" in offers:
+        posted = dossier_candidates(dossier).filter(state=CandidateState.POSTED)
+        built["objection"] = bound.get("objection") or ObjectionForm(candidates=posted)
+    if "report" in offers:
+        built["report"] = bound.get("report") or ReportForm(candidates=dossier_candidates(dossier))
+    if "appraise" in offers:
+        built["appraise"] = bound.get("appraise") or AppraiseForm()
+    if "council" in offers:
+        built["council"] = bound.get("council") or CouncilForm(
+            candidates=council_candidates(dossier), initial={"held_on": day}
+        )
+    if "decide" in offers:
+        built["decide"] = bound.get("decide") or DecideForm()
+    if "revoke" in offers:
+        recognised = dossier_candidates(dossier).filter(state=CandidateState.RECOGNISED)
+        built["revoke"] = bound.get("revoke") or RevokeForm(
+            candidates=recognised, grounds=revocation_grounds(dossier)
+        )
+    if "register" in offers and SPECS[dossier.title].candidate == "household":
+        built["import"] = bound.get("import") or HouseholdImportForm()
+    return built
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """An audit event with its action and states named for people."""
+
+    event: AuditEvent
+    action: str
+    from_state: str
+    to_state: str
+
+
+def _history(dossier: Dossier) -> list[HistoryRow]:
+    events = list(dossier_history(dossier))
+    names = action_names({e.action for e in events}, english=get_language() == "en")
+    states = dict(DossierState.choices)
+    return [
+        HistoryRow(
+            e,
+            names.get(e.action, e.action),
+            str(states.get(e.from_state, e.from_state)),
+            str(states.get(e.to_state, e.to_state)),
+        )
+        for e in events
+    ]
+
+
+def render_detail(
+    request: HttpRequest,
+    dossier: Dossier,
+    *,
+    bound: dict[str, Any] | None = None,
+    error: ApprovalError | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    spec = SPECS[dossier.title]
+    step = spec.next_step(dossier.state)
+    offers = _offers(request.user, dossier)
+    signer = offers.get("decide")
+    block = (
+        signer.decision.authority.signature_block()
+        if signer is not None and signer.allowed and signer.decision.authority is not None
+        else []
+    )
+    unregistered = 0
+    if "register" in offers and spec.candidate == "household":
+        unregistered = households_unregistered(dossier).count()
+    elif "register" in offers and spec.candidate == "unit":
+        unregistered = units_unregistered(dossier, today()).count()
+    context = {
+        "dossier": dossier,
+        "spec": spec,
+        "stage": dossier_stage(dossier),
+        "next_step": STEP_LABELS[step] if step is not None else None,
+        "candidates": page_of(request, dossier_candidates(dossier), CANDIDATE_PAGE_SIZE),
+        "counts": [
+            (CandidateState(state).label, n)
+            for state, n in sorted(dossier_candidate_counts(dossier).items())
+        ],
+        "history": _history(dossier),
+        "meeting": getattr(dossier, "meeting", None),
+        "council_review": getattr(dossier, "council_review", None),
+        "offers": offers,
+        "forms": _forms(dossier, offers, bound or {}),
+        "signature_block": "\n".join(block),
+        "pin_needed": "decide" in offers and offers["decide"].allowed and pin_needed(request.user),
+        "unregistered": unregistered,
+        "error": error,
+        "today": today(),
+        "documents": dossier.state in (DossierState.DECISION, DossierState.DECIDED),
+        "decided": dossier.state == DossierState.DECIDED,
+    }
+    return render(request, "nominations/dossier_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A dossier: candidates, state, deadlines, history, documents and the next step."""
+    return render_detail(request, dossier_visible(request, pk))
+
+
+def act(
+    request: HttpRequest,
+    dossier: Dossier,
+    key: str,
+    form: Any,
+    perform: Callable[[], object],
+    done: str,
+) -> HttpResponse:
+    """Validate ``form``, run ``perform`` (a flow action or service) and redirect, or explain."""
+    if form is not None and not form.is_valid():
+        return render_detail(request, dossier, bound={key: form}, status=400)
+    try:
+        check_fresh(request, dossier)
+        perform()
+    except ApprovalError as error:
+        if form is not None and hasattr(form, "add_error"):
+            form.add_error(None, str(error))
+        fresh = dossier_visible(request, dossier.pk)
+        bound = {key: form} if form is not None else {}
+        return render_detail(request, fresh, bound=bound, error=error, status=error_status(error))
+    messages.success(request, done)
+    return HttpResponseRedirect(detail_url(dossier))
+
+
+__all__ = [
+    "CANDIDATE_PAGE_SIZE",
+    "HistoryRow",
+    "Offer",
+    "act",
+    "council_candidates",
+    "dossier_detail",
+    "render_detail",
+    "revocation_grounds",
+]

@@ -1,0 +1,322 @@
+"""The actions on a dossier (its steps, objections, reports, revocations), one view each."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from approvals.exceptions import ActionNotPermitted, ApprovalError, ValidationFailed
+from approvals.organisation.models import OrgUnit
+from workflows.nominations import flow_actions, imports, services
+from workflows.nominations.flows import dossier_stage
+from workflows.nominations.forms import (
+    AppraiseForm,
+    CouncilForm,
+    DecideForm,
+    HouseholdImportForm,
+    MeetingForm,
+    ObjectionForm,
+    PostingForm,
+    ReportForm,
+    RevokeForm,
+)
+from workflows.nominations.models import CandidateState
+from workflows.nominations.selectors import (
+    candidate_for,
+    dossier_candidates,
+    households_unregistered,
+    units_unregistered,
+)
+from workflows.nominations.titles import SPECS, Step
+from workflows.nominations.views.common import (
+    check_fresh,
+    detail_url,
+    dossier_visible,
+    error_status,
+    today,
+)
+from workflows.nominations.views.detail import act, council_candidates, revocation_grounds
+
+
+@login_required
+@require_POST
+def register_all(request: HttpRequest, pk: int) -> HttpResponse:
+    """Register every household (or unit) of the proposing unit not yet a candidate."""
+    dossier = dossier_visible(request, pk)
+
+    def perform() -> None:
+        if SPECS[dossier.title].candidate == "household":
+            households = list(households_unregistered(dossier))
+            units: list[OrgUnit] = []
+        else:
+            households, units = [], list(units_unregistered(dossier, today()))
+        if not households and not units:
+            raise ValidationFailed(_("Everyone the unit could propose is already registered."))
+        flow_actions.flow_register(dossier, request.user, households=households, units=units)
+
+    return act(request, dossier, "register", None, perform, _("The candidates were registered."))
+
+
+@login_required
+@require_POST
+def households_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add the village's households from an XLSX or CSV list (then register them)."""
+    dossier = dossier_visible(request, pk)
+    form = HouseholdImportForm(request.POST, request.FILES)
+
+    def perform() -> None:
+        upload = form.cleaned_data["file"]
+        imports.households_import(
+            village=dossier.proposing_unit,
+            user=request.user,
+            data=upload.read(),
+            filename=upload.name or "",
+        )
+
+    return act(request, dossier, "import", form, perform, _("The households were imported."))
+
+
+@login_required
+def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the review meeting: attendance and the votes for every household in one form."""
+    dossier = dossier_visible(request, pk)
+    spec = SPECS[dossier.title]
+    before = spec.candidates_before(Step.MEETING) if spec.meeting else CandidateState.REGISTERED
+    candidates = list(dossier_candidates(dossier).filter(state=before))
+    form = MeetingForm(request.POST or None, request.FILES or None, candidates=candidates)
+    status = 200
+    error: ApprovalError | None = None
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            meeting_fields = {
+                "held_on": data["held_on"],
+                "invited": data["invited"],
+                "present": data["present"],
+                "chaired_by": data["chaired_by"],
+                "minutes": data["minutes"],
+            }
+            try:
+                check_fresh(request, dossier)
+                sheet = data.get("votes_file")
+                if sheet:
+                    flow_actions.flow_meeting_from_sheet(
+                        dossier,
+                        request.user,
+                        data=sheet.read(),
+                        filename=sheet.name or "",
+                        **meeting_fields,
+                    )
+                else:
+                    flow_actions.flow_meeting(
+                        dossier, request.user, votes=form.votes(), **meeting_fields
+                    )
+            except ApprovalError as refused:
+                error = refused
+                status = error_status(refused)
+            else:
+                messages.success(request, _("The review meeting was recorded."))
+                return HttpResponseRedirect(detail_url(dossier))
+        else:
+            status = 400
+    elif spec.next_step(dossier.state) != Step.MEETING:
+        error = ActionNotPermitted(_("This dossier does not wait for a review meeting now."))
+    return render(
+        request,
+        "nominations/meeting.html",
+        {"dossier": dossier, "form": form, "error": error, "stage": dossier_stage(dossier)},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def posting(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open the public posting from the day the list went up."""
+    dossier = dossier_visible(request, pk)
+    held = getattr(dossier, "meeting", None)
+    form = PostingForm(request.POST, meeting_on=held.held_on if held else None)
+    return act(
+        request,
+        dossier,
+        "posting",
+        form,
+        lambda: flow_actions.flow_open_posting(
+            dossier, request.user, on=form.cleaned_data["posted_on"]
+        ),
+        _("The list is posted publicly."),
+    )
+
+
+@login_required
+@require_POST
+def objection(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record an objection to one posted candidate (an upheld one strikes it)."""
+    dossier = dossier_visible(request, pk)
+    posted = dossier_candidates(dossier).filter(state=CandidateState.POSTED)
+    form = ObjectionForm(request.POST, candidates=posted)
+
+    def perform() -> None:
+        candidate = candidate_for(dossier=dossier, pk=form.cleaned_data["candidate"])
+        if candidate is None:
+            raise Http404(_("No such candidate in this dossier."))
+        services.objection_record(
+            candidate=candidate,
+            user=request.user,
+            text=form.cleaned_data["text"],
+            upheld=form.cleaned_data["upheld"],
+        )
+
+    return act(request, dossier, "objection", form, perform, _("The objection was recorded."))
+
+
+@login_required
+@require_POST
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    """File a candidate's achievement report (before the review, or after a return)."""
+    dossier = dossier_visible(request, pk)
+    form = ReportForm(request.POST, candidates=dossier_candidates(dossier))
+
+    def perform() -> None:
+        candidate = candidate_for(dossier=dossier, pk=form.cleaned_data["candidate"])
+        if candidate is None:
+            raise Http404(_("No such candidate in this dossier."))
+        services.candidate_report_record(
+            candidate=candidate, user=request.user, report=form.cleaned_data["report"]
+        )
+
+    return act(request, dossier, "report", form, perform, _("The achievement report was filed."))
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Submit (or resubmit) the dossier to the deciding level."""
+    dossier = dossier_visible(request, pk)
+    return act(
+        request,
+        dossier,
+        "submit",
+        None,
+        lambda: flow_actions.flow_submit(dossier, request.user),
+        _("The dossier was submitted."),
+    )
+
+
+@login_required
+@require_POST
+def appraise(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept the dossier, or return it for supplement with a comment."""
+    dossier = dossier_visible(request, pk)
+    form = AppraiseForm(request.POST)
+
+    def perform() -> None:
+        comment = form.cleaned_data["comment"]
+        if form.cleaned_data["decision"] == AppraiseForm.ACCEPT:
+            flow_actions.flow_accept(dossier, request.user, comment=comment)
+        else:
+            flow_actions.flow_return(dossier, request.user, comment=comment)
+
+    return act(request, dossier, "appraise", form, perform, _("The appraisal was recorded."))
+
+
+@login_required
+@require_POST
+def council(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the emulation council's review."""
+    dossier = dossier_visible(request, pk)
+    candidates = council_candidates(dossier)
+    form = CouncilForm(request.POST, candidates=candidates)
+
+    def perform() -> None:
+        refused_ids = {int(pk) for pk in form.cleaned_data["refused"]}
+        flow_actions.flow_council(
+            dossier,
+            request.user,
+            minutes=form.cleaned_data["minutes"],
+            refused=[c for c in candidates if c.pk in refused_ids],
+            held_on=form.cleaned_data["held_on"],
+            members=form.cleaned_data["members"],
+            present=form.cleaned_data["present"],
+            votes=form.votes(),
+        )
+
+    return act(request, dossier, "council", form, perform, _("The council review was recorded."))
+
+
+@login_required
+@require_POST
+def decide_dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sign the recognition decision."""
+    dossier = dossier_visible(request, pk)
+    form = DecideForm(request.POST)
+    return act(
+        request,
+        dossier,
+        "decide",
+        form,
+        lambda: flow_actions.flow_decide(
+            dossier,
+            request.user,
+            late_reason=form.cleaned_data["late_reason"],
+            pin=request.POST.get("pin") or None,
+        ),
+        _("The decision was signed; the records clerk gives it its number."),
+    )
+
+
+@login_required
+@require_POST
+def issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """The records clerk numbers the signed decision; the titles are recorded."""
+    dossier = dossier_visible(request, pk)
+    return act(
+        request,
+        dossier,
+        "issue",
+        None,
+        lambda: flow_actions.flow_issue_decision(dossier, request.user),
+        _("The decision was numbered and the titles recorded."),
+    )
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke one recognised title on a legal ground."""
+    dossier = dossier_visible(request, pk)
+    recognised = dossier_candidates(dossier).filter(state=CandidateState.RECOGNISED)
+    form = RevokeForm(request.POST, candidates=recognised, grounds=revocation_grounds(dossier))
+
+    def perform() -> None:
+        candidate = candidate_for(dossier=dossier, pk=form.cleaned_data["candidate"])
+        if candidate is None:
+            raise Http404(_("No such candidate in this dossier."))
+        services.candidate_revoke(
+            candidate=candidate,
+            user=request.user,
+            ground=form.cleaned_data["ground"],
+            note=form.cleaned_data["note"],
+        )
+
+    return act(request, dossier, "revoke", form, perform, _("The title was revoked."))
+
+
+__all__ = [
+    "appraise",
+    "council",
+    "decide_dossier",
+    "households_upload",
+    "issue",
+    "meeting",
+    "objection",
+    "posting",
+    "register_all",
+    "report",
+    "revoke",
+    "submit",
+]
