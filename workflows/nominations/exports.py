@@ -33,6 +33,7 @@ from workflows.documents import (
     render_pdf,
 )
 from workflows.nominations.models import Candidate, CandidateState, Title
+from workflows.nominations.recognition import consecutive_years_after, issued_pdf
 from workflows.nominations.titles import SPECS
 
 if TYPE_CHECKING:
@@ -151,8 +152,6 @@ def recognised_list(
         states = (CandidateState.RECOGNISED, CandidateState.REVOKED)
     candidates = _candidates(dossier, states)
     if proposed:
-        from workflows.nominations.services import consecutive_years_after
-
         candidates = _candidates(dossier, (CandidateState.PROPOSED,)).annotate(
             consecutive_years_next=consecutive_years_after(dossier)
         )
@@ -384,8 +383,6 @@ def decision_document(dossier: Dossier, fmt: str = "pdf") -> bytes:
     if fmt not in ("pdf", "docx"):
         raise ValueError(fmt)
     if fmt == "pdf":
-        from workflows.nominations.esign import issued_pdf
-
         stored = issued_pdf(dossier)
         if stored is not None:
             return stored

@@ -1,0 +1,132 @@
+"""The review meeting: quorum, each candidate's votes and who goes on."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from approvals.exceptions import ValidationFailed
+from approvals.organisation.resolver import require
+from approvals.transitions import transition_perform
+from workflows.nominations.exceptions import NoQuorum
+from workflows.nominations.models import Candidate, CandidateState, Dossier, Meeting
+from workflows.nominations.services._common import (
+    MEETING,
+    VOTES_BATCH,
+    _expect,
+    _locked,
+    _move,
+    _share,
+    dossier_rules,
+)
+from workflows.nominations.services.eligibility import _reports_missing
+from workflows.nominations.titles import Step
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    dossier: Dossier,
+    user: Any,
+    held_on: datetime.date,
+    invited: int,
+    present: int,
+    votes: dict[int, int],
+    chaired_by: str,
+    minutes: str = "",
+) -> Meeting:
+    """Record the review meeting: quorum from the rules, then each candidate's vote share."""
+    locked = _locked(dossier)
+    spec = _expect(locked, Step.MEETING)
+    authority = require(user, MEETING, locked, unit=locked.proposing_unit)
+    _reports_missing(locked, spec)
+    rules = dossier_rules(locked)
+    if invited <= 0 or present < 0 or present > invited:
+        raise ValidationFailed(_("Attendance must be between 0 and the number invited."))
+    quorum = rules.percent(spec.key("meeting_quorum_percent"))
+    if _share(present, invited) < quorum:
+        raise NoQuorum(
+            _(
+                "No quorum: %(present)s of %(invited)s invited attended (%(share)s%%); the rules "
+                "require %(quorum)s%%. The votes cannot be recorded."
+            )
+            % {
+                "present": present,
+                "invited": invited,
+                "share": round(_share(present, invited), 1),
+                "quorum": quorum,
+            }
+        )
+    registered = {
+        c.pk: c
+        for c in Candidate.objects.of_dossier(locked).filter(
+            state=spec.candidates_before(Step.MEETING)
+        )
+    }
+    unknown = sorted(set(votes) - set(registered))
+    missing = sorted(set(registered) - set(votes))
+    bad = sorted(pk for pk, n in votes.items() if n < 0 or n > present)
+    if unknown or missing or bad:
+        raise ValidationFailed(
+            _(
+                "Votes must be given for every registered candidate, between 0 and %(present)s "
+                "(unknown: %(unknown)s; missing: %(missing)s; out of range: %(bad)s)."
+            )
+            % {"present": present, "unknown": unknown, "missing": missing, "bad": bad}
+        )
+    needed = rules.percent(spec.key("approval_percent"))
+    # One UPDATE per distinct vote count (at most present + 1 of them, two or three in a
+    # village), not a CASE per candidate: the meeting of 250 households is a few statements.
+    by_count: dict[int, list[int]] = {}
+    for pk, candidate in registered.items():
+        candidate.votes_for = votes[pk]
+        candidate.votes_cast = present
+        by_count.setdefault(votes[pk], []).append(pk)
+    for count, pks in sorted(by_count.items()):
+        for start in range(0, len(pks), VOTES_BATCH):
+            Candidate.objects.of_dossier(locked).filter(
+                pk__in=pks[start : start + VOTES_BATCH]
+            ).update(votes_for=count, votes_cast=present)
+    passed = [pk for pk in registered if _share(votes[pk], present) >= needed]
+    passed_set = set(passed)
+    failed = [pk for pk in registered if pk not in passed_set]
+    _move(
+        locked,
+        source=CandidateState.REGISTERED,
+        target=CandidateState.VOTED,
+        actor=user,
+        action=MEETING,
+        authority=authority,
+        only=passed,
+    )
+    _move(
+        locked,
+        source=CandidateState.REGISTERED,
+        target=CandidateState.NOT_VOTED,
+        actor=user,
+        action=MEETING,
+        authority=authority,
+        only=failed,
+    )
+    meeting = Meeting.objects.create(
+        dossier=locked,
+        held_on=held_on,
+        invited=invited,
+        present=present,
+        chaired_by=chaired_by,
+        minutes=minutes,
+        recorded_by=user,
+    )
+    transition_perform(
+        obj=locked,
+        transition="hold_meeting",
+        user=user,
+        action=MEETING,
+        unit=locked.proposing_unit,
+        payload={"invited": invited, "present": present, "passed": len(passed)},
+        authority=authority,
+    )
+    return meeting
