@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench.nominations_year import build_province
+    from bench.nominations_province import build_province
 
     name = str(settings.DATABASES["default"]["NAME"])
     print(f"database: {name} (throwaway); load {load()}", flush=True)

@@ -38,7 +38,7 @@ def _engine_worker(count: int) -> float:
 
     from approvals.registers.models import DocumentKind
     from approvals.registers.services import number_issue
-    from bench.nominations_year import YEAR
+    from bench.nominations_province import YEAR
 
     connections.close_all()
     staff = _STAFF[0]
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench.nominations_year import build_province
+    from bench.nominations_province import build_province
 
     name = str(settings.DATABASES["default"]["NAME"])
     print(f"database: {name} (throwaway); workers: {args.workers}; load {load()}", flush=True)

@@ -49,7 +49,7 @@ def _vacuum(*tables: str) -> None:
 
 def _up_to_decision(staff: Any, village: Any, head: Any) -> Any:
     """The village's dossier through the services, up to the signed decision."""
-    from bench.nominations_year import YEAR
+    from bench.nominations_province import YEAR
     from workflows.nominations.models import Household, Title
     from workflows.nominations.services import (
         candidates_register,
@@ -128,11 +128,11 @@ def _one_by_one(ids: list[int], staff: Any) -> float:
     from approvals.audit.services import audit_record
     from approvals.organisation.resolver import require
     from bench.flows import HouseholdFlow
-    from bench.nominations_year import _row_model
+    from bench.nominations_one_by_one import row_candidate_model
     from workflows.nominations.models import CandidateState
     from workflows.nominations.services import NUMBER
 
-    row_model = _row_model()
+    row_model = row_candidate_model()
     s = CandidateState
     started = time.perf_counter()
     for pk in ids:
@@ -176,7 +176,7 @@ def run_size(households: int, sample: int) -> dict[str, Any]:
     from django.db import connection
 
     from approvals.audit.services import chain_verify
-    from bench.nominations_year import YEAR, build_province
+    from bench.nominations_province import YEAR, build_province
     from workflows.nominations.models import Candidate, CandidateState
     from workflows.nominations.services import decision_issue
 

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "workflows.emulation",
     "workflows.exemplary",
     "workflows.verification",
+    "workflows.integrity",  # site-wide checks over every process above: verify_integrity
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,6 @@
 """Who holds a plan's step, for the engine's reminders (registered in ``PlansConfig.ready``).
 
-A plan has a clock per step (``step:<state>``, see ``services._step_clock``), held by
+A plan has a clock per step (``step:<state>``, see ``services.clock._step_clock``), held by
 whoever may act at that step while the plan is there - the division head, the office, the
 signing leaders, then the records clerk once it is signed - and one per consultation
 (``consultation:<agency id>:r<revision>``), held by the consulted agency's people who may

@@ -8,11 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext as _
 
-from approvals.registers.integrity import registers_verify
-from workflows.nominations.tallies import tallies_verify
-from workflows.plans.integrity import DECISIONS, issued_files_verify, plans_verify
+from workflows.integrity.checks import site_checks
 
 if TYPE_CHECKING:
     from django.core.management.base import CommandParser
@@ -42,35 +39,10 @@ class Command(BaseCommand):
         except CommandError as exc:
             failures.append(str(exc))
 
-        register_problems = registers_verify()
-        failures += [p.message for p in register_problems]
-        if not register_problems:
-            self.stdout.write(
-                self.style.SUCCESS(_("OK: the registers agree with the audit trail."))
-            )
-
-        if not options["skip_plans"]:
-            plan_problems = plans_verify()
-            failures += [p.message for p in plan_problems]
-            if not plan_problems:
-                self.stdout.write(
-                    self.style.SUCCESS(_("OK: every signed plan has the content that was signed."))
-                )
-
-        decision_problems = issued_files_verify(DECISIONS)
-        failures += [p.message for p in decision_problems]
-        if not decision_problems:
-            self.stdout.write(
-                self.style.SUCCESS(
-                    _("OK: every issued decision's PDF carries valid digital signatures.")
-                )
-            )
-
-        tally_problems = tallies_verify()
-        failures += [p.message for p in tally_problems]
-        if not tally_problems:
-            self.stdout.write(
-                self.style.SUCCESS(_("OK: the dashboard's tallies agree with a fresh count."))
-            )
+        for check in site_checks(skip_plans=options["skip_plans"]):
+            problems = check.run()
+            failures += [p.message for p in problems]
+            if not problems:
+                self.stdout.write(self.style.SUCCESS(check.intact))
         if failures:
             raise CommandError("\n".join(failures))
