@@ -16,8 +16,7 @@ class CalendarConfig(AppConfig):
         """Clear the remembered overrides whenever one changes."""
         from django.db.models.signals import post_delete, post_save
 
-        from approvals.calendar.models import CalendarOverride
-        from approvals.calendar.workdays import overrides_cache_clear
+        from approvals.calendar.models import CalendarOverride, overrides_cache_clear
 
         post_save.connect(overrides_cache_clear, sender=CalendarOverride, dispatch_uid="overrides")
         post_delete.connect(

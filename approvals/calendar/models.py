@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import time
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from approvals.calendar.choices import DayKind, OverrideKind
+from approvals.calendar.daymath import Overrides, days_between
 
 
 class CalendarOverride(models.Model):
@@ -60,6 +63,41 @@ class DeadlineQuerySet(models.QuerySet["Deadline"]):
     def overdue_on(self, day: datetime.date) -> DeadlineQuerySet:
         """Running deadlines whose due day is before ``day``."""
         return self.running().filter(due_on__lt=day)
+
+
+#: Every override, as read within the last ``APPROVALS_RULES_CACHE_SECONDS``: (when, rows).
+_OVERRIDES: list[tuple[float, dict[datetime.date, str]]] = []
+
+
+def overrides_cache_clear(**_kwargs: object) -> None:
+    """Forget the overrides this process remembers (on any change to one)."""
+    _OVERRIDES.clear()
+
+
+def overrides_by_day(
+    *, first: datetime.date | None = None, last: datetime.date | None = None
+) -> Overrides:
+    """Overrides between ``first`` and ``last`` (both included, open when None), one query.
+
+    With the setting ``APPROVALS_RULES_CACHE_SECONDS`` above 0 every override (a handful a
+    year) is read once and kept that long in this process, like the rules: an override
+    saved through Django clears the copy here, other processes see it when theirs
+    expires. Callers only look days up, so the whole table answers for any range.
+    Here rather than in a selector module because :meth:`Deadline.remaining` reads it.
+    """
+    ttl = float(getattr(settings, "APPROVALS_RULES_CACHE_SECONDS", 0) or 0)
+    if ttl > 0:
+        if _OVERRIDES and time.monotonic() - _OVERRIDES[0][0] < ttl:
+            return _OVERRIDES[0][1]
+        every = dict(CalendarOverride.objects.values_list("day", "kind"))
+        _OVERRIDES[:] = [(time.monotonic(), every)]
+        return every
+    rows = CalendarOverride.objects.all()
+    if first is not None:
+        rows = rows.filter(day__gte=first)
+    if last is not None:
+        rows = rows.filter(day__lte=last)
+    return dict(rows.values_list("day", "kind"))
 
 
 class Deadline(models.Model):
@@ -147,11 +185,8 @@ class Deadline(models.Model):
         A paused deadline keeps what was left on the day it paused; a completed one what was
         left on the day it was completed. Working days read the calendar (one query).
         """
-        # workdays imports this module, so it is imported here.
-        from approvals.calendar.workdays import days_between
-
         if self.completed_on is not None:
             on = self.completed_on
         elif self.paused_on is not None:
             on = self.paused_on
-        return days_between(on, self.due_on, DayKind(self.day_kind))
+        return days_between(on, self.due_on, DayKind(self.day_kind), overrides_by_day)

@@ -15,7 +15,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from approvals.admin import ScopedInline, UnitScopedAdmin, UnitScopedMixin, admin_scope
 from approvals.organisation.models import (
     Action,
     ActionRule,
@@ -23,6 +22,12 @@ from approvals.organisation.models import (
     OrgUnit,
     Position,
     Role,
+)
+from approvals.organisation.scoped_admin import (
+    ScopedInline,
+    UnitScopedAdmin,
+    UnitScopedMixin,
+    admin_scope,
 )
 
 if TYPE_CHECKING:

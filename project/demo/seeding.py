@@ -20,6 +20,7 @@ from django.core.management.base import CommandError
 from django.db import models, transaction
 from django.utils import timezone
 
+from approvals.delegations import delegation_create
 from approvals.exceptions import ApprovalError
 from approvals.organisation.models import (
     Action,
@@ -32,7 +33,6 @@ from approvals.organisation.models import (
     Role,
     UnitKind,
 )
-from approvals.organisation.services import delegation_create
 from approvals.registers.models import DocumentKind, Register
 from approvals.registers.services import register_configure
 from project.demo import data

@@ -8,10 +8,10 @@ import pytest
 from django.utils import translation
 
 from approvals.audit.models import AuditEvent
+from approvals.delegations import delegation_create, delegation_revoke
 from approvals.exceptions import DelegationExpired, DelegationInvalid, InvalidTransition
 from approvals.organisation.models import Delegation
 from approvals.organisation.resolver import require
-from approvals.organisation.services import delegation_create, delegation_revoke
 from tests.testapp.models import Document
 
 NOV = {"valid_from": datetime.date(2026, 11, 1), "valid_to": datetime.date(2026, 11, 30)}

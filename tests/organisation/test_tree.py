@@ -8,7 +8,7 @@ import pytest
 
 from approvals.exceptions import ValidationFailed
 from approvals.organisation.models import OrgUnit, UnitKind
-from approvals.organisation.services import unit_reorganise
+from approvals.reorganisation import unit_reorganise
 from tests.factories import OrgUnitFactory
 
 

@@ -12,7 +12,6 @@ from django.db.models.functions import Concat
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
-from approvals.audit import services as audit_services
 from approvals.audit.hashing import BatchHasher, event_hash
 from approvals.audit.models import AuditEvent
 from approvals.audit.services import (
@@ -24,6 +23,7 @@ from approvals.audit.services import (
     chain_for,
     chain_verify,
 )
+from approvals.audit.services import appending as audit_services
 from approvals.bulk import update_returning_pks
 from approvals.exceptions import ActionNotPermitted, ConcurrentUpdate, ValidationFailed
 from approvals.organisation.models import ActionRule

@@ -354,9 +354,9 @@ DELEGATION_CASES = ["in-term-allowed", "after-end-refused", "re-delegated-refuse
 def test_delegated_signature_through_the_services(world, case):
     from django.utils import timezone
 
+    from approvals.delegations import delegation_create
     from approvals.exceptions import DelegationExpired, DelegationInvalid
     from approvals.organisation.models import Action, Capacity, Position
-    from approvals.organisation.services import delegation_create
 
     today = timezone.localdate()
     director, delegate = world.user("gd.ldtbxh"), world.user("tp.btxh")
