@@ -1,7 +1,7 @@
 """Settings of the runnable site, read from the environment.
 
 The defaults give a working SQLite demo. Production sets at least ``DEBUG=false``,
-``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_URL`` (see README).
+``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_URL`` (see docs/operations.md).
 """
 
 from __future__ import annotations
@@ -214,7 +214,7 @@ if os.environ.get("CACHE_URL"):
     }
 LOGIN_REDIRECT_URL = "home"
 
-# Two-step sign-in (approvals/twofactor, README "Xác thực hai bước"): optional for everyone;
+# Two-step sign-in (approvals/twofactor, docs/security.md "Two-step sign-in"): optional;
 # with OTP_REQUIRED on, staff and holders of a role whose rules include an action of these
 # kinds or codes (signing, numbering) must set it up before using the site.
 OTP_REQUIRED = env_bool("OTP_REQUIRED", default=False)
@@ -321,14 +321,14 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "PlanStateEnum": "workflows.plans.models.PlanState",
-        "DossierStateEnum": "workflows.nominations.models.DossierState",
-        "CandidateStateEnum": "workflows.nominations.models.CandidateState",
+        "DossierStateEnum": "workflows.nominations.choices.DossierState",
+        "CandidateStateEnum": "workflows.nominations.choices.CandidateState",
         "UnitKindEnum": "approvals.organisation.models.UnitKind",
     },
     "SCHEMA_PATH_PREFIX": "/api/",
 }
 
-# --- digital signatures (approvals.signing; see its module docstring and the README) -------
+# --- digital signatures (approvals.signing; see its module docstring and docs/signing.md) -------
 # Trust roots are PEM files of the site's CA (for state agencies, the specialised CA of the
 # Government Cipher Committee); the project ships none.
 SIGNING_TRUST_ROOTS = [p for p in os.environ.get("SIGNING_TRUST_ROOTS", "").split(os.pathsep) if p]

@@ -23,7 +23,7 @@ def idempotency_keys_purge(*, now: datetime.datetime | None = None) -> int:
     younger than the period too: a claim that old belongs to a request that died, and
     keeping it would refuse the client's retry forever with 409.
     After the purge, the same key starts a new request: clients must not reuse a key after
-    the period (the README says so), as with any other idempotency-key API.
+    the period (docs/api.md says so), as with any other idempotency-key API.
     """
     cutoff = (now or timezone.now()) - idempotency_keep()
     with transaction.atomic():
