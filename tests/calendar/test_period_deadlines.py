@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 from freezegun import freeze_time
+from freezegun.api import _freeze_time
 
 from approvals.calendar.choices import DayKind
 from approvals.calendar.models import Deadline
@@ -44,7 +45,7 @@ def commune(org) -> Commune:
     return Commune(org, households=3)
 
 
-def _at(day: date) -> freeze_time:
+def _at(day: date) -> _freeze_time:
     """Today is ``day`` (morning in Vietnam)."""
     return freeze_time(f"{day.isoformat()} 02:00")
 
