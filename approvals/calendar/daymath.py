@@ -7,6 +7,7 @@ Public holidays, the government's swap days and its make-up Saturdays come from 
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import functools
 from collections.abc import Mapping
@@ -99,9 +100,50 @@ def days_between(
     """The number of days of ``kind`` in (start, end]; negative when ``end`` is before ``start``.
 
     Working days read the overrides of the days counted with ``read`` (once); calendar
-    days read nothing.
+    days, and the days of a period in months, read nothing.
     """
     if DayKind(kind) != DayKind.WORKING:
         return (end - start).days
     low, high = (start, end) if start <= end else (end, start)
     return count_working_days(start, end, read(first=low + ONE_DAY, last=high))
+
+
+def add_months(day: datetime.date, n: int) -> datetime.date:
+    """The day corresponding to ``day`` ``n`` months later (earlier when n < 0).
+
+    When that month has no such day (31/1 plus one month), its last day (28/2 or 29/2).
+    """
+    months = day.year * 12 + day.month - 1 + n
+    year, month = divmod(months, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, min(day.day, last))
+
+
+def period_end_with(
+    start: datetime.date,
+    length: int,
+    kind: DayKind | str,
+    overrides: Overrides,
+    *,
+    paused_days: int = 0,
+) -> datetime.date:
+    """The last day of a period of ``length`` units of ``kind`` starting after ``start``.
+
+    Bộ luật Dân sự 2015 Điều 147-148: the day of ``start`` is not counted; a period in
+    calendar days ends on its last day, one in months on the corresponding day of its
+    last month (the month's last day when it has no such day); when that day is a
+    weekend, a public holiday or an override's day off, the period ends on the next
+    working day (a make-up working day is a working day). A period in working days counts
+    working days only, so it always ends on one. ``paused_days``: days the clock stood
+    still, in the period's days (calendar days for a period in months), added to it.
+    ``overrides`` must cover the days from ``start`` to the end.
+    """
+    unit = DayKind(kind)
+    if unit == DayKind.WORKING:
+        return walk(start, length + paused_days, overrides)
+    if unit == DayKind.MONTHS:
+        last = add_months(start, length) + datetime.timedelta(days=paused_days)
+    else:
+        last = start + datetime.timedelta(days=length + paused_days)
+    return walk(last, 0, overrides)

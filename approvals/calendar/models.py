@@ -103,8 +103,9 @@ def overrides_by_day(
 class Deadline(models.Model):
     """A time limit on one step of one object, whose clock can pause and resume.
 
-    ``due_on`` is always ``length + paused_days_total`` days of ``day_kind`` after
-    ``started_on``: the clock stops while the object is back with its drafter.
+    ``due_on`` is always the end of ``length`` units of ``day_kind`` counted after
+    ``started_on``, lengthened by ``paused_days_total`` (the clock stops while the object
+    is back with its drafter), as :func:`approvals.calendar.periods.period_end` counts it.
     Change it only through ``approvals.calendar.services``.
     """
 
@@ -120,14 +121,19 @@ class Deadline(models.Model):
         help_text=_('The step the time limit applies to, e.g. "division_review".'),
     )
     day_kind = models.CharField(_("kind of days"), max_length=16, choices=DayKind.choices)
-    length = models.PositiveIntegerField(_("length in days"))
+    length = models.PositiveIntegerField(
+        _("length"), help_text=_("In the unit of the kind of days: days or months.")
+    )
     started_on = models.DateField(_("started on"))
     due_on = models.DateField(_("due on"))
     paused_on = models.DateField(_("paused on"), null=True, blank=True)
     paused_days_total = models.PositiveIntegerField(
         _("days paused"),
         default=0,
-        help_text=_("Days of the deadline's kind spent paused so far."),
+        help_text=_(
+            "Days of the deadline's kind spent paused so far (calendar days for a deadline "
+            "in months)."
+        ),
     )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

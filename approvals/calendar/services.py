@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from approvals.calendar.choices import DayKind
 from approvals.calendar.models import Deadline
-from approvals.calendar.workdays import add_days, days_between
+from approvals.calendar.periods import Period, period_end
+from approvals.calendar.workdays import days_between
 from approvals.exceptions import DeadlinePassed, InvalidTransition, ValidationFailed
 from approvals.steps import service_atomic
 
@@ -67,8 +68,11 @@ def _end_pause(deadline: Deadline, *, paused_on: datetime.date, on: datetime.dat
     deadline.paused_on = None
     # Counting from the start again (rather than shifting the old due day) also picks up
     # days off declared since the deadline started.
-    counted = deadline.length + deadline.paused_days_total
-    deadline.due_on = add_days(deadline.started_on, counted, kind)
+    deadline.due_on = period_end(
+        deadline.started_on,
+        Period(length=deadline.length, day_kind=kind),
+        paused_days=deadline.paused_days_total,
+    )
 
 
 def deadline_start(
@@ -81,7 +85,11 @@ def deadline_start(
     started_on: datetime.date,
     user: Any = None,
 ) -> Deadline:
-    """Start a time limit of ``length`` days of ``day_kind``, counted after ``started_on``."""
+    """Start a time limit of ``length`` units of ``day_kind``, counted after ``started_on``.
+
+    The due day is :func:`~approvals.calendar.periods.period_end`'s: the start day is not
+    counted and a last day off moves to the next working day (Civil Code Điều 147-148).
+    """
     if length < 0:
         raise ValidationFailed(_("The length of a deadline cannot be negative."), field="length")
     if day_kind not in DayKind.values:
@@ -105,7 +113,7 @@ def deadline_start(
             day_kind=kind,
             length=length,
             started_on=started_on,
-            due_on=add_days(started_on, length, kind),
+            due_on=period_end(started_on, Period(length=length, day_kind=kind)),
         )
         _audit(deadline, user, "start", "", "running")
         return deadline

@@ -8,9 +8,18 @@ year, so all of it is loaded).
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
-from approvals.calendar.daymath import count_working_days, is_working_day_with, walk
+from approvals.calendar.daymath import (
+    count_working_days,
+    is_working_day_with,
+    period_end_with,
+    walk,
+)
 from approvals.calendar.models import overrides_by_day
+
+if TYPE_CHECKING:
+    from approvals.calendar.periods import Period
 
 __all__ = ["WorkingCalendar"]
 
@@ -32,3 +41,7 @@ class WorkingCalendar:
     def working_days_between(self, start: datetime.date, end: datetime.date) -> int:
         """The number of working days in (start, end]; negative when ``end`` is earlier."""
         return count_working_days(start, end, self._overrides)
+
+    def period_end(self, start: datetime.date, period: Period) -> datetime.date:
+        """The last day of ``period`` counted after ``start``, as in ``periods.period_end``."""
+        return period_end_with(start, period.length, period.unit, self._overrides)

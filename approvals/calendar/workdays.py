@@ -7,7 +7,8 @@ extra working day. Every function reads the overrides it needs in one query; the
 arithmetic itself is in :mod:`approvals.calendar.daymath`.
 
 Counting follows the usual rule for time limits: the day of the event is not counted,
-so ``add_working_days(start, n)`` is the n-th working day *after* ``start``.
+so ``add_working_days(start, n)`` is the n-th working day *after* ``start``. A legal
+period (with the Civil Code's move of a last day off) is :mod:`approvals.calendar.periods`.
 """
 
 from __future__ import annotations
@@ -80,9 +81,17 @@ def add_calendar_days(
 def add_days(
     start: datetime.date, n: int, kind: DayKind | str, *, end_on_working_day: bool = False
 ) -> datetime.date:
-    """``n`` days of ``kind`` after ``start`` (see ``add_working_days``/``add_calendar_days``)."""
-    if DayKind(kind) == DayKind.WORKING:
+    """``n`` units of ``kind`` after ``start`` (see ``add_working_days``/``add_calendar_days``).
+
+    Plain arithmetic: a legal time limit is counted with
+    :func:`approvals.calendar.periods.period_end`, which always applies Điều 148.
+    """
+    unit = DayKind(kind)
+    if unit == DayKind.WORKING:
         return add_working_days(start, n)
+    if unit == DayKind.MONTHS:
+        day = daymath.add_months(start, n)
+        return add_working_days(day, 0) if end_on_working_day else day
     return add_calendar_days(start, n, end_on_working_day=end_on_working_day)
 
 

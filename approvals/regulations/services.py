@@ -14,19 +14,14 @@ from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from approvals.calendar.choices import DayKind
+from approvals.calendar.periods import Period
 from approvals.exceptions import RegulationNotFound, ValidationFailed
 from approvals.organisation.models import OrgUnit, UnitKind
 from approvals.regulations.models import Regulation, RegulationVersion, Rule, ValueType
 
-DAY_KINDS = ("calendar", "working")
-
-
-@dataclass(frozen=True)
-class Period:
-    """A length of days and whether they are calendar or working days."""
-
-    length: int
-    day_kind: str
+#: The units a period rule may use: calendar days, working days, months.
+DAY_KINDS = tuple(DayKind.values)
 
 
 def _validate(value_type: str, value: Any, key: str) -> None:
@@ -110,7 +105,7 @@ class RuleSet:
         return Decimal(str(self.get(key)))
 
     def period(self, key: str) -> Period:
-        """A period rule."""
+        """A period rule; count it with :func:`approvals.calendar.periods.period_end`."""
         value = self.get(key)
         return Period(length=int(value["length"]), day_kind=str(value["day_kind"]))
 

@@ -60,8 +60,10 @@ def test_start_in_calendar_days_counts_every_day():
     # given / when
     deadline = _start(day_kind=DayKind.CALENDAR, started_on=date(2025, 1, 20))
 
-    # then
-    assert deadline.due_on == date(2025, 1, 30)
+    # then: every day counts, so the 10th day is Thursday 30/1, in Tết; the period ends on
+    # the next working day, Monday 3/2 (Civil Code Điều 148.2)
+    assert deadline.due_on == date(2025, 2, 3)
+    assert deadline.remaining(date(2025, 1, 20)) == 14
 
 
 def test_start_with_negative_length_is_refused_and_creates_nothing():
@@ -149,9 +151,10 @@ def test_resume_of_a_calendar_day_deadline_adds_the_calendar_days_paused():
     deadline_pause(deadline=deadline, on=date(2025, 3, 3))
     deadline_resume(deadline=deadline, on=date(2025, 3, 8))
 
-    # then
+    # then: 10 + 5 calendar days end on Sunday 16/3, so the period ends on Monday 17/3
+    # (Civil Code Điều 148.2)
     assert deadline.paused_days_total == 5
-    assert deadline.due_on == date(2025, 3, 16)
+    assert deadline.due_on == date(2025, 3, 17)
 
 
 def test_two_pauses_add_up():

@@ -96,7 +96,8 @@ def test_full_cycle_with_an_objection_a_return_and_a_revocation(commune):
     )
     dossier_submit(dossier=dossier, user=c.village_head, on=D(2026, 10, 23))
     dossier.refresh_from_db()
-    assert dossier.decision_deadline.due_on == D(2026, 10, 31)  # moved by the 4 days away
+    # moved by the 4 days away to Saturday 31/10, so it ends on Monday 2/11 (Civil Code Điều 148)
+    assert dossier.decision_deadline.due_on == D(2026, 11, 2)
     dossier_accept(dossier=dossier, user=c.officer)
     dossier.refresh_from_db()
     assert dossier.state == DossierState.DECISION  # no council for this title

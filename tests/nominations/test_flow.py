@@ -238,7 +238,7 @@ def test_household_dossier_walks_its_flow_from_registration_to_decision(commune,
     flow_submit(dossier, c.village_head, on=D(2026, 10, 23))
     task = open_task(dossier)
     assert (dossier.state, task.flow_task) == (DossierState.SUBMITTED, DossierFlow.appraisal)
-    assert dossier.decision_deadline.due_on == D(2026, 10, 31)
+    assert dossier.decision_deadline.due_on == D(2026, 11, 2)  # Saturday 31/10 moves to Monday
     flow_accept(dossier, c.officer)
     task = open_task(dossier)  # no council for this title: straight to the decision
     assert (dossier.state, task.flow_task) == (DossierState.DECISION, DossierFlow.signature)
@@ -407,7 +407,7 @@ def test_village_title_has_its_commune_council_before_the_posting(db):
 
     flow_open_posting(dossier, r.officer, on=D(2024, 11, 14))
     assert open_task(dossier).flow_task == DossierFlow.submission
-    flow_submit(dossier, r.chairman, on=D(2024, 11, 25))
+    flow_submit(dossier, r.chairman, on=D(2024, 11, 26))  # the posting ran to Monday 25/11
     assert open_task(dossier).flow_task == DossierFlow.appraisal
     flow_accept(dossier, r.district_officer)
     task = open_task(dossier)  # this title's council sat before: straight to the signature

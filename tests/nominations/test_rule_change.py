@@ -230,7 +230,8 @@ def test_village_title_before_the_reform_is_decided_by_the_district(reform):
     # when: the list is posted from 14/11 for the rules' 10 days (as Trạch Mỹ Lộc did in 2024)
     posting_open(dossier=dossier, user=r.officer, on=D(2024, 11, 14))
     dossier.refresh_from_db()
-    assert dossier.posting_deadline.due_on == D(2024, 11, 24)
+    # its 10th day is Sunday 24/11, so it runs to the end of Monday 25/11 (Civil Code Điều 148)
+    assert dossier.posting_deadline.due_on == D(2024, 11, 25)
     # and a resident's objection against Thôn Tây is upheld
     objection_record(
         candidate=west,
@@ -241,10 +242,10 @@ def test_village_title_before_the_reform_is_decided_by_the_district(reform):
     )
 
     # when: the commune submits to the district, which appraises and decides
-    dossier_submit(dossier=dossier, user=r.chairman, on=D(2024, 11, 25))
+    dossier_submit(dossier=dossier, user=r.chairman, on=D(2024, 11, 26))
     dossier.refresh_from_db()
     assert dossier.state == DossierState.SUBMITTED
-    assert dossier.decision_deadline.due_on == D(2024, 12, 5)
+    assert dossier.decision_deadline.due_on == D(2024, 12, 6)
     dossier_accept(dossier=dossier, user=r.district_officer)
     dossier.refresh_from_db()
     assert dossier.state == DossierState.DECISION  # this title's council sat before
@@ -309,7 +310,8 @@ def test_village_title_after_the_reform_is_decided_by_the_commune(reform):
         minutes="Biên bản họp Hội đồng",
     )
     posting_open(dossier=dossier, user=r.merged_officer, on=D(2025, 10, 2))
-    dossier_submit(dossier=dossier, user=r.merged_officer, on=D(2025, 10, 13))
+    # the posting's 10th day is Sunday 12/10: it runs to Monday 13/10 (Civil Code Điều 148)
+    dossier_submit(dossier=dossier, user=r.merged_officer, on=D(2025, 10, 14))
     # the officer who compiled the dossier may not appraise it; a colleague does
     dossier_accept(dossier=dossier, user=r.merged_appraiser)
     dossier_decide(dossier=dossier, user=r.merged_chairman, on=D(2025, 10, 20))

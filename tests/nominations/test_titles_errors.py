@@ -102,7 +102,7 @@ def submitted(r: Reform) -> Dossier:
     dossier = propose_villages(r, year=2024, on=D(2024, 11, 1))
     reviewed(r, dossier)
     posting_open(dossier=dossier, user=r.officer, on=D(2024, 11, 14))
-    dossier_submit(dossier=dossier, user=r.chairman, on=D(2024, 11, 25))
+    dossier_submit(dossier=dossier, user=r.chairman, on=D(2024, 11, 26))
     return dossier
 
 
@@ -291,11 +291,12 @@ def test_a_posting_cannot_be_closed_early(reform):
     reviewed(r, dossier)
     posting_open(dossier=dossier, user=r.officer, on=D(2024, 11, 14))
     before = snapshot(dossier)
-    # when: the commune submits on the last day of the posting (due 24/11)
+    # when: the commune submits on the last day of the posting (its 10th day is Sunday 24/11,
+    # so it runs to Monday 25/11)
     with pytest.raises(PostingNotOver) as exc:
-        dossier_submit(dossier=dossier, user=r.chairman, on=D(2024, 11, 24))
+        dossier_submit(dossier=dossier, user=r.chairman, on=D(2024, 11, 25))
     # then: the message gives the end of the posting; the posting still runs
-    assert "24/11/2024" in str(exc.value)
+    assert "25/11/2024" in str(exc.value)
     assert unchanged(dossier, before)
     dossier.refresh_from_db()
     assert dossier.state == DossierState.POSTING
@@ -304,7 +305,7 @@ def test_a_posting_cannot_be_closed_early(reform):
     candidate = dossier.candidates.first()
     with pytest.raises(DeadlinePassed):
         objection_record(
-            candidate=candidate, user=r.officer, text="Ý kiến muộn", upheld=True, on=D(2024, 11, 25)
+            candidate=candidate, user=r.officer, text="Ý kiến muộn", upheld=True, on=D(2024, 11, 26)
         )
     assert unchanged(dossier, before)
 
@@ -317,10 +318,11 @@ def test_a_late_decision_needs_its_reason(reform):
     dossier = submitted(r)
     dossier_accept(dossier=dossier, user=r.district_officer)
     before = snapshot(dossier)
-    # when: the district chairman signs on 10/12, after the limit of 05/12, without a reason
+    # when: the district chairman signs on 10/12, after the limit of 06/12 (10 days after the
+    # submission of 26/11), without a reason
     with pytest.raises(DeadlinePassed) as exc:
         dossier_decide(dossier=dossier, user=r.district_chairman, on=D(2024, 12, 10))
-    assert "05/12/2024" in str(exc.value)
+    assert "06/12/2024" in str(exc.value)
     assert unchanged(dossier, before)
     # then: with the reason recorded, it is signed and the reason kept
     dossier_decide(
@@ -393,9 +395,9 @@ def test_each_step_refuses_the_wrong_role_or_unit(reform):
     )
     # the submission: another commune's chairman
     refused(
-        lambda: dossier_submit(dossier=dossier, user=r.other_chairman, on=D(2024, 11, 25)), dossier
+        lambda: dossier_submit(dossier=dossier, user=r.other_chairman, on=D(2024, 11, 26)), dossier
     )
-    dossier_submit(dossier=dossier, user=r.chairman, on=D(2024, 11, 25))
+    dossier_submit(dossier=dossier, user=r.chairman, on=D(2024, 11, 26))
     # the appraisal belongs to the district, not to the commune that proposes; the officer
     # who compiled the dossier is refused as its author before anything else
     refused(lambda: dossier_accept(dossier=dossier, user=r.chairman), dossier)

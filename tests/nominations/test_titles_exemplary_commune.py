@@ -105,7 +105,7 @@ def test_exemplary_commune_full_cycle_decided_by_the_province(province):
     # when: the district submits; the province returns it once for a missing figure
     dossier_submit(dossier=dossier, user=p.district_officer, on=D(2025, 2, 20))
     dossier.refresh_from_db()
-    assert dossier.decision_deadline.due_on == D(2025, 3, 2)
+    assert dossier.decision_deadline.due_on == D(2025, 3, 3)  # Sunday 2/3 moves to Monday
     assert set(dossier.candidates.values_list("state", flat=True)) == {CandidateState.PROPOSED}
     dossier_return(
         dossier=dossier,

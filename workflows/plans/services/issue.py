@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.audit.services import audit_record, signature_record
-from approvals.calendar.choices import DayKind
-from approvals.calendar.workdays import add_days
+from approvals.calendar.periods import period_end
 from approvals.exceptions import InvalidTransition
 from approvals.organisation.resolver import require
 from approvals.registers.services import number_issue
@@ -108,7 +107,7 @@ def plan_issue(*, plan: Plan, user: Any, issued_on: datetime.date | None = None)
     rules = rules_in_force("document_work", on=day, unit=locked.issuing_agency)
     period = rules.period("numbering.after_signature_period")
     signed_on = timezone.localtime(locked.signature.signed_at).date() if locked.signature else day
-    latest = add_days(signed_on, period.length, DayKind(period.day_kind))
+    latest = period_end(signed_on, period)
     if day > latest:
         # Decree 30/2020: numbered at the latest on the next working day; record it, do not block.
         late_note = _("numbered after the legal time limit (%(date)s)") % {
