@@ -277,7 +277,10 @@ def test_the_dossier_page_lists_every_meeting(client, commune):
     assert text.index(f'data-meeting="{first.pk}"') < text.index(f'data-meeting="{second.pk}"')
     assert "Không đủ số hộ dự họp" in text
     assert "Họp lại, đủ số hộ dự." in text
-    assert "23" in text and "32" in text
+    assert "23/40 người được mời" in text
+    assert "32/40 người được mời" in text
+    assert "Không đủ số người dự: không tính phiếu" in text
+    assert text.count("quyết định căn cứ vào cuộc họp này") == 1
     # the audit trail names the inquorate meeting
     assert "Ghi biên bản họp bình xét không đủ số người dự" in text
 
