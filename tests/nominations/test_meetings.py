@@ -324,3 +324,43 @@ def test_the_api_records_an_inquorate_meeting_without_votes_and_lists_every_meet
     assert refusal["code"] == "wrong_state"
     assert "bình xét" in refusal["message"] or "meeting" in refusal["message"]
     assert footprint(dossier) == before
+
+
+# --- the data migration ------------------------------------------------------------------------
+
+
+def test_the_migration_makes_each_existing_meeting_the_one_its_dossier_cites(commune):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("workflows.nominations.migrations.0009_meetings_per_dossier")
+    c = commune
+    dossier = registered(c)
+    other = registered_elsewhere(c)
+    # a meeting as the one-meeting schema left it: quorate, cited by nothing yet
+    held = Meeting.objects.create(
+        dossier=dossier,
+        held_on=FIRST,
+        invited=40,
+        present=32,
+        quorate=True,
+        chaired_by="Ngô Văn Bình",
+        recorded_by=c.village_head,
+    )
+    migration.cite_meetings(apps, None)
+    assert Dossier.objects.get(pk=dossier.pk).meeting_id == held.pk
+    assert Dossier.objects.get(pk=other.pk).meeting_id is None  # no meeting, none cited
+    migration.cite_meetings(apps, None)  # run again: nothing changes
+    assert Dossier.objects.get(pk=dossier.pk).meeting_id == held.pk
+
+
+def registered_elsewhere(c: Commune) -> Dossier:
+    with on(D(2026, 10, 1)):
+        return dossier_create(
+            user=c.village_head,
+            title="cultural_family",
+            year=2025,
+            proposing_unit=c.village,
+            on=D(2026, 10, 1),
+        )
