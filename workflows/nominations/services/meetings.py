@@ -1,4 +1,11 @@
-"""Review meetings: quorum, each candidate's votes and who goes on; inquorate ones kept."""
+"""Review meetings: quorum, each candidate's votes and who goes on.
+
+A dossier may hold several meetings. One without the quorum is recorded as held (date,
+attendance, minutes) and marked inquorate: no vote is counted, the candidates keep their
+states and votes, and the dossier stays in registration, waiting for a further meeting. A
+quorate meeting counts the votes, moves the dossier on and is the one its decision cites
+(``Dossier.meeting``).
+"""
 
 from __future__ import annotations
 
@@ -40,12 +47,7 @@ def meeting_record(
     chaired_by: str,
     minutes: str = "",
 ) -> Meeting:
-    """Record a review meeting: quorum from the rules, then each candidate's vote share.
-
-    A meeting without the quorum is recorded as held (attendance, minutes) and marked
-    inquorate: no vote is counted and the dossier waits for a further meeting. A quorate
-    meeting counts the votes, moves the dossier on and is the one its decision cites.
-    """
+    """Record the review meeting: quorum from the rules, then each candidate's vote share."""
     locked = _locked(dossier)
     spec = _expect(locked, Step.MEETING)
     authority = require(user, MEETING, locked, unit=locked.proposing_unit)
