@@ -109,10 +109,21 @@ class CandidateAdmin(UnitScopedAdmin):
         return False
 
 
+_MEETING_FIELDS: list[str] = [
+    "held_on",
+    "invited",
+    "present",
+    "quorum_percent",
+    "quorate",
+    "chaired_by",
+    "minutes",
+]
+
+
 class MeetingInline(ReadOnlyInline):
     model = Meeting
-    fields = ["held_on", "invited", "present", "quorum_percent", "quorate", "chaired_by", "minutes"]
-    readonly_fields = fields
+    fields = _MEETING_FIELDS
+    readonly_fields = _MEETING_FIELDS
 
 
 class CouncilInline(ReadOnlyInline):
