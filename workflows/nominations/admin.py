@@ -109,21 +109,18 @@ class CandidateAdmin(UnitScopedAdmin):
         return False
 
 
-_MEETING_FIELDS: list[str] = [
-    "held_on",
-    "invited",
-    "present",
-    "quorum_percent",
-    "quorate",
-    "chaired_by",
-    "minutes",
-]
-
-
 class MeetingInline(ReadOnlyInline):
     model = Meeting
-    fields = _MEETING_FIELDS
-    readonly_fields = _MEETING_FIELDS
+    fields = ["held_on", "invited", "present", "quorum_percent", "quorate", "chaired_by", "minutes"]
+    readonly_fields = [
+        "held_on",
+        "invited",
+        "present",
+        "quorum_percent",
+        "quorate",
+        "chaired_by",
+        "minutes",
+    ]
 
 
 class CouncilInline(ReadOnlyInline):
