@@ -177,9 +177,16 @@ def test_household_dossier_walks_its_flow_from_registration_to_decision(commune,
     }
     with pytest.raises(ActionNotPermitted):
         flow_meeting(dossier, c.officer, present=32, **meeting)
-    with pytest.raises(ValidationFailed):  # no quorum: the service refuses, nothing moves
-        flow_meeting(dossier, c.front_head, present=20, **meeting)
     assert_free(task)
+    # no quorum: the meeting is kept but counts no vote; registration is offered again
+    inquorate = flow_meeting(dossier, c.front_head, present=20, **meeting)
+    assert inquorate.quorate is False
+    task = open_task(dossier)
+    assert (Dossier.objects.get(pk=dossier.pk).state, task.flow_task) == (
+        DossierState.REGISTRATION,
+        DossierFlow.registration,
+    )
+    assert set(states(dossier).values()) == {CandidateState.REGISTERED}
     flow_meeting(dossier, c.front_head, present=32, **meeting)
     done = last_done(dossier, DossierFlow.registration)
     assert (done.owner, done.data["action"]) == (c.front_head, MEETING)
@@ -300,6 +307,7 @@ def test_household_dossier_walks_its_flow_from_registration_to_decision(commune,
     assert humans == [
         ("registration", "tt_x1", "register_candidates"),
         ("registration", "tt_x1", "register_candidates"),
+        ("registration", "mttq_x1", "record_meeting"),  # the inquorate meeting
         ("registration", "mttq_x1", "record_meeting"),
         ("after_review", "tt_x1", "run_posting"),
         ("submission", "tt_x1", "submit_dossier"),

@@ -378,26 +378,27 @@ def test_votes_import_records_the_meeting(commune):
     assert event.payload["count"] == 12
 
 
-def test_votes_import_without_quorum_fails_and_writes_nothing(commune):
+def test_votes_import_without_quorum_records_the_meeting_and_counts_no_vote(commune):
     c = commune
     dossier = start(c)
-    with pytest.raises(ValidationFailed) as exc:
-        imports.votes_import(
-            dossier=dossier,
-            user=c.village_head,
-            data=csv_bytes(vote_rows(c, votes=5)),
-            filename="phieu.csv",
-            held_on=D(2026, 10, 5),
-            invited=40,
-            present=20,
-            chaired_by="Ngô Văn Bình",
-        )
-    assert "quorum" in str(exc.value)
+    meeting = imports.votes_import(
+        dossier=dossier,
+        user=c.village_head,
+        data=csv_bytes(vote_rows(c, votes=5)),
+        filename="phieu.csv",
+        held_on=D(2026, 10, 5),
+        invited=40,
+        present=20,
+        chaired_by="Ngô Văn Bình",
+    )
+    assert (meeting.quorate, meeting.present) == (False, 20)
     dossier.refresh_from_db()
     assert dossier.state == DossierState.REGISTRATION
+    assert dossier.meeting is None
     assert set(states(dossier).values()) == {CandidateState.REGISTERED}
-    assert not Meeting.objects.exists()
-    assert not AuditEvent.objects.filter(action=imports.IMPORT_VOTES).exists()
+    assert not Candidate.objects.filter(votes_for__isnull=False).exists()
+    event = AuditEvent.objects.get(action=imports.IMPORT_VOTES)
+    assert (event.payload["counted"], event.payload["meeting"]) == (False, meeting.pk)
 
 
 def test_votes_with_bad_rows_are_refused_with_every_row_named(commune):

@@ -199,9 +199,20 @@ class DossierRoad:
         self.states[label] = dossier
         return dossier
 
-    def met(self, label: str, village: OrgUnit) -> Dossier:
+    def met(self, label: str, village: OrgUnit, *, inquorate_first: bool = False) -> Dossier:
         dossier = self.opened(label, village)
         votes = {c.pk: 15 for c in dossier.candidates.all()}
+        if inquorate_first:  # 8 of 20 came: kept as held, no vote counted
+            dossier_flow.flow_meeting(
+                dossier,
+                self.head_of(village),
+                held_on=self.day(37),
+                invited=20,
+                present=8,
+                votes={},
+                chaired_by="Ngô Văn Bình",
+                minutes="Không đủ số hộ dự họp.",
+            )
         dossier_flow.flow_meeting(
             dossier,
             self.head_of(village),
@@ -255,7 +266,7 @@ class DossierRoad:
         chairman = PlanRoad.holder(DECIDE, commune)
         self.villages("registration (nothing registered)", ward, council=False)
         self.villages("registered, the commune council due", commune, council=True)
-        self.met("meeting held", tanmy)
+        self.met("meeting held after an inquorate one", tanmy, inquorate_first=True)
         self.posted("posting", maison)
         self.submitted("submitted", thanhmai)
         returned = self.submitted("returned for supplement", thuong)

@@ -135,6 +135,7 @@ def dossier_list_visible(*, paths: list[str], day: datetime.date) -> QuerySet[Do
             "posting_deadline",
             "decision_deadline",
         )
+        .prefetch_related("meetings")  # one query for the page's meetings
         .annotate(
             overdue=Case(
                 When(overdue_on(day), then=Value(True)),

@@ -111,8 +111,16 @@ class CandidateAdmin(UnitScopedAdmin):
 
 class MeetingInline(ReadOnlyInline):
     model = Meeting
-    fields = ["held_on", "invited", "present", "chaired_by", "minutes"]
-    readonly_fields = ["held_on", "invited", "present", "chaired_by", "minutes"]
+    fields = ["held_on", "invited", "present", "quorum_percent", "quorate", "chaired_by", "minutes"]
+    readonly_fields = [
+        "held_on",
+        "invited",
+        "present",
+        "quorum_percent",
+        "quorate",
+        "chaired_by",
+        "minutes",
+    ]
 
 
 class CouncilInline(ReadOnlyInline):

@@ -71,12 +71,13 @@ class MeetingForm(forms.Form):
     def __init__(self, *args: Any, candidates: Iterable[Candidate] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.candidates = list(candidates)
-        from_sheet = bool(self.files.get("votes_file"))
         for candidate in self.candidates:
             self.fields[f"vote_{candidate.pk}"] = forms.IntegerField(
                 label=str(candidate.household or candidate.unit or candidate.person),
                 min_value=0,
-                required=not from_sheet,
+                # Left blank when the meeting lacked the quorum (its votes do not count); the
+                # service asks for every vote of a quorate meeting.
+                required=False,
             )
 
     def vote_fields(self) -> list[tuple[Candidate, Any]]:
@@ -85,7 +86,8 @@ class MeetingForm(forms.Form):
 
     def votes(self) -> dict[int, int]:
         """Votes for each candidate, by candidate id."""
-        return {c.pk: int(self.cleaned_data[f"vote_{c.pk}"]) for c in self.candidates}
+        typed = ((c.pk, self.cleaned_data.get(f"vote_{c.pk}")) for c in self.candidates)
+        return {pk: int(n) for pk, n in typed if n is not None}
 
     def clean_held_on(self) -> datetime.date:
         held_on: datetime.date = self.cleaned_data["held_on"]

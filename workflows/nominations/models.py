@@ -151,6 +151,17 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         related_name="+",
     )
     late_reason = models.CharField(_("reason for a late decision"), max_length=255, blank=True)
+    meeting = models.ForeignKey(
+        "Meeting",
+        verbose_name=_("review meeting relied on"),
+        null=True,
+        blank=True,
+        # A dossier's own meetings go with it (CASCADE); no other deletion may leave the
+        # decision citing nothing.
+        on_delete=models.RESTRICT,
+        related_name="+",
+        help_text=_("The quorate meeting whose votes the decision rests on."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -410,14 +421,31 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
 
 
 class Meeting(models.Model):
-    """The review meeting (họp bình xét) of a dossier, with attendance."""
+    """A review meeting (họp bình xét) of a dossier, with attendance.
 
-    dossier = models.OneToOneField(
-        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="meeting"
+    A dossier may hold several: a meeting without the quorum is recorded, counts no vote and
+    leaves the dossier waiting for a further one; the dossier's ``meeting`` is the quorate
+    meeting whose votes its decision rests on.
+    """
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="meetings"
     )
     held_on = models.DateField(_("held on"))
     invited = models.PositiveIntegerField(_("invited"))
     present = models.PositiveIntegerField(_("present"))
+    quorate = models.BooleanField(
+        _("quorate"),
+        help_text=_("Enough attended for the votes to count; an inquorate meeting counts none."),
+    )
+    quorum_percent = models.DecimalField(
+        _("quorum (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The share of the invited the rules required when the meeting was held."),
+    )
     chaired_by = models.CharField(_("chaired by"), max_length=255)
     minutes = models.TextField(_("minutes"), blank=True)
     recorded_by = models.ForeignKey(
@@ -430,6 +458,7 @@ class Meeting(models.Model):
     class Meta:
         verbose_name = _("review meeting")
         verbose_name_plural = _("review meetings")
+        ordering = ["held_on", "pk"]
 
     def __str__(self) -> str:
         return f"{self.dossier} — {self.held_on:%d/%m/%Y}"

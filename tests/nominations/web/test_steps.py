@@ -141,19 +141,23 @@ def test_the_meeting_form_records_attendance_and_a_vote_per_household(client, we
     assert dossier.candidates.filter(state=CandidateState.VOTED).count() == 11
 
 
-def test_a_meeting_without_quorum_is_refused_shown_and_the_form_keeps_the_votes(client, web):
+def test_a_meeting_without_quorum_is_recorded_as_inquorate_and_counts_no_vote(client, web):
     dossier = web.registered()
     client.force_login(web.c.village_head)
     data = meeting_data(dossier, present=3, vote=3)
-    response = client.post(url("meeting", dossier), data)
-    assert response.status_code == 400
+    data["minutes"] = "Không đủ số hộ dự họp, hoãn sang tuần sau."
+    response = client.post(url("meeting", dossier), data, follow=True)
+    assert response.redirect_chain[-1][0] == url("detail", dossier)
     text = page_text(response)
-    assert 'data-testid="refusal"' in text
-    assert 'value="Ngô Văn Bình"' in text
-    assert 'name="present" value="3"' in text
+    meeting = Meeting.objects.get()
+    assert meeting.quorate is False
+    assert f'data-meeting="{meeting.pk}" data-quorate="no"' in text
+    assert "Không đủ số hộ dự họp" in text
     assert refreshed(dossier).state == DossierState.REGISTRATION
-    assert not Meeting.objects.exists()
     assert not dossier.candidates.exclude(state=CandidateState.REGISTERED).exists()
+    assert not dossier.candidates.filter(votes_for__isnull=False).exists()
+    # the page offers the further meeting
+    assert 'data-action="meeting"' in text
 
 
 def test_a_meeting_form_with_a_missing_vote_is_invalid_and_changes_nothing(client, web):

@@ -10,7 +10,32 @@ from rest_framework import serializers
 from approvals.organisation.models import OrgUnit
 from approvals.organisation.resolver import user_label
 from workflows.api.serializers.fields import IdField, RelatedId, pin_field
-from workflows.nominations.models import Candidate, CandidateState, Dossier, DossierState, Title
+from workflows.nominations.models import (
+    Candidate,
+    CandidateState,
+    Dossier,
+    DossierState,
+    Meeting,
+    Title,
+)
+
+
+class MeetingRecordSerializer(serializers.ModelSerializer[Meeting]):
+    """A review meeting as held: attendance, the quorum the rules required, its minutes."""
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "held_on",
+            "invited",
+            "present",
+            "quorum_percent",
+            "quorate",
+            "chaired_by",
+            "minutes",
+        ]
+        read_only_fields = fields
 
 
 class DossierSerializer(serializers.ModelSerializer[Dossier]):
@@ -28,6 +53,16 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
     )
     decision_due_on = serializers.DateField(
         source="decision_deadline.due_on", read_only=True, allow_null=True, default=None
+    )
+    meetings = MeetingRecordSerializer(
+        many=True,
+        read_only=True,
+        help_text=_("Every review meeting held, the inquorate ones included, oldest first."),
+    )
+    meeting = serializers.PrimaryKeyRelatedField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("The quorate meeting whose votes the decision rests on."),
     )
 
     class Meta:
@@ -47,6 +82,8 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
             "overdue",
             "symbol",
             "signed",
+            "meeting",
+            "meetings",
             "late_reason",
             "created_at",
         ]
@@ -118,7 +155,15 @@ class MeetingSerializer(serializers.Serializer[Any]):
     present = serializers.IntegerField(min_value=0, max_value=1000000)
     chaired_by = serializers.CharField(max_length=255)
     minutes = serializers.CharField(max_length=100000, required=False, allow_blank=True, default="")
-    votes = VoteSerializer(many=True)
+    votes = VoteSerializer(
+        many=True,
+        required=False,
+        default=list,
+        help_text=_(
+            "Every registered candidate's votes; none are counted (and none are needed) when "
+            "the meeting lacked the quorum, which is recorded as inquorate."
+        ),
+    )
 
 
 class CouncilSerializer(serializers.Serializer[Any]):

@@ -50,7 +50,8 @@ def votes_import(
     """Record the review meeting from a sheet of “Mã hộ” and “Số phiếu đồng ý” per household.
 
     Every registered household needs exactly one row; the meeting itself (quorum, approval
-    share) is checked and recorded by :func:`services.meeting_record`.
+    share) is checked and recorded by :func:`services.meeting_record`: a meeting without the
+    quorum is recorded as inquorate and the sheet's votes are not counted.
     """
     authority = require(user, services.MEETING, unit=dossier.proposing_unit)
     spec = SPECS[dossier.title]
@@ -76,7 +77,14 @@ def votes_import(
             action=IMPORT_VOTES,
             subject=dossier,
             authority=authority,
-            payload={"count": len(votes), "filename": filename, "sha256": file_sha256(data)},
+            payload={
+                "count": len(votes),
+                "filename": filename,
+                "sha256": file_sha256(data),
+                "meeting": meeting.pk,
+                # an inquorate meeting is recorded from the sheet but counts none of its votes
+                "counted": meeting.quorate,
+            },
         )
     return meeting
 

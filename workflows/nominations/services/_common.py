@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 REGISTER = "nominations.register_candidates"
 MEETING = "nominations.record_meeting"
+#: The audit action of a meeting recorded without the quorum (taken under ``MEETING``).
+INQUORATE_MEETING = "nominations.record_inquorate_meeting"
 POSTING = "nominations.run_posting"
 SUBMIT = "nominations.submit_dossier"
 APPRAISE = "nominations.appraise_dossier"

@@ -1,4 +1,11 @@
-"""The review meeting: quorum, each candidate's votes and who goes on."""
+"""Review meetings: quorum, each candidate's votes and who goes on.
+
+A dossier may hold several meetings. One without the quorum is recorded as held (date,
+attendance, minutes) and marked inquorate: no vote is counted, the candidates keep their
+states and votes, and the dossier stays in registration, waiting for a further meeting. A
+quorate meeting counts the votes, moves the dossier on and is the one its decision cites
+(``Dossier.meeting``).
+"""
 
 from __future__ import annotations
 
@@ -8,15 +15,17 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from approvals.audit.services import audit_record
 from approvals.exceptions import ValidationFailed
-from approvals.organisation.resolver import require
+from approvals.organisation.resolver import Authority, require
 from approvals.transitions import transition_perform
-from workflows.nominations.exceptions import NoQuorum
 from workflows.nominations.models import Candidate, CandidateState, Dossier, Meeting
 from workflows.nominations.services._common import (
+    INQUORATE_MEETING,
     MEETING,
     VOTES_BATCH,
     _expect,
+    _fmt,
     _locked,
     _move,
     _share,
@@ -46,20 +55,20 @@ def meeting_record(
     rules = dossier_rules(locked)
     if invited <= 0 or present < 0 or present > invited:
         raise ValidationFailed(_("Attendance must be between 0 and the number invited."))
+    _after_previous(locked, held_on)
     quorum = rules.percent(spec.key("meeting_quorum_percent"))
+    fields = {
+        "dossier": locked,
+        "held_on": held_on,
+        "invited": invited,
+        "present": present,
+        "chaired_by": chaired_by,
+        "minutes": minutes,
+        "recorded_by": user,
+        "quorum_percent": quorum,
+    }
     if _share(present, invited) < quorum:
-        raise NoQuorum(
-            _(
-                "No quorum: %(present)s of %(invited)s invited attended (%(share)s%%); the rules "
-                "require %(quorum)s%%. The votes cannot be recorded."
-            )
-            % {
-                "present": present,
-                "invited": invited,
-                "share": round(_share(present, invited), 1),
-                "quorum": quorum,
-            }
-        )
+        return _inquorate(locked, user=user, authority=authority, fields=fields)
     registered = {
         c.pk: c
         for c in Candidate.objects.of_dossier(locked).filter(
@@ -111,22 +120,61 @@ def meeting_record(
         authority=authority,
         only=failed,
     )
-    meeting = Meeting.objects.create(
-        dossier=locked,
-        held_on=held_on,
-        invited=invited,
-        present=present,
-        chaired_by=chaired_by,
-        minutes=minutes,
-        recorded_by=user,
-    )
+    meeting = Meeting.objects.create(quorate=True, **fields)
+    locked.meeting = meeting  # the meeting the decision will cite
     transition_perform(
         obj=locked,
         transition="hold_meeting",
         user=user,
         action=MEETING,
         unit=locked.proposing_unit,
-        payload={"invited": invited, "present": present, "passed": len(passed)},
+        payload={
+            "invited": invited,
+            "present": present,
+            "passed": len(passed),
+            "meeting": meeting.pk,
+        },
         authority=authority,
+    )
+    return meeting
+
+
+def _after_previous(dossier: Dossier, held_on: datetime.date) -> None:
+    """A further meeting is not dated before the one it follows."""
+    previous = Meeting.objects.filter(dossier=dossier).order_by("-held_on", "-pk").first()
+    if previous is not None and held_on < previous.held_on:
+        raise ValidationFailed(
+            _(
+                "A further meeting cannot be dated %(day)s, before the previous meeting of "
+                "%(previous)s."
+            )
+            % {"day": _fmt(held_on), "previous": _fmt(previous.held_on)}
+        )
+
+
+def _inquorate(
+    dossier: Dossier, *, user: Any, authority: Authority, fields: dict[str, Any]
+) -> Meeting:
+    """Record a meeting without the quorum: held, with its minutes, counting no vote.
+
+    The candidates keep their votes and states and the dossier its state, so it waits for
+    a further meeting; the audit trail names the act as an inquorate meeting.
+    """
+    meeting = Meeting.objects.create(quorate=False, **fields)
+    audit_record(
+        actor=user,
+        action=INQUORATE_MEETING,
+        subject=dossier,
+        from_state=dossier.state,
+        to_state=dossier.state,
+        comment=meeting.minutes,
+        authority=authority,
+        payload={
+            "meeting": meeting.pk,
+            "held_on": meeting.held_on.isoformat(),
+            "invited": meeting.invited,
+            "present": meeting.present,
+            "quorum_percent": str(meeting.quorum_percent),
+        },
     )
     return meeting

@@ -118,7 +118,7 @@ def _forms(dossier: Dossier, offers: dict[str, Offer], bound: dict[str, Any]) ->
     built: dict[str, Any] = {}
     day = today()
     if "posting" in offers:
-        meeting = getattr(dossier, "meeting", None)
+        meeting = dossier.meeting
         built["posting"] = bound.get("posting") or PostingForm(
             initial={"posted_on": day}, meeting_on=meeting.held_on if meeting else None
         )
@@ -203,7 +203,8 @@ def render_detail(
             for state, n in sorted(dossier_candidate_counts(dossier).items())
         ],
         "history": _history(dossier),
-        "meeting": getattr(dossier, "meeting", None),
+        "meeting": dossier.meeting,
+        "meetings": list(dossier.meetings.order_by("held_on", "pk")),
         "council_review": getattr(dossier, "council_review", None),
         "offers": offers,
         "forms": _forms(dossier, offers, bound or {}),

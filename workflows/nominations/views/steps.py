@@ -104,7 +104,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
                 check_fresh(request, dossier)
                 sheet = data.get("votes_file")
                 if sheet:
-                    flow_actions.flow_meeting_from_sheet(
+                    held = flow_actions.flow_meeting_from_sheet(
                         dossier,
                         request.user,
                         data=sheet.read(),
@@ -112,14 +112,23 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
                         **meeting_fields,
                     )
                 else:
-                    flow_actions.flow_meeting(
+                    held = flow_actions.flow_meeting(
                         dossier, request.user, votes=form.votes(), **meeting_fields
                     )
             except ApprovalError as refused:
                 error = refused
                 status = error_status(refused)
             else:
-                messages.success(request, _("The review meeting was recorded."))
+                if held.quorate:
+                    messages.success(request, _("The review meeting was recorded."))
+                else:
+                    messages.warning(
+                        request,
+                        _(
+                            "The meeting was recorded without the quorum: no vote was counted. "
+                            "The dossier waits for a further meeting."
+                        ),
+                    )
                 return HttpResponseRedirect(detail_url(dossier))
         else:
             status = 400
