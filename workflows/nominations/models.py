@@ -16,7 +16,7 @@ from approvals.subjects import Subject
 
 # Title, DossierState and CandidateState live in choices.py (titles.py needs them too) and are
 # still imported from here by most of the code.
-from workflows.nominations.choices import CandidateState, DossierState, Title
+from workflows.nominations.choices import CandidateState, DossierState, Title, ground_label
 from workflows.nominations.titles import SPECS
 
 
@@ -401,6 +401,11 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         subject = self.household or self.unit or self.person
         return f"{subject} ({self.get_state_display()})"
+
+    @property
+    def revocation_ground_label(self) -> str:
+        """The name of the ground the title was revoked on, in the active language."""
+        return ground_label(self.revocation_ground) if self.revocation_ground else ""
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Save, filling the province from the dossier when it is not set."""
