@@ -228,6 +228,7 @@ class RuleSpec:
     confirmed: bool = True
     basis: str = ""
     description: str = ""
+    informational: bool = False
 
 
 @transaction.atomic
@@ -265,7 +266,13 @@ def regulation_version_create(
         if previous is not None:
             for old in previous.rules.all():
                 merged[old.key] = RuleSpec(
-                    old.key, old.value, old.value_type, old.confirmed, old.basis, old.description
+                    old.key,
+                    old.value,
+                    old.value_type,
+                    old.confirmed,
+                    old.basis,
+                    old.description,
+                    old.informational,
                 )
     for spec in rules:
         merged[spec.key] = spec
@@ -288,6 +295,7 @@ def regulation_version_create(
             confirmed=spec.confirmed,
             basis=spec.basis,
             description=spec.description,
+            informational=spec.informational,
         )
         for spec in merged.values()
     )
