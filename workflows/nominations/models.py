@@ -151,6 +151,12 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         related_name="+",
     )
     late_reason = models.CharField(_("reason for a late decision"), max_length=255, blank=True)
+    review_deadline_missed = models.DateField(
+        _("submitted after the review deadline of"),
+        null=True,
+        blank=True,
+        help_text=_("The yearly review deadline the dossier was submitted after (a warning)."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -402,16 +408,16 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
         subject = self.household or self.unit or self.person
         return f"{subject} ({self.get_state_display()})"
 
-    @property
-    def revocation_ground_label(self) -> str:
-        """The name of the ground the title was revoked on, in the active language."""
-        return ground_label(self.revocation_ground) if self.revocation_ground else ""
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Save, filling the province from the dossier when it is not set."""
         if self.province_id is None and self.dossier_id is not None:
             fill_province([self])
         super().save(*args, **kwargs)
+
+    @property
+    def revocation_ground_label(self) -> str:
+        """The name of the ground the title was revoked on, in the active language."""
+        return ground_label(self.revocation_ground) if self.revocation_ground else ""
 
 
 class Meeting(models.Model):

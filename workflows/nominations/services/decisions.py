@@ -166,7 +166,10 @@ def candidate_revoke(*, candidate: Candidate, user: Any, ground: str, note: str)
     if ground not in grounds:
         raise ValidationFailed(
             _("“%(ground)s” is not a legal ground for revocation (%(grounds)s).")
-            % {"ground": ground_label(ground), "grounds": "; ".join(ground_label(g) for g in grounds)}
+            % {
+                "ground": ground_label(ground),
+                "grounds": "; ".join(ground_label(g) for g in grounds),
+            }
         )
     if not note.strip():
         raise ValidationFailed(_("Describe the finding the revocation rests on."))
