@@ -60,7 +60,7 @@ def registered(c) -> Dossier:
 
 
 def recognised(c) -> Candidate:
-    candidate = registered(c).candidates.first()
+    candidate = registered(c).candidates.order_by("pk")[0]
     # only the state matters to the refusal: set it directly
     Candidate.objects.filter(pk=candidate.pk).update(state=CandidateState.RECOGNISED)
     candidate.refresh_from_db()
