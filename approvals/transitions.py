@@ -13,6 +13,7 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
@@ -31,6 +32,24 @@ def _state_field(method: Any) -> str:
     if meta is None:
         raise ValidationFailed(_("“%(name)s” is not a state transition.") % {"name": method})
     return str(meta.field if isinstance(meta.field, str) else meta.field.name)
+
+
+def _action_label(code: str) -> str:
+    """The name of the action ``code`` in the active language (what a user reads)."""
+    from approvals.organisation.models import Action
+
+    found = Action.objects.filter(code=code).values_list("name", "name_en").first()
+    if found is None:
+        return _("this action")
+    name, name_en = found
+    english = (translation.get_language() or "").startswith("en")
+    return str(name_en if english and name_en else name)
+
+
+def _state_label(obj: Model, field: str, state: str) -> str:
+    """The label of ``state`` from the state field's choices (the code if it has none)."""
+    choices = dict(type(obj)._meta.get_field(field).flatchoices)  # type: ignore[union-attr]
+    return str(choices.get(state, state))
 
 
 def transition_perform(
@@ -64,7 +83,7 @@ def transition_perform(
     if not can_proceed(method):
         raise InvalidTransition(
             _("“%(action)s” is not possible while the object is in state “%(state)s”.")
-            % {"action": transition, "state": from_state}
+            % {"action": _action_label(action), "state": _state_label(obj, field, from_state)}
         )
     try:
         with service_atomic():

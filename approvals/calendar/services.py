@@ -28,6 +28,7 @@ __all__ = [
     "deadline_pause",
     "deadline_resume",
     "deadline_start",
+    "deadline_start_until",
 ]
 
 _SUBJECT_TYPE = re.compile(r"^\w+\.\w+$")
@@ -209,3 +210,39 @@ def deadline_check(*, deadline: Deadline, on: datetime.date) -> None:
                 due_on=deadline.due_on,
                 purpose=deadline.purpose,
             )
+
+
+def deadline_start_until(
+    *,
+    subject_type: str,
+    subject_id: str | int,
+    purpose: str,
+    due_on: datetime.date,
+    started_on: datetime.date,
+    user: Any = None,
+) -> Deadline:
+    """Start a time limit ending on a fixed day a rule names (e.g. a yearly cut-off).
+
+    Not a period: the day is kept as given, so reminders and escalations run up to it. It
+    is stored as the calendar days from ``started_on`` to ``due_on``.
+    """
+    if due_on < started_on:
+        raise ValidationFailed(
+            _("A deadline cannot end (%(due)s) before it starts (%(start)s).")
+            % {"due": _format_day(due_on), "start": _format_day(started_on)},
+            field="due_on",
+        )
+    if not _SUBJECT_TYPE.match(subject_type) or not str(subject_id) or not purpose:
+        raise ValidationFailed(_("A deadline needs a subject id and a purpose."))
+    with service_atomic():
+        deadline = Deadline.objects.create(
+            subject_type=subject_type,
+            subject_id=str(subject_id),
+            purpose=purpose,
+            day_kind=DayKind.CALENDAR,
+            length=(due_on - started_on).days,
+            started_on=started_on,
+            due_on=due_on,
+        )
+        _audit(deadline, user, "start", "", "running")
+        return deadline

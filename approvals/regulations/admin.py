@@ -15,7 +15,7 @@ from approvals.regulations.models import Regulation, RegulationVersion, Rule
 class RuleInline(ScopedInline):
     model = Rule
     extra = 0
-    fields = ["key", "value", "value_type", "confirmed", "basis", "description"]
+    fields = ["key", "value", "value_type", "confirmed", "informational", "basis", "description"]
 
     def _locked(self, obj: RegulationVersion | None) -> bool:
         return obj is not None and obj.is_in_force_or_past(timezone.localdate())

@@ -103,6 +103,14 @@ class Rule(models.Model):
     )
     basis = models.CharField(_("source"), max_length=255, blank=True)
     description = models.CharField(_("description"), max_length=255, blank=True)
+    informational = models.BooleanField(
+        _("informational"),
+        default=False,
+        help_text=_(
+            "Shown for reference only: no step of the processes acts on this value, so "
+            "changing it changes nothing the system does."
+        ),
+    )
 
     class Meta:
         verbose_name = _("rule")

@@ -223,6 +223,7 @@ class RuleSpec:
     confirmed: bool = True
     basis: str = ""
     description: str = ""
+    informational: bool = False
 
 
 @transaction.atomic
@@ -260,7 +261,13 @@ def regulation_version_create(
         if previous is not None:
             for old in previous.rules.all():
                 merged[old.key] = RuleSpec(
-                    old.key, old.value, old.value_type, old.confirmed, old.basis, old.description
+                    old.key,
+                    old.value,
+                    old.value_type,
+                    old.confirmed,
+                    old.basis,
+                    old.description,
+                    old.informational,
                 )
     for spec in rules:
         merged[spec.key] = spec
@@ -283,6 +290,7 @@ def regulation_version_create(
             confirmed=spec.confirmed,
             basis=spec.basis,
             description=spec.description,
+            informational=spec.informational,
         )
         for spec in merged.values()
     )

@@ -52,4 +52,21 @@ class CandidateState(models.TextChoices):
     REVOKED = "revoked", _("Title revoked")
 
 
-__all__ = ["CandidateState", "DossierState", "Title"]
+class RevocationGround(models.TextChoices):
+    """The legal grounds for revoking a title (Law 06/2022/QH15, Chapter VII).
+
+    Which grounds apply is the rule ``title.revocation_grounds``; these are their names.
+    """
+
+    FRAUDULENT_DECLARATION = "fraudulent_declaration", _("Achievements falsely declared")
+    FALSE_DOCUMENTS = "false_documents", _("False information or documents supplied")
+    UNLAWFUL_REVIEW = "unlawful_review", _("Unlawful appraisal, review or proposal")
+    LATER_FINDING = "later_finding", _("A later finding that the criteria are not met")
+
+
+def ground_label(code: str) -> str:
+    """The name of a revocation ground in the active language (the code if it has none)."""
+    return str(dict(RevocationGround.choices).get(code, code))
+
+
+__all__ = ["CandidateState", "DossierState", "RevocationGround", "Title", "ground_label"]

@@ -1,4 +1,4 @@
-"""The secretary's dashboard data (dossiers, counts, shares, late reports) for page and export."""
+"""The secretary's dashboard data (dossiers, counts, shares, late reports, the year's cycle)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from approvals.organisation.models import OrgUnit
 from workflows.nominations.choices import Title
+from workflows.nominations.cycle import Cycle, cycle_calendar
 from workflows.nominations.selectors import (
     RecognitionShare,
     ShareRow,
@@ -73,6 +74,7 @@ class Dashboard:
     counts: list[Any]
     charts: list[Chart]
     reports: list[Any]
+    cycles: list[Cycle]
 
 
 def dashboard_get(
@@ -87,7 +89,9 @@ def dashboard_get(
     counts = dossier_counts_by_step(user=user, day=day)
     charts: list[Chart] = []
     reports: list[Any] = []
+    cycles: list[Cycle] = []
     if unit is not None:
+        cycles = cycle_calendar(unit=unit, year=year, day=day)
         for title in SHARE_TITLES:
             charts.append(
                 _chart(recognition_share(unit=unit, year=year, title=title), registered=False)
@@ -101,7 +105,7 @@ def dashboard_get(
         recipients = {unit.pk, *position_unit_ids(user=user, day=day)}
         for recipient in OrgUnit.objects.filter(pk__in=recipients).order_by("path"):
             reports.extend(report_list_outstanding(recipient=recipient, day=day))
-    return Dashboard(units, unit, year, day, pending, counts, charts, reports)
+    return Dashboard(units, unit, year, day, pending, counts, charts, reports, cycles)
 
 
 __all__ = ["SHARE_TITLES", "Bar", "Chart", "Dashboard", "dashboard_get"]

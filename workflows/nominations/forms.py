@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from approvals.organisation.models import OrgUnit
+from workflows.nominations.choices import ground_label
 from workflows.nominations.models import Candidate, DossierState, Title
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
@@ -226,7 +227,7 @@ class RevokeForm(forms.Form):
         ]
         field = self.fields["ground"]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101  (narrowing for mypy)
-        field.choices = [(g, g) for g in grounds]
+        field.choices = [(g, ground_label(g)) for g in grounds]
 
 
 class DashboardForm(forms.Form):

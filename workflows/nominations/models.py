@@ -16,7 +16,7 @@ from approvals.subjects import Subject
 
 # Title, DossierState and CandidateState live in choices.py (titles.py needs them too) and are
 # still imported from here by most of the code.
-from workflows.nominations.choices import CandidateState, DossierState, Title
+from workflows.nominations.choices import CandidateState, DossierState, Title, ground_label
 from workflows.nominations.titles import SPECS
 
 
@@ -161,6 +161,12 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         on_delete=models.RESTRICT,
         related_name="+",
         help_text=_("The quorate meeting whose votes the decision rests on."),
+    )
+    review_deadline_missed = models.DateField(
+        _("submitted after the review deadline of"),
+        null=True,
+        blank=True,
+        help_text=_("The yearly review deadline the dossier was submitted after (a warning)."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -418,6 +424,11 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
         if self.province_id is None and self.dossier_id is not None:
             fill_province([self])
         super().save(*args, **kwargs)
+
+    @property
+    def revocation_ground_label(self) -> str:
+        """The name of the ground the title was revoked on, in the active language."""
+        return ground_label(self.revocation_ground) if self.revocation_ground else ""
 
 
 class Meeting(models.Model):

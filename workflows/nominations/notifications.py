@@ -1,10 +1,12 @@
 """Who holds a dossier's step, for the engine's reminders (registered in ``ready``).
 
-A dossier has two deadlines: the public posting (``posting``), after which the proposing
-unit submits the dossier, and the decision time limit (``decision``), held at the deciding
-unit by whoever appraises, reviews in council, signs or numbers the decision, depending
-on where the dossier is. While it is back with the proposing unit the decision clock is
-paused, so it is not reminded.
+A dossier has up to three deadlines: the year's review deadline (``review_deadline``, the
+title's rule, e.g. 25/11 for households), held by whoever must take the dossier's next step
+at the proposing unit until it is submitted; the public posting (``posting``), after which
+the proposing unit submits the dossier; and the decision time limit (``decision``), held at
+the deciding unit by whoever appraises, reviews in council, signs or numbers the decision,
+depending on where the dossier is. While it is back with the proposing unit the decision
+clock is paused, so it is not reminded.
 """
 
 from __future__ import annotations
@@ -15,9 +17,18 @@ from django.urls import reverse
 
 from approvals.notifications.registry import StepHolding, register_step_provider
 from approvals.organisation.holders import StepQuery, step_holders_many
+from workflows.nominations.cycle import REVIEW_DEADLINE
 from workflows.nominations.models import Dossier, DossierState
-from workflows.nominations.services import APPRAISE, COUNCIL, DECIDE, NUMBER, SUBMIT
-from workflows.nominations.titles import STEP_LABELS, Step
+from workflows.nominations.services import (
+    APPRAISE,
+    COUNCIL,
+    DECIDE,
+    MEETING,
+    NUMBER,
+    POSTING,
+    SUBMIT,
+)
+from workflows.nominations.titles import SPECS, STEP_LABELS, Step
 
 if TYPE_CHECKING:
     import datetime
@@ -26,11 +37,30 @@ if TYPE_CHECKING:
     from approvals.calendar.models import Deadline
     from approvals.organisation.models import OrgUnit
 
-SUBJECT_TYPE = "nominations.dossier"
+SUBJECT_TYPE = "nominations.dossier"  # as services._common names it
+
+
+#: The action that takes each step before the submission, at the proposing unit.
+_PROPOSING_ACTIONS = {
+    Step.MEETING: MEETING,
+    Step.LOCAL_COUNCIL: COUNCIL,
+    Step.POSTING: POSTING,
+    Step.SUBMISSION: SUBMIT,
+}
+
+
+def _before_submission(dossier: Dossier) -> tuple[str, OrgUnit, str] | None:
+    """The next step of a dossier not yet submitted: its action, unit and name."""
+    step = SPECS[dossier.title].next_step(dossier.state)
+    if dossier.state == DossierState.RETURNED or step not in _PROPOSING_ACTIONS:
+        return None
+    return _PROPOSING_ACTIONS[step], dossier.proposing_unit, str(STEP_LABELS[step])
 
 
 def _step(deadline: Deadline, dossier: Dossier) -> tuple[str, OrgUnit, str] | None:
     """The action, the unit and the step's name now due on ``deadline``, if any."""
+    if deadline.purpose == REVIEW_DEADLINE:
+        return _before_submission(dossier)
     if deadline.purpose == "posting" and dossier.state == DossierState.POSTING:
         return SUBMIT, dossier.proposing_unit, str(STEP_LABELS[Step.SUBMISSION])
     if deadline.purpose != "decision":

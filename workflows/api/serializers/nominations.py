@@ -10,6 +10,7 @@ from rest_framework import serializers
 from approvals.organisation.models import OrgUnit
 from approvals.organisation.resolver import user_label
 from workflows.api.serializers.fields import IdField, RelatedId, pin_field
+from workflows.nominations.cycle import dossier_warnings
 from workflows.nominations.models import (
     Candidate,
     CandidateState,
@@ -64,6 +65,9 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
         allow_null=True,
         help_text=_("The quorate meeting whose votes the decision rests on."),
     )
+    warnings = serializers.SerializerMethodField(
+        help_text=_("What the user is warned of, e.g. a submission after the review deadline.")
+    )
 
     class Meta:
         model = Dossier
@@ -85,12 +89,17 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
             "meeting",
             "meetings",
             "late_reason",
+            "review_deadline_missed",
+            "warnings",
             "created_at",
         ]
         read_only_fields = fields
 
     def get_signed(self, obj: Dossier) -> bool:
         return obj.signature_id is not None
+
+    def get_warnings(self, obj: Dossier) -> list[str]:
+        return dossier_warnings(obj)
 
 
 class DossierCreateSerializer(serializers.Serializer[Any]):

@@ -33,6 +33,9 @@ DECIDE = "nominations.decide_dossier"
 NUMBER = "nominations.number_decision"
 REVOKE = "nominations.revoke_title"
 
+#: How deadlines and audit events name a dossier.
+SUBJECT_TYPE = "nominations.dossier"
+
 #: Candidate ids per ``UPDATE … WHERE id IN (…)`` when recording votes.
 VOTES_BATCH = 2000
 

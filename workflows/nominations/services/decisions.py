@@ -19,6 +19,7 @@ from approvals.registers.models import DocumentKind
 from approvals.registers.services import number_issue
 from approvals.transitions import transition_perform
 from workflows.nominations import decision_pdf
+from workflows.nominations.choices import ground_label
 from workflows.nominations.exceptions import CandidatesRefused
 from workflows.nominations.models import Candidate, CandidateState, Dossier, DossierState
 from workflows.nominations.recognition import consecutive_years_after
@@ -165,7 +166,10 @@ def candidate_revoke(*, candidate: Candidate, user: Any, ground: str, note: str)
     if ground not in grounds:
         raise ValidationFailed(
             _("“%(ground)s” is not a legal ground for revocation (%(grounds)s).")
-            % {"ground": ground, "grounds": ", ".join(grounds)}
+            % {
+                "ground": ground_label(ground),
+                "grounds": "; ".join(ground_label(g) for g in grounds),
+            }
         )
     if not note.strip():
         raise ValidationFailed(_("Describe the finding the revocation rests on."))

@@ -9,12 +9,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from approvals.audit.services import audit_record
+from approvals.calendar.services import deadline_start_until
 from approvals.exceptions import ValidationFailed
 from approvals.organisation.models import OrgUnit, UnitKind
 from approvals.organisation.resolver import require
 from approvals.regulations.services import RuleSet, rules_in_force
+from workflows.nominations.cycle import REVIEW_DEADLINE, review_deadline
 from workflows.nominations.models import Dossier, DossierState
-from workflows.nominations.services._common import REGISTER, _fmt, _today
+from workflows.nominations.services._common import REGISTER, SUBJECT_TYPE, _fmt, _today
 from workflows.nominations.titles import SPECS, TitleSpec
 
 
@@ -73,4 +75,15 @@ def dossier_create(
         authority=authority,
         payload={"deciding_unit": deciding.pk, "regulation_versions": list(rules.version_ids)},
     )
+    review = review_deadline(spec, rules, year)
+    if review is not None and review >= day:
+        # the reminder pass reminds the proposing unit before the year's review closes
+        deadline_start_until(
+            subject_type=SUBJECT_TYPE,
+            subject_id=dossier.pk,
+            purpose=REVIEW_DEADLINE,
+            due_on=review,
+            started_on=day,
+            user=user,
+        )
     return dossier

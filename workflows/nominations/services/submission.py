@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from approvals.calendar.choices import DayKind
+from approvals.calendar.models import Deadline
 from approvals.calendar.services import (
     deadline_complete,
     deadline_pause,
@@ -18,10 +19,12 @@ from approvals.calendar.services import (
 from approvals.exceptions import ValidationFailed
 from approvals.organisation.resolver import require
 from approvals.transitions import transition_perform
+from workflows.nominations.cycle import REVIEW_DEADLINE, review_deadline
 from workflows.nominations.exceptions import CandidatesRefused, PostingNotOver
 from workflows.nominations.models import CandidateState, Dossier, DossierState
 from workflows.nominations.services._common import (
     APPRAISE,
+    SUBJECT_TYPE,
     SUBMIT,
     _deadline,
     _expect,
@@ -60,6 +63,7 @@ def dossier_submit(*, dossier: Dossier, user: Any, on: datetime.date | None = No
         raise CandidatesRefused(problems)
     if locked.state == DossierState.POSTING:
         deadline_complete(deadline=_deadline(locked.posting_deadline), on=day, user=user)
+    late = _review_deadline_close(locked, user, day)
     transition_perform(
         obj=locked,
         transition="submit",
@@ -67,6 +71,11 @@ def dossier_submit(*, dossier: Dossier, user: Any, on: datetime.date | None = No
         action=SUBMIT,
         unit=locked.proposing_unit,
         authority=authority,
+        payload=(
+            {"review_deadline": late.isoformat(), "submitted_after_review_deadline": True}
+            if late is not None
+            else None
+        ),
     )
     proposed = _move(
         locked,
@@ -80,7 +89,7 @@ def dossier_submit(*, dossier: Dossier, user: Any, on: datetime.date | None = No
         raise ValidationFailed(_("No candidate is left to propose."))
     period = dossier_rules(locked).period(spec.decision_period)
     deadline = deadline_start(
-        subject_type="nominations.dossier",
+        subject_type=SUBJECT_TYPE,
         subject_id=locked.pk,
         purpose="decision",
         length=period.length,
@@ -91,6 +100,23 @@ def dossier_submit(*, dossier: Dossier, user: Any, on: datetime.date | None = No
     Dossier.objects.filter(pk=locked.pk).update(decision_deadline=deadline)
     locked.decision_deadline = deadline
     return locked
+
+
+def _review_deadline_close(locked: Dossier, user: Any, day: datetime.date) -> datetime.date | None:
+    """Close the dossier's review-deadline clock; the deadline missed on ``day``, if any.
+
+    Submitting after the review deadline is not refused (the deciding level judges): the
+    dossier records the deadline it missed, which the page, the API and the audit show.
+    """
+    for running in Deadline.objects.for_subject(
+        subject_type=SUBJECT_TYPE, subject_id=str(locked.pk)
+    ).filter(purpose=REVIEW_DEADLINE, completed_on__isnull=True):
+        deadline_complete(deadline=running, on=max(day, running.started_on), user=user)
+    deadline = review_deadline(_spec(locked), dossier_rules(locked), locked.year)
+    if deadline is None or day <= deadline:
+        return None
+    locked.review_deadline_missed = deadline  # saved with the transition
+    return deadline
 
 
 def _resubmit(locked: Dossier, user: Any, day: datetime.date) -> Dossier:

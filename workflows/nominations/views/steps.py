@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from approvals.exceptions import ActionNotPermitted, ApprovalError, ValidationFailed
 from approvals.organisation.models import OrgUnit
 from workflows.nominations import flow_actions, imports, services
+from workflows.nominations.cycle import dossier_warnings
 from workflows.nominations.flows import dossier_stage
 from workflows.nominations.forms import (
     AppraiseForm,
@@ -206,14 +207,13 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     """Submit (or resubmit) the dossier to the deciding level."""
     dossier = dossier_visible(request, pk)
-    return act(
-        request,
-        dossier,
-        "submit",
-        None,
-        lambda: flow_actions.flow_submit(dossier, request.user),
-        _("The dossier was submitted."),
-    )
+
+    def perform() -> None:
+        submitted = flow_actions.flow_submit(dossier, request.user)
+        for warning in dossier_warnings(submitted):
+            messages.warning(request, warning)
+
+    return act(request, dossier, "submit", None, perform, _("The dossier was submitted."))
 
 
 @login_required
