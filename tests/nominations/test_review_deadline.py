@@ -144,9 +144,10 @@ def test_a_submission_after_the_deadline_goes_on_with_a_warning_kept_and_audited
 
 
 def test_a_dossier_opened_after_the_deadline_has_no_clock_but_is_warned(commune):
+    # The posting opened 01/12 runs to Monday 14/12 (its last day, 13/12, is a Sunday).
     dossier = posted_dossier(commune, D(2026, 12, 1))
     assert not Deadline.objects.filter(purpose="review_deadline").exists()
-    dossier = submit_on(commune, dossier, D(2026, 12, 14))
+    dossier = submit_on(commune, dossier, D(2026, 12, 15))
     assert dossier.review_deadline_missed == REVIEW_2026
 
 
