@@ -75,7 +75,9 @@ def test_wrong_state_is_told_apart_from_missing_right(org, submitted):
         transition_perform(
             obj=submitted, transition="sign", user=org.deputy_a, action="testapp.sign_document"
         )
-    assert "submitted" in str(exc.value)
+    # the state is named by its label, never by its code (issue 24: labels, not codes)
+    assert "“Submitted”" in str(exc.value)
+    assert "“submitted”" not in str(exc.value)
 
 
 def test_required_comment(org, submitted):

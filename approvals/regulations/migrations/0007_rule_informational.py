@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='rule',
             name='informational',
-            field=models.BooleanField(default=False, help_text='Shown for reference only: no step of the processes acts on this value, so changing it changes nothing the system does.', verbose_name='informational'),
+            field=models.BooleanField(db_default=False, default=False, help_text='Shown for reference only: no step of the processes acts on this value, so changing it changes nothing the system does.', verbose_name='informational'),
         ),
     ]
