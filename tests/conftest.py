@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime
+import zoneinfo
+from collections.abc import Iterator
+from typing import Any
+
 import freezegun
 import freezegun.api
 import pytest
@@ -71,6 +77,35 @@ def _site_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+class Clock:
+    """The site's clock, frozen and moved by the test: an act is recorded on the day it
+    happens (or within its grace, :mod:`approvals.acts`), so a scenario dated in the past
+    moves the clock to each act's day before recording it."""
+
+    def __init__(self, frozen: Any) -> None:
+        self._frozen = frozen
+
+    def to(self, day: datetime.date, hour: int = 9) -> None:
+        """Move to ``hour`` o'clock of ``day`` in the site's time zone; time runs on from there."""
+        from django.conf import settings
+
+        zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        self._frozen.move_to(datetime.datetime.combine(day, datetime.time(hour), tzinfo=zone))
+
+    @contextlib.contextmanager
+    def at(self, day: datetime.date, hour: int = 9) -> Iterator[None]:
+        """Within the block, it is ``day``; afterwards the clock stays there."""
+        self.to(day, hour)
+        yield
+
+
+@pytest.fixture
+def clock() -> Iterator[Clock]:
+    """A clock the test moves (:meth:`Clock.to`); it ticks on from where it is put."""
+    with freezegun.freeze_time(tick=True) as frozen:
+        yield Clock(frozen)
 
 
 class Org:
