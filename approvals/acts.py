@@ -21,7 +21,9 @@ which checks the signer's authority on the act's day instead of this grace.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -34,6 +36,8 @@ from approvals.exceptions import ValidationFailed
 from approvals.regulations.services import rules_in_force
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from approvals.organisation.models import OrgUnit
 
 #: The regulation holding the graces.
@@ -76,9 +80,28 @@ def grace_key(kind: str) -> str:
     return GRACE_KEYS[kind]
 
 
+#: The day :func:`recorded_as_of` records history on, in this thread or task.
+_AS_OF: ContextVar[datetime.date | None] = ContextVar("approvals_acts_as_of", default=None)
+
+
+@contextlib.contextmanager
+def recorded_as_of(day: datetime.date) -> Iterator[None]:
+    """Within the block, acts are judged as if today were ``day``.
+
+    For building history that did not happen in this system: the demo's past cycles and
+    a migration of an earlier system's records. No page or API enters it; a user records
+    a past paper decision with its own action instead.
+    """
+    token = _AS_OF.set(day)
+    try:
+        yield
+    finally:
+        _AS_OF.reset(token)
+
+
 def act_today() -> datetime.date:
     """Today in the site's time zone: the day an act recorded now is recorded on."""
-    return timezone.localdate()
+    return _AS_OF.get() or timezone.localdate()
 
 
 def _fmt(day: datetime.date) -> str:
@@ -158,4 +181,5 @@ __all__ = [
     "act_date_check",
     "act_today",
     "grace_key",
+    "recorded_as_of",
 ]

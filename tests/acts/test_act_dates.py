@@ -6,7 +6,14 @@ import datetime
 
 import pytest
 
-from approvals.acts import ACT_DATES, ActDateRefused, ActKind, act_date_check, grace_key
+from approvals.acts import (
+    ACT_DATES,
+    ActDateRefused,
+    ActKind,
+    act_date_check,
+    grace_key,
+    recorded_as_of,
+)
 from approvals.regulations.models import RegulationVersion, Rule
 from approvals.regulations.services import regulations_cache_clear
 
@@ -91,3 +98,14 @@ def test_every_kind_has_its_grace_seeded(clock) -> None:
         rule = Rule.objects.get(version__regulation__code=ACT_DATES, key=grace_key(kind))
         assert not rule.confirmed, "no law sets these graces"
         assert rule.value["length"] >= 0
+
+
+def test_history_is_recorded_as_of_its_day(clock) -> None:
+    """The demo builds past cycles as of their days; outside the block today is back."""
+    clock.to(D(2026, 12, 7))
+    with recorded_as_of(D(2025, 3, 1)):
+        assert act_date_check(ActKind.POSTING_START, D(2025, 3, 1)) == D(2025, 3, 1)
+        with pytest.raises(ActDateRefused):
+            act_date_check(ActKind.POSTING_START, D(2025, 3, 2))
+    with pytest.raises(ActDateRefused):
+        act_date_check(ActKind.POSTING_START, D(2025, 3, 1))
