@@ -162,7 +162,7 @@ def act_date_check(
                 "date": _fmt(stated),
                 "last": _fmt(last_day),
                 "length": grace.length,
-                "unit": grace.unit.label,
+                "unit": str(grace.unit.label).lower(),
                 "today": _fmt(now),
             },
             kind=kind,
