@@ -218,3 +218,127 @@ def api(user: Any) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
+
+
+def test_the_clerk_records_it_through_the_api_and_it_is_marked_everywhere(commune, clock):
+    from openpyxl import load_workbook
+
+    from workflows.nominations.exports import recognised_xlsx
+
+    c = commune
+    dossier = awaiting_decision(c, clock)
+    chairman_term_ended(c)
+    clock.to(TODAY)
+    url = f"/api/dossiers/{dossier.pk}"
+    body = {
+        "number": "12",
+        "signed_on": "2026-10-28",
+        "signer_position": str(c.org.p_chairman_x.pk),
+        "scan": scan(),
+        "note": "Bản giấy lưu tại văn thư",
+    }
+    response = api(c.clerk).post(f"{url}/paper-decision/", body, format="multipart")
+    assert response.status_code == 200, response.json()
+    data = response.json()
+    assert data["state"] == "decided"
+    assert data["decision_on_paper"] is True
+    paper = data["paper_decision"]
+    assert paper["recorded_after_the_fact"] is True
+    assert (paper["symbol"], paper["signed_on"]) == ("12/QĐ-UBND", "2026-10-28")
+    assert paper["signer_name"] == "Hoàng Văn Sơn"
+    assert paper["recorded_at"].startswith("2026-11-20")
+    # the audit trail through the API
+    trail = api(c.clerk).get(f"{url}/audit/").json()
+    events = trail["results"] if isinstance(trail, dict) else trail
+    paper_events = [e for e in events if e["action"] == PAPER_DECISION]
+    assert paper_events and paper_events[0]["payload"]["recorded_after_the_fact"] is True
+    assert paper_events[0]["payload"]["signed_on"] == "2026-10-28"
+    # the dossier's page
+    c_client = page_client(c.clerk)
+    html = c_client.get(f"/nominations/{dossier.pk}/").content.decode()
+    assert 'data-testid="recorded-after-the-fact"' in html
+    assert "12/QĐ-UBND" in html
+    assert "Nhập quyết định đã ban hành trên giấy" in html  # the history names the action
+    # the recognised list's export
+    sheet = load_workbook(io.BytesIO(recognised_xlsx(dossier))).active
+    heading = [sheet.cell(row=r, column=1).value for r in range(1, 5)]
+    assert "Kèm theo Quyết định số 12/QĐ-UBND ngày 28/10/2026" in heading[2]
+    assert heading[3] == (
+        "(Nhập sau từ quyết định giấy ký ngày 28/10/2026, nhập ngày 20/11/2026)"
+    )
+    # the decision's PDF is the scan
+    pdf = api(c.clerk).get(f"{url}/decision/pdf/")
+    assert pdf.status_code == 200
+    assert PaperDecision.objects.get().scan_sha256 == pdf["X-Content-SHA256"]
+
+
+def test_a_role_without_the_action_is_refused_through_the_api_and_nothing_changes(
+    commune, clock
+):
+    c = commune
+    dossier = awaiting_decision(c, clock)
+    clock.to(TODAY)
+    before = footprint(dossier)
+    body = {
+        "number": "12",
+        "signed_on": "2026-10-28",
+        "signer": str(c.chairman.pk),
+        "scan": scan(),
+    }
+    for user in (c.officer, c.chairman):
+        response = api(user).post(
+            f"/api/dossiers/{dossier.pk}/paper-decision/",
+            {**body, "scan": scan()},
+            format="multipart",
+        )
+        assert response.status_code == 403, response.json()
+        assert "Nhập quyết định đã ban hành trên giấy" in response.json()["message"]
+    assert footprint(dossier) == before
+    # a future date through the API: 400 with the reason, nothing changed
+    response = api(c.clerk).post(
+        f"/api/dossiers/{dossier.pk}/paper-decision/",
+        {**body, "signed_on": "2026-12-01", "scan": scan()},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "act_date_refused"
+    assert "01/12/2026" in response.json()["message"]
+    assert footprint(dossier) == before
+
+
+def test_the_page_offers_the_form_to_the_clerk_and_records_it(commune, clock):
+    c = commune
+    dossier = awaiting_decision(c, clock)
+    clock.to(TODAY)
+    client = page_client(c.clerk)
+    detail = client.get(f"/nominations/{dossier.pk}/").content.decode()
+    assert 'data-action="paper-decision"' in detail
+    form = client.get(f"/nominations/{dossier.pk}/paper-decision/")
+    assert form.status_code == 200
+    assert "Hoàng Văn Sơn" in form.content.decode()  # the chairman is offered as signer
+    response = client.post(
+        f"/nominations/{dossier.pk}/paper-decision/",
+        {
+            "number": "7",
+            "symbol": "",
+            "signed_on": "28/10/2026",
+            "signer": str(c.org.p_chairman_x.pk),
+            "scan": scan(),
+            "note": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    dossier.refresh_from_db()
+    assert dossier.state == DossierState.DECIDED
+    assert PaperDecision.objects.get().symbol == "07/QĐ-UBND"
+    # the chairman is not offered the form
+    other = page_client(c.chairman).get(f"/nominations/{dossier.pk}/paper-decision/")
+    assert other.status_code == 200 and 'data-testid="refusal"' in other.content.decode()
+
+
+def page_client(user: Any) -> Any:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client

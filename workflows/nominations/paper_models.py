@@ -87,4 +87,13 @@ class PaperDecision(models.Model):
         return f"{self.symbol} ({self.signed_on:%d/%m/%Y})"
 
 
-__all__ = ["PaperDecision", "paper_scan_path"]
+def paper_decision_of(dossier: Dossier) -> PaperDecision | None:
+    """The dossier's decision issued on paper, or None (its decision, if any, is in-system)."""
+    try:
+        paper: PaperDecision = dossier.paper_decision  # type: ignore[attr-defined]
+    except PaperDecision.DoesNotExist:
+        return None
+    return paper
+
+
+__all__ = ["PaperDecision", "paper_decision_of", "paper_scan_path"]
