@@ -171,7 +171,8 @@ def test_a_signer_who_did_not_hold_the_position_on_the_day_is_refused(commune, c
     # the same with the position named: held only from 01/11/2026
     with pytest.raises(PaperSignerRefused) as exc:
         record(c, dossier, signer=Position.objects.get(user=successor))
-    assert "28/10/2026" in str(exc.value) and "01/11/2026" in str(exc.value)
+    assert "28/10/2026" in str(exc.value)
+    assert "01/11/2026" in str(exc.value)
     assert footprint(dossier) == before
 
 
@@ -182,7 +183,8 @@ def test_a_paper_decision_dated_in_the_future_is_refused(commune, clock):
     before = footprint(dossier)
     with pytest.raises(ActDateRefused) as exc:
         record(c, dossier, signed_on=TODAY + datetime.timedelta(days=1))
-    assert "21/11/2026" in str(exc.value) and "20/11/2026" in str(exc.value)
+    assert "21/11/2026" in str(exc.value)
+    assert "20/11/2026" in str(exc.value)
     # nor before the dossier reached the deciding level
     with pytest.raises(ActDateRefused) as exc:
         record(c, dossier, signed_on=D(2026, 10, 20))
@@ -208,9 +210,9 @@ def test_a_number_already_issued_by_the_register_of_that_year_is_refused(commune
     assert entry.symbol in str(exc.value)
     assert footprint(dossier) == before
     # a symbol that is not a decision of the deciding unit is refused too
-    with pytest.raises(InvalidSymbol) as exc:
+    with pytest.raises(InvalidSymbol) as wrong:
         record(c, dossier, symbol="12/KH-UBND")
-    assert "QĐ-UBND" in str(exc.value)
+    assert "QĐ-UBND" in str(wrong.value)
     assert footprint(dossier) == before
 
 
@@ -251,7 +253,8 @@ def test_the_clerk_records_it_through_the_api_and_it_is_marked_everywhere(commun
     trail = api(c.clerk).get(f"{url}/audit/").json()
     events = trail["results"] if isinstance(trail, dict) else trail
     paper_events = [e for e in events if e["action"] == PAPER_DECISION]
-    assert paper_events and paper_events[0]["payload"]["recorded_after_the_fact"] is True
+    assert paper_events
+    assert paper_events[0]["payload"]["recorded_after_the_fact"] is True
     assert paper_events[0]["payload"]["signed_on"] == "2026-10-28"
     # the dossier's page
     c_client = page_client(c.clerk)
@@ -263,18 +266,14 @@ def test_the_clerk_records_it_through_the_api_and_it_is_marked_everywhere(commun
     sheet = load_workbook(io.BytesIO(recognised_xlsx(dossier))).active
     heading = [sheet.cell(row=r, column=1).value for r in range(1, 5)]
     assert "Kèm theo Quyết định số 12/QĐ-UBND ngày 28/10/2026" in heading[2]
-    assert heading[3] == (
-        "(Nhập sau từ quyết định giấy ký ngày 28/10/2026, nhập ngày 20/11/2026)"
-    )
+    assert heading[3] == ("(Nhập sau từ quyết định giấy ký ngày 28/10/2026, nhập ngày 20/11/2026)")
     # the decision's PDF is the scan
     pdf = api(c.clerk).get(f"{url}/decision/pdf/")
     assert pdf.status_code == 200
     assert PaperDecision.objects.get().scan_sha256 == pdf["X-Content-SHA256"]
 
 
-def test_a_role_without_the_action_is_refused_through_the_api_and_nothing_changes(
-    commune, clock
-):
+def test_a_role_without_the_action_is_refused_through_the_api_and_nothing_changes(commune, clock):
     c = commune
     dossier = awaiting_decision(c, clock)
     clock.to(TODAY)
@@ -333,7 +332,8 @@ def test_the_page_offers_the_form_to_the_clerk_and_records_it(commune, clock):
     assert PaperDecision.objects.get().symbol == "07/QĐ-UBND"
     # the chairman is not offered the form
     other = page_client(c.chairman).get(f"/nominations/{dossier.pk}/paper-decision/")
-    assert other.status_code == 200 and 'data-testid="refusal"' in other.content.decode()
+    assert other.status_code == 200
+    assert 'data-testid="refusal"' in other.content.decode()
 
 
 def page_client(user: Any) -> Any:

@@ -228,8 +228,7 @@ def paper_mark(paper: Any) -> str:
     """The mark of a decision recorded after the fact from its paper original."""
     recorded = timezone.localtime(paper.recorded_at).date()
     return (
-        f"(Nhập sau từ quyết định giấy ký ngày {_fmt(paper.signed_on)}, "
-        f"nhập ngày {_fmt(recorded)})"
+        f"(Nhập sau từ quyết định giấy ký ngày {_fmt(paper.signed_on)}, nhập ngày {_fmt(recorded)})"
     )
 
 
@@ -363,7 +362,6 @@ def decision_layout(
     the candidates it will recognise.
     """
     unit = dossier.deciding_unit
-    entry = dossier.register_entry
     signature = dossier.signature
     signing = signature_block is not None
     block = signature.signature_block.splitlines() if signature is not None else []

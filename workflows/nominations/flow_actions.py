@@ -34,6 +34,7 @@ from approvals.organisation.resolver import decisions_reused, user_label
 from workflows.nominations import esign, imports
 from workflows.nominations.flows import STATE_STEPS, DossierFlow, DossierProcess, DossierStep
 from workflows.nominations.models import Candidate, Dossier, Household, Meeting
+from workflows.nominations.paper_models import PaperDecision
 from workflows.nominations.services import (
     APPRAISE,
     COUNCIL,
@@ -55,7 +56,6 @@ from workflows.nominations.services import (
     paper_decision_record,
     posting_open,
 )
-from workflows.nominations.paper_models import PaperDecision
 
 T = TypeVar("T")
 

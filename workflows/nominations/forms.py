@@ -241,7 +241,7 @@ class DashboardForm(forms.Form):
         self.fields["unit"].widget.choices = [(u.pk, u.name) for u in units]
 
 
-class PositionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class PositionChoiceField(forms.ModelChoiceField):
     """A position named with its holder, title, unit and term."""
 
     def label_from_instance(self, obj: Any) -> str:
@@ -250,7 +250,7 @@ class PositionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         end = obj.valid_to.strftime("%d/%m/%Y") if obj.valid_to else "…"
         return (
             f"{user_label(obj.user)} — {obj.printed_title}, {obj.unit.name} "
-            f"({obj.valid_from:%d/%m/%Y} – {end})"
+            f"({obj.valid_from:%d/%m/%Y} - {end})"
         )
 
 
@@ -273,6 +273,5 @@ class PaperDecisionForm(forms.Form):
 
     def __init__(self, *args: Any, positions: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["signer"]
-        assert isinstance(field, forms.ModelChoiceField)
+        field: Any = self.fields["signer"]
         field.queryset = positions

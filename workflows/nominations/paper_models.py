@@ -90,7 +90,7 @@ class PaperDecision(models.Model):
 def paper_decision_of(dossier: Dossier) -> PaperDecision | None:
     """The dossier's decision issued on paper, or None (its decision, if any, is in-system)."""
     try:
-        paper: PaperDecision = dossier.paper_decision  # type: ignore[attr-defined]
+        paper: PaperDecision = dossier.paper_decision
     except PaperDecision.DoesNotExist:
         return None
     return paper

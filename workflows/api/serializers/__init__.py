@@ -29,11 +29,11 @@ from workflows.api.serializers.nominations import (
     RevokeSerializer,
     VoteSerializer,
 )
+from workflows.api.serializers.organisation import OrgUnitSerializer, PositionSerializer
 from workflows.api.serializers.paper import (
     PaperDecisionRecordSerializer,
     PaperDecisionSerializer,
 )
-from workflows.api.serializers.organisation import OrgUnitSerializer, PositionSerializer
 from workflows.api.serializers.plans import (
     AnswerSerializer,
     ConsultationSerializer,

@@ -41,9 +41,7 @@ def _refusal(request: HttpRequest, dossier: Dossier) -> ApprovalError | None:
     """Why the page cannot record a paper decision now, if it cannot."""
     if dossier.state != DossierState.DECISION or dossier.signature_id is not None:
         return ActionNotPermitted(_("This dossier does not wait for its decision now."))
-    decision = decide(
-        request.user, services.PAPER_DECISION, dossier, unit=dossier.deciding_unit
-    )
+    decision = decide(request.user, services.PAPER_DECISION, dossier, unit=dossier.deciding_unit)
     return None if decision.allowed else ActionNotPermitted(decision.reason)
 
 
