@@ -342,3 +342,45 @@ def page_client(user: Any) -> Any:
     client = Client()
     client.force_login(user)
     return client
+
+
+# --- the decision cites the meeting whose votes it rests on (issue 24, point 4) -------------
+
+
+def test_the_decision_to_sign_cites_the_review_meeting_with_its_attendance(commune, clock):
+    import json
+
+    from pypdf import PdfReader
+
+    from approvals.organisation.resolver import require
+    from workflows.nominations.decision_pdf import decision_to_sign
+    from workflows.nominations.exports import decision_layout
+    from workflows.nominations.recognition import decision_content
+    from workflows.nominations.services import DECIDE
+
+    c = commune
+    dossier = awaiting_decision(c, clock)
+    clock.to(D(2026, 10, 27))
+    citation = (
+        "Căn cứ Biên bản họp bình xét của Thôn Hạ ngày 12/10/2026 (có mặt 32/40 người được "
+        "mời, do Ngô Văn Bình chủ trì);"
+    )
+    basis = decision_layout(dossier).sections[0].paragraphs
+    assert citation in basis
+    assert basis[-1].endswith("và kết quả bình xét ngày 12/10/2026.")
+    # what the chairman's signature covers names the meeting and its attendance
+    content = json.loads(decision_content(dossier))
+    assert content["meeting"] == {
+        "id": dossier.meeting_id,
+        "held_on": "2026-10-12",
+        "invited": 40,
+        "present": 32,
+        "chaired_by": "Ngô Văn Bình",
+    }
+    # and the PDF the chairman signs prints it
+    authority = require(c.chairman, DECIDE, dossier, unit=dossier.deciding_unit)
+    document = decision_to_sign(dossier, authority=authority, signer=c.chairman)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(document.pdf)).pages)
+    flat = " ".join(text.split())
+    assert "Căn cứ Biên bản họp bình xét của Thôn Hạ ngày 12/10/2026" in flat
+    assert "có mặt 32/40 người được mời" in flat
