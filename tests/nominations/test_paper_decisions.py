@@ -271,6 +271,16 @@ def test_the_clerk_records_it_through_the_api_and_it_is_marked_everywhere(commun
     pdf = api(c.clerk).get(f"{url}/decision/pdf/")
     assert pdf.status_code == 200
     assert PaperDecision.objects.get().scan_sha256 == pdf["X-Content-SHA256"]
+    docx = api(c.clerk).get(f"{url}/decision/docx/")
+    assert docx.status_code == 200
+    # entered once: a second entry is refused with the state, nothing changed
+    before = footprint(dossier)
+    again = api(c.clerk).post(
+        f"{url}/paper-decision/", {**body, "number": "13", "scan": scan()}, format="multipart"
+    )
+    assert again.status_code == 409
+    assert again.json()["code"] == "wrong_state"
+    assert footprint(dossier) == before
 
 
 def test_a_role_without_the_action_is_refused_through_the_api_and_nothing_changes(commune, clock):
