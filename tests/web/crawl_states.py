@@ -24,6 +24,7 @@ from workflows.nominations.models import CandidateState, Dossier, Household, Tit
 from workflows.nominations.services import (
     APPRAISE,
     DECIDE,
+    PAPER_DECISION,
     REGISTER,
     REVOKE,
     candidate_revoke,
@@ -184,12 +185,12 @@ class DossierRoad:
     def head_of(village: OrgUnit) -> Any:
         return PlanRoad.holder(REGISTER, village)
 
-    def opened(self, label: str, village: OrgUnit) -> Dossier:
+    def opened(self, label: str, village: OrgUnit, *, year: int | None = None) -> Dossier:
         head = self.head_of(village)
         dossier = dossier_create(
             user=head,
             title=Title.CULTURAL_FAMILY,
-            year=self.today.year,
+            year=year or self.today.year,
             proposing_unit=village,
             on=self.day(40),
         )
@@ -199,8 +200,15 @@ class DossierRoad:
         self.states[label] = dossier
         return dossier
 
-    def met(self, label: str, village: OrgUnit, *, inquorate_first: bool = False) -> Dossier:
-        dossier = self.opened(label, village)
+    def met(
+        self,
+        label: str,
+        village: OrgUnit,
+        *,
+        inquorate_first: bool = False,
+        year: int | None = None,
+    ) -> Dossier:
+        dossier = self.opened(label, village, year=year)
         votes = {c.pk: 15 for c in dossier.candidates.all()}
         if inquorate_first:  # 8 of 20 came: kept as held, no vote counted
             dossier_flow.flow_meeting(
@@ -224,13 +232,13 @@ class DossierRoad:
         )
         return dossier
 
-    def posted(self, label: str, village: OrgUnit) -> Dossier:
-        dossier = self.met(label, village)
+    def posted(self, label: str, village: OrgUnit, *, year: int | None = None) -> Dossier:
+        dossier = self.met(label, village, year=year)
         dossier_flow.flow_open_posting(dossier, self.head_of(village), on=self.day(34))
         return dossier
 
-    def submitted(self, label: str, village: OrgUnit) -> Dossier:
-        dossier = self.posted(label, village)
+    def submitted(self, label: str, village: OrgUnit, *, year: int | None = None) -> Dossier:
+        dossier = self.posted(label, village, year=year)
         dossier_flow.flow_submit(dossier, self.head_of(village), on=self.day(3))
         return dossier
 
@@ -276,6 +284,17 @@ class DossierRoad:
         signed = self.submitted("decision signed, not numbered", ha)
         dossier_flow.flow_accept(signed, officer)
         dossier_flow.flow_decide(signed, chairman)
+        # last year's dossier of Thôn Trung, decided on paper and recorded after the fact
+        paper = self.submitted("decided on paper", trung, year=self.today.year - 1)
+        dossier_flow.flow_accept(paper, officer)
+        dossier_flow.flow_paper_decision(
+            paper,
+            PlanRoad.holder(PAPER_DECISION, commune),
+            number=99,
+            signed_on=self.day(2),
+            signer=chairman,
+            scan=SimpleUploadedFile("qd.pdf", attachment_pdf("Quyết định"), "application/pdf"),
+        )
         # the demo's own Đồng Sen dossier is decided, signed and numbered (rundemo leaves a
         # digitally issued decision); it is the numbered state here, one title revoked
         decided = Dossier.objects.get(

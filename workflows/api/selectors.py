@@ -134,6 +134,7 @@ def dossier_list_visible(*, paths: list[str], day: datetime.date) -> QuerySet[Do
             "register_entry",
             "posting_deadline",
             "decision_deadline",
+            "paper_decision__recorded_by",
         )
         .prefetch_related("meetings")  # one query for the page's meetings
         .annotate(

@@ -14,7 +14,7 @@ class NominationsConfig(AppConfig):
 
     def ready(self) -> None:
         """Load the flow (and its process model) whatever the entry point: site, command, test."""
-        from workflows.nominations import flows, notifications
+        from workflows.nominations import flows, notifications, paper_models
 
-        del flows  # imported for its side effects
+        del flows, paper_models  # imported for their models
         notifications.register()

@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.utils import formats
+from django.utils import formats, timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.writer.excel import ExcelWriter
@@ -33,6 +33,7 @@ from workflows.documents import (
     render_pdf,
 )
 from workflows.nominations.models import Candidate, CandidateState, Title
+from workflows.nominations.paper_models import paper_decision_of
 from workflows.nominations.recognition import consecutive_years_after, issued_pdf
 from workflows.nominations.titles import SPECS
 
@@ -179,10 +180,14 @@ def recognised_list(
 
 
 def _decision_number(dossier: Dossier) -> str:
-    """“01/QĐ-UBND”, or the blank number of a decision not yet numbered."""
+    """“01/QĐ-UBND” (as numbered, or as printed on a paper decision), or the blank number
+    of a decision not yet numbered."""
     entry = dossier.register_entry
     if entry is not None:
         return entry.symbol
+    paper = paper_decision_of(dossier)
+    if paper is not None:
+        return paper.symbol
     unit = dossier.deciding_unit
     rules = rules_in_force(DOCUMENT_WORK, on=dossier.started_on, unit=unit)
     return number_line(
@@ -196,14 +201,35 @@ def _decision_number(dossier: Dossier) -> str:
 def _list_heading(dossier: Dossier) -> list[str]:
     name = OFFICIAL_NAMES[dossier.title]
     noun = NOUNS[dossier.title]
-    entry = dossier.register_entry
-    on = f" ngày {_fmt(entry.issued_on)}" if entry is not None else ""
-    return [
+    day = decision_day(dossier)
+    on = f" ngày {_fmt(day)}" if day is not None else ""
+    lines = [
         agency_line(dossier.deciding_unit),
         f"DANH SÁCH {noun.upper()} ĐƯỢC CÔNG NHẬN DANH HIỆU “{name.upper()}” NĂM {dossier.year}",
         f"(Kèm theo Quyết định số {_decision_number(dossier)}{on} "
         f"của {agency_name(dossier.deciding_unit)})",
     ]
+    paper = paper_decision_of(dossier)
+    if paper is not None:
+        lines.append(paper_mark(paper))
+    return lines
+
+
+def decision_day(dossier: Dossier) -> datetime.date | None:
+    """The day the decision was issued: numbered in the system, or signed on paper."""
+    entry = dossier.register_entry
+    if entry is not None:
+        return entry.issued_on
+    paper = paper_decision_of(dossier)
+    return paper.signed_on if paper is not None else None
+
+
+def paper_mark(paper: Any) -> str:
+    """The mark of a decision recorded after the fact from its paper original."""
+    recorded = timezone.localtime(paper.recorded_at).date()
+    return (
+        f"(Nhập sau từ quyết định giấy ký ngày {_fmt(paper.signed_on)}, nhập ngày {_fmt(recorded)})"
+    )
 
 
 def _safe(value: Any) -> Any:
@@ -254,8 +280,7 @@ def _put(cell: Any, value: Any) -> None:
 
 
 def _workbook_bytes(workbook: Any, dossier: Dossier) -> bytes:
-    entry = dossier.register_entry
-    day = entry.issued_on if entry is not None else dossier.started_on
+    day = decision_day(dossier) or dossier.started_on
     stamp = datetime.datetime(day.year, day.month, day.day)  # noqa: DTZ001 - a calendar day
     workbook.properties.creator = agency_name(dossier.deciding_unit)
     workbook.properties.created = stamp
@@ -311,9 +336,21 @@ def _basis(dossier: Dossier) -> list[str]:
     )
     lines = [f"Căn cứ {v.legal_basis.strip().rstrip(';.')};" for v in versions if v.legal_basis]
     meeting = getattr(dossier, "meeting", None)
+    if meeting is not None:
+        lines.append(meeting_citation(dossier, meeting))
     held = f" và kết quả bình xét ngày {_fmt(meeting.held_on)}" if meeting is not None else ""
     lines.append(f"Xét đề nghị của {dossier.proposing_unit.name}{held}.")
     return lines
+
+
+def meeting_citation(dossier: Dossier, meeting: Any) -> str:
+    """The line citing the review meeting whose votes the decision rests on, with attendance."""
+    chaired = f", do {meeting.chaired_by} chủ trì" if meeting.chaired_by else ""
+    return (
+        f"Căn cứ Biên bản họp bình xét của {dossier.proposing_unit.name} ngày "
+        f"{_fmt(meeting.held_on)} (có mặt {meeting.present}/{meeting.invited} người được "
+        f"mời{chaired});"
+    )
 
 
 def decision_layout(
@@ -325,7 +362,6 @@ def decision_layout(
     the candidates it will recognise.
     """
     unit = dossier.deciding_unit
-    entry = dossier.register_entry
     signature = dossier.signature
     signing = signature_block is not None
     block = signature.signature_block.splitlines() if signature is not None else []
@@ -334,8 +370,13 @@ def decision_layout(
     name = OFFICIAL_NAMES[dossier.title]
     noun = NOUNS[dossier.title]
     rows = recognised_list(dossier, as_issued=True, proposed=signing)
-    if entry is not None:
-        place_date = place_date_line(agency=unit, day=entry.issued_on)
+    paper = paper_decision_of(dossier) if not signing else None
+    if paper is not None:
+        block = paper.signer_title.split(" / ")
+        signer_name = signer_name or paper.signer_name
+    day = decision_day(dossier)
+    if day is not None:
+        place_date = place_date_line(agency=unit, day=day)
     else:
         place_date = f"{place_name_of(unit)}, ngày      tháng      năm {dossier.year}"
     parent = unit.parent
@@ -373,7 +414,7 @@ def decision_layout(
         recipients=["Như Điều 3", "Lưu: VT"],
         signature_block=block,
         signer_name=signer_name or (user_label(signature.signer) if signature is not None else ""),
-        draft=signature is None and not signing,
+        draft=signature is None and not signing and paper is None,
     )
 
 
@@ -386,8 +427,11 @@ def decision_document(dossier: Dossier, fmt: str = "pdf") -> bytes:
         stored = issued_pdf(dossier)
         if stored is not None:
             return stored
-    entry = dossier.register_entry
-    day = entry.issued_on if entry is not None else dossier.started_on
+        paper = paper_decision_of(dossier)
+        if paper is not None:
+            with paper.scan.open("rb") as scan:
+                return bytes(scan.read())
+    day = decision_day(dossier) or dossier.started_on
     spec = layout_spec_from_rules(rules_in_force(DOCUMENT_WORK, on=day, unit=dossier.deciding_unit))
     layout = decision_layout(dossier)
     return render_pdf(layout, spec) if fmt == "pdf" else render_docx(layout, spec)
@@ -400,8 +444,11 @@ __all__ = [
     "ListRow",
     "agency_line",
     "agency_name",
+    "decision_day",
     "decision_document",
     "decision_layout",
+    "meeting_citation",
+    "paper_mark",
     "recognised_csv",
     "recognised_list",
     "recognised_xlsx",

@@ -34,12 +34,14 @@ from approvals.organisation.resolver import decisions_reused, user_label
 from workflows.nominations import esign, imports
 from workflows.nominations.flows import STATE_STEPS, DossierFlow, DossierProcess, DossierStep
 from workflows.nominations.models import Candidate, Dossier, Household, Meeting
+from workflows.nominations.paper_models import PaperDecision
 from workflows.nominations.services import (
     APPRAISE,
     COUNCIL,
     DECIDE,
     MEETING,
     NUMBER,
+    PAPER_DECISION,
     POSTING,
     REGISTER,
     SUBMIT,
@@ -51,6 +53,7 @@ from workflows.nominations.services import (
     dossier_return,
     dossier_submit,
     meeting_record,
+    paper_decision_record,
     posting_open,
 )
 
@@ -296,6 +299,36 @@ def flow_issue_decision(dossier: Dossier, user: Any, *, on: datetime.date | None
     )
 
 
+def flow_paper_decision(
+    dossier: Dossier,
+    user: Any,
+    *,
+    number: int,
+    signed_on: datetime.date,
+    signer: Any,
+    scan: Any,
+    symbol: str = "",
+    note: str = "",
+) -> PaperDecision:
+    """The records clerk enters the decision issued on paper; the candidates are recognised
+    and the dossier is decided (see :mod:`workflows.nominations.services.paper_decisions`)."""
+    return _human_step(
+        dossier.pk,
+        user,
+        PAPER_DECISION,
+        lambda: paper_decision_record(
+            dossier=dossier,
+            user=user,
+            number=number,
+            symbol=symbol,
+            signed_on=signed_on,
+            signer=signer,
+            scan=scan,
+            note=note,
+        ),
+    )
+
+
 # --- machinery -----------------------------------------------------------------------------
 
 
@@ -374,6 +407,7 @@ __all__ = [
     "flow_meeting",
     "flow_open_posting",
     "flow_open_tasks",
+    "flow_paper_decision",
     "flow_register",
     "flow_return",
     "flow_start",

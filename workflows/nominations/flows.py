@@ -39,6 +39,7 @@ from workflows.nominations.services import (
     DECIDE,
     MEETING,
     NUMBER,
+    PAPER_DECISION,
     POSTING,
     REGISTER,
     SUBMIT,
@@ -284,7 +285,8 @@ class DossierFlow(flow.Flow):
         .Next(this.route)
     )
     signature = (
-        DossierStep((DECIDE, _deciding_unit))
+        # A decision issued on paper and recorded after the fact ends the step too.
+        DossierStep((DECIDE, _deciding_unit), (PAPER_DECISION, _deciding_unit))
         .Annotation(title=_("Sign the recognition decision"))
         .Next(this.route)
     )

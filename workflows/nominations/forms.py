@@ -239,3 +239,39 @@ class DashboardForm(forms.Form):
     def __init__(self, *args: Any, units: Iterable[OrgUnit] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].widget.choices = [(u.pk, u.name) for u in units]
+
+
+class PositionChoiceField(forms.ModelChoiceField):
+    """A position named with its holder, title, unit and term."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        from approvals.organisation.resolver import user_label
+
+        end = obj.valid_to.strftime("%d/%m/%Y") if obj.valid_to else "…"
+        return (
+            f"{user_label(obj.user)} — {obj.printed_title}, {obj.unit.name} "
+            f"({obj.valid_from:%d/%m/%Y} - {end})"
+        )
+
+
+class PaperDecisionForm(forms.Form):
+    """A decision issued on paper, entered by the records clerk with its scan."""
+
+    number = forms.IntegerField(label=_("Number printed on the decision"), min_value=1)
+    symbol = forms.CharField(
+        label=_("Number and symbol as printed"),
+        required=False,
+        max_length=100,
+        help_text=_("E.g. 12/QĐ-UBND; left empty, the deciding unit's decision symbol."),
+    )
+    signed_on = forms.DateField(label=_("Signed on"), widget=DATE_WIDGET)
+    signer = PositionChoiceField(
+        label=_("Signed by (position held on the day of signature)"), queryset=None
+    )
+    scan = forms.FileField(label=_("Scan of the signed decision (PDF)"))
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea)
+
+    def __init__(self, *args: Any, positions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["signer"]
+        field.queryset = positions

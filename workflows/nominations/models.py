@@ -184,6 +184,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
             ("decide_dossier", "Sign the recognition decision"),
             ("number_decision", "Number the recognition decision"),
             ("revoke_title", "Revoke a title"),
+            ("record_paper_decision", "Record a decision issued on paper"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -20,20 +20,30 @@ SUBJECT = "nominations.dossier"
 
 
 def decision_content(dossier: Dossier) -> bytes:
-    """What the decision signature covers: the dossier and the list it recognises."""
+    """What the decision signature covers: the dossier, the list it recognises and the review
+    meeting whose votes it rests on (its day and attendance), as the decision cites it."""
     ids = list(
         Candidate.objects.of_dossier(dossier)
         .filter(state=CandidateState.PROPOSED)
         .order_by("pk")
         .values_list("pk", "household_id", "unit_id", "person_id")
     )
-    body = {
+    body: dict[str, Any] = {
         "dossier": dossier.pk,
         "title": dossier.title,
         "year": dossier.year,
         "deciding_unit": dossier.deciding_unit_id,
         "candidates": ids,
     }
+    meeting = dossier.meeting if dossier.meeting_id is not None else None
+    if meeting is not None:
+        body["meeting"] = {
+            "id": meeting.pk,
+            "held_on": meeting.held_on.isoformat(),
+            "invited": meeting.invited,
+            "present": meeting.present,
+            "chaired_by": meeting.chaired_by,
+        }
     return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
 
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/council/", views.council, name="council"),
     path("<int:pk>/decide/", views.decide_dossier, name="decide"),
     path("<int:pk>/issue/", views.issue, name="issue"),
+    path("<int:pk>/paper-decision/", views.paper_decision, name="paper_decision"),
     path("<int:pk>/revoke/", views.revoke, name="revoke"),
     path("<int:pk>/decision.<str:fmt>", views.decision_file, name="decision_file"),
     path("<int:pk>/list.<str:fmt>", views.recognised_file, name="list_file"),

@@ -30,6 +30,10 @@ from workflows.api.serializers.nominations import (
     VoteSerializer,
 )
 from workflows.api.serializers.organisation import OrgUnitSerializer, PositionSerializer
+from workflows.api.serializers.paper import (
+    PaperDecisionRecordSerializer,
+    PaperDecisionSerializer,
+)
 from workflows.api.serializers.plans import (
     AnswerSerializer,
     ConsultationSerializer,
@@ -80,6 +84,8 @@ __all__ = [
     "MeetingSerializer",
     "ObjectionSerializer",
     "OrgUnitSerializer",
+    "PaperDecisionRecordSerializer",
+    "PaperDecisionSerializer",
     "PlanContentSerializer",
     "PlanCreateSerializer",
     "PlanDetailSerializer",

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from approvals.organisation.models import OrgUnit
 from approvals.organisation.resolver import user_label
 from workflows.api.serializers.fields import IdField, RelatedId, pin_field
+from workflows.api.serializers.paper import PaperDecisionRecordSerializer
 from workflows.nominations.cycle import dossier_warnings
 from workflows.nominations.models import (
     Candidate,
@@ -19,6 +21,7 @@ from workflows.nominations.models import (
     Meeting,
     Title,
 )
+from workflows.nominations.paper_models import paper_decision_of
 
 
 class MeetingRecordSerializer(serializers.ModelSerializer[Meeting]):
@@ -68,6 +71,12 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
     warnings = serializers.SerializerMethodField(
         help_text=_("What the user is warned of, e.g. a submission after the review deadline.")
     )
+    decision_on_paper = serializers.SerializerMethodField(
+        help_text=_("The decision was issued on paper and recorded after the fact.")
+    )
+    paper_decision = serializers.SerializerMethodField(
+        help_text=_("The paper decision recorded after the fact, if any.")
+    )
 
     class Meta:
         model = Dossier
@@ -91,6 +100,8 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
             "late_reason",
             "review_deadline_missed",
             "warnings",
+            "decision_on_paper",
+            "paper_decision",
             "created_at",
         ]
         read_only_fields = fields
@@ -100,6 +111,14 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
 
     def get_warnings(self, obj: Dossier) -> list[str]:
         return dossier_warnings(obj)
+
+    def get_decision_on_paper(self, obj: Dossier) -> bool:
+        return paper_decision_of(obj) is not None
+
+    @extend_schema_field(PaperDecisionRecordSerializer(allow_null=True))
+    def get_paper_decision(self, obj: Dossier) -> dict[str, Any] | None:
+        paper = paper_decision_of(obj)
+        return None if paper is None else dict(PaperDecisionRecordSerializer(paper).data)
 
 
 class DossierCreateSerializer(serializers.Serializer[Any]):

@@ -249,6 +249,31 @@ class DossierViewSet(Scoped, mixins.CreateModelMixin, viewsets.ReadOnlyModelView
         """The records clerk numbers the signed decision; the candidates are recognised."""
         return self._step(request, None, lambda d, u, _d: dossier_flow.flow_issue_decision(d, u))
 
+    @extend_schema(
+        request={"multipart/form-data": s.PaperDecisionSerializer},
+        responses={200: s.DossierSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
+    @action(detail=True, methods=["post"], url_path="paper-decision", url_name="paper-decision")
+    def paper_decision(self, request: Request, pk: str | None = None) -> Response:
+        """The records clerk enters the decision issued on paper (nhập quyết định giấy): its
+        number and symbol as printed, the day it was signed, who signed it and its scan. The
+        signer's authority is judged on that day; no register number is taken."""
+        return self._step(
+            request,
+            s.PaperDecisionSerializer,
+            lambda d, u, data: dossier_flow.flow_paper_decision(
+                d,
+                u,
+                number=data["number"],
+                symbol=data["symbol"],
+                signed_on=data["signed_on"],
+                signer=data["signer_position"] or data["signer"],
+                scan=data["scan"],
+                note=data["note"],
+            ),
+        )
+
     @extend_schema(responses={200: s.AuditEventSerializer(many=True)})
     @action(detail=True, methods=["get"], filterset_class=None)
     def audit(self, request: Request, pk: str | None = None) -> Response:

@@ -7,7 +7,8 @@ one transaction and locks the dossier row.
 - :mod:`.dossiers`: opening a dossier; :mod:`.registration`: its candidates and reports;
 - :mod:`.eligibility`: the titles' criteria, checked at registration and again later;
 - :mod:`.meetings`, :mod:`.posting`, :mod:`.submission`, :mod:`.council`: the steps;
-- :mod:`.decisions`: the signed and numbered decision, and a title's revocation.
+- :mod:`.decisions`: the signed and numbered decision, and a title's revocation;
+- :mod:`.paper_decisions`: a decision issued on paper, recorded after the fact.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from workflows.nominations.services._common import (
     INQUORATE_MEETING,
     MEETING,
     NUMBER,
+    PAPER_DECISION,
     POSTING,
     REGISTER,
     REVOKE,
@@ -39,6 +41,10 @@ from workflows.nominations.services.decisions import (
 )
 from workflows.nominations.services.dossiers import deciding_unit_for, dossier_create
 from workflows.nominations.services.meetings import meeting_record
+from workflows.nominations.services.paper_decisions import (
+    PaperSignerRefused,
+    paper_decision_record,
+)
 from workflows.nominations.services.posting import objection_record, posting_open
 from workflows.nominations.services.registration import (
     candidate_report_record,
@@ -59,11 +65,13 @@ __all__ = [
     "INQUORATE_MEETING",
     "MEETING",
     "NUMBER",
+    "PAPER_DECISION",
     "POSTING",
     "REGISTER",
     "REVOKE",
     "SUBMIT",
     "VOTES_BATCH",
+    "PaperSignerRefused",
     "_recognise",
     "candidate_label",
     "candidate_report_record",
@@ -84,5 +92,6 @@ __all__ = [
     "meeting_record",
     "models_q",
     "objection_record",
+    "paper_decision_record",
     "posting_open",
 ]

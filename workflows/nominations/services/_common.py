@@ -32,6 +32,8 @@ COUNCIL = "nominations.record_council"
 DECIDE = "nominations.decide_dossier"
 NUMBER = "nominations.number_decision"
 REVOKE = "nominations.revoke_title"
+#: Recording a decision issued on paper before it was entered (nhập quyết định giấy).
+PAPER_DECISION = "nominations.record_paper_decision"
 
 #: How deadlines and audit events name a dossier.
 SUBJECT_TYPE = "nominations.dossier"

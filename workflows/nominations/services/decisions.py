@@ -136,8 +136,9 @@ def decision_issue(*, dossier: Dossier, user: Any, on: datetime.date | None = No
     return locked
 
 
-def _recognise(dossier: Dossier, user: Any, authority: Authority) -> None:
-    """PROPOSED → RECOGNISED in one statement, counting consecutive years in the database."""
+def _recognise(dossier: Dossier, user: Any, authority: Authority, *, action: str = DECIDE) -> int:
+    """PROPOSED → RECOGNISED in one statement, counting consecutive years in the database;
+    each candidate's audit event is taken under ``action``. Returns how many."""
     proposed = Candidate.objects.of_dossier(dossier).filter(state=CandidateState.PROPOSED)
     ids = update_returning_pks(
         proposed,
@@ -148,11 +149,12 @@ def _recognise(dossier: Dossier, user: Any, authority: Authority) -> None:
         subject_type=CANDIDATE,
         subject_ids=ids,
         actor=user,
-        action=DECIDE,
+        action=action,
         from_state=CandidateState.PROPOSED,
         to_state=CandidateState.RECOGNISED,
         authority=authority,
     )
+    return len(ids)
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from workflows.nominations.views.dashboard import dashboard, dashboard_export
 from workflows.nominations.views.detail import dossier_detail
 from workflows.nominations.views.documents import decision_file, recognised_file
 from workflows.nominations.views.dossiers import dossier_list, dossier_new
+from workflows.nominations.views.paper import paper_decision
 from workflows.nominations.views.steps import (
     appraise,
     council,
@@ -42,6 +43,7 @@ __all__ = [
     "issue",
     "meeting",
     "objection",
+    "paper_decision",
     "posting",
     "recognised_file",
     "register_all",

@@ -31,6 +31,7 @@ from workflows.nominations.forms import (
     RevokeForm,
 )
 from workflows.nominations.models import Candidate, CandidateState, Dossier, DossierState
+from workflows.nominations.paper_models import paper_decision_of
 from workflows.nominations.selectors import (
     action_names,
     dossier_candidate_counts,
@@ -91,6 +92,7 @@ def _offers(user: Any, dossier: Dossier) -> dict[str, Offer]:
         wanted.append(("council", services.COUNCIL, deciding))
     if dossier.state == DossierState.DECISION and dossier.signature_id is None:
         wanted.append(("decide", services.DECIDE, deciding))
+        wanted.append(("paper", services.PAPER_DECISION, deciding))
     if dossier.state == DossierState.DECISION and dossier.signature_id is not None:
         wanted.append(("issue", services.NUMBER, deciding))
     if dossier.state == DossierState.DECIDED:
@@ -206,6 +208,7 @@ def render_detail(
         "meeting": dossier.meeting,
         "meetings": list(dossier.meetings.order_by("held_on", "pk")),
         "council_review": getattr(dossier, "council_review", None),
+        "paper": paper_decision_of(dossier),
         "offers": offers,
         "forms": _forms(dossier, offers, bound or {}),
         "signature_block": "\n".join(block),
