@@ -350,7 +350,9 @@ if SIGNING_TEST_PKI:  # the test credentials read the PKI's passphrase from the 
 if "APPROVALS_CHECKPOINT_DIR" in os.environ:
     APPROVALS_CHECKPOINT_DIR = Path(os.environ["APPROVALS_CHECKPOINT_DIR"])
 APPROVALS_CHECKPOINT_UNIT = os.environ.get("APPROVALS_CHECKPOINT_UNIT", "")
-APPROVALS_CHECKPOINT_INTERVAL_MINUTES = int(os.environ.get("APPROVALS_CHECKPOINT_INTERVAL_MINUTES", "60"))
+APPROVALS_CHECKPOINT_INTERVAL_MINUTES = int(
+    os.environ.get("APPROVALS_CHECKPOINT_INTERVAL_MINUTES", "60")
+)
 APPROVALS_CHECKPOINT_WITNESSES = env_list("APPROVALS_CHECKPOINT_WITNESSES")
 # "Xác thực văn bản" (workflows.verification): open to anyone, so rate-limited per address
 # (per user once signed in) and with the upload capped.

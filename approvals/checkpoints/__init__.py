@@ -8,7 +8,7 @@ service is configured, and written to an append-only directory the database cann
 ``verify_integrity --checkpoints DIR`` then finds any chain that no longer extends them.
 
 - :func:`~approvals.checkpoints.services.checkpoint_write`: write one now.
-- :func:`~approvals.checkpoints.services.checkpoint_after_issue`: write one after the
+- :func:`~approvals.checkpoints.tasks.checkpoint_after_issue`: write one after the
   current transaction commits (the workflows call it when a document is issued).
 - :func:`~approvals.checkpoints.verification.checkpoints_verify`: check a directory.
 - :func:`~approvals.checkpoints.services.checkpoints_export`: copy them elsewhere.

@@ -140,25 +140,6 @@ def checkpoint_write(*, reason: str = "manual", directory: Path | None = None) -
     return row
 
 
-def checkpoint_after_issue() -> None:
-    """Write a checkpoint once the current transaction commits (a document was issued).
-
-    Called by the workflows' issue services. A failure there never undoes the issue: it is
-    logged, and the next beat writes the checkpoint.
-    """
-    if conf.on_issue():
-        transaction.on_commit(_after_commit)
-
-
-def _after_commit() -> None:
-    from approvals.checkpoints.tasks import write_checkpoint
-
-    try:
-        write_checkpoint.delay(reason="issue")
-    except Exception:
-        logger.exception("Could not queue the checkpoint after an issued document")
-
-
 @dataclass
 class ExportReport:
     """What ``checkpoints_export`` did: files copied, already there, and conflicts."""

@@ -116,7 +116,9 @@ def _stored_hashes(wanted: dict[str, set[int]]) -> tuple[dict[str, tuple[int, in
         )
     }
     hashes: dict[tuple[int, int], str] = {}
-    pairs = [(chains[name][0], sorted(indexes)) for name, indexes in wanted.items() if name in chains]
+    pairs = [
+        (chains[name][0], sorted(indexes)) for name, indexes in wanted.items() if name in chains
+    ]
     for start in range(0, len(pairs), _CHUNK):
         chunk = pairs[start : start + _CHUNK]
         condition = reduce(or_, (Q(chain_id=pk, index__in=ix) for pk, ix in chunk))
@@ -159,9 +161,10 @@ def _finding(
     found: str | None,
     matched: tuple[str, Head] | None,
 ) -> Finding:
+    shown_id = chain_id if chain_id is not None else head.id
     values = {
         "chain": name,
-        "id": chain_id if chain_id is not None else head.id,
+        "id": shown_id,
         "file": stem,
         "index": head.index,
         "last": last_index,
@@ -184,7 +187,8 @@ def _finding(
         kind = FindingKind.REWRITTEN
     text = message % values
     if matched is not None:
-        text += " " + _(
-            "Events up to #%(index)d still match checkpoint %(file)s."
-        ) % {"index": matched[1].index, "file": matched[0]}
-    return Finding(kind, stem, text, chain=name, chain_id=values["id"], index=head.index)
+        text += " " + _("Events up to #%(index)d still match checkpoint %(file)s.") % {
+            "index": matched[1].index,
+            "file": matched[0],
+        }
+    return Finding(kind, stem, text, chain=name, chain_id=shown_id, index=head.index)

@@ -10,18 +10,18 @@ import pytest
 from approvals.signing.models import SigningCredential
 from approvals.signing.pki import Identity, TestPki
 from tests.factories import OrgUnitFactory
-from tests.signing.conftest import _secrets, p12_credential, pki  # noqa: F401 - fixtures
+from tests.signing.conftest import _secrets, p12_credential, pki
 
 __all__ = ["_secrets", "pki"]
 
 
 @pytest.fixture(scope="session")
-def seal(pki: TestPki) -> Identity:  # noqa: F811
+def seal(pki: TestPki) -> Identity:
     return pki.issue_organisation("Ủy ban nhân dân tỉnh Bắc Giang")
 
 
 @pytest.fixture
-def root_pem(pki: TestPki, tmp_path: Path) -> Path:  # noqa: F811
+def root_pem(pki: TestPki, tmp_path: Path) -> Path:
     path = tmp_path / "root.pem"
     path.write_bytes(pki.root_pem())
     return path

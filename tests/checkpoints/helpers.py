@@ -25,12 +25,12 @@ def recompute(chain: str) -> None:
         event.prev_hash = prev
         digest = event_hash(event, chain=chain)
         raw_sql(
-            f"UPDATE {_table(AuditEvent)} SET prev_hash = %s, hash = %s WHERE id = %s",  # noqa: S608
+            f"UPDATE {_table(AuditEvent)} SET prev_hash = %s, hash = %s WHERE id = %s",
             [prev, digest, event.pk],
         )
         prev, last = digest, event.index
     raw_sql(
-        f"UPDATE {_table(AuditChain)} SET last_index = %s, last_hash = %s WHERE id = %s",  # noqa: S608
+        f"UPDATE {_table(AuditChain)} SET last_index = %s, last_hash = %s WHERE id = %s",
         [last, prev, head.pk],
     )
 
@@ -40,7 +40,7 @@ def edit_payload(chain: str, index: int, payload: dict[str, Any]) -> None:
     cast = "::jsonb" if connection.vendor == "postgresql" else ""
     head = AuditChain.objects.get(name=chain)
     raw_sql(
-        f"UPDATE {_table(AuditEvent)} SET payload = %s{cast} "  # noqa: S608
+        f"UPDATE {_table(AuditEvent)} SET payload = %s{cast} "
         f"WHERE chain_id = %s AND {connection.ops.quote_name('index')} = %s",
         [json.dumps(payload), head.pk, index],
     )
@@ -51,7 +51,7 @@ def truncate(chain: str, keep: int) -> None:
     """Cut ``chain`` back to its first ``keep`` events (a restored old backup)."""
     head = AuditChain.objects.get(name=chain)
     raw_sql(
-        f"DELETE FROM {_table(AuditEvent)} "  # noqa: S608
+        f"DELETE FROM {_table(AuditEvent)} "
         f"WHERE chain_id = %s AND {connection.ops.quote_name('index')} > %s",
         [head.pk, keep],
     )

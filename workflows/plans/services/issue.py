@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from approvals.audit.services import audit_record, signature_record
 from approvals.calendar.periods import period_end
-from approvals.checkpoints.services import checkpoint_after_issue
+from approvals.checkpoints.tasks import checkpoint_after_issue
 from approvals.exceptions import InvalidTransition
 from approvals.organisation.resolver import require
 from approvals.registers.services import number_issue
