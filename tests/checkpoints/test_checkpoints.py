@@ -121,9 +121,8 @@ def test_edited_and_recomputed_chain_passes_alone_fails_against_checkpoints(
     with pytest.raises(CommandError) as raised:
         call_command("verify_integrity", "--skip-plans", "--checkpoints", str(site))
     head = AuditChain.objects.get(name="main")
-    assert f"Chain “main” (id {head.pk}) was rewritten" in str(raised.value)
-    assert "#8" in str(raised.value)
-    assert second.name in str(raised.value)
+    message = str(raised.value)  # in the site's language: chain, id, index and file named
+    assert all(part in message for part in ("“main”", f"id {head.pk}", "#8", second.name))
 
 
 def test_edit_before_the_first_checkpoint_is_named_by_it(organisation: Any, site: Path) -> None:
@@ -143,7 +142,7 @@ def test_truncated_chain_is_reported(organisation: Any, site: Path) -> None:
     assert (finding.kind, finding.chain, finding.index, finding.file) == (
         FindingKind.TRUNCATED, "main", 6, row.name,
     )  # fmt: skip
-    assert "ends at #3" in finding.message
+    assert "#3" in finding.message
 
 
 def test_deleted_chain_is_reported_as_truncated(organisation: Any, site: Path) -> None:
@@ -163,7 +162,7 @@ def test_an_edited_checkpoint_file_is_refused(organisation: Any, site: Path) -> 
     payload.write_bytes(payload.read_bytes().replace(b'"index":3', b'"index":2'))
     [finding] = checkpoints_verify(site).findings
     assert finding.kind == FindingKind.SIGNATURE
-    assert "intact: False" in finding.message
+    assert finding.file in finding.message
 
 
 def test_a_payload_without_signature_is_reported(organisation: Any, site: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from approvals.checkpoints.services import checkpoint_write
 from approvals.exceptions import ApprovalError
@@ -18,5 +19,9 @@ class Command(BaseCommand):
             row = checkpoint_write(reason="command")
         except ApprovalError as exc:
             raise CommandError(str(exc)) from exc
-        stamp = "timestamped" if row.timestamped else "not timestamped"
-        self.stdout.write(f"{row.name}: {row.chains} chain(s), {stamp}.")
+        message = (
+            _("%(name)s: %(chains)d chain(s), timestamped.")
+            if row.timestamped
+            else _("%(name)s: %(chains)d chain(s), not timestamped.")
+        )
+        self.stdout.write(message % {"name": row.name, "chains": row.chains})

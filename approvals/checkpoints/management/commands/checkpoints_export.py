@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from approvals.checkpoints.services import checkpoints_export
 
@@ -26,7 +27,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         report = checkpoints_export(options["destination"], source=options["source"])
         self.stdout.write(
-            f"{len(report.copied)} file(s) copied, {len(report.present)} already there."
+            _("%(copied)d file(s) copied, %(present)d already there.")
+            % {"copied": len(report.copied), "present": len(report.present)}
         )
         if report.conflicts:
             raise CommandError("\n".join(report.conflicts))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from approvals.checkpoints.verification import checkpoints_verify
 from workflows.integrity.checks import site_checks
@@ -60,13 +61,16 @@ class Command(BaseCommand):
 
     def _checkpoints(self, directory: Path) -> list[str]:
         if not directory.is_dir():
-            return [f"Checkpoint directory {directory} does not exist."]
+            return [_("The checkpoint directory %(path)s does not exist.") % {"path": directory}]
         report = checkpoints_verify(directory)
         if report.ok:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Checkpoints intact: {report.files_checked} file(s), "
-                    f"{report.heads_checked} chain head(s) found in the database."
+                    _(
+                        "OK: %(files)d signed checkpoint(s); the database still holds "
+                        "all %(heads)d chain head(s) they recorded."
+                    )
+                    % {"files": report.files_checked, "heads": report.heads_checked}
                 )
             )
         return [finding.message for finding in report.findings]
