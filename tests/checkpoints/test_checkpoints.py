@@ -4,6 +4,7 @@ chain that was edited and recomputed, or cut back, by someone holding the databa
 from __future__ import annotations
 
 import datetime
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,12 +13,13 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from approvals.audit.hashing import canonical_json
 from approvals.audit.models import AuditChain, AuditEvent
 from approvals.audit.services import chain_verify
 from approvals.checkpoints import cms
 from approvals.checkpoints.exceptions import CheckpointKeyMissing
 from approvals.checkpoints.models import Checkpoint
-from approvals.checkpoints.payload import parse_payload
+from approvals.checkpoints.payload import build_payload, parse_payload, read_heads
 from approvals.checkpoints.services import WRITE_ACTION, checkpoint_write, file_name
 from approvals.checkpoints.verification import FindingKind, checkpoints_verify
 from tests.audit.helpers import record_events
@@ -186,3 +188,12 @@ def test_timestamped_where_a_service_is_configured(
     assert AuditEvent.objects.get(action=WRITE_ACTION).payload["timestamp"] == "ok"
     if OPENSSL is not None:
         assert _openssl_verify(payload, signature, root_pem).returncode == 0
+
+
+def test_payload_is_the_canonical_json_of_its_content(organisation: Any) -> None:
+    record_events(2)
+    record_events(1, chain="unit-3")
+    moment = datetime.datetime(2026, 12, 7, 3, 0, 0, 123456, tzinfo=datetime.UTC)
+    payload = build_payload(site="tỉnh-bg", sequence=7, moment=moment, heads=read_heads())
+    assert payload == canonical_json(json.loads(payload))
+    assert parse_payload(payload).heads == read_heads()
