@@ -354,6 +354,7 @@ APPROVALS_CHECKPOINT_INTERVAL_MINUTES = int(
     os.environ.get("APPROVALS_CHECKPOINT_INTERVAL_MINUTES", "60")
 )
 APPROVALS_CHECKPOINT_WITNESSES = env_list("APPROVALS_CHECKPOINT_WITNESSES")
+APPROVALS_CHECKPOINT_SIGNERS = env_list("APPROVALS_CHECKPOINT_SIGNERS")
 # "Xác thực văn bản" (workflows.verification): open to anyone, so rate-limited per address
 # (per user once signed in) and with the upload capped.
 VERIFY_THROTTLE_RATE = os.environ.get("VERIFY_THROTTLE_RATE", "10/minute")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import hashlib
 import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass
@@ -87,6 +88,8 @@ class CmsCheck:
     timestamped: bool
     timestamp_ok: bool
     error: str = ""
+    #: SHA-256 of the signer's certificate (DER), as ``SigningCredential.fingerprint``.
+    fingerprint: str = ""
 
     @property
     def ok(self) -> bool:
@@ -115,6 +118,7 @@ def verify_detached(data: bytes, der: bytes) -> CmsCheck:
         intact=bool(status.intact and status.valid),
         trusted=bool(status.trusted),
         signer=status.signing_cert.subject.human_friendly,
+        fingerprint=hashlib.sha256(status.signing_cert.dump()).hexdigest(),
         timestamped=ts is not None,
         timestamp_ok=ts is not None and bool(ts.intact and ts.valid and ts.trusted),
     )

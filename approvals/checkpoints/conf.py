@@ -9,6 +9,8 @@
 - ``APPROVALS_CHECKPOINT_ON_ISSUE``: write one after every issued document (default on).
 - ``APPROVALS_CHECKPOINT_WITNESSES``: URLs an HTTP witness receives each checkpoint at.
 - ``APPROVALS_CHECKPOINT_WITNESS_TIMEOUT``: seconds to wait for a witness (default 10).
+- ``APPROVALS_CHECKPOINT_SIGNERS``: SHA-256 fingerprints of the certificates allowed to sign
+  checkpoints; empty: any certificate the site's trust roots issued.
 """
 
 from __future__ import annotations
@@ -55,3 +57,9 @@ def unit_code() -> str:
 
 def site_name() -> str:
     return str(getattr(settings, "APPROVALS_CHECKPOINT_SITE", "") or "")
+
+
+def allowed_signers() -> frozenset[str]:
+    value = getattr(settings, "APPROVALS_CHECKPOINT_SIGNERS", None) or []
+    items = [value] if isinstance(value, str) else list(value)
+    return frozenset(str(item).lower().replace(":", "") for item in items if item)

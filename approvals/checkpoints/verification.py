@@ -20,6 +20,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from approvals.audit.models import AuditChain, AuditEvent
+from approvals.checkpoints import conf
 from approvals.checkpoints.cms import verify_detached
 from approvals.checkpoints.payload import Head, parse_payload
 from approvals.checkpoints.services import PAYLOAD_SUFFIX, SIGNATURE_SUFFIX
@@ -93,6 +94,20 @@ def _signed_files(directory: Path, report: CheckpointsReport) -> list[tuple[str,
                         "trusted": check.trusted,
                         "error": f"; {check.error}" if check.error else "",
                     },
+                )
+            )
+            continue
+        pinned = conf.allowed_signers()
+        if pinned and check.fingerprint not in pinned:
+            report.findings.append(
+                Finding(
+                    FindingKind.SIGNATURE,
+                    stem,
+                    _(
+                        "Checkpoint %(file)s is signed by “%(signer)s”, a certificate not "
+                        "allowed to sign checkpoints (APPROVALS_CHECKPOINT_SIGNERS)."
+                    )
+                    % {"file": stem, "signer": check.signer},
                 )
             )
             continue

@@ -197,3 +197,21 @@ def test_payload_is_the_canonical_json_of_its_content(organisation: Any) -> None
     payload = build_payload(site="tỉnh-bg", sequence=7, moment=moment, heads=read_heads())
     assert payload == canonical_json(json.loads(payload))
     assert parse_payload(payload).heads == read_heads()
+
+
+def test_only_the_pinned_seal_may_sign_checkpoints(
+    organisation: Any, site: Path, settings: Any
+) -> None:
+    record_events(1)
+    checkpoint_write()
+    settings.APPROVALS_CHECKPOINT_SIGNERS = [organisation.fingerprint.upper()]
+    assert checkpoints_verify(site).ok
+    settings.APPROVALS_CHECKPOINT_SIGNERS = ["0" * 64]  # another seal is pinned
+    [finding] = checkpoints_verify(site).findings
+    assert finding.kind == FindingKind.SIGNATURE
+    assert organisation.subject_name in finding.message
+
+
+def test_verify_integrity_refuses_a_missing_directory(db: None, tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="absent"):
+        call_command("verify_integrity", "--skip-plans", "--checkpoints", str(tmp_path / "absent"))
