@@ -100,6 +100,10 @@ SUITE: dict[str, dict[str, list[list[str]]]] = {
         "full": [["--repeat", "5"]],
         "quick": [["--repeat", "3"]],
     },
+    "checkpoints": {
+        "full": [["--chains", "10000", "--repeat", "5"]],
+        "quick": [["--chains", "10000", "--repeat", "3"]],
+    },
 }
 
 
@@ -259,6 +263,20 @@ def summary(outputs: dict[str, list[tuple[list[str], str]]]) -> list[tuple[str, 
                     f"{r['ratio']:.2f}x",
                     "<= 2x rendering",
                     "yes" if r["ratio"] <= 2 else "no",
+                )
+            )
+    for _args, out in outputs.get("checkpoints", []):
+        r = _result(out)
+        if r:
+            rows.append(
+                (
+                    "19. signed checkpoint",
+                    f"{r['chains']:,} chains",
+                    f"{r['write_ms']:.0f} ms",
+                    f"{r['head_query_ms']:.0f} ms head query",
+                    f"{r['ratio']:.1f}x",
+                    "< 1 s",
+                    "yes" if r["write_ms"] < 1000 else "no",
                 )
             )
     return rows

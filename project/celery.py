@@ -16,12 +16,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 
 app = Celery("project")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["approvals.notifications", "workflows.api"])
+app.autodiscover_tasks(["approvals.notifications", "approvals.checkpoints", "workflows.api"])
 
 
-def beat_schedule(interval_minutes: int) -> dict[str, dict[str, object]]:
+def beat_schedule(
+    interval_minutes: int, checkpoint_minutes: int = 60
+) -> dict[str, dict[str, object]]:
     """The periodic tasks: the reminder pass every ``interval_minutes``; the API's expired
-    idempotency keys purged every hour."""
+    idempotency keys purged every hour; an audit checkpoint every ``checkpoint_minutes``."""
     return {
         "send-reminders": {
             "task": "approvals.notifications.send_reminders",
@@ -31,6 +33,10 @@ def beat_schedule(interval_minutes: int) -> dict[str, dict[str, object]]:
             "task": "workflows.api.purge_idempotency_keys",
             "schedule": datetime.timedelta(hours=1),
         },
+        "write-audit-checkpoint": {
+            "task": "approvals.checkpoints.write_checkpoint",
+            "schedule": datetime.timedelta(minutes=checkpoint_minutes),
+        },
     }
 
 
@@ -38,4 +44,8 @@ def beat_schedule(interval_minutes: int) -> dict[str, dict[str, object]]:
 def _schedule(sender: Celery, **kwargs: object) -> None:
     from django.conf import settings
 
-    sender.conf.beat_schedule = beat_schedule(settings.REMINDERS_INTERVAL_MINUTES)
+    from approvals.checkpoints.conf import interval_minutes
+
+    sender.conf.beat_schedule = beat_schedule(
+        settings.REMINDERS_INTERVAL_MINUTES, interval_minutes()
+    )

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "approvals.registers",
     "approvals.audit",
     "approvals.signing",
+    "approvals.checkpoints",
     "approvals.notifications",
     "workflows",
     "workflows.nominations",
@@ -344,6 +345,16 @@ SIGNING_PKI_DIR = Path(os.environ.get("SIGNING_PKI_DIR", BASE_DIR / "var" / "tes
 SIGNING_PKI_PASSPHRASE = os.environ.get("SIGNING_PKI_PASSPHRASE", "test-pki-demo")
 if SIGNING_TEST_PKI:  # the test credentials read the PKI's passphrase from the environment
     os.environ.setdefault("SIGNING_PKI_PASSPHRASE", SIGNING_PKI_PASSPHRASE)
+# Signed checkpoints of the audit chains' heads (approvals.checkpoints, docs/checkpoints.md):
+# an append-only directory outside the database's reach, beat's interval, HTTP witnesses.
+if "APPROVALS_CHECKPOINT_DIR" in os.environ:
+    APPROVALS_CHECKPOINT_DIR = Path(os.environ["APPROVALS_CHECKPOINT_DIR"])
+APPROVALS_CHECKPOINT_UNIT = os.environ.get("APPROVALS_CHECKPOINT_UNIT", "")
+APPROVALS_CHECKPOINT_INTERVAL_MINUTES = int(
+    os.environ.get("APPROVALS_CHECKPOINT_INTERVAL_MINUTES", "60")
+)
+APPROVALS_CHECKPOINT_WITNESSES = env_list("APPROVALS_CHECKPOINT_WITNESSES")
+APPROVALS_CHECKPOINT_SIGNERS = env_list("APPROVALS_CHECKPOINT_SIGNERS")
 # "Xác thực văn bản" (workflows.verification): open to anyone, so rate-limited per address
 # (per user once signed in) and with the upload capped.
 VERIFY_THROTTLE_RATE = os.environ.get("VERIFY_THROTTLE_RATE", "10/minute")

@@ -28,3 +28,7 @@ SIGNING_TEST_AUTO_ENROL = True
 SIGNING_TRUST_ROOTS = []
 # The tests' PKI is valid from 2000 to 2100 (CRLs included): tests freezing the clock sign.
 SIGNING_PKI_FIXED_WINDOW = (2000, 2100)
+
+# Audit checkpoints (approvals.checkpoints): not after every issued document in the suite
+# (tests/checkpoints turns it on where it is tested).
+APPROVALS_CHECKPOINT_ON_ISSUE = False

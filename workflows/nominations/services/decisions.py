@@ -13,6 +13,7 @@ from approvals.audit.services import audit_record, audit_record_each, signature_
 from approvals.bulk import update_returning_pks
 from approvals.calendar.models import Deadline
 from approvals.calendar.services import deadline_complete
+from approvals.checkpoints.tasks import checkpoint_after_issue
 from approvals.exceptions import DeadlinePassed, InvalidTransition, ValidationFailed
 from approvals.organisation.resolver import Authority, require
 from approvals.registers.models import DocumentKind
@@ -133,6 +134,7 @@ def decision_issue(*, dossier: Dossier, user: Any, on: datetime.date | None = No
         authority=authority,
         content_hash=sha256_hex(issued),
     )
+    checkpoint_after_issue()
     return locked
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from approvals.audit.services import audit_record, signature_record
 from approvals.calendar.periods import period_end
+from approvals.checkpoints.tasks import checkpoint_after_issue
 from approvals.exceptions import InvalidTransition
 from approvals.organisation.resolver import require
 from approvals.registers.services import number_issue
@@ -142,6 +143,7 @@ def plan_issue(*, plan: Plan, user: Any, issued_on: datetime.date | None = None)
         content_hash=hashlib.sha256(issued).hexdigest(),
     )
     _step_clock(locked, user, on=day)
+    checkpoint_after_issue()
     return locked
 
 

@@ -4,11 +4,14 @@ that the tallies the database keeps for the dashboard agree with the rows."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
+from approvals.checkpoints.verification import checkpoints_verify
 from workflows.integrity.checks import site_checks
 
 if TYPE_CHECKING:
@@ -30,6 +33,13 @@ class Command(BaseCommand):
             action="store_true",
             help="Do not re-render signed plans to compare them with their signatures.",
         )
+        parser.add_argument(
+            "--checkpoints",
+            type=Path,
+            metavar="DIR",
+            help="Also check the signed audit checkpoints in DIR: their signatures, and that "
+            "every chain still holds the recorded head at the recorded index.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Run every check; print what is intact, then fail with everything that is not."""
@@ -44,5 +54,23 @@ class Command(BaseCommand):
             failures += [p.message for p in problems]
             if not problems:
                 self.stdout.write(self.style.SUCCESS(check.intact))
+        if options["checkpoints"] is not None:
+            failures += self._checkpoints(options["checkpoints"])
         if failures:
             raise CommandError("\n".join(failures))
+
+    def _checkpoints(self, directory: Path) -> list[str]:
+        if not directory.is_dir():
+            return [_("The checkpoint directory %(path)s does not exist.") % {"path": directory}]
+        report = checkpoints_verify(directory)
+        if report.ok:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "OK: %(files)d signed checkpoint(s); the database still holds "
+                        "all %(heads)d chain head(s) they recorded."
+                    )
+                    % {"files": report.files_checked, "heads": report.heads_checked}
+                )
+            )
+        return [finding.message for finding in report.findings]
