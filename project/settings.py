@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "approvals.audit",
     "approvals.signing",
     "approvals.notifications",
+    "approvals.handover",
     "workflows",
     "workflows.nominations",
     "workflows.plans",

@@ -14,7 +14,8 @@ class NominationsConfig(AppConfig):
 
     def ready(self) -> None:
         """Load the flow (and its process model) whatever the entry point: site, command, test."""
-        from workflows.nominations import flows, notifications
+        from workflows.nominations import flows, handover, notifications
 
         del flows  # imported for its side effects
         notifications.register()
+        handover.register()
