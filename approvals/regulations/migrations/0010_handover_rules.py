@@ -13,6 +13,7 @@ a version of its own.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import migrations
 
@@ -22,7 +23,7 @@ BASIS = (
 )
 
 
-def seed(apps, schema_editor):
+def seed(apps: Any, schema_editor: Any) -> None:
     Regulation = apps.get_model("approvals_rules", "Regulation")
     RegulationVersion = apps.get_model("approvals_rules", "RegulationVersion")
     Rule = apps.get_model("approvals_rules", "Rule")
@@ -55,7 +56,7 @@ def seed(apps, schema_editor):
     )
 
 
-def unseed(apps, schema_editor):
+def unseed(apps: Any, schema_editor: Any) -> None:
     Regulation = apps.get_model("approvals_rules", "Regulation")
     RegulationVersion = apps.get_model("approvals_rules", "RegulationVersion")
     RegulationVersion.objects.filter(regulation__code="handover").delete()
