@@ -93,12 +93,12 @@ def register_configure(
     A kind already in another register of the same agency, year and series is refused.
     """
     authority = require(user, CONFIGURE_REGISTER, unit=agency)
-    unit_require_existing_in_year(agency, year)
     name = (name or "").strip()
     if not name:
         raise ValidationFailed(_("A register needs a name."))
     if not 1900 <= year <= 9999:
         raise ValidationFailed(_("%(year)s is not a valid year.") % {"year": year})
+    unit_require_existing_in_year(agency, year)
     unique_kinds = list({kind.pk: kind for kind in kinds}.values())
     if not unique_kinds:
         raise ValidationFailed(_("A register must cover at least one document kind."))
