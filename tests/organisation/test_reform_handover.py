@@ -308,6 +308,12 @@ def test_the_reform_hands_pending_cases_over_and_silences_the_dissolved_units(pr
     # when: the merged commune's chairman opens and decides the handed-over dossier
     response = api(merged_chairman).get(f"/api/dossiers/{pending.pk}/")
     assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["deciding_unit"], body["handed_over_from"], body["handed_over_on"]) == (
+        merged.pk,
+        p.district.pk,
+        "2025-07-01",
+    )
     # it is decided by the rules it was filed under (the regulation "handover" says so)
     rules_of = rules_in_force("handover", on=REFORM).rule("handover.rules_of")
     assert (rules_of.value, rules_of.confirmed) == ("filing_date", False)
@@ -326,7 +332,9 @@ def test_the_reform_hands_pending_cases_over_and_silences_the_dissolved_units(pr
     }
 
     # and the plan: the commune's chairman sees it through the API and signs it
-    assert api(merged_chairman).get(f"/api/plans/{plan.pk}/").status_code == 200
+    response = api(merged_chairman).get(f"/api/plans/{plan.pk}/")
+    assert response.status_code == 200, response.content
+    assert response.json()["handed_over_from"] == p.district.pk
     assert api(p.district_chairman).get(f"/api/plans/{plan.pk}/").status_code == 404
     plan_sign(plan=plan, user=merged_chairman)
     plan.refresh_from_db()

@@ -91,6 +91,8 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
             "late_reason",
             "review_deadline_missed",
             "warnings",
+            "handed_over_from",
+            "handed_over_on",
             "created_at",
         ]
         read_only_fields = fields
