@@ -21,7 +21,7 @@ from approvals.exceptions import ActionNotPermitted, UnitNotInExistence
 from approvals.handover.models import HandOver
 from approvals.organisation.models import Action, ActionRule, OrgUnit, Reach, Role, UnitKind
 from approvals.organisation.resolver import require
-from approvals.registers.models import DocumentKind, Register
+from approvals.registers.models import DocumentKind, Register, RegisterEntry
 from approvals.registers.services import number_issue, register_configure, register_for
 from approvals.regulations.models import Regulation
 from approvals.regulations.services import RuleSpec, regulation_version_create, rules_in_force
@@ -297,7 +297,9 @@ def test_the_reform_hands_pending_cases_over_and_silences_the_dissolved_units(pr
         assert "UBND huyện Yên Dũng" in str(exc.value)
         assert "30/06/2025" in str(exc.value)
         assert "Xã Yên Dũng" in str(exc.value)
+    # and nothing was written: no register, no number
     assert not Register.objects.filter(agency=p.district, year=2026).exists()
+    assert not RegisterEntry.objects.filter(register__agency=p.district, issued_on__gte=REFORM)
     # the former district chairman may not decide the handed-over dossier either
     with pytest.raises(ActionNotPermitted):
         dossier_decide(dossier=pending, user=p.district_chairman, late_reason=LATE)
@@ -359,6 +361,16 @@ def test_the_reform_hands_pending_cases_over_and_silences_the_dissolved_units(pr
     assert "Thôn, tổ dân phố văn hóa 2025 — Xã Tân An" in text
     assert "Kế hoạch xây dựng đời sống văn hóa huyện năm 2025" in text
     assert web.get("/handovers/").status_code == 200
+    # while the 2024 decision, in the merged commune's archive, still shows the district
+    # and its original signer
+    assert (
+        api(merged_chairman).get(f"/api/dossiers/{decided_2024.pk}/").json()["deciding_unit"]
+        == p.district.pk
+    )
+    text = web.get(f"/nominations/{decided_2024.pk}/").content.decode()
+    assert "UBND huyện Yên Dũng" in text
+    assert "Đặng Văn Quân" in text
+    assert "Tiếp nhận từ" not in text
 
 
 def test_a_province_may_decide_handed_over_cases_by_the_rules_of_the_decision_date(province, clock):
