@@ -45,6 +45,14 @@ class DelegationExpired(ActionNotPermitted):
     code = "delegation_expired"
 
 
+class UnitNotInExistence(ActionNotPermitted):
+    """The unit the action is taken for does not exist on the action's day (dissolved or
+    merged away in a reorganisation, or not yet created): it signs, numbers, opens
+    registers and decides nothing; the message names its end date and its successor."""
+
+    code = "unit_dissolved"
+
+
 class DelegationInvalid(ApprovalError):
     """A delegation that the law does not allow (re-delegation, no authority, bad dates)."""
 

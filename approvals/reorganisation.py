@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from approvals.audit.services import audit_record
 from approvals.exceptions import ValidationFailed
+from approvals.handover.services import handover_perform
 from approvals.organisation.models import OrgUnit
 
 if TYPE_CHECKING:
@@ -42,7 +43,9 @@ def unit_reorganise(
 
     The predecessors are closed the day before; their units still in existence are
     re-created under the successor when ``transfer_children`` is set, so records made
-    before the reorganisation keep pointing at the tree as it was.
+    before the reorganisation keep pointing at the tree as it was. Their pending cases are
+    handed over to the successor and their registers closed
+    (:func:`approvals.handover.services.handover_perform`), in the same transaction.
     """
     if not predecessors:
         raise ValidationFailed(_("A reorganisation needs at least one unit it replaces."))
@@ -59,10 +62,18 @@ def unit_reorganise(
     successor.full_clean(exclude=["path", "depth"])
     successor.save()
     successor.predecessors.set(predecessors)
-    for unit in predecessors:
-        if transfer_children:
+    replaced = {unit.pk for unit in predecessors}
+    if transfer_children:
+        for unit in predecessors:
             for child in unit.children.active_on(effective_from):
-                _carry_over(child, successor, effective_from)
+                # a predecessor within another is replaced itself, not carried over
+                if child.pk not in replaced:
+                    _carry_over(child, successor, effective_from)
+    # every pending case of a predecessor goes to the successor, its registers close
+    handover_perform(
+        predecessors=predecessors, successor=successor, effective_from=effective_from, user=user
+    )
+    for unit in predecessors:
         _close_subtree(unit, last_day)
         audit_record(
             actor=user,

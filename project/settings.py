@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "approvals.signing",
     "approvals.checkpoints",
     "approvals.notifications",
+    "approvals.handover",
     "workflows",
     "workflows.nominations",
     "workflows.plans",

@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("nominations/", include("workflows.nominations.urls")),
     path("notifications/", include("approvals.notifications.urls")),
+    path("handovers/", include("approvals.handover.urls")),
     path("verify/", include("workflows.verification.urls")),
     prefix_default_language=False,
 )

@@ -27,8 +27,10 @@ from approvals.exceptions import (
     ActionNotPermitted,
     DelegationExpired,
     SeparationOfDutiesViolation,
+    UnitNotInExistence,
     ValidationFailed,
 )
+from approvals.organisation.existence import unit_absence_reason
 from approvals.organisation.models import (
     Action,
     ActionRule,
@@ -318,6 +320,10 @@ def _decide(
     subject = _subject_of(obj, unit)
     user_id: int = user.pk  # authenticated: never None
     target = unit or subject.unit
+
+    absent = unit_absence_reason(target, day)
+    if absent:
+        return Decision(False, reason=absent, error=UnitNotInExistence)
 
     conflict = _separation_of_duties(user, action, subject, day)
     if conflict:

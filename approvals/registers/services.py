@@ -25,6 +25,10 @@ from approvals.exceptions import (
     RegisterNotConfigured,
     ValidationFailed,
 )
+from approvals.organisation.existence import (
+    unit_require_existing,
+    unit_require_existing_in_year,
+)
 from approvals.organisation.resolver import require
 from approvals.registers.models import (
     DocumentKind,
@@ -94,6 +98,7 @@ def register_configure(
         raise ValidationFailed(_("A register needs a name."))
     if not 1900 <= year <= 9999:
         raise ValidationFailed(_("%(year)s is not a valid year.") % {"year": year})
+    unit_require_existing_in_year(agency, year)
     unique_kinds = list({kind.pk: kind for kind in kinds}.values())
     if not unique_kinds:
         raise ValidationFailed(_("A register must cover at least one document kind."))
@@ -246,6 +251,8 @@ def register_for(
         return found
     registers = Register.objects.filter(agency=agency, confidential=confidential)
     if not registers.filter(year=year).exists():
+        # never a register, not even rolled over, for a unit that does not exist that year
+        unit_require_existing_in_year(agency, year)
         latest = _latest_configured_year(agency=agency, before=year, confidential=confidential)
         if latest is not None:
             try:
@@ -294,6 +301,7 @@ def number_issue(
     are written in the same transaction, so a failure leaves neither a gap nor a duplicate.
     """
     authority = require(user, ISSUE_NUMBER, unit=agency)
+    unit_require_existing(agency, issued_on)
     summary = (subject_summary or "").strip()
     if not summary:
         raise ValidationFailed(_("The subject summary (trích yếu) of the document is required."))

@@ -51,7 +51,7 @@ DISTRICT_CLOSED = D(2025, 6, 30)
 class Reform:
     """A province before and after the two-tier reform, staffed for the village title."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Any) -> None:
         roles = {r.code: r for r in Role.objects.all()}
         district_chairman, _ = Role.objects.get_or_create(
             code="district_chairman",
@@ -145,10 +145,12 @@ class Reform:
         ]
 
         decision = DocumentKind.objects.get(code="decision")
-        for agency, chairman, years in (
-            (self.district, self.district_chairman, (2024, 2025)),
-            (self.merged, self.merged_chairman, (2025, 2026)),
+        # each unit opens its registers while it exists (a dissolved unit opens none)
+        for agency, chairman, years, opened in (
+            (self.merged, self.merged_chairman, (2025, 2026), REFORM),
+            (self.district, self.district_chairman, (2024, 2025), D(2024, 1, 2)),
         ):
+            clock.to(opened)
             for year in years:
                 register_configure(
                     agency=agency,
@@ -160,8 +162,9 @@ class Reform:
 
 
 @pytest.fixture
-def reform(db: None) -> Reform:
-    return Reform()
+def reform(db: None, clock: Any) -> Reform:
+    """The province, its clock left in 2024 (before the reform)."""
+    return Reform(clock)
 
 
 def village_states(dossier: Dossier) -> dict[str, str]:
@@ -281,8 +284,9 @@ def test_village_title_before_the_reform_is_decided_by_the_district(reform):
     assert chain_verify().ok
 
 
-def test_village_title_after_the_reform_is_decided_by_the_commune(reform):
+def test_village_title_after_the_reform_is_decided_by_the_commune(reform, clock):
     r = reform
+    clock.to(D(2025, 9, 15))  # the merged commune exists from 01/07/2025 only
     # given: the merged commune proposes its villages in September 2025 (2025 version in force)
     dossier = propose_villages(
         r,
@@ -327,7 +331,7 @@ def test_village_title_after_the_reform_is_decided_by_the_commune(reform):
     assert set(village_states(dossier).values()) == {CandidateState.RECOGNISED}
 
 
-def test_a_dossier_started_in_june_keeps_the_2024_rules_when_read_in_august(reform):
+def test_a_dossier_started_in_june_keeps_the_2024_rules_when_read_in_august(reform, clock):
     r = reform
     # given: a dossier started on 20/06/2025, ten days before the reform
     dossier = propose_villages(r, year=2025, on=D(2025, 6, 20))
@@ -381,6 +385,7 @@ def test_a_dossier_started_in_june_keeps_the_2024_rules_when_read_in_august(refo
     assert dossier.posting_deadline.day_kind == "calendar"
 
     # while a new dossier of the merged commune takes the province's 15 working days
+    clock.to(D(2025, 9, 1))
     fresh = propose_villages(
         r,
         year=2025,

@@ -171,6 +171,33 @@ def logins() -> list[str]:
     return [data.ADMIN_USERNAME, *(person.username for person in data.PEOPLE)]
 
 
+def handed_over_list(dossiers: dict[str, Any]) -> Any:
+    """A hand-over list of the 2025 reform (the district to a commune of the demo) naming
+    the demo's dossiers, so its pages are crawled with the rest."""
+    from approvals.handover.models import HandOver, HandOverCase
+    from approvals.organisation.models import OrgUnit
+
+    hand_over = HandOver.objects.create(
+        from_unit=OrgUnit.objects.get(name="Huyện Lạng Giang"),
+        to_unit=OrgUnit.objects.get(name="Xã Tân Dĩnh"),
+        effective_from=data.TWO_LEVEL_FROM,
+        created_by=user(data.ADMIN_USERNAME),
+    )
+    HandOverCase.objects.bulk_create(
+        HandOverCase(
+            hand_over=hand_over,
+            kind="Hồ sơ đề nghị công nhận",
+            title=str(dossier),
+            state=dossier.get_state_display(),
+            subject_type="nominations.dossier",
+            subject_id=str(dossier.pk),
+            url=f"/nominations/{dossier.pk}/",
+        )
+        for dossier in dossiers.values()
+    )
+    return hand_over
+
+
 def test_no_page_of_any_state_answers_a_server_error_to_any_demo_login() -> None:
     from django.urls import reverse
 
@@ -182,7 +209,13 @@ def test_no_page_of_any_state_answers_a_server_error_to_any_demo_login() -> None
         states.update(
             {f"nominations:{d.pk}": f"dossier {label} ({d.state})" for label, d in dossiers.items()}
         )
-        seeds = ["/", *(reverse(item.url_name) for item in MENU)]
+        hand_over = handed_over_list(dossiers)
+        seeds = [
+            "/",
+            *(reverse(item.url_name) for item in MENU),
+            reverse("handover:list"),
+            reverse("handover:detail", args=[hand_over.pk]),
+        ]
         crawl = Crawl(states)
         with errors_recorded() as errors:
             for login in logins():

@@ -38,11 +38,13 @@ def scope_paths(
         Position.objects.active_on(day)
         .filter(user=user, unit__valid_from__lte=day)
         .filter(Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=day))
-        .values_list("unit__path", "unit__kind", "unit__parent__path")
+        .values_list("unit__path", "unit__kind", "unit__parent__path", "unit__predecessors__path")
     )
-    paths = sorted(
-        {parent if kind in acts_for_parent and parent else path for path, kind, parent in rows}
-    )
+    found = {
+        parent if kind in acts_for_parent and parent else path for path, kind, parent, _ in rows
+    }
+    # the records of the units a unit replaced in a reorganisation are its archive
+    paths = sorted(found | {replaced for *_rest, replaced in rows if replaced})
     kept: list[str] = []
     for path in paths:
         if not any(path.startswith(outer) for outer in kept):

@@ -14,7 +14,8 @@ class NominationsConfig(AppConfig):
 
     def ready(self) -> None:
         """Load the flow (and its process model) whatever the entry point: site, command, test."""
-        from workflows.nominations import flows, notifications, paper_models
+        from workflows.nominations import flows, handover, notifications, paper_models
 
         del flows, paper_models  # imported for their models
         notifications.register()
+        handover.register()

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
+from approvals.handover.models import HandedOver
 from approvals.organisation.models import OrgUnit
 from approvals.subjects import Subject
 
@@ -89,7 +90,7 @@ def _next_step_is(step: str) -> Callable[[Any], bool]:
     return condition
 
 
-class Dossier(ConcurrentTransitionMixin, models.Model):
+class Dossier(ConcurrentTransitionMixin, HandedOver):
     """One proposing unit, one title, one year, many candidates (hồ sơ đề nghị)."""
 
     title = models.CharField(_("title"), max_length=40, choices=Title.choices)

@@ -79,16 +79,17 @@ def reach_paths(*, user: Any, day: datetime.date) -> list[str]:
     """Path prefixes of the subtrees ``user`` oversees on ``day`` (one query).
 
     A position held on ``day`` at a unit then in existence covers the unit and everything
-    under it; a position at a steering committee covers the committee's parent.
+    under it, and the units it replaced in a reorganisation (their records are its archive);
+    a position at a steering committee covers the committee's parent.
     """
     rows = (
         Position.objects.active_on(day)
         .filter(_active_unit(day), user=user)
-        .values_list("unit__path", "unit__kind", "unit__parent__path")
+        .values_list("unit__path", "unit__kind", "unit__parent__path", "unit__predecessors__path")
     )
-    paths = sorted(
-        {parent if kind in SERVES_PARENT and parent else path for path, kind, parent in rows}
-    )
+    found = {parent if kind in SERVES_PARENT and parent else path for path, kind, parent, _ in rows}
+    # a unit's reach takes in the records of the units it replaced in a reorganisation
+    paths = sorted(found | {replaced for *_rest, replaced in rows if replaced})
     # Drop a subtree already inside another one (paths sort parents first).
     kept: list[str] = []
     for path in paths:

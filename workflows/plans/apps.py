@@ -14,7 +14,8 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         """Load the flow (and its process model) whatever the entry point: site, command, test."""
-        from workflows.plans import flows, notifications
+        from workflows.plans import flows, handover, notifications
 
         del flows  # imported for its side effects
         notifications.register()
+        handover.register()

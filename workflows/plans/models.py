@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from approvals.exceptions import AuditEventImmutable
+from approvals.handover.models import HandedOver
 from approvals.organisation.models import OrgUnit
 from approvals.registers.models import DocumentKind
 from approvals.subjects import Subject
@@ -51,7 +52,7 @@ def canonical_content(content: dict[str, Any]) -> bytes:
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-class Plan(ConcurrentTransitionMixin, models.Model):
+class Plan(ConcurrentTransitionMixin, HandedOver):
     """A plan or another administrative document on its way to signature and dispatch."""
 
     issuing_agency = models.ForeignKey(

@@ -102,6 +102,8 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
             "warnings",
             "decision_on_paper",
             "paper_decision",
+            "handed_over_from",
+            "handed_over_on",
             "created_at",
         ]
         read_only_fields = fields

@@ -107,6 +107,8 @@ class PlanSerializer(serializers.ModelSerializer[Plan]):
             "symbol",
             "issued_on",
             "signed",
+            "handed_over_from",
+            "handed_over_on",
             "created_at",
             "updated_at",
         ]
