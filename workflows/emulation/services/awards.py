@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from approvals.acts import ActKind, act_date_check
 from approvals.audit.services import signature_record
 from approvals.exceptions import InvalidTransition, ValidationFailed
 from approvals.organisation.models import OrgUnit
@@ -43,9 +44,12 @@ def awards_propose(
     justification: str = "",
     on: datetime.date | None = None,
 ) -> AwardProposal:
-    """The leader signs the bloc's proposal of ranked members for a provincial award."""
-    day = on or _today()
+    """The leader signs the bloc's proposal of ranked members for a provincial award.
+
+    The signed proposal is the leader's decision, dated the day it is recorded
+    (``act_dates.decision_grace``)."""
     locked = _locked(bloc_year)
+    day = act_date_check(ActKind.DECISION, on, unit=locked.leader)
     _in_state(locked, BlocYearState.RANKED, BlocYearState.PROPOSED)
     if title not in AWARD_TITLES:
         raise ValidationFailed(
