@@ -183,7 +183,9 @@ def verify_signature(plan: Plan) -> bool:
     revision = plan.revisions.filter(number=int(signature.revision)).first()
     if revision is None:
         return False
-    if hashlib.sha256(canonical_content(revision.content)).hexdigest() != (revision.content_sha256):
+    if hashlib.sha256(canonical_content(revision.content)).hexdigest() != (
+        revision.content_sha256
+    ):
         return False
     try:
         content = signed_document(plan)
