@@ -97,7 +97,6 @@ def model_propose(
 
     ``on`` is the date of the unit's proposal, a document it issues: dated the day it is
     recorded (``act_dates.issue_grace``)."""
-    day = act_date_check(ActKind.ISSUE, on, unit=proposing_unit)
     if kind not in ModelKind.values:
         raise ValidationFailed(_("Unknown kind of model “%(kind)s”.") % {"kind": kind})
     subject = {
@@ -129,6 +128,7 @@ def model_propose(
             _("Household %(code)s does not live in %(unit)s.")
             % {"code": household.code, "unit": proposing_unit.name}
         )
+    day = act_date_check(ActKind.ISSUE, on, unit=proposing_unit)
     authority = require(user, PROPOSE, unit=proposing_unit, at=day)
     model: ExemplaryModel = ExemplaryModel.objects.create(
         name=_text(name, _("The model has no name.")),
@@ -172,12 +172,12 @@ def verification_record(
 
     The visit is an appraisal of the model, entered within ``act_dates.appraisal_grace``."""
     locked = _locked(model)
-    visited_on = act_date_check(ActKind.APPRAISAL, visited_on, unit=locked.culture_office)
     if locked.state != ModelState.PROPOSED:
         raise InvalidTransition(
             _("Only a proposed model can be verified; this one is “%(state)s”.")
             % {"state": locked.get_state_display()}
         )
+    visited_on = act_date_check(ActKind.APPRAISAL, visited_on, unit=locked.culture_office)
     authority = require(user, VERIFY, locked, unit=locked.culture_office, at=visited_on)
     text = _text(findings, _("The findings of the visit are empty."))
     visit: Verification = Verification.objects.create(
@@ -250,12 +250,12 @@ def committee_review_record(
     ``held_on`` is the committee's meeting, entered from its minutes within
     ``act_dates.meeting_grace``."""
     locked = _locked(model)
-    held_on = act_date_check(ActKind.MEETING, held_on, unit=locked.committee)
     if locked.state != ModelState.VERIFIED:
         raise InvalidTransition(
             _("The steering committee reviews verified models; this one is “%(state)s”.")
             % {"state": locked.get_state_display()}
         )
+    held_on = act_date_check(ActKind.MEETING, held_on, unit=locked.committee)
     authority = require(user, REVIEW, locked, unit=locked.committee, at=held_on)
     review: CommitteeReview = CommitteeReview.objects.create(
         model=locked,
@@ -290,12 +290,12 @@ def commendation_record(
 
     ``held_on`` is the review conference, entered within ``act_dates.meeting_grace``."""
     locked = _locked(model)
-    held_on = act_date_check(ActKind.MEETING, held_on, unit=locked.committee)
     _recognised(locked)
     if review not in ReviewKind.values:
         raise ValidationFailed(_("Unknown kind of review “%(review)s”.") % {"review": review})
     if held_on.year != year:
         raise ValidationFailed(_("A review of %(year)s is held in %(year)s.") % {"year": year})
+    held_on = act_date_check(ActKind.MEETING, held_on, unit=locked.committee)
     authority = require(user, COMMEND, locked, unit=locked.committee, at=held_on)
     if Commendation.objects.filter(model=locked, review=review, year=year).exists():
         raise ValidationFailed(
@@ -372,13 +372,13 @@ def adoption_record(
     ``adopted_on`` is the day of the adopting unit's decision to take it up, dated the day
     it is recorded (``act_dates.decision_grace``)."""
     locked = _locked(model)
-    adopted_on = act_date_check(ActKind.DECISION, adopted_on, unit=unit)
     _recognised(locked)
     own = locked.collective or locked.proposing_unit
     if unit.pk == own.pk:
         raise ValidationFailed(
             _("%(unit)s is where the model comes from; it cannot adopt it.") % {"unit": unit.name}
         )
+    adopted_on = act_date_check(ActKind.DECISION, adopted_on, unit=unit)
     authority = require(user, ADOPT, locked, unit=unit, at=adopted_on)
     if Adoption.objects.filter(model=locked, unit=unit).exists():
         raise ValidationFailed(

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('emulation', '0002_regulation_actions_rules'),
+        ("emulation", "0002_regulation_actions_rules"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='blocyear',
-            name='effective_recorded_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='entry into effect recorded at'),
+            model_name="blocyear",
+            name="effective_recorded_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="entry into effect recorded at"
+            ),
         ),
     ]

@@ -49,7 +49,6 @@ def awards_propose(
     The signed proposal is the leader's decision, dated the day it is recorded
     (``act_dates.decision_grace``)."""
     locked = _locked(bloc_year)
-    day = act_date_check(ActKind.DECISION, on, unit=locked.leader)
     _in_state(locked, BlocYearState.RANKED, BlocYearState.PROPOSED)
     if title not in AWARD_TITLES:
         raise ValidationFailed(
@@ -63,6 +62,7 @@ def awards_propose(
         raise ValidationFailed(_("The proposal names no member."))
     for unit in units:
         _member(locked, unit)
+    day = act_date_check(ActKind.DECISION, on, unit=locked.leader)
     authority = require(user, PROPOSE, locked)
     if AwardProposal.objects.filter(bloc_year=locked, title=title).exists():
         raise ValidationFailed(

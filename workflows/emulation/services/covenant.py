@@ -46,8 +46,8 @@ def covenant_open(*, bloc_year: BlocYear, user: Any, on: datetime.date | None = 
     the period cannot be run retroactively.
     """
     locked = _locked(bloc_year)
-    day = act_date_check(ActKind.DECISION, on, unit=locked.leader)
     _in_state(locked, BlocYearState.DRAFTING)
+    day = act_date_check(ActKind.DECISION, on, unit=locked.leader)
     authority = require(user, MANAGE, locked)
     if not locked.covenant_text:
         raise ValidationFailed(_("The covenant has no text yet."))
@@ -90,9 +90,9 @@ def covenant_sign(
     none of a decision.
     """
     locked = _locked(bloc_year)
-    day = act_date_check(ActKind.MEETING, on, unit=unit)
     _member(locked, unit)
     _in_state(locked, BlocYearState.SIGNING)
+    day = act_date_check(ActKind.MEETING, on, unit=unit)
     authority = require(user, SIGN, locked, unit=unit, at=day)
     if CovenantSignature.objects.filter(bloc_year=locked, unit=unit).exists():
         raise AlreadySigned(_("%(unit)s has already signed the covenant.") % {"unit": unit.name})
@@ -133,8 +133,8 @@ def covenant_take_effect(
 
     The leading unit declares it in effect: a decision, dated the day it is recorded."""
     locked = _locked(bloc_year)
-    day = act_date_check(ActKind.DECISION, on, unit=locked.leader)
     _in_state(locked, BlocYearState.SIGNING)
+    day = act_date_check(ActKind.DECISION, on, unit=locked.leader)
     authority = require(user, MANAGE, locked)
     missing = unsigned_units(locked)
     if missing:

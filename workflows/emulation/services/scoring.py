@@ -56,12 +56,12 @@ def inspection_record(
     ``held_on`` is the day of the inspection, entered from its minutes within a meeting's
     grace (``act_dates.meeting_grace``); a refused day changes nothing."""
     locked = _locked(bloc_year)
-    held_on = act_date_check(ActKind.MEETING, held_on, unit=inspecting)
     _in_state(locked, BlocYearState.IN_EFFECT)
     _member(locked, inspecting)
     _member(locked, inspected)
     if inspecting.pk == inspected.pk:
         raise ValidationFailed(_("A member cannot cross-inspect itself."))
+    held_on = act_date_check(ActKind.MEETING, held_on, unit=inspecting)
     authority = require(user, INSPECT, locked, unit=inspecting, at=held_on)
     if not findings.strip():
         raise ValidationFailed(_("The findings of the inspection are empty."))

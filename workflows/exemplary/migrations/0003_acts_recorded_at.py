@@ -4,35 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('exemplary', '0002_actions_and_rules'),
+        ("exemplary", "0002_actions_and_rules"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='adoption',
-            name='recorded_at',
-            field=models.DateTimeField(auto_now_add=True, null=True, verbose_name='recorded at'),
+            model_name="adoption",
+            name="recorded_at",
+            field=models.DateTimeField(auto_now_add=True, null=True, verbose_name="recorded at"),
         ),
         migrations.AddField(
-            model_name='commendation',
-            name='recorded_at',
-            field=models.DateTimeField(auto_now_add=True, null=True, verbose_name='recorded at'),
+            model_name="commendation",
+            name="recorded_at",
+            field=models.DateTimeField(auto_now_add=True, null=True, verbose_name="recorded at"),
         ),
         migrations.AddField(
-            model_name='committeereview',
-            name='recorded_at',
-            field=models.DateTimeField(auto_now_add=True, null=True, verbose_name='recorded at'),
+            model_name="committeereview",
+            name="recorded_at",
+            field=models.DateTimeField(auto_now_add=True, null=True, verbose_name="recorded at"),
         ),
         migrations.AddField(
-            model_name='exemplarymodel',
-            name='proposal_recorded_at',
-            field=models.DateTimeField(auto_now_add=True, null=True, verbose_name='proposal recorded at'),
+            model_name="exemplarymodel",
+            name="proposal_recorded_at",
+            field=models.DateTimeField(
+                auto_now_add=True, null=True, verbose_name="proposal recorded at"
+            ),
         ),
         migrations.AddField(
-            model_name='verification',
-            name='recorded_at',
-            field=models.DateTimeField(auto_now_add=True, null=True, verbose_name='recorded at'),
+            model_name="verification",
+            name="recorded_at",
+            field=models.DateTimeField(auto_now_add=True, null=True, verbose_name="recorded at"),
         ),
     ]

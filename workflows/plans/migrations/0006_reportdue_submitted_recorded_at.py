@@ -4,15 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0005_plan_attachments'),
+        ("plans", "0005_plan_attachments"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reportdue',
-            name='submitted_recorded_at',
-            field=models.DateTimeField(blank=True, editable=False, help_text='When the report was entered; its date is the one stated for it.', null=True, verbose_name='submission recorded at'),
+            model_name="reportdue",
+            name="submitted_recorded_at",
+            field=models.DateTimeField(
+                blank=True,
+                editable=False,
+                help_text="When the report was entered; its date is the one stated for it.",
+                null=True,
+                verbose_name="submission recorded at",
+            ),
         ),
     ]
