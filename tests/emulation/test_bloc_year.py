@@ -293,6 +293,7 @@ def test_scores_are_kept_per_column_and_replaced_when_corrected(vinh_phuc, clock
     by = _open_year(p)
     clock.to(D(YEAR, 3, 22))
     covenant_open(bloc_year=by, user=p.heads["BDT"], on=D(YEAR, 3, 22))
+    clock.to(D(YEAR, 3, 25))
     for code, unit in p.units.items():
         signer = p.deputy_tttt if code == "TTTT" else p.heads[code]
         covenant_sign(bloc_year=by, user=signer, unit=unit, on=D(YEAR, 3, 25))
