@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from approvals.acts import recorded_as_of
 from approvals.organisation.models import OrgUnit
 from project.demo import data
 from workflows.emulation.models import Bloc, TargetKind
@@ -160,7 +161,8 @@ def _exemplary(units: dict[str, OrgUnit], users: dict[str, Any], today: datetime
 def seed_emulation(*, today: datetime.date | None = None) -> int:
     """Add the demo bloc and exemplary model if missing; return how many were added."""
     day = today or timezone.localdate()
-    with transaction.atomic():
+    # Every act of the demo is dated ``day``: built as of that day, it is within its grace.
+    with recorded_as_of(day), transaction.atomic():
         units = _units()
         users = _users(
             "chutich.tinh",

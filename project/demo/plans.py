@@ -5,8 +5,10 @@ Built through the flow, so the demo shows plans waiting at real steps with their
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from approvals.acts import act_today, recorded_as_of
 from approvals.organisation.models import OrgUnit
 from approvals.registers.models import DocumentKind
 
@@ -94,8 +96,22 @@ def committee_plan_content(member: OrgUnit, standing: OrgUnit, year: int) -> dic
     return content
 
 
-def seed_plans(*, users: dict[str, Any], units: dict[str, OrgUnit], year: int) -> int:
-    """Three plans at different steps; returns how many were created (0 when present)."""
+def seed_plans(
+    *,
+    users: dict[str, Any],
+    units: dict[str, OrgUnit],
+    year: int,
+    today: datetime.date | None = None,
+) -> int:
+    """Three plans at different steps; returns how many were created (0 when present).
+
+    Their acts (the issue of the first) are dated ``today`` (default: today), built as of
+    that day (:func:`approvals.acts.recorded_as_of`)."""
+    with recorded_as_of(today or act_today()):
+        return _seed_plans(users=users, units=units, year=year)
+
+
+def _seed_plans(*, users: dict[str, Any], units: dict[str, OrgUnit], year: int) -> int:
     from workflows.plans.flow_actions import flow_approve, flow_issue, flow_sign, flow_submit
     from workflows.plans.models import Plan
     from workflows.plans.services import plan_create

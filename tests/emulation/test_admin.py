@@ -33,10 +33,11 @@ def test_changelists_render_and_nothing_can_be_added(admin_client, name):
     assert admin_client.get(reverse(f"admin:{name}_add")).status_code == 403
 
 
-def test_a_bloc_year_shows_its_signatures_read_only(admin_client, vinh_phuc):
+def test_a_bloc_year_shows_its_signatures_read_only(admin_client, vinh_phuc, clock):
     p = vinh_phuc
     by = _open_year(p)
-    covenant_open(bloc_year=by, user=p.heads["BDT"], on=D(YEAR, 3, 22))
+    clock.to(D(YEAR, 3, 23))
+    covenant_open(bloc_year=by, user=p.heads["BDT"], on=D(YEAR, 3, 23))
     covenant_sign(bloc_year=by, user=p.heads["YT"], unit=p.units["YT"], on=D(YEAR, 3, 23))
     url = reverse("admin:emulation_blocyear_change", args=[by.pk])
     response = admin_client.get(url)

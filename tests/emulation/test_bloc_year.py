@@ -105,7 +105,7 @@ def _open_year(p):
     return by
 
 
-def test_a_full_bloc_year_from_covenant_to_nomination_dossier(vinh_phuc):
+def test_a_full_bloc_year_from_covenant_to_nomination_dossier(vinh_phuc, clock):
     p = vinh_phuc
     # --- the leader drafts; members comment --------------------------------------------
     by = _open_year(p)
@@ -118,6 +118,7 @@ def test_a_full_bloc_year_from_covenant_to_nomination_dossier(vinh_phuc):
     assert by.comments.count() == 1
 
     # --- the covenant opens with the regulation's deadline -----------------------------
+    clock.to(D(YEAR, 3, 22))
     covenant_open(bloc_year=by, user=p.heads["BDT"], on=D(YEAR, 3, 22))
     by.refresh_from_db()
     assert by.state == BlocYearState.SIGNING
@@ -131,6 +132,7 @@ def test_a_full_bloc_year_from_covenant_to_nomination_dossier(vinh_phuc):
     late_code = "VQGTĐ"
     order = [code for code in p.units if code != late_code]
     random.Random(YEAR).shuffle(order)
+    clock.to(D(YEAR, 4, 1))
     for code in order:
         signer = p.deputy_tttt if code == "TTTT" else p.heads[code]
         covenant_sign(bloc_year=by, user=signer, unit=p.units[code], on=D(YEAR, 4, 1))
@@ -148,6 +150,7 @@ def test_a_full_bloc_year_from_covenant_to_nomination_dossier(vinh_phuc):
     assert AuditEvent.objects.filter(action="emulation.remind_signers").count() == 1
 
     # --- the late signer signs; the covenant takes effect -------------------------------
+    clock.to(D(YEAR, 4, 7))
     covenant_sign(bloc_year=by, user=p.heads[late_code], unit=p.units[late_code], on=D(YEAR, 4, 7))
     covenant_take_effect(bloc_year=by, user=p.heads["BDT"], on=D(YEAR, 4, 7))
     by.refresh_from_db()
@@ -170,6 +173,7 @@ def test_a_full_bloc_year_from_covenant_to_nomination_dossier(vinh_phuc):
 
     # --- mid-year cross-inspection: each member inspected by the next one -----------------
     codes = list(p.units)
+    clock.to(D(YEAR, 7, 15))
     for index, code in enumerate(codes):
         inspector = codes[(index + 1) % len(codes)]
         inspection_record(
@@ -223,6 +227,7 @@ def test_a_full_bloc_year_from_covenant_to_nomination_dossier(vinh_phuc):
     assert by.state == BlocYearState.RANKED
 
     # --- the bloc proposes; the proposal becomes the province's nomination dossier ----------
+    clock.to(D(YEAR, 12, 10))
     flag = awards_propose(
         bloc_year=by,
         user=p.heads["BDT"],
@@ -243,6 +248,7 @@ def test_a_full_bloc_year_from_covenant_to_nomination_dossier(vinh_phuc):
     assert flag.signature.signature_block.splitlines() == ["TRƯỞNG BAN"]
     assert signature_verify(signature=flag.signature, content=flag.content()).valid
 
+    clock.to(D(YEAR, 12, 13))
     dossier = proposal_receive(proposal=flag, user=p.emulation_chief, on=D(YEAR, 12, 13))
     assert (dossier.title, dossier.year, dossier.proposing_unit, dossier.deciding_unit) == (
         Title.EMULATION_FLAG,
@@ -261,6 +267,7 @@ def test_a_full_bloc_year_from_covenant_to_nomination_dossier(vinh_phuc):
     assert sorted(second.candidates.values_list("unit__code", flat=True)) == ["BDT", "GDĐT"]
 
     # the dossier goes on in the nominations process with the title's own time limit
+    clock.to(D(YEAR, 12, 14))
     dossier_submit(dossier=dossier, user=p.emulation_chief, on=D(YEAR, 12, 14))
     dossier.refresh_from_db()
     assert dossier.state == DossierState.SUBMITTED
@@ -281,13 +288,16 @@ def test_a_full_bloc_year_from_covenant_to_nomination_dossier(vinh_phuc):
     assert next_year.memberships.count() == 9
 
 
-def test_scores_are_kept_per_column_and_replaced_when_corrected(vinh_phuc):
+def test_scores_are_kept_per_column_and_replaced_when_corrected(vinh_phuc, clock):
     p = vinh_phuc
     by = _open_year(p)
+    clock.to(D(YEAR, 3, 22))
     covenant_open(bloc_year=by, user=p.heads["BDT"], on=D(YEAR, 3, 22))
+    clock.to(D(YEAR, 3, 25))
     for code, unit in p.units.items():
         signer = p.deputy_tttt if code == "TTTT" else p.heads[code]
         covenant_sign(bloc_year=by, user=signer, unit=unit, on=D(YEAR, 3, 25))
+    clock.to(D(YEAR, 3, 26))
     covenant_take_effect(bloc_year=by, user=p.heads["BDT"], on=D(YEAR, 3, 26))
     scoring_open(bloc_year=by, user=p.heads["BDT"])
     first = by.criteria.get(position=1)

@@ -18,12 +18,14 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def signing_tx(transactional_db: None):
+def signing_tx(transactional_db: None, clock):
     if not Action.objects.filter(code="emulation.sign_covenant").exists():
         replay_data_migrations()
     p = Province()
     by = _open_year(p)
+    clock.to(D(YEAR, 3, 22))
     covenant_open(bloc_year=by, user=p.heads["BDT"], on=D(YEAR, 3, 22))
+    clock.to(D(YEAR, 3, 25))  # the members sign on 25/03
     return p, by
 
 

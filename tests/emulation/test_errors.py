@@ -40,9 +40,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def signing(vinh_phuc):
+def signing(vinh_phuc, clock):
+    """Opened on 22/03; the members then sign on 25/03, entered on 26/03 (within a
+    meeting's grace), the day the covenant takes effect."""
     by = _open_year(vinh_phuc)
+    clock.to(D(YEAR, 3, 22))
     covenant_open(bloc_year=by, user=vinh_phuc.heads["BDT"], on=D(YEAR, 3, 22))
+    clock.to(D(YEAR, 3, 26))
     return by
 
 
@@ -66,8 +70,9 @@ def _events() -> int:
     return AuditEvent.objects.count()
 
 
-def test_covenant_cannot_take_effect_with_a_missing_signature(vinh_phuc, signing):
+def test_covenant_cannot_take_effect_with_a_missing_signature(vinh_phuc, signing, clock):
     p, by = vinh_phuc, signing
+    clock.to(D(YEAR, 4, 2))
     _sign_all(p, by, but=("PTTH",))
     before = _events()
     with pytest.raises(SignatureMissing) as exc:
@@ -121,9 +126,10 @@ def test_a_member_signs_once(vinh_phuc, signing):
     assert CovenantSignature.objects.count() == 1
 
 
-def test_only_the_leader_leads_and_drafts_freeze_once_open(vinh_phuc):
+def test_only_the_leader_leads_and_drafts_freeze_once_open(vinh_phuc, clock):
     p = vinh_phuc
     by = _open_year(p)
+    clock.to(D(YEAR, 3, 22))
     with pytest.raises(ActionNotPermitted):
         covenant_open(bloc_year=by, user=p.heads["GDĐT"], on=D(YEAR, 3, 22))
     with pytest.raises(NotBlocMember):
@@ -243,10 +249,11 @@ def test_cross_inspection_refusals(vinh_phuc, scoring):
     assert not Inspection.objects.exists()
 
 
-def test_inspection_by_a_non_member_or_of_oneself_is_refused(vinh_phuc, signing):
+def test_inspection_by_a_non_member_or_of_oneself_is_refused(vinh_phuc, signing, clock):
     p, by = vinh_phuc, signing
     _sign_all(p, by)
     covenant_take_effect(bloc_year=by, user=p.heads["BDT"], on=D(YEAR, 3, 26))
+    clock.to(D(YEAR, 7, 1))
     with pytest.raises(NotBlocMember):
         inspection_record(
             bloc_year=by,

@@ -47,7 +47,8 @@ YEAR = 2025
 class Commune:
     """Commune X of the ``org`` fixture with its culture officer, committee and villages."""
 
-    def __init__(self, org) -> None:
+    def __init__(self, org, clock) -> None:
+        self.clock = clock
         roles = {r.code: r for r in Role.objects.all()}
         self.org = org
         self.commune, self.village = org.commune_x, org.village_x1
@@ -98,21 +99,23 @@ class Commune:
             "on": D(YEAR, 3, 3),
         }
         values.update(overrides)
+        self.clock.to(values["on"])  # a proposal is dated the day it is recorded
         return model_propose(**values)
 
 
 @pytest.fixture
-def commune(org) -> Commune:
-    return Commune(org)
+def commune(org, clock) -> Commune:
+    return Commune(org, clock)
 
 
-def test_a_model_from_proposal_to_commendation_and_replication(commune, org):
+def test_a_model_from_proposal_to_commendation_and_replication(commune, org, clock):
     c = commune
     model = c.propose()
     assert model.state == ModelState.PROPOSED
     assert model.evidence.count() == 1
 
     # the culture office visits and asks for more evidence
+    clock.to(D(YEAR, 3, 12))
     verification_record(
         model=model,
         user=c.officer,
@@ -140,6 +143,7 @@ def test_a_model_from_proposal_to_commendation_and_replication(commune, org):
     assert (model.state, model.revision) == (ModelState.PROPOSED, 2)
 
     # the second visit confirms the revised proposal
+    clock.to(D(YEAR, 3, 25))
     visit = verification_record(
         model=model,
         user=c.officer,
@@ -154,6 +158,7 @@ def test_a_model_from_proposal_to_commendation_and_replication(commune, org):
     ]
 
     # the steering committee recognises it
+    clock.to(D(YEAR, 4, 10))
     committee_review_record(
         model=model,
         user=c.committee_deputy,
@@ -165,6 +170,7 @@ def test_a_model_from_proposal_to_commendation_and_replication(commune, org):
     assert model.state == ModelState.APPROVED
 
     # commended at the interim and the final review of the year, once each
+    clock.to(D(YEAR, 6, 20))
     commendation_record(
         model=model,
         user=c.committee_deputy,
@@ -173,6 +179,7 @@ def test_a_model_from_proposal_to_commendation_and_replication(commune, org):
         held_on=D(YEAR, 6, 20),
         citation="Biểu dương tại sơ kết.",
     )
+    clock.to(D(YEAR, 12, 18))
     commendation_record(
         model=model,
         user=c.committee_deputy,
@@ -181,7 +188,8 @@ def test_a_model_from_proposal_to_commendation_and_replication(commune, org):
         held_on=D(YEAR, 12, 18),
         citation="Biểu dương tại tổng kết.",
     )
-    with pytest.raises(ValidationFailed):
+    clock.to(D(YEAR, 12, 19))
+    with pytest.raises(ValidationFailed) as twice:
         commendation_record(
             model=model,
             user=c.committee_deputy,
@@ -190,9 +198,11 @@ def test_a_model_from_proposal_to_commendation_and_replication(commune, org):
             held_on=D(YEAR, 12, 19),
             citation="Lần nữa",
         )
+    assert twice.value.code != "act_date_refused"  # refused as a second commendation
     assert Commendation.objects.filter(model=model).count() == 2
 
     # put forward for "Gia đình văn hóa" through the village's nomination dossier
+    clock.to(D(YEAR, 10, 1))
     dossier = dossier_create(
         user=c.village_head,
         title=Title.CULTURAL_FAMILY,
@@ -209,6 +219,7 @@ def test_a_model_from_proposal_to_commendation_and_replication(commune, org):
 
     # replication: two villages of the commune and one of the neighbouring commune
     thuong, trung = c.villages["Thôn Thượng"], c.villages["Thôn Trung"]
+    clock.to(D(YEAR, 7, 1))
     adoption_record(
         model=model,
         user=c.heads["Thôn Thượng"],
@@ -216,7 +227,9 @@ def test_a_model_from_proposal_to_commendation_and_replication(commune, org):
         adopted_on=D(YEAR, 7, 1),
         note="Hương ước thôn bổ sung quy định",
     )
+    clock.to(D(YEAR, 8, 1))
     adoption_record(model=model, user=c.heads["Thôn Trung"], unit=trung, adopted_on=D(YEAR, 8, 1))
+    clock.to(D(YEAR, 9, 1))
     adoption_record(model=model, user=c.officer_y, unit=org.village_y1, adopted_on=D(YEAR, 9, 1))
     assert replication_count(model) == 3
     listed = models_for(c.officer, on=D(YEAR, 12, 31)).get(pk=model.pk)
@@ -228,9 +241,10 @@ def test_a_model_from_proposal_to_commendation_and_replication(commune, org):
 
 
 @pytest.fixture
-def approved(commune):
+def approved(commune, clock):
     c = commune
     model = c.propose()
+    clock.to(D(YEAR, 3, 12))
     verification_record(
         model=model,
         user=c.officer,
@@ -238,6 +252,7 @@ def approved(commune):
         findings="Đã kiểm chứng.",
         confirmed=True,
     )
+    clock.to(D(YEAR, 4, 10))
     committee_review_record(
         model=model,
         user=c.committee_deputy,
@@ -249,7 +264,7 @@ def approved(commune):
     return model
 
 
-def test_the_proposer_cannot_verify_and_another_communes_officer_may_not(commune):
+def test_the_proposer_cannot_verify_and_another_communes_officer_may_not(commune, clock):
     c = commune
     own = c.propose(
         user=c.officer,
@@ -259,6 +274,7 @@ def test_the_proposer_cannot_verify_and_another_communes_officer_may_not(commune
         household=None,
         name="Thôn Hạ: sân chơi cho trẻ em",
     )
+    clock.to(D(YEAR, 3, 12))
     with pytest.raises(SeparationOfDutiesViolation):
         verification_record(
             model=own,
@@ -268,6 +284,7 @@ def test_the_proposer_cannot_verify_and_another_communes_officer_may_not(commune
             confirmed=True,
         )
     model = c.propose()
+    clock.to(D(YEAR, 3, 12))
     with pytest.raises(ActionNotPermitted):
         verification_record(
             model=model,
@@ -291,8 +308,9 @@ def test_the_proposer_cannot_verify_and_another_communes_officer_may_not(commune
     assert not model.verifications.exists()
 
 
-def test_only_the_committee_reviews_and_commends(commune, approved):
+def test_only_the_committee_reviews_and_commends(commune, approved, clock):
     c = commune
+    clock.to(D(YEAR, 6, 20))
     with pytest.raises(ActionNotPermitted):
         commendation_record(
             model=approved,
@@ -305,8 +323,9 @@ def test_only_the_committee_reviews_and_commends(commune, approved):
     assert not Commendation.objects.exists()
 
 
-def test_adoption_refusals(commune, approved, org):
+def test_adoption_refusals(commune, approved, org, clock):
     c = commune
+    clock.to(D(YEAR, 7, 1))
     # the model's own village cannot adopt it
     with pytest.raises(ValidationFailed):
         adoption_record(
@@ -326,7 +345,8 @@ def test_adoption_refusals(commune, approved, org):
         unit=c.villages["Thôn Trung"],
         adopted_on=D(YEAR, 7, 1),
     )
-    with pytest.raises(ValidationFailed):
+    clock.to(D(YEAR, 8, 1))
+    with pytest.raises(ValidationFailed, match="Thôn Trung"):
         adoption_record(
             model=approved, user=c.officer, unit=c.villages["Thôn Trung"], adopted_on=D(YEAR, 8, 1)
         )

@@ -14,6 +14,7 @@ import pytest
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
@@ -45,7 +46,9 @@ def _issued(province, tmp_path: Path) -> tuple[object, bytes]:
     plan = to_signature(province, new_plan(province))
     plan_sign(plan=plan, user=province.user("pgd.ldtbxh"))
     plan.refresh_from_db()
-    plan_issue(plan=plan, user=province.user("vanthu.ldtbxh"), issued_on=DAY(2024, 2, 5))
+    # Issued today: an issue is dated the day it is recorded (approvals.acts), and the test
+    # certificates are valid from now on, so the clock is not moved back.
+    plan_issue(plan=plan, user=province.user("vanthu.ldtbxh"))
     plan.refresh_from_db()
     out = tmp_path / "plan.pdf"
     call_command("export_document", "plan", "latest", "--out", str(out), stdout=StringIO())
@@ -89,7 +92,13 @@ def test_an_issued_plan_carries_the_signers_and_the_agencys_signature(province, 
     fields = pypdf.PdfReader(io.BytesIO(data)).get_fields()
     values = {name: str(f.get("/V") or "") for name, f in fields.items()}
     assert values["so"] == f"{plan.register_entry.number:02d}"
-    assert (values["ngay"], values["thang"], values["nam"]) == ("05", "02", "2024")
+    issued_on = plan.register_entry.issued_on
+    assert issued_on == timezone.localdate()
+    assert (values["ngay"], values["thang"], values["nam"]) == (
+        f"{issued_on:%d}",
+        f"{issued_on:%m}",
+        f"{issued_on:%Y}",
+    )
 
 
 def test_one_byte_changed_inside_the_signed_range_fails_validation(province, tmp_path):
@@ -195,7 +204,7 @@ def test_an_agency_without_a_seal_cannot_issue_and_nothing_is_numbered(province,
     settings.SIGNING_TEST_AUTO_ENROL = False
     plan.refresh_from_db()
     with pytest.raises(SigningRefused) as caught:
-        plan_issue(plan=plan, user=province.user("vanthu.ldtbxh"), issued_on=DAY(2024, 2, 5))
+        plan_issue(plan=plan, user=province.user("vanthu.ldtbxh"))
     assert caught.value.code == "credential_missing"
     plan.refresh_from_db()
     assert plan.state == PlanState.SIGNED

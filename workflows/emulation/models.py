@@ -95,6 +95,9 @@ class BlocYear(ConcurrentTransitionMixin, models.Model):
         related_name="+",
     )
     effective_on = models.DateField(_("in effect from"), null=True, blank=True)
+    effective_recorded_at = models.DateTimeField(
+        _("entry into effect recorded at"), null=True, blank=True, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

@@ -107,6 +107,9 @@ class ExemplaryModel(ConcurrentTransitionMixin, models.Model):
         related_name="+",
     )
     proposed_on = models.DateField(_("proposed on"))
+    proposal_recorded_at = models.DateTimeField(
+        _("proposal recorded at"), auto_now_add=True, null=True
+    )
 
     class Meta:
         verbose_name = _("exemplary model")
@@ -227,6 +230,7 @@ class Verification(models.Model):
         related_name="verifications",
     )
     visited_on = models.DateField(_("visited on"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True, null=True)
     findings = models.TextField(_("findings"))
     outcome = models.CharField(_("outcome"), max_length=16, choices=VerificationOutcome.choices)
     revision = models.PositiveSmallIntegerField(_("revision verified"))
@@ -257,6 +261,7 @@ class CommitteeReview(models.Model):
     )
     held_on = models.DateField(_("held on"))
     approved = models.BooleanField(_("approved"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True, null=True)
     minutes = models.TextField(_("minutes"))
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -293,6 +298,7 @@ class Commendation(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     held_on = models.DateField(_("held on"))
     citation = models.TextField(_("citation"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True, null=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -327,6 +333,7 @@ class Adoption(models.Model):
         OrgUnit, verbose_name=_("adopting unit"), on_delete=models.PROTECT, related_name="+"
     )
     adopted_on = models.DateField(_("adopted on"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True, null=True)
     note = models.TextField(_("how it was adopted"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

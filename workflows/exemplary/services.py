@@ -11,9 +11,9 @@ import datetime
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals.acts import ActKind, act_date_check, act_today
 from approvals.audit.hashing import sha256_hex
 from approvals.audit.services import audit_record
 from approvals.exceptions import InvalidTransition, ValidationFailed
@@ -46,7 +46,9 @@ RECOGNISED = (ModelState.APPROVED,)
 
 
 def _today() -> datetime.date:
-    return timezone.localdate()
+    """Today in the site's time zone (the day history is built as of, within
+    :func:`approvals.acts.recorded_as_of`)."""
+    return act_today()
 
 
 def _locked(model: ExemplaryModel) -> ExemplaryModel:
@@ -91,8 +93,10 @@ def model_propose(
     evidence: str = "",
     on: datetime.date | None = None,
 ) -> ExemplaryModel:
-    """A unit proposes a collective, an individual or a household as an exemplary model."""
-    day = on or _today()
+    """A unit proposes a collective, an individual or a household as an exemplary model.
+
+    ``on`` is the date of the unit's proposal, a document it issues: dated the day it is
+    recorded (``act_dates.issue_grace``)."""
     if kind not in ModelKind.values:
         raise ValidationFailed(_("Unknown kind of model “%(kind)s”.") % {"kind": kind})
     subject = {
@@ -124,6 +128,7 @@ def model_propose(
             _("Household %(code)s does not live in %(unit)s.")
             % {"code": household.code, "unit": proposing_unit.name}
         )
+    day = act_date_check(ActKind.ISSUE, on, unit=proposing_unit)
     authority = require(user, PROPOSE, unit=proposing_unit, at=day)
     model: ExemplaryModel = ExemplaryModel.objects.create(
         name=_text(name, _("The model has no name.")),
@@ -163,13 +168,16 @@ def verification_record(
     findings: str,
     confirmed: bool,
 ) -> Verification:
-    """The culture office's visit: it confirms the model or returns it for more evidence."""
+    """The culture office's visit: it confirms the model or returns it for more evidence.
+
+    The visit is an appraisal of the model, entered within ``act_dates.appraisal_grace``."""
     locked = _locked(model)
     if locked.state != ModelState.PROPOSED:
         raise InvalidTransition(
             _("Only a proposed model can be verified; this one is “%(state)s”.")
             % {"state": locked.get_state_display()}
         )
+    visited_on = act_date_check(ActKind.APPRAISAL, visited_on, unit=locked.culture_office)
     authority = require(user, VERIFY, locked, unit=locked.culture_office, at=visited_on)
     text = _text(findings, _("The findings of the visit are empty."))
     visit: Verification = Verification.objects.create(
@@ -237,13 +245,17 @@ def committee_review_record(
     approved: bool,
     minutes: str,
 ) -> CommitteeReview:
-    """The steering committee recognises (or does not recognise) a verified model."""
+    """The steering committee recognises (or does not recognise) a verified model.
+
+    ``held_on`` is the committee's meeting, entered from its minutes within
+    ``act_dates.meeting_grace``."""
     locked = _locked(model)
     if locked.state != ModelState.VERIFIED:
         raise InvalidTransition(
             _("The steering committee reviews verified models; this one is “%(state)s”.")
             % {"state": locked.get_state_display()}
         )
+    held_on = act_date_check(ActKind.MEETING, held_on, unit=locked.committee)
     authority = require(user, REVIEW, locked, unit=locked.committee, at=held_on)
     review: CommitteeReview = CommitteeReview.objects.create(
         model=locked,
@@ -274,13 +286,16 @@ def commendation_record(
     held_on: datetime.date,
     citation: str,
 ) -> Commendation:
-    """The model is commended at the year's interim review (sơ kết) or the final one (tổng kết)."""
+    """The model is commended at the year's interim review (sơ kết) or the final one (tổng kết).
+
+    ``held_on`` is the review conference, entered within ``act_dates.meeting_grace``."""
     locked = _locked(model)
     _recognised(locked)
     if review not in ReviewKind.values:
         raise ValidationFailed(_("Unknown kind of review “%(review)s”.") % {"review": review})
     if held_on.year != year:
         raise ValidationFailed(_("A review of %(year)s is held in %(year)s.") % {"year": year})
+    held_on = act_date_check(ActKind.MEETING, held_on, unit=locked.committee)
     authority = require(user, COMMEND, locked, unit=locked.committee, at=held_on)
     if Commendation.objects.filter(model=locked, review=review, year=year).exists():
         raise ValidationFailed(
@@ -352,7 +367,10 @@ def adoption_record(
     adopted_on: datetime.date,
     note: str = "",
 ) -> Adoption:
-    """``unit`` took the model up (nhân rộng); each unit counts once."""
+    """``unit`` took the model up (nhân rộng); each unit counts once.
+
+    ``adopted_on`` is the day of the adopting unit's decision to take it up, dated the day
+    it is recorded (``act_dates.decision_grace``)."""
     locked = _locked(model)
     _recognised(locked)
     own = locked.collective or locked.proposing_unit
@@ -360,6 +378,7 @@ def adoption_record(
         raise ValidationFailed(
             _("%(unit)s is where the model comes from; it cannot adopt it.") % {"unit": unit.name}
         )
+    adopted_on = act_date_check(ActKind.DECISION, adopted_on, unit=unit)
     authority = require(user, ADOPT, locked, unit=unit, at=adopted_on)
     if Adoption.objects.filter(model=locked, unit=unit).exists():
         raise ValidationFailed(

@@ -402,6 +402,13 @@ class ReportDue(models.Model):
         related_name="inputs",
     )
     submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    submitted_recorded_at = models.DateTimeField(
+        _("submission recorded at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the report was entered; its date is the one stated for it."),
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("submitted by"),

@@ -180,6 +180,7 @@ class ReportDueSerializer(serializers.ModelSerializer[ReportDue]):
             "period",
             "due_on",
             "submitted_on",
+            "submitted_recorded_at",
             "submitted_by",
             "text",
             "compiled_into",
@@ -249,11 +250,32 @@ class PlanEditSerializer(serializers.Serializer[Any]):
 
 class ReportSubmitSerializer(serializers.Serializer[Any]):
     text = serializers.CharField(max_length=100000)
+    on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "The report's date; today when omitted. A date after today, or earlier than the "
+            "regulations allow, is refused (act_date_refused)."
+        ),
+    )
     inputs = serializers.ListField(
         child=IdField(),
         required=False,
         default=list,
         help_text=_("Reports of units below that this report compiles."),
+    )
+
+
+class IssueSerializer(serializers.Serializer[Any]):
+    issued_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "The date of issue; today when omitted. A date after today, or earlier than the "
+            "regulations allow, is refused (act_date_refused)."
+        ),
     )
 
 

@@ -178,14 +178,18 @@ class PlanViewSet(Scoped, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         )
 
     @extend_schema(
-        request=None, responses={200: s.PlanDetailSerializer}, parameters=[IDEMPOTENCY_HEADER]
+        request=s.IssueSerializer,
+        responses={200: s.PlanDetailSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
     )
     @action(detail=True, methods=["post"])
     def issue(self, request: Request, pk: str | None = None) -> Response:
         """The records clerk numbers, dates, dispatches and files the signed plan."""
-        plan = self.get_object()
-        plan_flow.flow_issue(plan, request.user)
-        return _plan_detail(plan.pk, request)
+        return self._step(
+            request,
+            s.IssueSerializer,
+            lambda p, u, d: plan_flow.flow_issue(p, u, issued_on=d["issued_on"]),
+        )
 
     @extend_schema(
         request=s.CommentSerializer,
@@ -347,5 +351,7 @@ class ReportViewSet(Scoped, viewsets.ReadOnlyModelViewSet[ReportDue]):
         inputs = list(self.get_queryset().filter(pk__in=data["inputs"]))
         if len(inputs) != len(set(data["inputs"])):
             raise exceptions.ValidationError({"inputs": [_("Unknown report.")]})
-        done = report_submit(report=report, user=request.user, text=data["text"], inputs=inputs)
+        done = report_submit(
+            report=report, user=request.user, text=data["text"], on=data["on"], inputs=inputs
+        )
         return Response(s.ReportDueSerializer(done).data)

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from approvals.acts import ActKind, act_date_check
 from approvals.audit.services import signature_record
 from approvals.exceptions import InvalidTransition, ValidationFailed
 from approvals.organisation.models import OrgUnit
@@ -43,8 +44,10 @@ def awards_propose(
     justification: str = "",
     on: datetime.date | None = None,
 ) -> AwardProposal:
-    """The leader signs the bloc's proposal of ranked members for a provincial award."""
-    day = on or _today()
+    """The leader signs the bloc's proposal of ranked members for a provincial award.
+
+    The signed proposal is the leader's decision, dated the day it is recorded
+    (``act_dates.decision_grace``)."""
     locked = _locked(bloc_year)
     _in_state(locked, BlocYearState.RANKED, BlocYearState.PROPOSED)
     if title not in AWARD_TITLES:
@@ -59,6 +62,7 @@ def awards_propose(
         raise ValidationFailed(_("The proposal names no member."))
     for unit in units:
         _member(locked, unit)
+    day = act_date_check(ActKind.DECISION, on, unit=locked.leader)
     authority = require(user, PROPOSE, locked)
     if AwardProposal.objects.filter(bloc_year=locked, title=title).exists():
         raise ValidationFailed(

@@ -6,8 +6,10 @@ import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals.acts import ActKind, act_date_check
 from approvals.audit.hashing import sha256_hex
 from approvals.audit.services import EventSpec, audit_record_many, signature_record
 from approvals.calendar.choices import DayKind
@@ -37,10 +39,15 @@ from workflows.emulation.services.guards import (
 
 @transaction.atomic
 def covenant_open(*, bloc_year: BlocYear, user: Any, on: datetime.date | None = None) -> BlocYear:
-    """Freeze the drafts and open the covenant for signature, with the regulation's deadline."""
-    day = on or _today()
+    """Freeze the drafts and open the covenant for signature, with the regulation's deadline.
+
+    Opening is the leading unit's decision, and it starts the members' signature period:
+    like a decision it is dated the day it is recorded (``act_dates.decision_grace``), so
+    the period cannot be run retroactively.
+    """
     locked = _locked(bloc_year)
     _in_state(locked, BlocYearState.DRAFTING)
+    day = act_date_check(ActKind.DECISION, on, unit=locked.leader)
     authority = require(user, MANAGE, locked)
     if not locked.covenant_text:
         raise ValidationFailed(_("The covenant has no text yet."))
@@ -75,11 +82,17 @@ def covenant_open(*, bloc_year: BlocYear, user: Any, on: datetime.date | None = 
 def covenant_sign(
     *, bloc_year: BlocYear, user: Any, unit: OrgUnit, on: datetime.date | None = None
 ) -> CovenantSignature:
-    """The head of ``unit`` (or the deputy signing "KT.") signs the covenant for it."""
-    day = on or _today()
+    """The head of ``unit`` (or the deputy signing "KT.") signs the covenant for it.
+
+    ``on`` is the day of signing. A covenant is signed at the bloc's signing conference
+    (hội nghị ký kết giao ước thi đua) and entered afterwards from its record, as a
+    meeting is: its date has the grace of a meeting (``act_dates.meeting_grace``), not the
+    none of a decision.
+    """
     locked = _locked(bloc_year)
     _member(locked, unit)
     _in_state(locked, BlocYearState.SIGNING)
+    day = act_date_check(ActKind.MEETING, on, unit=unit)
     authority = require(user, SIGN, locked, unit=unit, at=day)
     if CovenantSignature.objects.filter(bloc_year=locked, unit=unit).exists():
         raise AlreadySigned(_("%(unit)s has already signed the covenant.") % {"unit": unit.name})
@@ -116,10 +129,12 @@ def unsigned_units(bloc_year: BlocYear) -> list[OrgUnit]:
 def covenant_take_effect(
     *, bloc_year: BlocYear, user: Any, on: datetime.date | None = None
 ) -> BlocYear:
-    """The covenant takes effect once the head of every member has signed it."""
-    day = on or _today()
+    """The covenant takes effect once the head of every member has signed it.
+
+    The leading unit declares it in effect: a decision, dated the day it is recorded."""
     locked = _locked(bloc_year)
     _in_state(locked, BlocYearState.SIGNING)
+    day = act_date_check(ActKind.DECISION, on, unit=locked.leader)
     authority = require(user, MANAGE, locked)
     missing = unsigned_units(locked)
     if missing:
@@ -128,6 +143,7 @@ def covenant_take_effect(
             % {"units": ", ".join(u.name for u in missing)}
         )
     locked.effective_on = day
+    locked.effective_recorded_at = timezone.now()
     transition_perform(
         obj=locked, transition="take_effect", user=user, action=MANAGE, authority=authority
     )

@@ -6,9 +6,10 @@ import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 
+from approvals.acts import act_today
 from approvals.exceptions import InvalidTransition, ValidationFailed
 from approvals.organisation.models import OrgUnit, UnitKind
 from workflows.emulation.exceptions import NotBlocMember
@@ -36,7 +37,9 @@ MEMBER_KINDS = (UnitKind.DEPARTMENT, UnitKind.AGENCY)
 
 
 def _today() -> datetime.date:
-    return timezone.localdate()
+    """Today in the site's time zone (the day history is built as of, within
+    :func:`approvals.acts.recorded_as_of`)."""
+    return act_today()
 
 
 def _fmt(day: datetime.date) -> str:

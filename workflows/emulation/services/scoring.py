@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from approvals.acts import ActKind, act_date_check
 from approvals.audit.hashing import sha256_hex
 from approvals.audit.services import EventSpec, audit_record, audit_record_many
 from approvals.exceptions import ValidationFailed
@@ -50,13 +51,17 @@ def inspection_record(
     findings: str,
     recommendations: str = "",
 ) -> Inspection:
-    """One member's cross-inspection of another while the covenant is in effect."""
+    """One member's cross-inspection of another while the covenant is in effect.
+
+    ``held_on`` is the day of the inspection, entered from its minutes within a meeting's
+    grace (``act_dates.meeting_grace``); a refused day changes nothing."""
     locked = _locked(bloc_year)
     _in_state(locked, BlocYearState.IN_EFFECT)
     _member(locked, inspecting)
     _member(locked, inspected)
     if inspecting.pk == inspected.pk:
         raise ValidationFailed(_("A member cannot cross-inspect itself."))
+    held_on = act_date_check(ActKind.MEETING, held_on, unit=inspecting)
     authority = require(user, INSPECT, locked, unit=inspecting, at=held_on)
     if not findings.strip():
         raise ValidationFailed(_("The findings of the inspection are empty."))

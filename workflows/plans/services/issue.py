@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals.acts import ActKind, act_date_check
 from approvals.audit.services import audit_record, signature_record
 from approvals.calendar.periods import period_end
 from approvals.checkpoints.tasks import checkpoint_after_issue
@@ -30,7 +31,6 @@ from workflows.plans.services.steps import (
     _check_revision,
     _locked,
     _required_steps,
-    _today,
 )
 
 
@@ -96,14 +96,17 @@ def plan_sign(
 @esign.refusal_recorded(esign.ISSUE_REFUSED)
 @service_atomic()
 def plan_issue(*, plan: Plan, user: Any, issued_on: datetime.date | None = None) -> Plan:
-    """Number and date the signed plan, dispatch it to its recipients, file it, open reports."""
-    day = issued_on or _today()
+    """Number and date the signed plan, dispatch it to its recipients, file it, open reports.
+
+    ``issued_on`` is the issue's date: today, or a day the regulation ``act_dates`` still
+    accepts (:func:`approvals.acts.act_date_check`); a refused date changes nothing."""
     locked = _locked(plan)
     if locked.state != PlanState.SIGNED:
         raise InvalidTransition(
             _("Only a signed plan can be numbered and dispatched (now: %(state)s).")
             % {"state": locked.get_state_display()}
         )
+    day = act_date_check(ActKind.ISSUE, issued_on, unit=locked.issuing_agency)
     authority = require(user, ISSUE, locked, unit=locked.issuing_agency)
     rules = rules_in_force("document_work", on=day, unit=locked.issuing_agency)
     period = rules.period("numbering.after_signature_period")

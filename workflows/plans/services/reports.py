@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals.acts import ActKind, act_date_check
 from approvals.audit.services import audit_record
 from approvals.exceptions import InvalidTransition, ValidationFailed
 from approvals.organisation.models import OrgUnit
@@ -14,7 +16,7 @@ from approvals.organisation.resolver import require
 from approvals.steps import service_atomic
 from approvals.transitions import transition_perform
 from workflows.plans.models import Plan, PlanState, ReportDue, ReportPeriod
-from workflows.plans.services.steps import CLOSE, REPORT, _locked, _today
+from workflows.plans.services.steps import CLOSE, REPORT, _locked
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -61,8 +63,11 @@ def report_submit(
     on: datetime.date | None = None,
     inputs: Sequence[ReportDue] = (),
 ) -> ReportDue:
-    """A unit sends its periodic report; a compiled report names the reports it rolls up."""
-    day = on or _today()
+    """A unit sends its periodic report; a compiled report names the reports it rolls up.
+
+    ``on`` is the report's date: today, or a day within the grace the regulation
+    ``act_dates`` gives reports (:func:`approvals.acts.act_date_check`); the moment it is
+    recorded is kept beside it. A refused date changes nothing."""
     locked = ReportDue.objects.select_for_update().select_related("plan").get(pk=report.pk)
     if locked.submitted_on is not None:
         raise InvalidTransition(_("This report was already submitted."))
@@ -70,18 +75,25 @@ def report_submit(
         raise InvalidTransition(_("Reports are only taken while the plan is in force."))
     if not text.strip():
         raise ValidationFailed(_("The report is empty."))
+    day = act_date_check(ActKind.REPORT, on, unit=locked.unit)
     authority = require(user, REPORT, unit=locked.unit)
     locked.submitted_on = day
+    locked.submitted_recorded_at = timezone.now()
     locked.submitted_by = user
     locked.text = text.strip()
-    locked.save(update_fields=["submitted_on", "submitted_by", "text"])
+    locked.save(update_fields=["submitted_on", "submitted_recorded_at", "submitted_by", "text"])
     ReportDue.objects.filter(pk__in=[r.pk for r in inputs]).update(compiled_into=locked)
     audit_record(
         actor=user,
         action=REPORT,
         subject=locked.plan,
         authority=authority,
-        payload={"unit": locked.unit_id, "period": locked.period, "late": locked.late},
+        payload={
+            "unit": locked.unit_id,
+            "period": locked.period,
+            "late": locked.late,
+            "submitted_on": day.isoformat(),
+        },
     )
     return locked
 

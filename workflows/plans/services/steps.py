@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals.acts import act_today
 from approvals.exceptions import InvalidTransition
 from approvals.organisation.models import OrgUnit
 from workflows.plans.models import Plan, PlanApproval, PlanRevision, PlanState, StepDecision
@@ -48,7 +48,9 @@ def _locked(plan: Plan) -> Plan:
 
 
 def _today() -> datetime.date:
-    return timezone.localdate()
+    """Today in the site's time zone (the day history is built as of, within
+    :func:`approvals.acts.recorded_as_of`)."""
+    return act_today()
 
 
 def _required_steps(plan: Plan) -> list[str]:

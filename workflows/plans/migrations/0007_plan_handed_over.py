@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("approvals_org", "0005_unit_admin_role"),
-        ("plans", "0005_plan_attachments"),
+        ("plans", "0006_reportdue_submitted_recorded_at"),
     ]
 
     operations = [
