@@ -27,6 +27,7 @@ from workflows.nominations.flow_actions import (
     flow_decide,
     flow_issue_decision,
     flow_meeting,
+    flow_meeting_from_sheet,
     flow_open_posting,
     flow_register,
     flow_start,
@@ -151,6 +152,27 @@ def test_a_meeting_is_entered_within_30_days_across_30_april(commune, clock) -> 
     dossier.refresh_from_db()
     assert (dossier.state, dossier.meeting) == (DossierState.MEETING, second)
     assert (second.held_on, local(second.recorded_at)) == (D(2025, 4, 30), D(2025, 5, 30))
+
+
+def test_a_meeting_from_a_sheet_is_refused_on_its_date_before_the_sheet_is_read(
+    commune, clock
+) -> None:
+    c = commune
+    dossier = registered(c, clock, D(2026, 10, 1))
+    clock.to(D(2026, 10, 5))
+    before = footprint(dossier)
+    with pytest.raises(ActDateRefused, match="01/01/2099"):
+        flow_meeting_from_sheet(
+            dossier,
+            c.front_head,
+            data=b"not a sheet",
+            filename="phieu.xlsx",
+            held_on=D(2099, 1, 1),
+            invited=40,
+            present=30,
+            chaired_by="Ngô Văn Bình",
+        )
+    assert footprint(dossier) == before
 
 
 def test_a_posting_starts_the_day_it_is_recorded(commune, clock) -> None:
