@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from approvals.audit.models import AuditEvent
 from approvals.registers.models import EntryStatus, RegisterEntry
@@ -28,7 +29,9 @@ def client_for(user: Any) -> Client:
 
 
 def test_the_chairman_signs_decisions_in_bulk_from_the_inbox(commune: Any) -> None:
-    dossier = walk_to_decision(commune)
+    today = timezone.localdate()
+    dossier = walk_to_decision(commune)  # its acts on their days of October 2026
+    today_is(today)
     chairman = client_for(commune.chairman)
     page = chairman.get("/sign/")
     assert [d.pk for d in page.context["decisions"]] == [dossier.pk]
