@@ -82,8 +82,8 @@ def dossier_decide(
     decision's day, an act's date (:func:`approvals.acts.act_date_check`; today when not
     given): the dossier keeps it and the moment it was recorded.
     """
-    day = act_date_check(ActKind.DECISION, on, unit=dossier.deciding_unit)
     locked = _locked(dossier)
+    day = act_date_check(ActKind.DECISION, on, unit=locked.deciding_unit)
     deadline, authority = decision_checks(locked, user, day, late_reason)
     signature = signature_record(
         subject=locked,
@@ -117,8 +117,8 @@ def decision_issue(*, dossier: Dossier, user: Any, on: datetime.date | None = No
     ``on`` is the day of issue, an act's date (:func:`approvals.acts.act_date_check`; today
     when not given); the register entry keeps it and the moment it was recorded.
     """
-    day = act_date_check(ActKind.ISSUE, on, unit=dossier.deciding_unit)
     locked = _locked(dossier)
+    day = act_date_check(ActKind.ISSUE, on, unit=locked.deciding_unit)
     if locked.state != DossierState.DECISION or locked.signature_id is None:
         raise InvalidTransition(_("Only a signed decision can be numbered."))
     authority = require(user, NUMBER, locked, unit=locked.deciding_unit)

@@ -53,8 +53,8 @@ def meeting_record(
     The meeting's day is an act's date (:func:`approvals.acts.act_date_check`): not after
     today, nor earlier than its grace; a refusal changes nothing.
     """
-    held_on = act_date_check(ActKind.MEETING, held_on, unit=dossier.proposing_unit)
     locked = _locked(dossier)
+    held_on = act_date_check(ActKind.MEETING, held_on, unit=locked.proposing_unit)
     spec = _expect(locked, Step.MEETING)
     authority = require(user, MEETING, locked, unit=locked.proposing_unit)
     _reports_missing(locked, spec)

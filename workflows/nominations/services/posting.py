@@ -33,8 +33,8 @@ def posting_open(*, dossier: Dossier, user: Any, on: datetime.date | None = None
     """Post the eligible list publicly for the regulation's period, from ``on`` (today when
     not given; an act's date, :func:`approvals.acts.act_date_check`: its grace is 0, so a
     posting cannot be "served" retroactively)."""
-    day = act_date_check(ActKind.POSTING_START, on, unit=dossier.proposing_unit)
     locked = _locked(dossier)
+    day = act_date_check(ActKind.POSTING_START, on, unit=locked.proposing_unit)
     spec = _expect(locked, Step.POSTING)
     source = spec.candidates_before(Step.POSTING)
     period = dossier_rules(locked).period(spec.key("posting_period"))
@@ -82,8 +82,8 @@ def objection_record(
     (:func:`approvals.acts.act_date_check`); the audit event keeps it beside the moment it
     was recorded.
     """
-    day = act_date_check(ActKind.OBJECTION, on, unit=candidate.dossier.proposing_unit)
     dossier = _locked(candidate.dossier)
+    day = act_date_check(ActKind.OBJECTION, on, unit=dossier.proposing_unit)
     locked: Candidate = Candidate.objects.select_for_update().row(candidate).get()
     if dossier.state != DossierState.POSTING or locked.state != CandidateState.POSTED:
         raise InvalidTransition(_("Objections are recorded while the list is posted."))
