@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from approvals.acts import recorded_as_of
 from approvals.organisation.models import OrgUnit
 from workflows.nominations.models import Dossier, Household, Title
 
@@ -44,16 +45,19 @@ def dossier_to_decision(
     households = list(Household.objects.filter(village=village).order_by("code"))
     flows.flow_register(dossier, leader, households=households, on=day("create"))
     invited, present, votes = MEETING
-    flows.flow_meeting(
-        dossier,
-        leader,
-        held_on=day("meeting"),
-        invited=invited,
-        present=present,
-        votes=dict.fromkeys(dossier.candidates.values_list("pk", flat=True), votes),
-        chaired_by=leader.get_full_name(),
-    )
-    flows.flow_open_posting(dossier, leader, on=day("posting"))
+    # The past acts are recorded as of their days (approvals.acts): the demo builds history.
+    with recorded_as_of(day("meeting")):
+        flows.flow_meeting(
+            dossier,
+            leader,
+            held_on=day("meeting"),
+            invited=invited,
+            present=present,
+            votes=dict.fromkeys(dossier.candidates.values_list("pk", flat=True), votes),
+            chaired_by=leader.get_full_name(),
+        )
+    with recorded_as_of(day("posting")):
+        flows.flow_open_posting(dossier, leader, on=day("posting"))
     flows.flow_submit(dossier, leader, on=day("submit"))
     flows.flow_accept(dossier, officer)
     return dossier
@@ -67,8 +71,9 @@ def seed_decision(*, users: dict[str, Any], units: dict[str, OrgUnit], today: da
     if Dossier.objects.filter(proposing_unit=village, title=Title.CULTURAL_FAMILY).exists():
         return 0
     dossier = dossier_to_decision(village=village, users=users, head=HEAD, today=today)
-    flows.flow_decide(dossier, users["chutich.tandinh"], on=today)
-    flows.flow_issue_decision(dossier, users["vanthu.tandinh"], on=today)
+    with recorded_as_of(today):
+        flows.flow_decide(dossier, users["chutich.tandinh"], on=today)
+        flows.flow_issue_decision(dossier, users["vanthu.tandinh"], on=today)
     return 1
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from freezegun import freeze_time
 
 from approvals.organisation.models import OrgUnit, Position
 from approvals.registers.models import Register
@@ -116,11 +117,15 @@ def test_a_dossier_from_the_village_meeting_to_the_numbered_decision(site: Any, 
     assert page.locator("[data-testid=state]").inner_text() == "Đã họp bình xét"
     site.shot("meeting-recorded")
 
-    # the list went up on the notice board the next day; the posting period is over now
-    page.fill("#id_posted_on", _dmy(held_on + datetime.timedelta(days=1)))
-    page.click("[data-action=posting]")
-    page.wait_for_load_state()
-    assert page.locator("[data-testid=state]").inner_text() == "Đang niêm yết công khai"
+    # the list went up on the notice board the next day, recorded that day (a posting starts
+    # the day it is recorded, approvals.acts): the site's clock is moved there for this
+    # step, the browser's event loop keeps its own; the posting period is over now
+    posted_on = held_on + datetime.timedelta(days=1)
+    with freeze_time(f"{posted_on.isoformat()} 09:00", tick=True, real_asyncio=True):
+        page.fill("#id_posted_on", _dmy(posted_on))
+        page.click("[data-action=posting]")
+        page.wait_for_load_state()
+        assert page.locator("[data-testid=state]").inner_text() == "Đang niêm yết công khai"
     site.shot("posted")
     page.click("[data-action=submit]")
     page.wait_for_load_state()

@@ -57,3 +57,7 @@ def commune(org) -> Commune:
 
 
 DAY = datetime.date
+
+
+# A dossier walked through dated acts moves the clock to each act's day (``today_is``).
+from tests.nominations.timeline import timeline  # noqa: E402, F401

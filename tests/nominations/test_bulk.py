@@ -23,6 +23,7 @@ from approvals.organisation.models import OrgUnit, Role, UnitKind
 from approvals.signing.enrol import enrol_test_credential
 from tests.factories import OrgUnitFactory, PositionFactory, UserFactory
 from tests.nominations.conftest import Commune
+from tests.nominations.timeline import today_is
 from workflows.nominations.models import Candidate, CandidateState, DossierState, Household, Title
 from workflows.nominations.services import (
     candidates_register,
@@ -35,7 +36,7 @@ from workflows.nominations.services import (
     posting_open,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("timeline")]
 D = datetime.date
 LARGE = 2_000
 SMALL = 200
@@ -89,6 +90,7 @@ def cycle(c: Commune, village: OrgUnit, head, *, year: int = 2026) -> Run:
         candidates_register(dossier=dossier, user=head, households=households)
     votes = dict.fromkeys(dossier.candidates.values_list("pk", flat=True), 30)
     with run.step("meeting"):
+        today_is(D(year, 10, 5))
         meeting_record(
             dossier=dossier,
             user=head,
@@ -99,10 +101,12 @@ def cycle(c: Commune, village: OrgUnit, head, *, year: int = 2026) -> Run:
             chaired_by="Ngô Văn Bình",
         )
     with run.step("posting"):
+        today_is(D(year, 10, 6))
         posting_open(dossier=dossier, user=head, on=D(year, 10, 6))
     with run.step("submit"):
         dossier_submit(dossier=dossier, user=head, on=D(year, 10, 17))
     dossier_accept(dossier=dossier, user=c.officer)
+    today_is(D(year, 10, 20))
     dossier_decide(dossier=dossier, user=c.chairman, on=D(year, 10, 20))
     with run.step("decision"):
         decision_issue(dossier=dossier, user=c.clerk, on=D(year, 10, 20))

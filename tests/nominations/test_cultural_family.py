@@ -14,6 +14,7 @@ from approvals.exceptions import (
     SeparationOfDutiesViolation,
     ValidationFailed,
 )
+from tests.nominations.timeline import today_is
 from workflows.nominations.models import (
     Candidate,
     CandidateState,
@@ -35,7 +36,7 @@ from workflows.nominations.services import (
     posting_open,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("timeline")]
 D = datetime.date
 
 
@@ -61,6 +62,7 @@ def test_full_cycle_with_an_objection_a_return_and_a_revocation(commune):
     low = dossier.candidates.get(household__code="H0002")
     votes[low.pk] = 10  # below the approval share
     # when the meeting is recorded with quorum
+    today_is(D(2026, 10, 5))
     meeting_record(
         dossier=dossier,
         user=c.village_head,
@@ -73,9 +75,11 @@ def test_full_cycle_with_an_objection_a_return_and_a_revocation(commune):
     assert states(dossier)["H0002"] == CandidateState.NOT_VOTED
     assert states(dossier)["H0001"] == CandidateState.VOTED
     # the list is posted for the regulation's period; one objection strikes a household
+    today_is(D(2026, 10, 6))
     posting_open(dossier=dossier, user=c.village_head, on=D(2026, 10, 6))
     dossier.refresh_from_db()
     assert dossier.posting_deadline.due_on == D(2026, 10, 16)  # 10 calendar days
+    today_is(D(2026, 10, 8))
     objection_record(
         candidate=dossier.candidates.get(household__code="H0003"),
         user=c.village_head,
@@ -102,6 +106,7 @@ def test_full_cycle_with_an_objection_a_return_and_a_revocation(commune):
     dossier.refresh_from_db()
     assert dossier.state == DossierState.DECISION  # no council for this title
     # the chairman signs and the clerk numbers: every kept household is recognised
+    today_is(D(2026, 10, 28))
     dossier_decide(dossier=dossier, user=c.chairman, on=D(2026, 10, 28))
     decision_issue(dossier=dossier, user=c.clerk, on=D(2026, 10, 28))
     dossier.refresh_from_db()
@@ -131,6 +136,7 @@ def test_meeting_without_quorum_is_kept_and_counts_no_vote(commune):
     c = commune
     dossier = start(c)
     votes = {cand.pk: 5 for cand in dossier.candidates.all()}
+    today_is(D(2026, 10, 5))
     meeting = meeting_record(
         dossier=dossier,
         user=c.village_head,
@@ -182,6 +188,7 @@ def test_bad_candidates_are_named_and_nothing_is_registered(commune, org):
 def test_late_decision_needs_a_recorded_reason(commune):
     c = commune
     dossier = start(c)
+    today_is(D(2026, 10, 5))
     meeting_record(
         dossier=dossier,
         user=c.village_head,
@@ -191,9 +198,11 @@ def test_late_decision_needs_a_recorded_reason(commune):
         votes={cand.pk: 30 for cand in dossier.candidates.all()},
         chaired_by="Ngô Văn Bình",
     )
+    today_is(D(2026, 10, 6))
     posting_open(dossier=dossier, user=c.village_head, on=D(2026, 10, 6))
     dossier_submit(dossier=dossier, user=c.village_head, on=D(2026, 10, 17))
     dossier_accept(dossier=dossier, user=c.officer)
+    today_is(D(2026, 11, 20))
     with pytest.raises(DeadlinePassed):
         dossier_decide(dossier=dossier, user=c.chairman, on=D(2026, 11, 20))
     dossier.refresh_from_db()
@@ -212,6 +221,7 @@ def test_chairman_cannot_decide_a_dossier_with_his_own_household(commune):
     c = commune
     c.households[5].residents.add(c.chairman)
     dossier = start(c)
+    today_is(D(2026, 10, 5))
     meeting_record(
         dossier=dossier,
         user=c.village_head,
@@ -221,9 +231,11 @@ def test_chairman_cannot_decide_a_dossier_with_his_own_household(commune):
         votes={cand.pk: 30 for cand in dossier.candidates.all()},
         chaired_by="Ngô Văn Bình",
     )
+    today_is(D(2026, 10, 6))
     posting_open(dossier=dossier, user=c.village_head, on=D(2026, 10, 6))
     dossier_submit(dossier=dossier, user=c.village_head, on=D(2026, 10, 17))
     dossier_accept(dossier=dossier, user=c.officer)
+    today_is(D(2026, 10, 20))
     with pytest.raises(SeparationOfDutiesViolation):
         dossier_decide(dossier=dossier, user=c.chairman, on=D(2026, 10, 20))
 
@@ -232,6 +244,7 @@ def test_consecutive_years_are_counted_and_revocation_needs_a_legal_ground(commu
     c = commune
     for year in (2025, 2026):
         dossier = start(c, year=year, on=D(year, 10, 1))
+        today_is(D(year, 10, 5))
         meeting_record(
             dossier=dossier,
             user=c.village_head,
@@ -241,9 +254,11 @@ def test_consecutive_years_are_counted_and_revocation_needs_a_legal_ground(commu
             votes={cand.pk: 30 for cand in dossier.candidates.all()},
             chaired_by="Ngô Văn Bình",
         )
+        today_is(D(year, 10, 6))
         posting_open(dossier=dossier, user=c.village_head, on=D(year, 10, 6))
         dossier_submit(dossier=dossier, user=c.village_head, on=D(year, 10, 17))
         dossier_accept(dossier=dossier, user=c.officer)
+        today_is(D(year, 10, 20))
         dossier_decide(dossier=dossier, user=c.chairman, on=D(year, 10, 20))
         decision_issue(dossier=dossier, user=c.clerk, on=D(year, 10, 20))
     counts = set(Candidate.objects.filter(year=2026).values_list("consecutive_years", flat=True))
@@ -269,6 +284,7 @@ def test_consecutive_years_are_counted_and_revocation_needs_a_legal_ground(commu
 def test_a_decision_is_signed_once(commune):
     c = commune
     dossier = start(c)
+    today_is(D(2026, 10, 5))
     meeting_record(
         dossier=dossier,
         user=c.village_head,
@@ -278,9 +294,11 @@ def test_a_decision_is_signed_once(commune):
         votes={cand.pk: 30 for cand in dossier.candidates.all()},
         chaired_by="Ngô Văn Bình",
     )
+    today_is(D(2026, 10, 6))
     posting_open(dossier=dossier, user=c.village_head, on=D(2026, 10, 6))
     dossier_submit(dossier=dossier, user=c.village_head, on=D(2026, 10, 17))
     dossier_accept(dossier=dossier, user=c.officer)
+    today_is(D(2026, 10, 20))
     dossier_decide(dossier=dossier, user=c.chairman, on=D(2026, 10, 20))
     with pytest.raises(InvalidTransition):
         dossier_decide(dossier=dossier, user=c.chairman, on=D(2026, 10, 20))

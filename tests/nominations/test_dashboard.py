@@ -11,6 +11,7 @@ from approvals.organisation.models import OrgUnit, Role, UnitKind
 from approvals.regulations.models import Regulation, RegulationVersion, Rule
 from tests.factories import OrgUnitFactory, PositionFactory, UserFactory
 from tests.nominations.conftest import Commune
+from tests.nominations.timeline import today_is
 from workflows.nominations.models import Candidate, CandidateState, DossierState, Household, Title
 from workflows.nominations.selectors import (
     dossier_counts_by_step,
@@ -31,7 +32,7 @@ from workflows.nominations.services import (
     posting_open,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("timeline")]
 D = datetime.date
 DAY = D(2026, 11, 1)
 FAMILY = Title.CULTURAL_FAMILY
@@ -68,6 +69,7 @@ def to_posting(unit, head, *, votes_against: int = 0, year: int = 2026):
     dossier = open_dossier(unit, head, year=year)
     ids = sorted(dossier.candidates.values_list("pk", flat=True))
     votes = {pk: (10 if n < votes_against else 30) for n, pk in enumerate(ids)}
+    today_is(D(year, 10, 5))
     meeting_record(
         dossier=dossier,
         user=head,
@@ -77,6 +79,7 @@ def to_posting(unit, head, *, votes_against: int = 0, year: int = 2026):
         votes=votes,
         chaired_by="Ngô Văn Bình",
     )
+    today_is(D(year, 10, 6))
     posting_open(dossier=dossier, user=head, on=D(year, 10, 6))
     return dossier
 
@@ -91,6 +94,7 @@ def to_submitted(unit, head, **kwargs):
 def decided(c: Commune, unit, head, **kwargs):
     dossier = to_submitted(unit, head, **kwargs)
     dossier_accept(dossier=dossier, user=c.officer)
+    today_is(D(2026, 10, 20))
     dossier_decide(dossier=dossier, user=c.chairman, on=D(2026, 10, 20))
     decision_issue(dossier=dossier, user=c.clerk, on=D(2026, 10, 20))
     return dossier

@@ -31,12 +31,13 @@ from approvals.signing.models import SignedFile, SignedStage
 from approvals.signing.trust import known_crls
 from tests.nominations.conftest import Commune
 from tests.nominations.test_dashboard import to_submitted, village
+from tests.nominations.timeline import today_is
 from workflows.nominations import esign
 from workflows.nominations.flow_actions import flow_start
 from workflows.nominations.models import CandidateState, Dossier, DossierState
 from workflows.nominations.services import decision_issue, dossier_accept, dossier_decide
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("timeline")]
 
 D = datetime.date
 SIGNED_ON = D(2026, 10, 20)
@@ -80,6 +81,7 @@ def test_an_issued_decision_carries_the_chairmans_and_the_communes_signature(
 ):
     c = commune
     dossier = _accepted(c)
+    today_is(SIGNED_ON)
     dossier_decide(dossier=dossier, user=c.chairman, on=SIGNED_ON)
     dossier.refresh_from_db()
     signed = _stored(dossier, SignedStage.SIGNED)
@@ -126,6 +128,7 @@ def test_an_issued_decision_carries_the_chairmans_and_the_communes_signature(
 def test_a_decision_over_500_households_with_its_annex_signs_in_one_step(org):
     c = Commune(org, households=500)
     dossier = _accepted(c)
+    today_is(SIGNED_ON)
     dossier_decide(dossier=dossier, user=c.chairman, on=SIGNED_ON)
     decision_issue(dossier=dossier, user=c.clerk, on=SIGNED_ON)
     dossier.refresh_from_db()
@@ -143,6 +146,7 @@ def test_without_a_certificate_the_decision_is_refused_and_recorded(commune, set
     settings.SIGNING_TEST_AUTO_ENROL = False
     c = commune
     dossier = _accepted(c)
+    today_is(SIGNED_ON)
     with pytest.raises(SigningRefused) as caught:
         dossier_decide(dossier=dossier, user=c.chairman, on=SIGNED_ON)
     assert caught.value.code == "credential_missing"
@@ -159,6 +163,7 @@ def test_without_a_certificate_the_decision_is_refused_and_recorded(commune, set
 def test_a_commune_without_a_seal_cannot_issue_and_nothing_is_numbered(commune, settings):
     c = commune
     dossier = _accepted(c)
+    today_is(SIGNED_ON)
     dossier_decide(dossier=dossier, user=c.chairman, on=SIGNED_ON)
     settings.SIGNING_TEST_AUTO_ENROL = False
     dossier.refresh_from_db()
@@ -180,6 +185,7 @@ def test_a_wrong_pin_refuses_the_decision(commune, settings):
     c = commune
     enrol_test_credential(user=c.chairman)
     dossier = _accepted(c)
+    today_is(SIGNED_ON)
     with pytest.raises(SigningRefused) as caught:
         dossier_decide(dossier=dossier, user=c.chairman, on=SIGNED_ON, pin="not-the-pin")
     assert caught.value.code == "wrong_pin"
@@ -256,6 +262,7 @@ def test_a_wrong_pin_refuses_the_whole_batch_and_records_it_on_each(ten_decision
     settings.SIGNING_TEST_AUTO_ENROL = False
     c, dossiers = ten_decisions
     enrol_test_credential(user=c.chairman)
+    today_is(SIGNED_ON)
     with pytest.raises(SigningRefused) as caught:
         esign.decisions_sign(dossiers[:3], user=c.chairman, pin="wrong", on=SIGNED_ON)
     assert caught.value.code == "wrong_pin"

@@ -22,6 +22,7 @@ from approvals.exceptions import (
 from approvals.organisation.models import Action
 from tests.conftest import Org
 from tests.nominations.conftest import Commune
+from tests.nominations.timeline import today_is
 from tests.plans.conftest import replay_data_migrations
 from workflows.nominations.flow_actions import (
     STATE_NODES,
@@ -57,7 +58,7 @@ from workflows.nominations.services import (
     objection_record,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("timeline")]
 D = datetime.date
 
 
@@ -106,6 +107,7 @@ def started(c: Any) -> Dossier:
 def walk_to_decision(c: Any) -> Dossier:
     dossier = started(c)
     flow_register(dossier, c.village_head, households=c.households)
+    today_is(D(2026, 10, 5))
     flow_meeting(
         dossier,
         c.front_head,
@@ -115,6 +117,7 @@ def walk_to_decision(c: Any) -> Dossier:
         votes={cand.pk: 30 for cand in dossier.candidates.all()},
         chaired_by="Ngô Văn Bình",
     )
+    today_is(D(2026, 10, 6))
     flow_open_posting(dossier, c.village_head, on=D(2026, 10, 6))
     flow_submit(dossier, c.village_head, on=D(2026, 10, 17))
     flow_accept(dossier, c.officer)
@@ -175,6 +178,7 @@ def test_household_dossier_walks_its_flow_from_registration_to_decision(commune,
         "votes": votes,
         "chaired_by": "Ngô Văn Bình",
     }
+    today_is(meeting["held_on"])
     with pytest.raises(ActionNotPermitted):
         flow_meeting(dossier, c.officer, present=32, **meeting)
     assert_free(task)
@@ -195,6 +199,7 @@ def test_household_dossier_walks_its_flow_from_registration_to_decision(commune,
     assert states(dossier)["H0002"] == CandidateState.NOT_VOTED
 
     # the list is posted by the village head (the Front committee head may not post)
+    today_is(D(2026, 10, 6))
     with pytest.raises(ActionNotPermitted):
         flow_open_posting(dossier, c.front_head, on=D(2026, 10, 6))
     assert_free(task)
@@ -204,6 +209,7 @@ def test_household_dossier_walks_its_flow_from_registration_to_decision(commune,
     assert dossier.posting_deadline.due_on == D(2026, 10, 16)
 
     # an objection is not a step: it strikes one household and leaves the task alone
+    today_is(D(2026, 10, 8))
     objection_record(
         candidate=dossier.candidates.get(household__code="H0003"),
         user=c.village_head,
@@ -251,6 +257,7 @@ def test_household_dossier_walks_its_flow_from_registration_to_decision(commune,
     assert (dossier.state, task.flow_task) == (DossierState.DECISION, DossierFlow.signature)
 
     # nothing can be numbered before it is signed; another commune's chairman cannot sign
+    today_is(D(2026, 10, 28))
     with pytest.raises(InvalidTransition):
         flow_issue_decision(dossier, c.clerk, on=D(2026, 10, 28))
     with pytest.raises(ActionNotPermitted):
@@ -358,11 +365,13 @@ def test_exemplary_commune_goes_from_registration_to_submission_then_council(db)
         "votes": {ours.pk: 7, theirs.pk: 5},
         "minutes": "Biên bản Hội đồng tỉnh",
     }
+    today_is(council["held_on"])
     with pytest.raises(ActionNotPermitted):
         flow_council(dossier, p.district_officer, **council)
     assert_free(task)
     flow_council(dossier, p.council_secretary, **council)
     assert open_task(dossier).flow_task == DossierFlow.signature
+    today_is(D(2025, 2, 28))
     flow_decide(dossier, p.governor, on=D(2025, 2, 28))
     flow_issue_decision(dossier, p.clerk, on=D(2025, 2, 28))
     dossier.refresh_from_db()
@@ -403,6 +412,7 @@ def test_village_title_has_its_commune_council_before_the_posting(db):
         "votes": {east.pk: 9, west.pk: 8, south.pk: 4},
         "minutes": "Biên bản họp Hội đồng Thi đua - Khen thưởng xã (Mẫu số 06)",
     }
+    today_is(council["held_on"])
     with pytest.raises(ActionNotPermitted):
         flow_council(dossier, r.district_officer, **council)
     assert_free(task)
@@ -413,6 +423,7 @@ def test_village_title_has_its_commune_council_before_the_posting(db):
     task = open_task(dossier)
     assert (dossier.state, task.flow_task) == (DossierState.MEETING, DossierFlow.after_review)
 
+    today_is(D(2024, 11, 14))
     flow_open_posting(dossier, r.officer, on=D(2024, 11, 14))
     assert open_task(dossier).flow_task == DossierFlow.submission
     flow_submit(dossier, r.chairman, on=D(2024, 11, 26))  # the posting ran to Monday 25/11
@@ -420,6 +431,7 @@ def test_village_title_has_its_commune_council_before_the_posting(db):
     flow_accept(dossier, r.district_officer)
     task = open_task(dossier)  # this title's council sat before: straight to the signature
     assert (dossier.state, task.flow_task) == (DossierState.DECISION, DossierFlow.signature)
+    today_is(D(2024, 12, 2))
     with pytest.raises(ActionNotPermitted):
         flow_decide(dossier, r.chairman, on=D(2024, 12, 2))  # the commune does not decide (2024)
     assert_free(task)
@@ -434,6 +446,7 @@ def test_a_chairman_whose_household_is_proposed_is_refused_and_the_task_stays_fr
     dossier = walk_to_decision(c)
     task = open_task(dossier)
     assert task.flow_task == DossierFlow.signature
+    today_is(D(2026, 10, 20))
     with pytest.raises(SeparationOfDutiesViolation):
         flow_decide(dossier, c.chairman, on=D(2026, 10, 20))
     assert_free(task)
@@ -446,6 +459,7 @@ def test_route_fails_loudly_for_a_state_it_does_not_know(commune, monkeypatch):
     flow_register(dossier, c.village_head, households=c.households)
     task = open_task(dossier)
     monkeypatch.delitem(STATE_STEPS, DossierState.MEETING)
+    today_is(D(2026, 10, 5))
     with pytest.raises(UnknownDossierStep, match="'meeting'"):
         flow_meeting(
             dossier,
@@ -506,6 +520,7 @@ def test_accept_and_return_at_once_one_wins_the_other_changes_nothing(commune_tx
     c = commune_tx
     dossier = started(c)
     flow_register(dossier, c.village_head, households=c.households)
+    today_is(D(2026, 10, 5))
     flow_meeting(
         dossier,
         c.front_head,
@@ -515,6 +530,7 @@ def test_accept_and_return_at_once_one_wins_the_other_changes_nothing(commune_tx
         votes={cand.pk: 30 for cand in dossier.candidates.all()},
         chaired_by="Ngô Văn Bình",
     )
+    today_is(D(2026, 10, 6))
     flow_open_posting(dossier, c.village_head, on=D(2026, 10, 6))
     flow_submit(dossier, c.village_head, on=D(2026, 10, 17))
     appraisal = open_task(dossier)

@@ -17,6 +17,7 @@ from django.utils import translation
 from approvals.audit.models import AuditEvent
 from approvals.exceptions import ActionNotPermitted, ValidationFailed
 from approvals.registers.selectors import place_date_line
+from tests.nominations.timeline import today_is
 from workflows.documents import docx_text, pdf_text
 from workflows.nominations import exports, imports
 from workflows.nominations.imports import reading
@@ -40,7 +41,7 @@ from workflows.nominations.services import (
     posting_open,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("timeline")]
 D = datetime.date
 HEADERS_VI = ["Mã hộ", "Chủ hộ", "Địa chỉ", "Số nhân khẩu"]
 
@@ -356,6 +357,7 @@ def test_votes_import_records_the_meeting(commune):
     rows = vote_rows(c)
     rows[2][1] = 10  # H0002 below the approval share
     # when the village head imports the votes of a meeting with quorum
+    today_is(D(2026, 10, 5))
     meeting = imports.votes_import(
         dossier=dossier,
         user=c.village_head,
@@ -381,6 +383,7 @@ def test_votes_import_records_the_meeting(commune):
 def test_votes_import_without_quorum_records_the_meeting_and_counts_no_vote(commune):
     c = commune
     dossier = start(c)
+    today_is(D(2026, 10, 5))
     meeting = imports.votes_import(
         dossier=dossier,
         user=c.village_head,
@@ -409,6 +412,7 @@ def test_votes_with_bad_rows_are_refused_with_every_row_named(commune):
     rows[2][1] = "nhiều"  # row 3: not a number
     rows[3][0] = "Z999"  # row 4: no such candidate (and H0003 is left without a row)
     rows.append(["H0001", 30])  # row 14: H0001 a second time
+    today_is(D(2026, 10, 5))
     with pytest.raises(ValidationFailed) as exc:
         imports.votes_import(
             dossier=dossier,
@@ -440,6 +444,7 @@ def decided(c):
     dossier = start(c)
     votes = {cand.pk: 30 for cand in dossier.candidates.all()}
     votes[dossier.candidates.get(household__code="H0002").pk] = 10
+    today_is(D(2026, 10, 5))
     meeting_record(
         dossier=dossier,
         user=c.village_head,
@@ -449,9 +454,11 @@ def decided(c):
         votes=votes,
         chaired_by="Ngô Văn Bình",
     )
+    today_is(D(2026, 10, 6))
     posting_open(dossier=dossier, user=c.village_head, on=D(2026, 10, 6))
     dossier_submit(dossier=dossier, user=c.village_head, on=D(2026, 10, 17))
     dossier_accept(dossier=dossier, user=c.officer)
+    today_is(D(2026, 10, 20))
     dossier_decide(dossier=dossier, user=c.chairman, on=D(2026, 10, 20))
     decision_issue(dossier=dossier, user=c.clerk, on=D(2026, 10, 20))
     dossier.refresh_from_db()

@@ -26,6 +26,7 @@ from approvals.audit.services import chain_verify
 from approvals.organisation.models import UnitKind
 from tests.factories import OrgUnitFactory, UserFactory
 from tests.nominations.test_dashboard import to_posting
+from tests.nominations.timeline import today_is
 from workflows.nominations.models import Candidate, CandidateState, Dossier, Household, Title
 from workflows.nominations.selectors import dossier_candidate_counts, recognition_share
 from workflows.nominations.services import (
@@ -36,7 +37,7 @@ from workflows.nominations.services import (
     dossier_submit,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("timeline")]
 D = datetime.date
 CANDIDATES = Candidate._meta.db_table
 EVENTS = AuditEvent._meta.db_table
@@ -48,6 +49,7 @@ def _cycle(c: Any, year: int, *, capture: bool = False) -> tuple[Dossier, list[s
     dossier_submit(dossier=dossier, user=c.village_head, on=D(year, 10, 17))
     dossier_accept(dossier=dossier, user=c.officer)
     with CaptureQueriesContext(connection) as captured:
+        today_is(D(year, 10, 24))
         dossier_decide(dossier=dossier, user=c.chairman, on=D(year, 10, 24))
         decision_issue(dossier=dossier, user=c.clerk, on=D(year, 10, 24))
     dossier.refresh_from_db()

@@ -19,6 +19,7 @@ from approvals.registers.services import register_configure
 from approvals.regulations.models import Regulation
 from approvals.regulations.services import RuleSpec, regulation_version_create, rules_in_force
 from tests.factories import OrgUnitFactory, PositionFactory, UserFactory
+from tests.nominations.timeline import today_is
 from workflows.nominations.models import (
     Candidate,
     CandidateState,
@@ -42,7 +43,7 @@ from workflows.nominations.services import (
     posting_open,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("timeline")]
 D = datetime.date
 REFORM = D(2025, 7, 1)
 DISTRICT_CLOSED = D(2025, 6, 30)
@@ -210,6 +211,7 @@ def test_village_title_before_the_reform_is_decided_by_the_district(reform):
 
     # when: the commune's emulation council reviews them BEFORE anything is posted or sent;
     # Thôn Nam gets 4 of 9 votes, under the rules' 50 %
+    today_is(D(2024, 11, 12))
     council_record(
         dossier=dossier,
         user=r.council,
@@ -231,11 +233,13 @@ def test_village_title_before_the_reform_is_decided_by_the_district(reform):
     }
 
     # when: the list is posted from 14/11 for the rules' 10 days (as Trạch Mỹ Lộc did in 2024)
+    today_is(D(2024, 11, 14))
     posting_open(dossier=dossier, user=r.officer, on=D(2024, 11, 14))
     dossier.refresh_from_db()
     # its 10th day is Sunday 24/11, so it runs to the end of Monday 25/11 (Civil Code Điều 148)
     assert dossier.posting_deadline.due_on == D(2024, 11, 25)
     # and a resident's objection against Thôn Tây is upheld
+    today_is(D(2024, 11, 20))
     objection_record(
         candidate=west,
         user=r.officer,
@@ -252,6 +256,7 @@ def test_village_title_before_the_reform_is_decided_by_the_district(reform):
     dossier_accept(dossier=dossier, user=r.district_officer)
     dossier.refresh_from_db()
     assert dossier.state == DossierState.DECISION  # this title's council sat before
+    today_is(D(2024, 12, 2))
     dossier_decide(dossier=dossier, user=r.district_chairman, on=D(2024, 12, 2))
     decision_issue(dossier=dossier, user=r.district_clerk, on=D(2024, 12, 2))
 
@@ -304,6 +309,7 @@ def test_village_title_after_the_reform_is_decided_by_the_commune(reform, clock)
 
     # when: the same steps run, all of them at the commune
     upper, lower = dossier.candidates.order_by("pk")
+    today_is(D(2025, 10, 1))
     council_record(
         dossier=dossier,
         user=r.merged_council,
@@ -313,11 +319,13 @@ def test_village_title_after_the_reform_is_decided_by_the_commune(reform, clock)
         votes={upper.pk: 9, lower.pk: 7},
         minutes="Biên bản họp Hội đồng",
     )
+    today_is(D(2025, 10, 2))
     posting_open(dossier=dossier, user=r.merged_officer, on=D(2025, 10, 2))
     # the posting's 10th day is Sunday 12/10: it runs to Monday 13/10 (Civil Code Điều 148)
     dossier_submit(dossier=dossier, user=r.merged_officer, on=D(2025, 10, 14))
     # the officer who compiled the dossier may not appraise it; a colleague does
     dossier_accept(dossier=dossier, user=r.merged_appraiser)
+    today_is(D(2025, 10, 20))
     dossier_decide(dossier=dossier, user=r.merged_chairman, on=D(2025, 10, 20))
     decision_issue(dossier=dossier, user=r.merged_clerk, on=D(2025, 10, 20))
 
@@ -370,6 +378,7 @@ def test_a_dossier_started_in_june_keeps_the_2024_rules_when_read_in_august(refo
 
     # and the posting it opens in August runs for the kept 10 calendar days
     first, second, third = dossier.candidates.order_by("pk")
+    today_is(august)
     council_record(
         dossier=dossier,
         user=r.council,
@@ -396,6 +405,7 @@ def test_a_dossier_started_in_june_keeps_the_2024_rules_when_read_in_august(refo
         officer=r.merged_officer,
     )
     upper, lower = fresh.candidates.order_by("pk")
+    today_is(D(2025, 9, 5))
     council_record(
         dossier=fresh,
         user=r.merged_council,
@@ -405,6 +415,7 @@ def test_a_dossier_started_in_june_keeps_the_2024_rules_when_read_in_august(refo
         votes={upper.pk: 9, lower.pk: 9},
         minutes="Biên bản họp",
     )
+    today_is(D(2025, 9, 8))
     posting_open(dossier=fresh, user=r.merged_officer, on=D(2025, 9, 8))
     fresh.refresh_from_db()
     assert fresh.posting_deadline.day_kind == "working"

@@ -24,6 +24,7 @@ from django.utils import translation
 from approvals.organisation.models import OrgUnit, UnitKind
 from tests.factories import OrgUnitFactory, UserFactory
 from tests.nominations.test_dashboard import decided, open_dossier, to_posting, village
+from tests.nominations.timeline import today_is
 from workflows.nominations.models import (
     Candidate,
     CandidateState,
@@ -37,7 +38,7 @@ from workflows.nominations.selectors import _members, _tallied, recognition_shar
 from workflows.nominations.services import candidate_revoke
 from workflows.nominations.tallies import tallies_verify
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("timeline")]
 D = datetime.date
 FAMILY = Title.CULTURAL_FAMILY
 
@@ -93,6 +94,7 @@ def test_the_tallies_follow_registration_decision_and_revocation(commune, org):
 
     dossier_submit(dossier=dossier, user=c.village_head, on=D(2026, 10, 17))
     dossier_accept(dossier=dossier, user=c.officer)
+    today_is(D(2026, 10, 20))
     dossier_decide(dossier=dossier, user=c.chairman, on=D(2026, 10, 20))
     decision_issue(dossier=dossier, user=c.clerk, on=D(2026, 10, 20))
     assert tally(c.village) == (12, 10)

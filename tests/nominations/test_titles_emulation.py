@@ -15,6 +15,7 @@ from approvals.registers.services import register_configure
 from approvals.regulations.models import Regulation
 from approvals.regulations.services import RuleSpec, regulation_version_create
 from tests.factories import OrgUnitFactory, PositionFactory, UserFactory
+from tests.nominations.timeline import today_is
 from workflows.nominations.exceptions import CandidatesRefused
 from workflows.nominations.models import (
     Candidate,
@@ -38,7 +39,7 @@ from workflows.nominations.services import (
     dossier_submit,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("timeline")]
 D = datetime.date
 YEAR = 2025
 DEC_5, DEC_15 = D(YEAR, 12, 5), D(YEAR, 12, 15)
@@ -110,6 +111,7 @@ def decide_whole_dossier(
     """Submit, appraise, council, sign and number: the department's own road."""
     dossier_submit(dossier=dossier, user=d.emulation, on=on)
     dossier_accept(dossier=dossier, user=d.appraiser)
+    today_is(on)
     council_record(
         dossier=dossier,
         user=d.council,
@@ -179,12 +181,14 @@ def test_advanced_worker_refuses_by_name_and_recognises_the_rest(department, org
     dossier_accept(dossier=dossier, user=d.appraiser)
     dossier.refresh_from_db()
     assert dossier.state == DossierState.COUNCIL
+    today_is(D(YEAR, 12, 8))
     council_record(
         dossier=dossier,
         user=d.council,
         held_on=D(YEAR, 12, 8),
         minutes="Biên bản họp Hội đồng Thi đua - Khen thưởng Sở",
     )
+    today_is(D(YEAR, 12, 10))
     dossier_decide(dossier=dossier, user=d.director, on=D(YEAR, 12, 10))
     decision_issue(dossier=dossier, user=d.clerk, on=D(YEAR, 12, 10))
 
@@ -209,8 +213,10 @@ def test_director_may_not_decide_his_own_title_and_his_deputy_signs_for_him(depa
     dossier = advanced_workers(d, [d.director, org.drafter_a])
     dossier_submit(dossier=dossier, user=d.emulation, on=D(YEAR, 12, 5))
     dossier_accept(dossier=dossier, user=d.appraiser)
+    today_is(D(YEAR, 12, 8))
     council_record(dossier=dossier, user=d.council, held_on=D(YEAR, 12, 8), minutes="Biên bản")
     # when / then: the director is himself on the list he would sign
+    today_is(D(YEAR, 12, 10))
     with pytest.raises(SeparationOfDutiesViolation) as exc:
         dossier_decide(dossier=dossier, user=d.director, on=D(YEAR, 12, 10))
     assert "Lê Văn Minh" in str(exc.value)
@@ -299,6 +305,7 @@ def test_advanced_collective_with_a_member_warned_is_refused_at_the_decision(wor
     )
     dossier_submit(dossier=dossier, user=d.emulation, on=D(YEAR, 12, 16))
     dossier_accept(dossier=dossier, user=d.appraiser)
+    today_is(D(YEAR, 12, 17))
     council_record(dossier=dossier, user=d.council, held_on=D(YEAR, 12, 17), minutes="Biên bản")
     # when: a member of the office is given a warning before the director signs
     Discipline.objects.create(
@@ -308,6 +315,7 @@ def test_advanced_collective_with_a_member_warned_is_refused_at_the_decision(wor
         basis="Quyết định 30/QĐ-LĐTBXH",
         recorded_by=d.director,
     )
+    today_is(D(YEAR, 12, 18))
     with pytest.raises(CandidatesRefused) as exc:
         dossier_decide(dossier=dossier, user=d.director, on=D(YEAR, 12, 18))
     # then: the office and the person are named; nothing is signed
@@ -416,12 +424,14 @@ def test_cultural_standard_division_recognised_by_its_department(org, culture_de
     # when: it goes through appraisal, the council's inspection and the deputy's signature
     dossier_submit(dossier=dossier, user=staff["emulation"], on=D(YEAR, 11, 3))
     dossier_accept(dossier=dossier, user=staff["appraiser"])
+    today_is(D(YEAR, 11, 5))
     council_record(
         dossier=dossier,
         user=staff["council"],
         held_on=D(YEAR, 11, 5),
         minutes="Biên bản kiểm tra của Ban Chỉ đạo",
     )
+    today_is(D(YEAR, 11, 6))
     dossier_decide(dossier=dossier, user=org.deputy_b, on=D(YEAR, 11, 6))
     decision_issue(dossier=dossier, user=staff["clerk"], on=D(YEAR, 11, 6))
     # then

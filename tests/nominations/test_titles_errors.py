@@ -17,6 +17,7 @@ from approvals.exceptions import (
 )
 from approvals.registers.models import RegisterEntry
 from tests.nominations.test_rule_change import Reform, propose_villages
+from tests.nominations.timeline import today_is
 from workflows.nominations.exceptions import CandidatesRefused, PostingNotOver
 from workflows.nominations.models import (
     Candidate,
@@ -44,7 +45,7 @@ from workflows.nominations.services import (
     posting_open,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("timeline")]
 D = datetime.date
 
 
@@ -87,6 +88,7 @@ def unchanged(dossier: Dossier, before: dict) -> bool:
 
 def reviewed(r: Reform, dossier: Dossier) -> None:
     votes = {c.pk: 9 for c in dossier.candidates.all()}
+    today_is(D(2024, 11, 12))
     council_record(
         dossier=dossier,
         user=r.council,
@@ -101,6 +103,7 @@ def reviewed(r: Reform, dossier: Dossier) -> None:
 def submitted(r: Reform) -> Dossier:
     dossier = propose_villages(r, year=2024, on=D(2024, 11, 1))
     reviewed(r, dossier)
+    today_is(D(2024, 11, 14))
     posting_open(dossier=dossier, user=r.officer, on=D(2024, 11, 14))
     dossier_submit(dossier=dossier, user=r.chairman, on=D(2024, 11, 26))
     return dossier
@@ -204,6 +207,7 @@ def test_a_meeting_without_quorum_records_no_vote(commune):
     candidates_register(dossier=dossier, user=c.village_head, households=c.households)
     before = snapshot(dossier)
     # when: 23 of 40 invited came (57.5 %, under the rules' 60 %)
+    today_is(D(2026, 10, 5))
     meeting = meeting_record(
         dossier=dossier,
         user=c.village_head,
@@ -251,6 +255,7 @@ def test_a_title_s_steps_come_in_its_own_order(reform):
     dossier = propose_villages(r, year=2024, on=D(2024, 11, 1))
     before = snapshot(dossier)
     # when: the commune posts its villages before its council reviewed them
+    today_is(D(2024, 11, 5))
     with pytest.raises(InvalidTransition) as exc:
         posting_open(dossier=dossier, user=r.officer, on=D(2024, 11, 5))
     assert "Hội đồng" in str(exc.value) or "council" in str(exc.value)
@@ -291,6 +296,7 @@ def test_a_posting_cannot_be_closed_early(reform):
     r = reform
     dossier = propose_villages(r, year=2024, on=D(2024, 11, 1))
     reviewed(r, dossier)
+    today_is(D(2024, 11, 14))
     posting_open(dossier=dossier, user=r.officer, on=D(2024, 11, 14))
     before = snapshot(dossier)
     # when: the commune submits on the last day of the posting (its 10th day is Sunday 24/11,
@@ -305,6 +311,7 @@ def test_a_posting_cannot_be_closed_early(reform):
     assert dossier.posting_deadline.completed_on is None
     # and an objection after the posting ended is refused too
     candidate = dossier.candidates.first()
+    today_is(D(2024, 11, 26))
     with pytest.raises(DeadlinePassed):
         objection_record(
             candidate=candidate, user=r.officer, text="Ý kiến muộn", upheld=True, on=D(2024, 11, 26)
@@ -322,6 +329,7 @@ def test_a_late_decision_needs_its_reason(reform):
     before = snapshot(dossier)
     # when: the district chairman signs on 10/12, after the limit of 06/12 (10 days after the
     # submission of 26/11), without a reason
+    today_is(D(2024, 12, 10))
     with pytest.raises(DeadlinePassed) as exc:
         dossier_decide(dossier=dossier, user=r.district_chairman, on=D(2024, 12, 10))
     assert "06/12/2024" in str(exc.value)
@@ -385,10 +393,12 @@ def test_each_step_refuses_the_wrong_role_or_unit(reform):
         )
     reviewed(r, dossier)
     # the posting and the objections: another commune's officer
+    today_is(D(2024, 11, 14))
     refused(
         lambda: posting_open(dossier=dossier, user=r.other_officer, on=D(2024, 11, 14)), dossier
     )
     posting_open(dossier=dossier, user=r.officer, on=D(2024, 11, 14))
+    today_is(D(2024, 11, 15))
     refused(
         lambda: objection_record(
             candidate=candidates[0], user=r.other_officer, text="x", upheld=True, on=D(2024, 11, 15)
@@ -411,6 +421,7 @@ def test_each_step_refuses_the_wrong_role_or_unit(reform):
     dossier_accept(dossier=dossier, user=r.district_officer)
     # the decision: neither another commune's chairman nor the proposing commune's own
     for wrong in (r.other_chairman, r.chairman):
+        today_is(D(2024, 12, 2))
         refused(lambda w=wrong: dossier_decide(dossier=dossier, user=w, on=D(2024, 12, 2)), dossier)
     dossier_decide(dossier=dossier, user=r.district_chairman, on=D(2024, 12, 2))
     # the number: the commune's officer does not keep the district's register
@@ -445,6 +456,7 @@ def test_a_household_from_another_village_and_a_wrong_chairman(commune, org):
     assert exc.value.codes == {"outside_unit"}
     assert unchanged(dossier, before)
     candidates_register(dossier=dossier, user=c.village_head, households=c.households[:3])
+    today_is(D(2026, 10, 5))
     meeting_record(
         dossier=dossier,
         user=c.village_head,
@@ -454,10 +466,12 @@ def test_a_household_from_another_village_and_a_wrong_chairman(commune, org):
         votes={cand.pk: 10 for cand in dossier.candidates.all()},
         chaired_by="Ngô Văn Bình",
     )
+    today_is(D(2026, 10, 6))
     posting_open(dossier=dossier, user=c.village_head, on=D(2026, 10, 6))
     dossier_submit(dossier=dossier, user=c.village_head, on=D(2026, 10, 17))
     dossier_accept(dossier=dossier, user=c.officer)
     before = snapshot(dossier)
+    today_is(D(2026, 10, 20))
     with pytest.raises(ActionNotPermitted) as refusal:
         dossier_decide(dossier=dossier, user=org.chairman_y, on=D(2026, 10, 20))
     assert "Xã Xuân Hương" in str(refusal.value)

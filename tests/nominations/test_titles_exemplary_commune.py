@@ -12,6 +12,7 @@ from approvals.registers.models import DocumentKind
 from approvals.registers.services import register_configure
 from tests.factories import PositionFactory, UserFactory
 from tests.nominations.test_rule_change import Reform
+from tests.nominations.timeline import today_is
 from workflows.nominations.exceptions import CandidatesRefused
 from workflows.nominations.models import (
     Candidate,
@@ -32,7 +33,7 @@ from workflows.nominations.services import (
     dossier_submit,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("timeline")]
 D = datetime.date
 
 
@@ -126,6 +127,7 @@ def test_exemplary_commune_full_cycle_decided_by_the_province(province):
     assert dossier.state == DossierState.COUNCIL
 
     # when: the provincial council votes; Lãng Sơn has 5 of 8 (62.5 %), under the rules' 70 %
+    today_is(D(2025, 2, 27))
     council_record(
         dossier=dossier,
         user=p.council_secretary,
@@ -142,6 +144,7 @@ def test_exemplary_commune_full_cycle_decided_by_the_province(province):
     assert theirs.state == CandidateState.REFUSED
 
     # when: the provincial chairman signs and the province's clerk numbers the decision
+    today_is(D(2025, 3, 3))
     dossier_decide(dossier=dossier, user=p.governor, on=D(2025, 3, 3))
     decision_issue(dossier=dossier, user=p.clerk, on=D(2025, 3, 3))
 

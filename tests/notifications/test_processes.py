@@ -44,16 +44,19 @@ def submitted_dossier(c, submitted_on):
         on=D(2026, 8, 3),
     )
     candidates_register(dossier=dossier, user=c.village_head, households=c.households)
-    meeting_record(
-        dossier=dossier,
-        user=c.village_head,
-        held_on=D(2026, 8, 5),
-        invited=40,
-        present=32,
-        votes={cand.pk: 30 for cand in dossier.candidates.all()},
-        chaired_by="Ngô Văn Bình",
-    )
-    posting_open(dossier=dossier, user=c.village_head, on=D(2026, 8, 6))
+    # each act is recorded on its day (approvals.acts)
+    with freeze_time(at(D(2026, 8, 5))):
+        meeting_record(
+            dossier=dossier,
+            user=c.village_head,
+            held_on=D(2026, 8, 5),
+            invited=40,
+            present=32,
+            votes={cand.pk: 30 for cand in dossier.candidates.all()},
+            chaired_by="Ngô Văn Bình",
+        )
+    with freeze_time(at(D(2026, 8, 6))):
+        posting_open(dossier=dossier, user=c.village_head, on=D(2026, 8, 6))
     dossier_submit(dossier=dossier, user=c.village_head, on=submitted_on)
     dossier.refresh_from_db()
     return dossier

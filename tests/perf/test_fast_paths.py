@@ -30,9 +30,10 @@ from approvals.organisation.models import ActionRule
 from approvals.organisation.resolver import decide, require, rules_cache_clear
 from approvals.steps import one_step
 from approvals.transitions import transition_perform
+from tests.nominations.timeline import timeline, today_is  # noqa: F401  (fixture)
 from tests.testapp.models import Document
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("timeline")]
 
 
 def _event(n: int, **fields) -> AuditEvent:
@@ -266,6 +267,7 @@ def test_meeting_votes_are_stored_per_candidate(org):
     dossier = open_dossier(unit, head)
     ids = sorted(dossier.candidates.values_list("pk", flat=True))
     votes = {pk: 20 + n for n, pk in enumerate(ids)}
+    today_is(datetime.date(2026, 10, 5))
     meeting_record(
         dossier=dossier,
         user=head,

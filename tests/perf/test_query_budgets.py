@@ -19,6 +19,7 @@ from approvals.organisation.resolver import decisions_reused, require
 from approvals.transitions import transition_perform
 from tests.nominations.conftest import Commune
 from tests.nominations.test_dashboard import to_posting, village
+from tests.nominations.timeline import timeline, today_is  # noqa: F401  (fixture)
 from tests.testapp.models import Document
 from workflows.nominations.models import Candidate, Household, Title
 from workflows.nominations.selectors import (
@@ -34,7 +35,7 @@ from workflows.nominations.services import (
     posting_open,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("timeline")]
 D = datetime.date
 DAY = D(2026, 11, 1)
 
@@ -109,6 +110,7 @@ def _cycle_statements(commune: Commune, households: int) -> dict[str, int]:
 
     counts["register"] = count(register)
     votes = {c.pk: (10 if n % 7 == 0 else 30) for n, c in enumerate(created)}
+    today_is(D(2026, 10, 5))
     counts["meeting"] = count(
         lambda: meeting_record(
             dossier=dossier,
@@ -120,6 +122,7 @@ def _cycle_statements(commune: Commune, households: int) -> dict[str, int]:
             chaired_by="Ngô Văn Bình",
         )
     )
+    today_is(D(2026, 10, 6))
     counts["posting"] = count(lambda: posting_open(dossier=dossier, user=head, on=D(2026, 10, 6)))
     counts["submit"] = count(lambda: dossier_submit(dossier=dossier, user=head, on=D(2026, 10, 17)))
     return counts

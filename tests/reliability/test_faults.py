@@ -29,6 +29,7 @@ from approvals.audit.services import chain_verify
 from approvals.calendar.models import Deadline
 from approvals.registers.integrity import registers_verify
 from approvals.registers.models import Register, RegisterEntry
+from tests.nominations.timeline import timeline, today_is  # noqa: F401  (fixture)
 from tests.plans.conftest import new_plan, province, province_tx, to_signature
 from workflows.plans.models import Dispatch, Plan, PlanApproval, PlanState, ReportDue
 from workflows.plans.services import plan_approve, plan_issue, plan_sign, plan_submit
@@ -145,6 +146,7 @@ def test_a_fault_inside_a_dispatch_consumes_no_number(province, model, fault, cl
 # --- a bulk decision: number, thousands of candidates, events, transition ---------------------
 
 
+@pytest.mark.usefixtures("timeline")
 @pytest.mark.django_db
 @pytest.mark.parametrize("fault", list(FAULTS))
 def test_a_fault_at_the_end_of_a_bulk_decision_recognises_nobody(org, fault):
@@ -171,6 +173,7 @@ def test_a_fault_at_the_end_of_a_bulk_decision_recognises_nobody(org, fault):
         on=d(2026, 10, 1),
     )
     candidates_register(dossier=dossier, user=c.village_head, households=c.households)
+    today_is(d(2026, 10, 5))
     meeting_record(
         dossier=dossier,
         user=c.village_head,
@@ -180,9 +183,11 @@ def test_a_fault_at_the_end_of_a_bulk_decision_recognises_nobody(org, fault):
         votes={cand.pk: 30 for cand in dossier.candidates.all()},
         chaired_by="Ngô Văn Bình",
     )
+    today_is(d(2026, 10, 6))
     posting_open(dossier=dossier, user=c.village_head, on=d(2026, 10, 6))
     dossier_submit(dossier=dossier, user=c.village_head, on=d(2026, 10, 17))
     dossier_accept(dossier=dossier, user=c.officer)
+    today_is(d(2026, 10, 26))
     dossier_decide(dossier=dossier, user=c.chairman, on=d(2026, 10, 26))
     before = snapshot()
     states_before = sorted(Candidate.objects.values_list("pk", "state"))

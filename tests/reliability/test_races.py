@@ -25,6 +25,7 @@ from approvals.exceptions import (
 )
 from approvals.registers.integrity import registers_verify
 from approvals.registers.models import RegisterEntry
+from tests.nominations.timeline import timeline, today_is  # noqa: F401  (fixture)
 from tests.plans.conftest import new_plan, province_tx, to_signature
 from tests.reliability.conftest import race
 from workflows.plans.models import Plan, PlanApproval, PlanState
@@ -32,7 +33,11 @@ from workflows.plans.services import plan_approve, plan_issue, plan_return, plan
 
 __all__ = ["province_tx"]
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("timeline"),
+]
 
 WORKERS = 8
 PLANS = 125  # x 8 workers = 1,000 racing attempts
@@ -209,6 +214,7 @@ def submitted(seeded, org):
         on=D(2026, 10, 1),
     )
     candidates_register(dossier=dossier, user=c.village_head, households=c.households)
+    today_is(D(2026, 10, 5))
     meeting_record(
         dossier=dossier,
         user=c.village_head,
@@ -218,6 +224,7 @@ def submitted(seeded, org):
         votes={cand.pk: 30 for cand in dossier.candidates.all()},
         chaired_by="Ngô Văn Bình",
     )
+    today_is(D(2026, 10, 6))
     posting_open(dossier=dossier, user=c.village_head, on=D(2026, 10, 6))
     dossier_submit(dossier=dossier, user=c.village_head, on=D(2026, 10, 17))
     return c, dossier
@@ -261,6 +268,7 @@ def test_deciders_and_revokers_race_one_signature_one_revocation(submitted):
 
     c, dossier = submitted
     dossier_accept(dossier=dossier, user=c.officer)
+    today_is(D(2026, 10, 26))
     decide = [
         [
             (

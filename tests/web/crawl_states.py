@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from approvals.acts import recorded_as_of
 from approvals.organisation.models import OrgUnit
 from approvals.organisation.selectors import action_holders
 from approvals.registers.models import DocumentKind
@@ -210,31 +211,36 @@ class DossierRoad:
     ) -> Dossier:
         dossier = self.opened(label, village, year=year)
         votes = {c.pk: 15 for c in dossier.candidates.all()}
+        # Past acts of the built history are recorded as of their days (approvals.acts),
+        # as the demo it starts from records its own.
         if inquorate_first:  # 8 of 20 came: kept as held, no vote counted
+            with recorded_as_of(self.day(37)):
+                dossier_flow.flow_meeting(
+                    dossier,
+                    self.head_of(village),
+                    held_on=self.day(37),
+                    invited=20,
+                    present=8,
+                    votes={},
+                    chaired_by="Ngô Văn Bình",
+                    minutes="Không đủ số hộ dự họp.",
+                )
+        with recorded_as_of(self.day(35)):
             dossier_flow.flow_meeting(
                 dossier,
                 self.head_of(village),
-                held_on=self.day(37),
+                held_on=self.day(35),
                 invited=20,
-                present=8,
-                votes={},
+                present=16,
+                votes=votes,
                 chaired_by="Ngô Văn Bình",
-                minutes="Không đủ số hộ dự họp.",
             )
-        dossier_flow.flow_meeting(
-            dossier,
-            self.head_of(village),
-            held_on=self.day(35),
-            invited=20,
-            present=16,
-            votes=votes,
-            chaired_by="Ngô Văn Bình",
-        )
         return dossier
 
     def posted(self, label: str, village: OrgUnit, *, year: int | None = None) -> Dossier:
         dossier = self.met(label, village, year=year)
-        dossier_flow.flow_open_posting(dossier, self.head_of(village), on=self.day(34))
+        with recorded_as_of(self.day(34)):
+            dossier_flow.flow_open_posting(dossier, self.head_of(village), on=self.day(34))
         return dossier
 
     def submitted(self, label: str, village: OrgUnit, *, year: int | None = None) -> Dossier:

@@ -7,17 +7,19 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from approvals.audit.models import AuditEvent
 from approvals.registers.models import EntryStatus, RegisterEntry
 from tests.nominations.conftest import DAY as D
 from tests.nominations.conftest import commune
 from tests.nominations.test_flow import walk_to_decision
+from tests.nominations.timeline import timeline, today_is  # noqa: F401  (fixture)
 from workflows.nominations.models import DossierState
 
 __all__ = ["commune"]
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("timeline")]
 
 
 def client_for(user: Any) -> Client:
@@ -27,7 +29,9 @@ def client_for(user: Any) -> Client:
 
 
 def test_the_chairman_signs_decisions_in_bulk_from_the_inbox(commune: Any) -> None:
-    dossier = walk_to_decision(commune)
+    today = timezone.localdate()
+    dossier = walk_to_decision(commune)  # its acts on their days of October 2026
+    today_is(today)
     chairman = client_for(commune.chairman)
     page = chairman.get("/sign/")
     assert [d.pk for d in page.context["decisions"]] == [dossier.pk]
@@ -70,7 +74,9 @@ def test_the_clerk_sees_the_register_and_voids_a_number_with_a_reason(commune: A
     from workflows.nominations.flow_actions import flow_decide, flow_issue_decision
 
     dossier = walk_to_decision(commune)
+    today_is(D(2026, 10, 20))
     flow_decide(dossier, commune.chairman, on=D(2026, 10, 20))
+    today_is(D(2026, 10, 21))
     flow_issue_decision(dossier, commune.clerk, on=D(2026, 10, 21))
     dossier.refresh_from_db()
     entry = RegisterEntry.objects.get(pk=dossier.register_entry_id)
@@ -92,7 +98,9 @@ def test_registers_of_other_agencies_answer_404(commune: Any) -> None:
     from workflows.nominations.flow_actions import flow_decide, flow_issue_decision
 
     dossier = walk_to_decision(commune)
+    today_is(D(2026, 10, 20))
     flow_decide(dossier, commune.chairman, on=D(2026, 10, 20))
+    today_is(D(2026, 10, 21))
     flow_issue_decision(dossier, commune.clerk, on=D(2026, 10, 21))
     dossier.refresh_from_db()
     entry = RegisterEntry.objects.get(pk=dossier.register_entry_id)

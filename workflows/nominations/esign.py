@@ -15,9 +15,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals.acts import ActKind, act_date_check
 from approvals.exceptions import ApprovalError
 from approvals.signing.documents import Document, sign_batch
 from approvals.signing.enrol import usable_credential
@@ -79,7 +79,6 @@ def decisions_sign(
     absent, no certificate) refuses the whole batch: raised, recorded on each decision.
     """
     step = decide or (lambda d, u, **kw: dossier_decide(dossier=d, user=u, **kw))
-    day = on or timezone.localdate()
     fresh = DossierModel.objects.select_related(
         "deciding_unit", "proposing_unit", "decision_deadline"
     ).in_bulk([d.pk for d in dossiers])
@@ -89,6 +88,8 @@ def decisions_sign(
     digests: dict[int, str] = {}
     for dossier in dossiers:
         try:
+            # The decision's day is an act's date: a refused one is left out before signing.
+            day = act_date_check(ActKind.DECISION, on, unit=dossier.deciding_unit)
             _deadline, authority = decision_checks(dossier, user, day, late_reason)
             document = decision_to_sign(
                 dossier, authority=authority, signer=user, key=str(dossier.pk)

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from approvals.organisation.models import OrgUnit
@@ -53,7 +52,13 @@ class HouseholdImportForm(forms.Form):
 
 class MeetingForm(forms.Form):
     """The review meeting: attendance, and the votes for each registered candidate, typed
-    in or, for households, read from a sheet (``imports.votes_import``)."""
+    in or, for households, read from a sheet (``imports.votes_import``).
+
+    Whether its day is accepted is the engine's rule (:mod:`approvals.acts`); a refusal is
+    shown on the field named by ``act_date_field``.
+    """
+
+    act_date_field = "held_on"
 
     held_on = forms.DateField(label=_("Held on"), widget=DATE_WIDGET)
     invited = forms.IntegerField(label=_("Invited"), min_value=1)
@@ -90,15 +95,11 @@ class MeetingForm(forms.Form):
         typed = ((c.pk, self.cleaned_data.get(f"vote_{c.pk}")) for c in self.candidates)
         return {pk: int(n) for pk, n in typed if n is not None}
 
-    def clean_held_on(self) -> datetime.date:
-        held_on: datetime.date = self.cleaned_data["held_on"]
-        if held_on > timezone.localdate():
-            raise forms.ValidationError(_("The meeting cannot be in the future."))
-        return held_on
-
 
 class PostingForm(forms.Form):
     """The day the list was posted at the village's notice board."""
+
+    act_date_field = "posted_on"
 
     posted_on = forms.DateField(label=_("Posted on"), widget=DATE_WIDGET)
 
@@ -108,8 +109,6 @@ class PostingForm(forms.Form):
 
     def clean_posted_on(self) -> datetime.date:
         posted_on: datetime.date = self.cleaned_data["posted_on"]
-        if posted_on > timezone.localdate():
-            raise forms.ValidationError(_("The posting cannot start in the future."))
         if self.meeting_on is not None and posted_on < self.meeting_on:
             raise forms.ValidationError(_("The list is posted after the review meeting."))
         return posted_on
@@ -118,9 +117,16 @@ class PostingForm(forms.Form):
 class ObjectionForm(forms.Form):
     """A resident's objection to one posted candidate."""
 
+    act_date_field = "received_on"
     candidate = forms.IntegerField(label=_("Candidate"), widget=forms.Select)
     text = forms.CharField(label=_("Objection"), widget=forms.Textarea)
     upheld = forms.BooleanField(label=_("Upheld: strike the candidate"), required=False)
+    received_on = forms.DateField(
+        label=_("Received on"),
+        widget=DATE_WIDGET,
+        required=False,
+        help_text=_("Today when left empty."),
+    )
 
     def __init__(self, *args: Any, candidates: Iterable[Candidate] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -157,6 +163,8 @@ class AppraiseForm(forms.Form):
 
 class CouncilForm(forms.Form):
     """The emulation council's review, with minutes and the candidates it rejects."""
+
+    act_date_field = "held_on"
 
     held_on = forms.DateField(label=_("Held on"), widget=DATE_WIDGET)
     members = forms.IntegerField(label=_("Members"), min_value=1, required=False)

@@ -163,6 +163,18 @@ class Dossier(ConcurrentTransitionMixin, HandedOver):
         related_name="+",
         help_text=_("The quorate meeting whose votes the decision rests on."),
     )
+    decided_on = models.DateField(
+        _("decided on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the decision was signed, as stated when it was recorded."),
+    )
+    decision_recorded_at = models.DateTimeField(
+        _("decision recorded at"),
+        null=True,
+        blank=True,
+        help_text=_("The moment the signed decision was recorded here."),
+    )
     review_deadline_missed = models.DateField(
         _("submitted after the review deadline of"),
         null=True,
@@ -467,6 +479,8 @@ class Meeting(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Empty on meetings recorded before the moment was kept.
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True, null=True)
 
     class Meta:
         verbose_name = _("review meeting")
@@ -503,6 +517,8 @@ class CouncilReview(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Empty on reviews recorded before the moment was kept.
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True, null=True)
 
     class Meta:
         verbose_name = _("council review")

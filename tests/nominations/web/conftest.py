@@ -11,6 +11,7 @@ from django.utils import timezone
 from approvals.organisation.models import Role, UnitKind
 from tests.factories import OrgUnitFactory, PositionFactory, UserFactory
 from tests.nominations.conftest import Commune
+from tests.nominations.timeline import today_is
 from workflows.nominations.flow_actions import (
     flow_accept,
     flow_decide,
@@ -40,6 +41,7 @@ class Site:
 
     def __init__(self, commune: Commune) -> None:
         self.c = commune
+        self.today = today()
         org = commune.org
         self.committee = OrgUnitFactory(
             name="Ban Chỉ đạo Phong trào tỉnh",
@@ -73,23 +75,35 @@ class Site:
         flow_register(dossier, self.c.village_head, households=self.c.households, on=ago(40))
         return dossier
 
+    def back(self, days: int) -> datetime.date:
+        """The day ``days`` before the test's today, where the clock is moved for an act
+        of that day (:func:`today_is`); :meth:`now` brings it back."""
+        day = self.today - datetime.timedelta(days=days)
+        today_is(day)
+        return day
+
+    def now(self) -> None:
+        today_is(self.today)
+
     def met(self) -> Dossier:
         dossier = self.registered()
         votes = {c.pk: 15 for c in dossier.candidates.all()}
         flow_meeting(
             dossier,
             self.c.village_head,
-            held_on=ago(35),
+            held_on=self.back(35),
             invited=20,
             present=15,
             votes=votes,
             chaired_by="Ngô Văn Bình",
         )
+        self.now()
         return dossier
 
     def posted(self, *, days_ago: int = 34) -> Dossier:
         dossier = self.met()
-        flow_open_posting(dossier, self.c.village_head, on=ago(days_ago))
+        flow_open_posting(dossier, self.c.village_head, on=self.back(days_ago))
+        self.now()
         return dossier
 
     def submitted(self) -> Dossier:
@@ -114,7 +128,9 @@ class Site:
 
 
 @pytest.fixture
-def web(commune: Commune) -> Site:
+def web(commune: Commune, timeline: Any) -> Site:
+    """The site, its clock frozen (ticking) at 09:00 of today and moved for past acts."""
+    today_is(today())
     return Site(commune)
 
 

@@ -247,11 +247,12 @@ def test_someone_else_cannot_record_the_meeting(client, web):
 def test_posting_objection_and_an_early_submission_refused(client, web):
     dossier = web.met()
     client.force_login(web.c.village_head)
-    response = client.post(url("posting", dossier), {"stage": "meeting", "posted_on": dmy(ago(1))})
+    # a posting starts the day it is recorded (approvals.acts: its grace is 0)
+    response = client.post(url("posting", dossier), {"stage": "meeting", "posted_on": dmy(ago(0))})
     assert response.status_code == 302
     dossier = refreshed(dossier)
     assert dossier.state == DossierState.POSTING
-    assert dossier.posting_deadline.started_on == ago(1)
+    assert dossier.posting_deadline.started_on == ago(0)
     posted = dossier.candidates.filter(state=CandidateState.POSTED).first()
     response = client.post(
         url("objection", dossier),

@@ -38,6 +38,7 @@ class MeetingRecordSerializer(serializers.ModelSerializer[Meeting]):
             "quorate",
             "chaired_by",
             "minutes",
+            "recorded_at",
         ]
         read_only_fields = fields
 
@@ -67,6 +68,12 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
         read_only=True,
         allow_null=True,
         help_text=_("The quorate meeting whose votes the decision rests on."),
+    )
+    issued_on = serializers.DateField(
+        source="register_entry.issued_on", read_only=True, allow_null=True, default=None
+    )
+    issue_recorded_at = serializers.DateTimeField(
+        source="register_entry.created_at", read_only=True, allow_null=True, default=None
     )
     warnings = serializers.SerializerMethodField(
         help_text=_("What the user is warned of, e.g. a submission after the review deadline.")
@@ -98,6 +105,10 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
             "meeting",
             "meetings",
             "late_reason",
+            "decided_on",
+            "decision_recorded_at",
+            "issued_on",
+            "issue_recorded_at",
             "review_deadline_missed",
             "warnings",
             "decision_on_paper",
@@ -236,6 +247,24 @@ class MeetingResultSerializer(serializers.Serializer[Any]):
 class ObjectionSerializer(serializers.Serializer[Any]):
     text = serializers.CharField(max_length=10000)
     upheld = serializers.BooleanField()
+    received_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("The day the objection was received; today when not given."),
+    )
+
+
+class PostingSerializer(serializers.Serializer[Any]):
+    starts_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "The day the list went up; today when not given. A posting cannot start before "
+            "the day it is recorded."
+        ),
+    )
 
 
 class DecideSerializer(serializers.Serializer[Any]):

@@ -46,7 +46,11 @@ class CandidateViewSet(Scoped, viewsets.ReadOnlyModelViewSet[Candidate]):
         candidate = self.get_object()
         data = validated(s.ObjectionSerializer, request)
         objection_record(
-            candidate=candidate, user=request.user, text=data["text"], upheld=data["upheld"]
+            candidate=candidate,
+            user=request.user,
+            text=data["text"],
+            upheld=data["upheld"],
+            on=data["received_on"],
         )
         return Response(s.CandidateSerializer(self.get_queryset().get(pk=candidate.pk)).data)
 

@@ -154,12 +154,19 @@ class DossierViewSet(Scoped, mixins.CreateModelMixin, viewsets.ReadOnlyModelView
         return self._step(request, s.MeetingSerializer, run)
 
     @extend_schema(
-        request=None, responses={200: s.DossierSerializer}, parameters=[IDEMPOTENCY_HEADER]
+        request=s.PostingSerializer,
+        responses={200: s.DossierSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
     )
     @action(detail=True, methods=["post"])
     def posting(self, request: Request, pk: str | None = None) -> Response:
-        """Post the eligible list publicly for the regulation's period."""
-        return self._step(request, None, lambda d, u, _d: dossier_flow.flow_open_posting(d, u))
+        """Post the eligible list publicly for the regulation's period, from ``starts_on``
+        (today when not given)."""
+        return self._step(
+            request,
+            s.PostingSerializer,
+            lambda d, u, data: dossier_flow.flow_open_posting(d, u, on=data["starts_on"]),
+        )
 
     @extend_schema(
         request=None, responses={200: s.DossierSerializer}, parameters=[IDEMPOTENCY_HEADER]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from approvals.acts import ActKind, act_date_check
 from approvals.audit.services import audit_record
 from approvals.exceptions import InvalidTransition
 from approvals.organisation.resolver import require
@@ -54,6 +55,8 @@ def votes_import(
     quorum is recorded as inquorate and the sheet's votes are not counted.
     """
     authority = require(user, services.MEETING, unit=dossier.proposing_unit)
+    # The meeting's day is an act's date: refused before the sheet is even read.
+    held_on = act_date_check(ActKind.MEETING, held_on, unit=dossier.proposing_unit)
     spec = SPECS[dossier.title]
     if not spec.meeting or spec.candidate != "household":
         raise InvalidTransition(

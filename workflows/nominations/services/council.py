@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from approvals.acts import ActKind, act_date_check
 from approvals.exceptions import InvalidTransition, ValidationFailed
 from approvals.organisation.resolver import require
 from approvals.transitions import transition_perform
@@ -25,7 +26,6 @@ from workflows.nominations.services._common import (
     _move,
     _share,
     _spec,
-    _today,
     dossier_rules,
 )
 from workflows.nominations.services.eligibility import _reports_missing
@@ -54,7 +54,6 @@ def council_record(
     appraisal it sits at the deciding unit and those it rejects are refused. When the rules
     give the council's approval share, every candidate's votes are required and decide.
     """
-    day = held_on or _today()
     locked = _locked(dossier)
     spec = _spec(locked)
     step = spec.next_step(locked.state)
@@ -65,6 +64,8 @@ def council_record(
         )
     local = step == Step.LOCAL_COUNCIL
     unit = locked.proposing_unit if local else locked.deciding_unit
+    # The appraisal's day is an act's date (today when not given), checked before any change.
+    day = act_date_check(ActKind.APPRAISAL, held_on, unit=unit)
     if not minutes.strip():
         raise ValidationFailed(_("The council's minutes are required."))
     authority = require(user, COUNCIL, locked, unit=unit)
@@ -122,7 +123,7 @@ def council_record(
         action=COUNCIL,
         comment=minutes,
         unit=unit,
-        payload={"passed": len(passed), "rejected": len(rejected)},
+        payload={"passed": len(passed), "rejected": len(rejected), "held_on": day.isoformat()},
         authority=authority,
     )
     CouncilReview.objects.create(

@@ -6,8 +6,10 @@ import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals.acts import ActKind, act_date_check
 from approvals.audit.hashing import sha256_hex
 from approvals.audit.services import audit_record, audit_record_each, signature_record
 from approvals.bulk import update_returning_pks
@@ -31,7 +33,6 @@ from workflows.nominations.services._common import (
     REVOKE,
     _fmt,
     _locked,
-    _today,
     dossier_rules,
 )
 from workflows.nominations.services.eligibility import _criteria_problems
@@ -78,10 +79,12 @@ def dossier_decide(
     """The decider signs the decision recognising every proposed candidate: its PDF gets
     their digital signature (:mod:`workflows.nominations.decision_pdf`; ``pin`` of their token).
 
-    After the regulation's time limit the decision needs a recorded reason.
+    After the regulation's time limit the decision needs a recorded reason. ``on`` is the
+    decision's day, an act's date (:func:`approvals.acts.act_date_check`; today when not
+    given): the dossier keeps it and the moment it was recorded.
     """
-    day = on or _today()
     locked = _locked(dossier)
+    day = act_date_check(ActKind.DECISION, on, unit=locked.deciding_unit)
     deadline, authority = decision_checks(locked, user, day, late_reason)
     signature = signature_record(
         subject=locked,
@@ -92,9 +95,14 @@ def dossier_decide(
         comment=late_reason,
         authority=authority,
     )
+    recorded_at = timezone.now()
     Dossier.objects.filter(pk=locked.pk).update(
-        signature=signature, late_reason=late_reason.strip()
+        signature=signature,
+        late_reason=late_reason.strip(),
+        decided_on=day,
+        decision_recorded_at=recorded_at,
     )
+    locked.decided_on, locked.decision_recorded_at = day, recorded_at
     if deadline is not None and deadline.completed_on is None:
         deadline_complete(deadline=deadline, on=max(day, deadline.started_on), user=user)
     locked.signature = signature
@@ -105,9 +113,13 @@ def dossier_decide(
 @transaction.atomic
 def decision_issue(*, dossier: Dossier, user: Any, on: datetime.date | None = None) -> Dossier:
     """Number the signed decision, fill the number and date in its PDF and add the deciding
-    unit's seal signature; record every recognition in bulk."""
-    day = on or _today()
+    unit's seal signature; record every recognition in bulk.
+
+    ``on`` is the day of issue, an act's date (:func:`approvals.acts.act_date_check`; today
+    when not given); the register entry keeps it and the moment it was recorded.
+    """
     locked = _locked(dossier)
+    day = act_date_check(ActKind.ISSUE, on, unit=locked.deciding_unit)
     if locked.state != DossierState.DECISION or locked.signature_id is None:
         raise InvalidTransition(_("Only a signed decision can be numbered."))
     authority = require(user, NUMBER, locked, unit=locked.deciding_unit)
@@ -130,7 +142,7 @@ def decision_issue(*, dossier: Dossier, user: Any, on: datetime.date | None = No
         user=user,
         action=NUMBER,
         unit=locked.deciding_unit,
-        payload={"symbol": entry.symbol},
+        payload={"symbol": entry.symbol, "issued_on": day.isoformat()},
         authority=authority,
         content_hash=sha256_hex(issued),
     )

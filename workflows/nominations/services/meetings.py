@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from approvals.acts import ActKind, act_date_check
 from approvals.audit.services import audit_record
 from approvals.exceptions import ValidationFailed
 from approvals.organisation.resolver import Authority, require
@@ -47,8 +48,13 @@ def meeting_record(
     chaired_by: str,
     minutes: str = "",
 ) -> Meeting:
-    """Record the review meeting: quorum from the rules, then each candidate's vote share."""
+    """Record the review meeting: quorum from the rules, then each candidate's vote share.
+
+    The meeting's day is an act's date (:func:`approvals.acts.act_date_check`): not after
+    today, nor earlier than its grace; a refusal changes nothing.
+    """
     locked = _locked(dossier)
+    held_on = act_date_check(ActKind.MEETING, held_on, unit=locked.proposing_unit)
     spec = _expect(locked, Step.MEETING)
     authority = require(user, MEETING, locked, unit=locked.proposing_unit)
     _reports_missing(locked, spec)
@@ -133,6 +139,7 @@ def meeting_record(
             "present": present,
             "passed": len(passed),
             "meeting": meeting.pk,
+            "held_on": held_on.isoformat(),
         },
         authority=authority,
     )
@@ -172,6 +179,7 @@ def _inquorate(
         payload={
             "meeting": meeting.pk,
             "held_on": meeting.held_on.isoformat(),
+            "recorded_at": meeting.recorded_at.isoformat() if meeting.recorded_at else None,
             "invited": meeting.invited,
             "present": meeting.present,
             "quorum_percent": str(meeting.quorum_percent),

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from approvals.acts import ActKind, act_date_check
 from approvals.audit.services import audit_record
 from approvals.calendar.choices import DayKind
 from approvals.calendar.services import deadline_start
@@ -21,7 +22,6 @@ from workflows.nominations.services._common import (
     _fmt,
     _locked,
     _move,
-    _today,
     dossier_rules,
 )
 from workflows.nominations.services.eligibility import _reports_missing
@@ -30,9 +30,11 @@ from workflows.nominations.titles import Step
 
 @transaction.atomic
 def posting_open(*, dossier: Dossier, user: Any, on: datetime.date | None = None) -> Dossier:
-    """Post the eligible list publicly for the regulation's period."""
-    day = on or _today()
+    """Post the eligible list publicly for the regulation's period, from ``on`` (today when
+    not given; an act's date, :func:`approvals.acts.act_date_check`: its grace is 0, so a
+    posting cannot be "served" retroactively)."""
     locked = _locked(dossier)
+    day = act_date_check(ActKind.POSTING_START, on, unit=locked.proposing_unit)
     spec = _expect(locked, Step.POSTING)
     source = spec.candidates_before(Step.POSTING)
     period = dossier_rules(locked).period(spec.key("posting_period"))
@@ -45,6 +47,7 @@ def posting_open(*, dossier: Dossier, user: Any, on: datetime.date | None = None
         user=user,
         action=POSTING,
         unit=locked.proposing_unit,
+        payload={"starts_on": day.isoformat()},
         authority=authority,
     )
     deadline = deadline_start(
@@ -73,9 +76,14 @@ def posting_open(*, dossier: Dossier, user: Any, on: datetime.date | None = None
 def objection_record(
     *, candidate: Candidate, user: Any, text: str, upheld: bool, on: datetime.date | None = None
 ) -> Candidate:
-    """Record a resident's objection to one posted candidate; an upheld one strikes it."""
-    day = on or _today()
+    """Record a resident's objection to one posted candidate; an upheld one strikes it.
+
+    ``on`` is the day it was received (today when not given), an act's date
+    (:func:`approvals.acts.act_date_check`); the audit event keeps it beside the moment it
+    was recorded.
+    """
     dossier = _locked(candidate.dossier)
+    day = act_date_check(ActKind.OBJECTION, on, unit=dossier.proposing_unit)
     locked: Candidate = Candidate.objects.select_for_update().row(candidate).get()
     if dossier.state != DossierState.POSTING or locked.state != CandidateState.POSTED:
         raise InvalidTransition(_("Objections are recorded while the list is posted."))
@@ -98,7 +106,7 @@ def objection_record(
         to_state=target,
         comment=locked.objection,
         authority=authority,
-        payload={"upheld": upheld},
+        payload={"upheld": upheld, "received_on": day.isoformat()},
     )
     locked.refresh_from_db()
     return locked

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from approvals.acts import ActDateRefused
 from approvals.audit.models import AuditEvent
 from approvals.exceptions import ApprovalError
 from approvals.organisation.models import OrgUnit
@@ -245,12 +246,20 @@ def act(
         perform()
     except ApprovalError as error:
         if form is not None and hasattr(form, "add_error"):
-            form.add_error(None, str(error))
+            form.add_error(refused_field(form, error), str(error))
         fresh = dossier_visible(request, dossier.pk)
         bound = {key: form} if form is not None else {}
         return render_detail(request, fresh, bound=bound, error=error, status=error_status(error))
     messages.success(request, done)
     return HttpResponseRedirect(detail_url(dossier))
+
+
+def refused_field(form: Any, error: ApprovalError) -> str | None:
+    """The form's field a refusal belongs to: its date field for a refused act's date."""
+    field = getattr(form, "act_date_field", None)
+    if isinstance(error, ActDateRefused) and field in form.fields:
+        return str(field)
+    return None
 
 
 __all__ = [
@@ -260,6 +269,7 @@ __all__ = [
     "act",
     "council_candidates",
     "dossier_detail",
+    "refused_field",
     "render_detail",
     "revocation_grounds",
 ]

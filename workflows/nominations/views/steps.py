@@ -40,7 +40,12 @@ from workflows.nominations.views.common import (
     error_status,
     today,
 )
-from workflows.nominations.views.detail import act, council_candidates, revocation_grounds
+from workflows.nominations.views.detail import (
+    act,
+    council_candidates,
+    refused_field,
+    revocation_grounds,
+)
 
 
 @login_required
@@ -119,6 +124,8 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
             except ApprovalError as refused:
                 error = refused
                 status = error_status(refused)
+                if refused_field(form, refused):
+                    form.add_error(refused_field(form, refused), str(refused))
             else:
                 if held.quorate:
                     messages.success(request, _("The review meeting was recorded."))
@@ -179,6 +186,7 @@ def objection(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
             text=form.cleaned_data["text"],
             upheld=form.cleaned_data["upheld"],
+            on=form.cleaned_data["received_on"],
         )
 
     return act(request, dossier, "objection", form, perform, _("The objection was recorded."))

@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('approvals_org', '0005_unit_admin_role'),
-        ('nominations', '0010_dossier_review_deadline_missed'),
+        ('nominations', '0011_act_recording_moments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("approvals_org", "0005_unit_admin_role"),
-        ("nominations", "0011_paper_decision"),
+        ("nominations", "0012_paper_decision"),
     ]
 
     operations = [
