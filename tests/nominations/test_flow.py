@@ -326,10 +326,10 @@ def test_household_dossier_walks_its_flow_from_registration_to_decision(commune,
     ]
 
 
-def test_exemplary_commune_goes_from_registration_to_submission_then_council(db):
+def test_exemplary_commune_goes_from_registration_to_submission_then_council(db, clock):
     from tests.nominations.test_titles_exemplary_commune import Province
 
-    p = Province()
+    p = Province(clock)
     dossier = dossier_create(
         user=p.district_officer,
         title=Title.EXEMPLARY_COMMUNE,
@@ -394,10 +394,10 @@ def test_exemplary_commune_goes_from_registration_to_submission_then_council(db)
     ]
 
 
-def test_village_title_has_its_commune_council_before_the_posting(db):
+def test_village_title_has_its_commune_council_before_the_posting(db, clock):
     from tests.nominations.test_rule_change import Reform, propose_villages
 
-    r = Reform()
+    r = Reform(clock)
     dossier = propose_villages(r, year=2024, on=D(2024, 11, 1))  # registered by the services
     flow_start(dossier, r.officer)  # the workflow picks the dossier up where it stands
     task = open_task(dossier)

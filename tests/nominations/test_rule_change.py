@@ -13,6 +13,8 @@ import pytest
 
 from approvals.audit.models import AuditEvent
 from approvals.audit.services import chain_verify
+from approvals.exceptions import ActionNotPermitted
+from approvals.handover.services import handover_perform
 from approvals.organisation.models import Action, ActionRule, Reach, Role, UnitKind
 from approvals.registers.models import DocumentKind
 from approvals.registers.services import register_configure
@@ -376,47 +378,71 @@ def test_a_dossier_started_in_june_keeps_the_2024_rules_when_read_in_august(refo
     dossier.refresh_from_db()
     assert dossier.deciding_unit == r.district
 
-    # and the posting it opens in August runs for the kept 10 calendar days
+    # and: on 01/07/2025 the district (with Xã Tân An) hands its pending cases to Xã Yên
+    # Dũng; from then on Xã Tân An's own people act on nothing
+    clock.to(REFORM)
+    handover_perform(
+        predecessors=[r.district], successor=r.merged, effective_from=REFORM, user=r.merged_chairman
+    )
+    dossier.refresh_from_db()
+    assert (dossier.deciding_unit, dossier.handed_over_from) == (r.merged, r.district)
+    assert dossier_rules(dossier).get("cultural_village.posting_period") == {
+        "length": 10,
+        "day_kind": "calendar",
+    }, "handover.rules_of = filing_date: the handed-over dossier keeps the rules it was filed under"
+
+    # and the posting the successor opens in August runs for the kept 10 calendar days
     first, second, third = dossier.candidates.order_by("pk")
     today_is(august)
+    with pytest.raises(ActionNotPermitted):
+        council_record(
+            dossier=dossier,
+            user=r.council,
+            held_on=august,
+            members=9,
+            present=9,
+            votes={first.pk: 9, second.pk: 9, third.pk: 9},
+            minutes="Biên bản họp",
+        )
     council_record(
         dossier=dossier,
-        user=r.council,
+        user=r.merged_council,
         held_on=august,
         members=9,
         present=9,
         votes={first.pk: 9, second.pk: 9, third.pk: 9},
         minutes="Biên bản họp",
     )
-    posting_open(dossier=dossier, user=r.officer, on=august)
+    posting_open(dossier=dossier, user=r.merged_officer, on=august)
     dossier.refresh_from_db()
     assert dossier.posting_deadline.due_on == D(2025, 8, 25)
     assert dossier.posting_deadline.day_kind == "calendar"
 
-    # while a new dossier of the merged commune takes the province's 15 working days
-    clock.to(D(2025, 9, 1))
+    # while the merged commune's next dossier (2025's is the one handed over) takes the
+    # province's 15 working days
+    clock.to(D(2026, 9, 1))
     fresh = propose_villages(
         r,
-        year=2025,
-        on=D(2025, 9, 1),
+        year=2026,
+        on=D(2026, 9, 1),
         commune=r.merged,
         villages=r.new_villages,
         heads=r.new_village_heads,
         officer=r.merged_officer,
     )
     upper, lower = fresh.candidates.order_by("pk")
-    today_is(D(2025, 9, 5))
+    today_is(D(2026, 9, 7))
     council_record(
         dossier=fresh,
         user=r.merged_council,
-        held_on=D(2025, 9, 5),
+        held_on=D(2026, 9, 7),
         members=9,
         present=9,
         votes={upper.pk: 9, lower.pk: 9},
         minutes="Biên bản họp",
     )
-    today_is(D(2025, 9, 8))
-    posting_open(dossier=fresh, user=r.merged_officer, on=D(2025, 9, 8))
+    today_is(D(2026, 9, 8))
+    posting_open(dossier=fresh, user=r.merged_officer, on=D(2026, 9, 8))
     fresh.refresh_from_db()
     assert fresh.posting_deadline.day_kind == "working"
     assert fresh.posting_deadline.length == 15

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 
@@ -50,8 +51,8 @@ D = datetime.date
 
 
 @pytest.fixture
-def reform(db: None) -> Reform:
-    return Reform()
+def reform(db: None, clock: Any) -> Reform:
+    return Reform(clock)
 
 
 def snapshot(dossier: Dossier) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 
@@ -40,8 +41,8 @@ D = datetime.date
 class Province(Reform):
     """The reform tree with the province's own people: appraisal, council, chairman, clerk."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, clock: Any) -> None:
+        super().__init__(clock)
         roles = {r.code: r for r in Role.objects.all()}
 
         def person(username: str, family: str, given: str, role: str):
@@ -63,8 +64,8 @@ class Province(Reform):
 
 
 @pytest.fixture
-def province(db: None) -> Province:
-    return Province()
+def province(db: None, clock: Any) -> Province:
+    return Province(clock)
 
 
 def proposal(p: Province, *, reports: bool = True):
