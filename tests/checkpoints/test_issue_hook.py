@@ -16,6 +16,7 @@ def test_issuing_a_plan_writes_a_checkpoint_after_commit(
     settings: Any,
     tmp_path: Path,
     django_capture_on_commit_callbacks: Any,
+    clock: Any,
 ) -> None:
     # The site-wide test PKI of the test settings: the root unit's seal is enrolled on use.
     settings.APPROVALS_CHECKPOINT_ON_ISSUE = True
@@ -24,6 +25,7 @@ def test_issuing_a_plan_writes_a_checkpoint_after_commit(
     plan_sign(plan=plan, user=province.user("pgd.ldtbxh"))
     plan.refresh_from_db()
     assert not Checkpoint.objects.exists()
+    clock.to(DAY(2024, 2, 5))  # an issue is dated the day it is recorded (approvals.acts)
     with django_capture_on_commit_callbacks(execute=True):
         plan_issue(plan=plan, user=province.user("vanthu.ldtbxh"), issued_on=DAY(2024, 2, 5))
     row = Checkpoint.objects.get()

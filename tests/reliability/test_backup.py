@@ -46,11 +46,14 @@ def sh(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPro
     )
 
 
-def test_backup_of_a_running_database_restores_and_verifies(seeded, province_tx, tmp_path):
+def test_backup_of_a_running_database_restores_and_verifies(
+    seeded, province_tx, tmp_path, clock
+):
     p = province_tx
     for _ in range(2):
         plan = to_signature(p, new_plan(p))
         plan_sign(plan=plan, user=p.user("pgd.ldtbxh"))
+        clock.to(datetime.date(2024, 6, 3))  # an issue is dated the day it is recorded
         plan_issue(
             plan=Plan.objects.get(pk=plan.pk),
             user=p.user("vanthu.ldtbxh"),

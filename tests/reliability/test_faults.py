@@ -279,7 +279,9 @@ def test_a_worker_killed_holding_the_lock_commits_nothing(seeded, province_tx):
 
 
 @pytest.mark.django_db
-def test_a_lost_broker_breaks_no_transition_and_the_enqueue_fails_loudly(province, monkeypatch):
+def test_a_lost_broker_breaks_no_transition_and_the_enqueue_fails_loudly(
+    province, monkeypatch, clock
+):
     """No transition enqueues work: with every enqueue failing as if the broker were gone,
     a plan still walks from draft to dispatch. The reminder pass itself is pulled from the
     deadlines by the next run, so a pass lost with the broker is not lost (see
@@ -303,6 +305,7 @@ def test_a_lost_broker_breaks_no_transition_and_the_enqueue_fails_loudly(provinc
         send_reminders.delay()
     plan = to_signature(p, new_plan(p))
     plan_sign(plan=plan, user=p.user("pgd.ldtbxh"))
+    clock.to(datetime.date(2024, 6, 3))  # an issue is dated the day it is recorded
     issued = plan_issue(
         plan=Plan.objects.get(pk=plan.pk),
         user=p.user("vanthu.ldtbxh"),
