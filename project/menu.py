@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -31,12 +32,18 @@ MENU: tuple[MenuItem, ...] = (
 
 
 def site_menu(request: HttpRequest) -> dict[str, Any]:
-    """Context processor: the menu entries whose pages exist."""
+    """Context processor: the menu entries whose pages exist and which the user works with
+    (what their positions let them do, :func:`project.abilities.menu_keys`)."""
+    from project.abilities import menu_keys
+
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"site_menu": []}
+    used = menu_keys(user=user, day=timezone.localdate())
     items = []
     for item in MENU:
+        if item.key not in used:
+            continue
         try:
             url = reverse(item.url_name)
         except NoReverseMatch:

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "project.input_guard.RequestSizeLimitMiddleware",  # before anything reads the body
+    "project.error_pages.SiteNotFoundMiddleware",  # the site's 404 page with DEBUG on too
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -5,8 +5,11 @@ from __future__ import annotations
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import URLPattern, URLResolver, include, path
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from project import views
 from project.twofactor import views as twofactor
@@ -17,6 +20,12 @@ admin.site.index_title = _("Administration")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # browsers ask for /favicon.ico whatever the page links: send them to the site's icon
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=lazy(static, str)("site/favicon.svg"), permanent=True),
+        name="favicon",
+    ),
     path("api/", include("workflows.api.urls")),
 ]
 urlpatterns += i18n_patterns(

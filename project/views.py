@@ -23,6 +23,7 @@ from approvals.organisation.models import Position
 from approvals.organisation.selectors import action_scopes
 from approvals.registers.models import Register, RegisterEntry
 from approvals.registers.services import number_void
+from project.abilities import start_actions
 from workflows.documents.esign import pin_needed
 from workflows.nominations.flow_actions import flow_decide_batch
 from workflows.nominations.models import Dossier, DossierState
@@ -51,7 +52,12 @@ def home(request: HttpRequest) -> HttpResponse:
         + _decisions_awaiting(request.user, today).count(),
         "dossiers_pending": dossier_list_pending(user=request.user, day=today).count(),
     }
-    return render(request, "home.html", {"positions": positions, "today": today, "work": work})
+    actions = start_actions(user=request.user, day=today)
+    return render(
+        request,
+        "home.html",
+        {"positions": positions, "today": today, "work": work, "actions": actions},
+    )
 
 
 # --- the leader's signing inbox: plans and decisions together ---------------------------------
