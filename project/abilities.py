@@ -86,8 +86,9 @@ def decisions_awaiting_number(*, user: Any, day: datetime.date) -> QuerySet[Doss
     """Signed decisions the user may number, oldest first."""
     scope = action_scopes(user=user, action_codes=[NUMBER_DECISION], day=day)[NUMBER_DECISION]
     if not scope:
-        return Dossier.objects.none()
-    return (
+        none: QuerySet[Dossier] = Dossier.objects.none()
+        return none
+    waiting: QuerySet[Dossier] = (
         Dossier.objects.filter(
             scope.q("deciding_unit"),
             state=DossierState.DECISION,
@@ -97,6 +98,7 @@ def decisions_awaiting_number(*, user: Any, day: datetime.date) -> QuerySet[Doss
         .select_related("proposing_unit", "deciding_unit")
         .order_by("decided_on", "pk")
     )
+    return waiting
 
 
 def plans_awaiting_number(*, user: Any, day: datetime.date) -> QuerySet[Plan]:

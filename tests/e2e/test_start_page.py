@@ -42,7 +42,8 @@ def _decision_signed_not_numbered() -> Dossier:
     with recorded_as_of(today):
         flows.flow_decide(dossier, users["chutich.tandinh"], on=today)
     dossier.refresh_from_db()
-    assert dossier.state == DossierState.DECISION and dossier.signature_id is not None
+    assert dossier.state == DossierState.DECISION
+    assert dossier.signature_id is not None
     assert dossier.register_entry_id is None
     return dossier
 
@@ -137,7 +138,8 @@ def test_the_favicon_loads(site: Any) -> None:
     assert response.headers["content-type"].startswith("image/svg+xml")
     site.login("truongthon.dongsen")
     href = site.page.locator("link[rel=icon]").get_attribute("href")
-    assert href and href.endswith(".svg")
+    assert href
+    assert href.endswith(".svg")
     icon = site.page.request.get(site.base_url + href)
     assert icon.status == 200
     assert b"<svg" in icon.body()
