@@ -58,7 +58,8 @@ def _other_dossier_registering() -> Dossier:
 
 
 def _dmy(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
+    """A day as a date picker takes it (Chromium shows it as dd/mm/yyyy in Vietnamese)."""
+    return day.isoformat()
 
 
 def _as(browser: Any, site: Any, username: str) -> Any:
@@ -102,6 +103,7 @@ def test_a_dossier_from_the_village_meeting_to_the_numbered_decision(site: Any, 
     page.click("[data-action=meeting]")
     page.wait_for_load_state()
     held_on = today - datetime.timedelta(days=30)
+    assert page.get_attribute("#id_held_on", "type") == "date"
     page.fill("#id_held_on", _dmy(held_on))
     page.fill("#id_invited", "60")
     page.fill("#id_present", "50")

@@ -13,7 +13,9 @@ from approvals.organisation.models import OrgUnit
 from workflows.nominations.choices import ground_label
 from workflows.nominations.models import Candidate, DossierState, Title
 
-DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
+#: A date picker (the browser shows it as dd/mm/yyyy in Vietnamese); the value is ISO, and
+#: dd/mm/yyyy typed or posted is still accepted (DATE_INPUT_FORMATS).
+DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class DossierFilterForm(forms.Form):

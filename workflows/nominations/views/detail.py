@@ -67,6 +67,13 @@ class Offer:
         return self.decision.allowed
 
 
+def objections_received(dossier: Dossier) -> bool:
+    """Whether the list is still posted: objections are received until the period's last day
+    (the service refuses one received later)."""
+    deadline = dossier.posting_deadline
+    return deadline is None or today() <= deadline.due_on
+
+
 def _offers(user: Any, dossier: Dossier) -> dict[str, Offer]:
     """The actions the dossier's stage allows, each with whether ``user`` may take it."""
     spec = SPECS[dossier.title]
@@ -83,7 +90,7 @@ def _offers(user: Any, dossier: Dossier) -> dict[str, Offer]:
         wanted.append(("council", services.COUNCIL, proposing))
     if step == Step.POSTING:
         wanted.append(("posting", services.POSTING, proposing))
-    if dossier.state == DossierState.POSTING:
+    if dossier.state == DossierState.POSTING and objections_received(dossier):
         wanted.append(("objection", services.POSTING, proposing))
     if step == Step.SUBMISSION:
         wanted.append(("submit", services.SUBMIT, proposing))
