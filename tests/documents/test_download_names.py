@@ -60,7 +60,7 @@ def test_a_vietnamese_name_is_sent_with_filename_star_and_an_ascii_fallback() ->
     ("name", "fallback"),
     [
         ("Quyết định số 01/QĐ-UBND.docx", "Quyet-dinh-so-01-QD-UBND.docx"),
-        ("đường \"Đ\" ;.xlsx", "duong-D.xlsx"),
+        ('đường "Đ" ;.xlsx', "duong-D.xlsx"),
         ("Ảnh.pdf", "Anh.pdf"),
         ("漢字", "download"),
     ],

@@ -11,6 +11,7 @@ from django.template import Context, Template
 from django.test import Client
 from rest_framework.test import APIClient
 
+from approvals.organisation.models import OrgUnit, Position
 from approvals.organisation.resolver import user_label
 from approvals.people import person_name
 
@@ -31,10 +32,10 @@ def test_the_name_is_family_middle_given(trang: Any) -> None:
 
 
 def test_without_names_the_username_and_without_user_the_fallback() -> None:
-    User = get_user_model()
-    assert person_name(User(username="admin")) == "admin"
-    assert person_name(User(username="x", first_name="Trang")) == "Trang"
-    assert person_name(User(username="x", last_name=" Trần Thu ")) == "Trần Thu"
+    user_model = get_user_model()
+    assert person_name(user_model(username="admin")) == "admin"
+    assert person_name(user_model(username="x", first_name="Trang")) == "Trang"
+    assert person_name(user_model(username="x", last_name=" Trần Thu ")) == "Trần Thu"
     assert person_name(None) == ""
     assert person_name(None, "—") == "—"
 
@@ -55,3 +56,8 @@ def test_the_api_gives_the_same_name(trang: Any) -> None:
     client = APIClient()
     client.force_authenticate(user=trang)
     assert client.get("/api/auth/me/").json()["name"] == "Trần Thu Trang"
+
+
+def test_a_position_names_its_holder_family_name_first(trang: Any) -> None:
+    position = Position(user=trang, unit=OrgUnit(name="Văn phòng Sở"), title="Chuyên viên")
+    assert str(position) == "Trần Thu Trang — Chuyên viên, Văn phòng Sở"
