@@ -431,7 +431,7 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        subject = self.household or self.unit or self.person
+        subject = self.household or self.unit or person_name(self.person)
         return f"{subject} ({self.get_state_display()})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
