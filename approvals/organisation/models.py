@@ -13,6 +13,7 @@ from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext_lazy as _
 
 from approvals.exceptions import ValidationFailed
+from approvals.people import person_name
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -314,7 +315,7 @@ class Position(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} — {self.printed_title}, {self.unit}"
+        return f"{person_name(self.user)} — {self.printed_title}, {self.unit}"
 
     @property
     def printed_title(self) -> str:

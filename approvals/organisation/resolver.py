@@ -39,6 +39,7 @@ from approvals.organisation.models import (
     OrgUnit,
     Position,
 )
+from approvals.people import person_name
 from approvals.subjects import ApprovalSubject, Subject
 
 if TYPE_CHECKING:
@@ -131,12 +132,7 @@ def _fmt(day: datetime.date) -> str:
 
 def user_label(user: Any) -> str:
     """A user's name in Vietnamese order (family name first), or the username; "" for none."""
-    if user is None:
-        return ""
-    family = getattr(user, "last_name", "") or ""
-    given = getattr(user, "first_name", "") or ""
-    full = f"{family} {given}".strip()
-    return full or str(user.get_username())
+    return person_name(user)
 
 
 def _subject_of(obj: ApprovalSubject | Subject | None, unit: OrgUnit | None) -> Subject:

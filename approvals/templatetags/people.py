@@ -12,12 +12,13 @@ from typing import Any
 
 from django import template
 
+from approvals.people import person_name
+
 register = template.Library()
 
 
 @register.filter
 def person(user: Any, fallback: str = "") -> str:
-    """The user's full name, else the username; ``fallback`` when there is no user."""
-    if user is None or not hasattr(user, "get_username"):
-        return fallback
-    return str(user.get_full_name() or user.get_username())
+    """The user's name, family name first (:func:`approvals.people.person_name`), else the
+    username; ``fallback`` when there is no user."""
+    return person_name(user, fallback)

@@ -9,6 +9,7 @@ from typing import Any
 
 from approvals.acts import recorded_as_of
 from approvals.organisation.models import OrgUnit
+from approvals.people import person_name
 from workflows.nominations.models import Dossier, Household, Title
 
 VILLAGE = "tandinh_dongsen"
@@ -54,7 +55,7 @@ def dossier_to_decision(
             invited=invited,
             present=present,
             votes=dict.fromkeys(dossier.candidates.values_list("pk", flat=True), votes),
-            chaired_by=leader.get_full_name(),
+            chaired_by=person_name(leader),
         )
     with recorded_as_of(day("posting")):
         flows.flow_open_posting(dossier, leader, on=day("posting"))

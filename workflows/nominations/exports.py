@@ -437,6 +437,15 @@ def decision_document(dossier: Dossier, fmt: str = "pdf") -> bytes:
     return render_pdf(layout, spec) if fmt == "pdf" else render_docx(layout, spec)
 
 
+def download_name(dossier: Dossier, kind: str, fmt: str) -> str:
+    """The file name of a dossier's ``kind`` of file ("quyet-dinh", "danh-sach"): with the
+    decision's symbol once numbered ("quyet-dinh-01-QĐ-UBND.pdf", "/" made "-"), else the
+    dossier's number."""
+    entry = dossier.register_entry
+    name = entry.symbol.replace("/", "-") if entry is not None else str(dossier.pk)
+    return f"{kind}-{name}.{fmt}"
+
+
 __all__ = [
     "LIST_HEADERS",
     "OFFICIAL_NAMES",
@@ -447,6 +456,7 @@ __all__ = [
     "decision_day",
     "decision_document",
     "decision_layout",
+    "download_name",
     "meeting_citation",
     "paper_mark",
     "recognised_csv",

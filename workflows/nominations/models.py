@@ -13,6 +13,7 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 
 from approvals.handover.models import HandedOver
 from approvals.organisation.models import OrgUnit
+from approvals.people import person_name
 from approvals.subjects import Subject
 
 # Title, DossierState and CandidateState live in choices.py (titles.py needs them too) and are
@@ -430,7 +431,7 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        subject = self.household or self.unit or self.person
+        subject = self.household or self.unit or person_name(self.person)
         return f"{subject} ({self.get_state_display()})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
@@ -570,7 +571,7 @@ class Discipline(models.Model):
         indexes = [models.Index(fields=["year", "person"], name="discipline_year_idx")]
 
     def __str__(self) -> str:
-        return f"{self.person} {self.year}: {self.get_level_display()}"
+        return f"{person_name(self.person)} {self.year}: {self.get_level_display()}"
 
 
 class Rating(models.TextChoices):
@@ -613,7 +614,7 @@ class PerformanceRating(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} {self.year}: {self.get_rating_display()}"
+        return f"{person_name(self.person)} {self.year}: {self.get_rating_display()}"
 
 
 # --- tallies kept by the database (the dashboard's shares) ------------------------------------

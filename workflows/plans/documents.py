@@ -22,6 +22,14 @@ if TYPE_CHECKING:
 DOCUMENT_WORK = "document_work"
 
 
+def download_name(plan: Plan, fmt: str) -> str:
+    """The file name a plan is saved under: its symbol once numbered ("ke-hoach-05-KH-BCĐ.pdf",
+    the "/" a file name cannot hold made "-"), else the draft's number."""
+    entry = plan.register_entry
+    name = entry.symbol.replace("/", "-") if entry is not None else f"du-thao-{plan.pk}"
+    return f"ke-hoach-{name}.{fmt}"
+
+
 def _recipients(plan: Plan, content: dict[str, Any]) -> list[str]:
     lines = [str(r) for r in content.get("recipients", [])]
     if not any(line.startswith("Lưu") for line in lines):

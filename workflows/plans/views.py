@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from approvals.audit.models import AuditEvent
+from approvals.downloads import file_download, stream_download
 from approvals.exceptions import ApprovalError
 from approvals.organisation.models import Action, Capacity, OrgUnit
 from approvals.organisation.resolver import decide, user_label
@@ -373,14 +374,9 @@ def plan_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         if fmt == "pdf"
         else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
-    response = HttpResponse(data, content_type=content_type)
-    name = (
-        plan.register_entry.symbol.replace("/", "-")
-        if plan.register_entry
-        else f"du-thao-{plan.pk}"
-    )
-    disposition = "inline" if fmt == "pdf" and request.GET.get("preview") else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="ke-hoach-{name}.{fmt}"'
+    preview = fmt == "pdf" and bool(request.GET.get("preview"))
+    name = documents.download_name(plan, fmt)
+    response = file_download(data, name, content_type, as_attachment=not preview)
     response["X-Content-SHA256"] = (
         hashlib.sha256(stored).hexdigest()
         if stored is not None
@@ -562,11 +558,8 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
     """A file of a plan the user may open, always as a download, never rendered inline."""
     plan = _plan_or_404(request, pk)
     attachment = _attachment_or_404(plan, attachment_pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type="application/octet-stream",
+    response = stream_download(
+        attachment.file.open("rb"), attachment.original_name, "application/octet-stream"
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["X-Content-SHA256"] = attachment.sha256

@@ -18,6 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from approvals.downloads import file_download
 from approvals.organisation.models import OrgUnit
 from workflows.api import serializers as s
 from workflows.api.filters import DossierFilter
@@ -29,7 +30,12 @@ from workflows.api.selectors import (
 )
 from workflows.api.views.base import IDEMPOTENCY_HEADER, Scoped, audit_page, validated
 from workflows.nominations import flow_actions as dossier_flow
-from workflows.nominations.exports import decision_document, recognised_csv, recognised_xlsx
+from workflows.nominations.exports import (
+    decision_document,
+    download_name,
+    recognised_csv,
+    recognised_xlsx,
+)
 from workflows.nominations.models import Candidate, Dossier, DossierState, Household
 from workflows.nominations.services import dossier_create
 
@@ -43,9 +49,8 @@ _FILE_TYPES = {
 }
 
 
-def _file(data: bytes, name: str, fmt: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=_FILE_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+def _file(data: bytes, filename: str, fmt: str) -> HttpResponse:
+    response = file_download(data, filename, _FILE_TYPES[fmt])
     response["X-Content-SHA256"] = hashlib.sha256(data).hexdigest()
     return response
 
@@ -311,7 +316,9 @@ class DossierViewSet(Scoped, mixins.CreateModelMixin, viewsets.ReadOnlyModelView
         dossier = self.get_object()
         if dossier.state not in (DossierState.DECISION, DossierState.DECIDED):
             raise exceptions.NotFound(_("The dossier has no decision yet."))
-        return _file(decision_document(dossier, fmt), f"quyet-dinh-{dossier.pk}", fmt)
+        return _file(
+            decision_document(dossier, fmt), download_name(dossier, "quyet-dinh", fmt), fmt
+        )
 
     @extend_schema(
         responses={
@@ -332,7 +339,7 @@ class DossierViewSet(Scoped, mixins.CreateModelMixin, viewsets.ReadOnlyModelView
         if dossier.state != DossierState.DECIDED:
             raise exceptions.NotFound(_("The decision has not been numbered yet."))
         data = recognised_xlsx(dossier) if fmt == "xlsx" else recognised_csv(dossier)
-        return _file(data, f"danh-sach-{dossier.pk}", fmt)
+        return _file(data, download_name(dossier, "danh-sach", fmt), fmt)
 
 
 def _by_ids(queryset: QuerySet[Any], ids: list[int], field: str) -> list[Any]:

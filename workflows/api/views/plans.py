@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from approvals.audit.models import Signature
+from approvals.downloads import file_download
 from approvals.organisation.resolver import user_label
 from workflows.api import serializers as s
 from workflows.api.filters import PlanFilter
@@ -270,8 +271,7 @@ class PlanViewSet(Scoped, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         the signature covers)."""
         plan, signature, pdf = self._signed()
         pdf = esign.issued_pdf(plan) or pdf
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}.pdf"'
+        response = file_download(pdf, documents.download_name(plan, "pdf"), "application/pdf")
         response["X-Content-SHA256"] = hashlib.sha256(pdf).hexdigest()
         response["X-Signature-SHA256"] = signature.content_sha256
         return response

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals.downloads import file_download
 from approvals.exceptions import ActionNotPermitted, ApprovalError, ConcurrentUpdate
 from workflows.nominations.flows import dossier_stage
 from workflows.nominations.models import Dossier, DossierState
@@ -75,11 +76,9 @@ _TYPES = {
 }
 
 
-def download(data: bytes, name: str, fmt: str) -> HttpResponse:
-    """``data`` as an attachment ``name.fmt`` with the format's content type."""
-    response = HttpResponse(data, content_type=_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+def download(data: bytes, filename: str, fmt: str) -> HttpResponse:
+    """``data`` as an attachment named ``filename`` with the format ``fmt``'s content type."""
+    return file_download(data, filename, _TYPES[fmt])
 
 
 __all__ = [

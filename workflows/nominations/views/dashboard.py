@@ -52,7 +52,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def dashboard_export(request: HttpRequest) -> HttpResponse:
     """The dashboard as an XLSX workbook: pending dossiers, counts, shares, late reports."""
     board, _form = _dashboard(request)
-    return download(dashboard_xlsx(board), f"bang-dieu-khien-{board.day:%Y%m%d}", "xlsx")
+    return download(dashboard_xlsx(board), f"bang-dieu-khien-{board.day:%Y%m%d}.xlsx", "xlsx")
 
 
 __all__ = ["dashboard", "dashboard_export"]

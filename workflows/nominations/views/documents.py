@@ -7,7 +7,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from workflows.nominations.exports import decision_document, recognised_csv, recognised_xlsx
+from workflows.nominations.exports import (
+    decision_document,
+    download_name,
+    recognised_csv,
+    recognised_xlsx,
+)
 from workflows.nominations.models import DossierState
 from workflows.nominations.views.common import dossier_visible, download
 
@@ -22,7 +27,7 @@ def decision_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         DossierState.DECIDED,
     ):
         raise Http404(_("No decision document here."))
-    return download(decision_document(dossier, fmt), f"quyet-dinh-{dossier.pk}", fmt)
+    return download(decision_document(dossier, fmt), download_name(dossier, "quyet-dinh", fmt), fmt)
 
 
 @login_required
@@ -33,7 +38,7 @@ def recognised_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in ("xlsx", "csv") or dossier.state != DossierState.DECIDED:
         raise Http404(_("No recognised list here."))
     data = recognised_xlsx(dossier) if fmt == "xlsx" else recognised_csv(dossier)
-    return download(data, f"danh-sach-{dossier.pk}", fmt)
+    return download(data, download_name(dossier, "danh-sach", fmt), fmt)
 
 
 __all__ = ["decision_file", "recognised_file"]
