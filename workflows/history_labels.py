@@ -42,19 +42,13 @@ def register() -> None:
             "nominations.change_performancerating": _("Corrected a performance rating"),
         }
     )
+    # the other steps keep their engine action's name ("Duyệt bản thảo (lãnh đạo đơn vị)")
     register_step_labels(
         [
             StepLabel(PLAN, "plans.draft_plan", "", "draft", _("Created the draft")),
             StepLabel(PLAN, ANY, ANY, "withdrawn", _("Withdrew the plan")),
             StepLabel(PLAN, "plans.draft_plan", "draft", ANY, _("Submitted the plan")),
             StepLabel(PLAN, ANY, ANY, "draft", _("Returned to the drafter")),
-            StepLabel(PLAN, "plans.review_plan", ANY, ANY, _("Approved at the division review")),
-            StepLabel(PLAN, "plans.check_plan_format", ANY, ANY, _("Checked the format")),
-            StepLabel(PLAN, "plans.sign_plan", ANY, ANY, _("Signed the plan")),
-            StepLabel(PLAN, "plans.issue_plan", ANY, ANY, _("Numbered, dated and dispatched")),
-            StepLabel(PLAN, "plans.close_plan", ANY, ANY, _("Closed the plan")),
             StepLabel(DOSSIER, ANY, ANY, "returned", _("Returned for supplement")),
-            StepLabel(DOSSIER, "nominations.appraise_dossier", ANY, ANY, _("Appraised")),
-            StepLabel(DOSSIER, "nominations.submit_dossier", ANY, ANY, _("Submitted the dossier")),
         ]
     )

