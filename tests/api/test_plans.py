@@ -131,6 +131,11 @@ def test_a_plan_walks_from_draft_to_dispatched_and_reported(province, as_user):
         "plans.check_plan_format",
         "plans.sign_plan",
     ]
+    # each event named in words as the plan's page names it (issue 25): submitting is not
+    # "drafting", no code shows
+    labels = [e["action_label"] for e in trail["results"]]
+    assert labels[:3] == ["Tạo dự thảo", "Sửa dự thảo (bản mới)", "Trình kế hoạch"]
+    assert not [label for label in labels if "." in label and " " not in label]
     assert (
         trail["count"]
         == AuditEvent.objects.filter(subject_type="plans.plan", subject_id=str(plan["id"])).count()

@@ -14,8 +14,10 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         """Load the flow (and its process model) whatever the entry point: site, command, test."""
+        from workflows import history_labels
         from workflows.plans import flows, handover, notifications
 
         del flows  # imported for its side effects
         notifications.register()
         handover.register()
+        history_labels.register()

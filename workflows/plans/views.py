@@ -19,14 +19,14 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from approvals.audit.labels import event_labels, history_events
 from approvals.audit.models import AuditEvent
 from approvals.downloads import file_download, stream_download
 from approvals.exceptions import ApprovalError
-from approvals.organisation.models import Action, Capacity, OrgUnit
+from approvals.organisation.models import Capacity, OrgUnit
 from approvals.organisation.resolver import decide, user_label
 from approvals.organisation.selectors import action_holders, action_scopes
 from workflows.plans import documents, esign
@@ -71,6 +71,7 @@ from workflows.plans.services import (
     plan_edit,
     step_deadline,
 )
+from workflows.plans.waiting import plan_waiting
 
 PAGE_SIZE = 25
 
@@ -225,31 +226,26 @@ def plan_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _history(plan: Plan) -> list[dict[str, Any]]:
-    """The plan's audit events in words: action names and step labels, not codes."""
-    events = list(
-        AuditEvent.objects.filter(subject_type="plans.plan", subject_id=str(plan.pk)).order_by(
-            "created_at", "index"
+    """The plan's audit events in words: what was done and the steps, never codes."""
+    events = history_events(
+        list(
+            AuditEvent.objects.filter(subject_type="plans.plan", subject_id=str(plan.pk)).order_by(
+                "created_at", "index"
+            )
         )
     )
-    english = (get_language() or "vi").startswith("en")
-    names = {
-        code: (name_en or name) if english else name
-        for code, name, name_en in Action.objects.filter(
-            code__in={e.action for e in events}
-        ).values_list("code", "name", "name_en")
-    }
     labels = dict(PlanState.choices)
     return [
         {
             "at": e.created_at,
             "who": e.actor_label,
             "capacity": "" if e.capacity == Capacity.OWN else e.get_capacity_display(),
-            "action": names.get(e.action, e.action),
+            "action": label,
             "from": labels.get(e.from_state, e.from_state),
             "to": labels.get(e.to_state, e.to_state),
             "comment": e.comment,
         }
-        for e in events
+        for e, label in zip(events, event_labels(events), strict=True)
     ]
 
 
@@ -269,8 +265,7 @@ def _open_actions(request: HttpRequest, plan: Plan) -> dict[str, Any]:
             elif plan.state != PlanState.CONSULTATION:
                 open_["approve"] = True
             open_["return"] = True
-        else:
-            open_["refusal"] = decision.reason
+        # a refusal is shown only when the user tries: the page says what the plan waits for
     if plan.state == PlanState.SIGNED:
         decision = decide(user, "plans.issue_plan", plan, unit=plan.issuing_agency)
         if decision:
@@ -319,6 +314,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .select_related("agency", "deadline")
             .first()
         )
+    open_ = _open_actions(request, plan)
     return render(
         request,
         "plans/detail.html",
@@ -332,7 +328,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": _history(plan),
             "since_previous": since_previous,
             "since_mine": plan_changes_for(plan=plan, user=request.user),
-            "open": _open_actions(request, plan),
+            "open": open_,
+            "waiting": None if set(open_) - {"withdraw"} else plan_waiting(plan),
             "comment_form": CommentForm(
                 initial={"seen_revision": revision.number, "seen_state": plan.state}
             ),

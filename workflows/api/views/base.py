@@ -11,6 +11,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from approvals.audit.labels import event_labels
 from workflows.api.idempotency import KEY_PATTERN, IdempotentMixin
 from workflows.api.selectors import ACTS_FOR_PARENT, scope_paths
 from workflows.api.serializers.audit import AuditEventSerializer
@@ -83,5 +84,7 @@ def validated(
 def audit_page(view: Any, queryset: QuerySet[Any]) -> Response:
     """One page of an audit trail, as the view's paginator cuts it."""
     serializer_class = AuditEventSerializer
-    page = view.paginate_queryset(queryset)
-    return view.get_paginated_response(serializer_class(page, many=True).data)
+    page = list(view.paginate_queryset(queryset) or [])
+    labels = dict(zip([e.pk for e in page], event_labels(page), strict=True))
+    serializer = serializer_class(page, many=True, context={"action_labels": labels})
+    return view.get_paginated_response(serializer.data)

@@ -10,10 +10,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from approvals.acts import ActDateRefused
+from approvals.audit.labels import event_labels, history_events
 from approvals.audit.models import AuditEvent
 from approvals.exceptions import ApprovalError
 from approvals.organisation.models import OrgUnit
@@ -34,7 +34,6 @@ from workflows.nominations.forms import (
 from workflows.nominations.models import Candidate, CandidateState, Dossier, DossierState
 from workflows.nominations.paper_models import paper_decision_of
 from workflows.nominations.selectors import (
-    action_names,
     dossier_candidate_counts,
     dossier_candidates,
     dossier_history,
@@ -50,6 +49,7 @@ from workflows.nominations.views.common import (
     page_of,
     today,
 )
+from workflows.nominations.waiting import dossier_waiting
 
 #: Candidates shown per page of a dossier.
 CANDIDATE_PAGE_SIZE = 100
@@ -166,17 +166,16 @@ class HistoryRow:
 
 
 def _history(dossier: Dossier) -> list[HistoryRow]:
-    events = list(dossier_history(dossier))
-    names = action_names({e.action for e in events}, english=get_language() == "en")
+    events = history_events(list(dossier_history(dossier)))
     states = dict(DossierState.choices)
     return [
         HistoryRow(
             e,
-            names.get(e.action, e.action),
+            label,
             str(states.get(e.from_state, e.from_state)),
             str(states.get(e.to_state, e.to_state)),
         )
-        for e in events
+        for e, label in zip(events, event_labels(events), strict=True)
     ]
 
 
@@ -191,6 +190,7 @@ def render_detail(
     spec = SPECS[dossier.title]
     step = spec.next_step(dossier.state)
     offers = _offers(request.user, dossier)
+    allowed = [key for key, offer in offers.items() if offer.allowed]
     signer = offers.get("decide")
     block = (
         signer.decision.authority.signature_block()
@@ -218,6 +218,8 @@ def render_detail(
         "council_review": getattr(dossier, "council_review", None),
         "paper": paper_decision_of(dossier),
         "offers": offers,
+        "allowed": allowed,
+        "waiting": None if allowed else dossier_waiting(dossier),
         "forms": _forms(dossier, offers, bound or {}),
         "signature_block": "\n".join(block),
         "pin_needed": "decide" in offers and offers["decide"].allowed and pin_needed(request.user),
