@@ -61,6 +61,8 @@ def test_a_plan_from_draft_to_number_through_the_pages(signed_in: Any) -> None:
     head.shot("inbox")
     assert SUMMARY in head.page.locator("[data-testid=awaiting-me]").inner_text()
     open_plan(head, plan)
+    # the first revision has nothing to be compared with: no comparison at all
+    assert head.page.locator("[data-testid=changes]").count() == 0
     head.page.fill("#id_comment", "Bổ sung căn cứ chức năng, nhiệm vụ.")
     head.page.click("[data-testid=return]")
     head.page.wait_for_selector("[role=status]")
@@ -81,7 +83,12 @@ def test_a_plan_from_draft_to_number_through_the_pages(signed_in: Any) -> None:
     drafter.shot("resubmitted")
 
     open_plan(head, plan)
-    assert "Căn cứ chức năng" in head.page.locator("[data-testid=changes]").inner_text()
+    changes = head.page.locator("[data-testid=changes]")
+    assert "Căn cứ chức năng" in changes.locator("ins").inner_text()
+    assert changes.locator("del").count() == 0
+    shown = changes.inner_text()
+    assert not any(line.startswith(("---", "+++", "@@")) for line in shown.splitlines())
+    assert "Thực hiện Kế hoạch của Ban Chỉ đạo tỉnh." in shown
     head.shot("changes")
     head.page.click("[data-testid=approve]")
     head.page.wait_for_selector("[role=status]")

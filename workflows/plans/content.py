@@ -1,9 +1,8 @@
-"""The content of a plan revision: validation, text lines and the diff between revisions."""
+"""The content of a plan revision: validation, text lines and the drafting form's text."""
 
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 from typing import Any
 
@@ -81,21 +80,6 @@ def content_lines(content: dict[str, Any]) -> list[str]:
     lines.extend(f"- {r}" for r in content.get("recipients", []))
     lines.extend(content.get("attachments", []))
     return lines
-
-
-def content_diff(
-    old: dict[str, Any], new: dict[str, Any], *, old_label: str, new_label: str
-) -> list[str]:
-    """Unified diff of two revisions' text (empty when nothing changed)."""
-    return list(
-        difflib.unified_diff(
-            content_lines(old),
-            content_lines(new),
-            fromfile=old_label,
-            tofile=new_label,
-            lineterm="",
-        )
-    )
 
 
 # --- the drafting form's text ------------------------------------------------------------------
