@@ -60,3 +60,27 @@ def test_a_section_added_or_removed_is_wholly_marked() -> None:
 
 def test_no_change_no_parts() -> None:
     assert revision_changes(_content(), _content()) == []
+
+
+def test_a_numbered_sentence_is_a_paragraph_and_a_numbered_title_an_item() -> None:
+    from workflows.plans.content import body_parse, body_text
+
+    text = (
+        "I. MỤC ĐÍCH, YÊU CẦU\n"
+        "1. Đẩy mạnh phát triển phong trào trong toàn ngành.\n"
+        "2. Gắn với nhiệm vụ chuyên môn;\n"
+        "II. TỔ CHỨC THỰC HIỆN\n"
+        "1. Văn phòng Sở\n"
+        "Tổng hợp, báo cáo kết quả."
+    )
+    first, second = body_parse(text)
+    assert first["items"] == []
+    assert first["paragraphs"] == [
+        "1. Đẩy mạnh phát triển phong trào trong toàn ngành.",
+        "2. Gắn với nhiệm vụ chuyên môn;",
+    ]
+    assert second["items"] == [
+        {"heading": "1. Văn phòng Sở", "paragraphs": ["Tổng hợp, báo cáo kết quả."]}
+    ]
+    # and the form's text reads back the same
+    assert body_parse(body_text([first, second])) == [first, second]

@@ -29,7 +29,6 @@ from approvals.organisation.models import Action, Capacity, OrgUnit
 from approvals.organisation.resolver import decide, user_label
 from approvals.organisation.selectors import action_holders, action_scopes
 from workflows.plans import documents, esign
-from workflows.plans.content import content_lines
 from workflows.plans.flow_actions import (
     flow_answer,
     flow_approve,
@@ -315,7 +314,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "revision": revision,
-            "lines": content_lines(revision.content),
+            "content": revision.content,
             "sheet": approval_sheet(plan=plan),
             "signature": plan.signature,
             "signer": user_label(plan.signature.signer) if plan.signature else "",
