@@ -191,7 +191,19 @@ def fill_issue_fields(
     annex = {name: value for name, value in annex.items() if name in present}
     if not annex:
         return filled
-    # an annex citing the document repeats its number and date (italics, body size)
+    # an annex citing the document repeats its number (against the symbol) and its date
+    # (italics, body size)
+    number_name = ANNEX_FIELDS[NUMBER_FIELD]
+    if number_name in annex:
+        filled = fill_fields(
+            filled,
+            {number_name: annex.pop(number_name)},
+            font_path=str(font_path("italic")),
+            font_size=int(spec.body_font_pt),
+            align="right",
+        )
+    if not annex:
+        return filled
     return fill_fields(
         filled,
         annex,
