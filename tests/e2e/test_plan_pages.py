@@ -61,6 +61,8 @@ def test_a_plan_from_draft_to_number_through_the_pages(signed_in: Any) -> None:
     head.shot("inbox")
     assert SUMMARY in head.page.locator("[data-testid=awaiting-me]").inner_text()
     open_plan(head, plan)
+    # the first revision has nothing to be compared with: no comparison at all
+    assert head.page.locator("[data-testid=changes]").count() == 0
     head.page.fill("#id_comment", "Bổ sung căn cứ chức năng, nhiệm vụ.")
     head.page.click("[data-testid=return]")
     head.page.wait_for_selector("[role=status]")
@@ -81,7 +83,12 @@ def test_a_plan_from_draft_to_number_through_the_pages(signed_in: Any) -> None:
     drafter.shot("resubmitted")
 
     open_plan(head, plan)
-    assert "Căn cứ chức năng" in head.page.locator("[data-testid=changes]").inner_text()
+    changes = head.page.locator("[data-testid=changes]")
+    assert "Căn cứ chức năng" in changes.locator("ins").inner_text()
+    assert changes.locator("del").count() == 0
+    shown = changes.inner_text()
+    assert not any(line.startswith(("---", "+++", "@@")) for line in shown.splitlines())
+    assert "Thực hiện Kế hoạch của Ban Chỉ đạo tỉnh." in shown
     head.shot("changes")
     head.page.click("[data-testid=approve]")
     head.page.wait_for_selector("[role=status]")
@@ -121,3 +128,29 @@ def test_a_plan_from_draft_to_number_through_the_pages(signed_in: Any) -> None:
     signature_row = clerk.page
     open_plan(clerk, plan)
     assert "KT. GIÁM ĐỐC" in signature_row.locator("[data-testid=signature-row]").inner_text()
+
+
+def test_a_numbered_paragraph_is_body_text_and_an_item_a_bold_heading(signed_in: Any) -> None:
+    drafter = signed_in("chuyenvien.vp.ldtbxh")
+    drafter.go("/plans/new/")
+    drafter.page.fill("#id_subject_summary", "Kế hoạch có đoạn văn đánh số")
+    drafter.page.fill("#id_basis", "Thực hiện Kế hoạch của Ban Chỉ đạo tỉnh.")
+    drafter.page.fill(
+        "#id_body",
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Đẩy mạnh phát triển phong trào trong toàn ngành.\n"
+        "II. TỔ CHỨC THỰC HIỆN\n1. Văn phòng Sở\nTổng hợp, báo cáo kết quả.",
+    )
+    drafter.page.fill("#id_recipients", "Các phòng thuộc Sở;\nLưu: VT, VP.")
+    drafter.page.click("[data-testid=plan-form] button.primary")
+    drafter.page.wait_for_selector("[data-testid=plan-state]")
+    text = drafter.page.locator("[data-testid=plan-text]")
+    bold = [t.strip() for t in text.locator("strong").all_inner_texts()]
+    assert "1. Văn phòng Sở" in bold
+    assert "I. MỤC ĐÍCH, YÊU CẦU" in bold
+    assert not any(t.startswith("1. Đẩy mạnh") for t in bold)
+    paragraph = text.locator("p", has_text="1. Đẩy mạnh phát triển phong trào")
+    assert paragraph.count() == 1
+    assert paragraph.evaluate("p => getComputedStyle(p).fontWeight") in ("400", "normal")
+    # the first revision has nothing to be compared with
+    assert drafter.page.locator("[data-testid=changes]").count() == 0
+    drafter.shot("numbered-paragraph")

@@ -34,6 +34,7 @@ from workflows.documents.layout import (
     RECIPIENTS_HEADING,
     DocumentLayout,
     LayoutSpec,
+    Section,
     nfc,
 )
 from workflows.documents.pdf import BOLD, register_fonts
@@ -179,6 +180,16 @@ class _Writer:
             space_before=self.spec.paragraph_spacing_pt,
             first_line_indent=True,
             body_spacing=True,
+        )
+
+    def centred(self, container: Container, text: str) -> Paragraph:
+        """A bold line centred on the page (a decision's "QUYẾT ĐỊNH:", an annex's heading)."""
+        return self.paragraph(
+            container,
+            text,
+            _Run(self.spec.body_font_pt, bold=True),
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+            space_before=self.spec.paragraph_spacing_pt,
         )
 
     def rule(self, container: Container, width_pt: float, cell_width_pt: float) -> Paragraph:
@@ -384,12 +395,13 @@ def _title(document: DocxDocument, layout: DocumentLayout, spec: LayoutSpec, w: 
         w.rule(document, subject_pt * spec.short_rule_percent / 100, content_pt)
 
 
-def _body(document: DocxDocument, layout: DocumentLayout, w: _Writer) -> None:
-    for text in layout.basis:
-        w.body(document, text)
-    for section in layout.sections:
+def _sections(document: DocxDocument, sections: list[Section], w: _Writer) -> None:
+    for section in sections:
         if section.heading.strip():
-            w.body(document, section.heading, bold=True)
+            if section.centred:
+                w.centred(document, section.heading)
+            else:
+                w.body(document, section.heading, bold=True)
         for text in section.paragraphs:
             w.body(document, text)
         for item in section.items:
@@ -397,10 +409,29 @@ def _body(document: DocxDocument, layout: DocumentLayout, w: _Writer) -> None:
                 w.body(document, item.heading, bold=True)
             for text in item.paragraphs:
                 w.body(document, text)
+
+
+def _body(document: DocxDocument, layout: DocumentLayout, w: _Writer) -> None:
+    for text in layout.basis:
+        w.body(document, text)
+    _sections(document, layout.sections, w)
     if layout.closing.strip():
         w.body(document, layout.closing)
     for attachment in layout.attachments:
         w.body(document, attachment, italic=True)
+
+
+def _annex(document: DocxDocument, layout: DocumentLayout, w: _Writer) -> None:
+    """The annex on a page of its own after the signature: centred heading, then its text."""
+    if not layout.annex and not layout.annex_heading:
+        return
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    for line in layout.annex_heading:
+        w.centred(document, line)
+    if layout.annex_citation is not None:
+        for line in layout.annex_citation.lines():
+            w.paragraph(document, line, _Run(w.spec.body_font_pt, italic=True))
+    _sections(document, layout.annex, w)
 
 
 def _footer(document: DocxDocument, layout: DocumentLayout, spec: LayoutSpec, w: _Writer) -> None:
@@ -471,6 +502,7 @@ def render_docx(layout: DocumentLayout, spec: LayoutSpec) -> bytes:
     _title(document, layout, spec, writer)
     _body(document, layout, writer)
     _footer(document, layout, spec, writer)
+    _annex(document, layout, writer)
     buffer = io.BytesIO()
     document.save(buffer)
     return _fixed_zip(buffer.getvalue())

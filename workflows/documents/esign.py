@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import pypdf
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -34,7 +35,13 @@ from approvals.signing.exceptions import CredentialMissing, SigningRefused
 from approvals.signing.models import SignedStage, SigningCredential
 from approvals.signing.selectors import latest_signed_file
 from workflows.documents._fonts import font_path
-from workflows.documents.pdf_fields import DAY_FIELD, MONTH_FIELD, NUMBER_FIELD, YEAR_FIELD
+from workflows.documents.pdf_fields import (
+    ANNEX_FIELDS,
+    DAY_FIELD,
+    MONTH_FIELD,
+    NUMBER_FIELD,
+    YEAR_FIELD,
+)
 
 if TYPE_CHECKING:
     import datetime
@@ -165,6 +172,7 @@ def fill_issue_fields(
     """Fill the number (upright, at the number's size, right against the symbol) and the
     date of issue (italics, at the date line's size, centred) in the signed PDF."""
     values = fill_values(agency, number, day, rules=rules)
+    annex = {ANNEX_FIELDS[name]: value for name, value in values.items()}
     filled = fill_fields(
         pdf,
         {NUMBER_FIELD: values.pop(NUMBER_FIELD)},
@@ -172,11 +180,35 @@ def fill_issue_fields(
         font_size=int(spec.number_font_pt),
         align="right",
     )
-    return fill_fields(
+    filled = fill_fields(
         filled,
         values,
         font_path=str(font_path("italic")),
         font_size=int(spec.place_date_font_pt),
+        align="centre",
+    )
+    present = set(pypdf.PdfReader(io.BytesIO(filled)).get_fields() or {})
+    annex = {name: value for name, value in annex.items() if name in present}
+    if not annex:
+        return filled
+    # an annex citing the document repeats its number (against the symbol) and its date
+    # (italics, body size)
+    number_name = ANNEX_FIELDS[NUMBER_FIELD]
+    if number_name in annex:
+        filled = fill_fields(
+            filled,
+            {number_name: annex.pop(number_name)},
+            font_path=str(font_path("italic")),
+            font_size=int(spec.body_font_pt),
+            align="right",
+        )
+    if not annex:
+        return filled
+    return fill_fields(
+        filled,
+        annex,
+        font_path=str(font_path("italic")),
+        font_size=int(spec.body_font_pt),
         align="centre",
     )
 

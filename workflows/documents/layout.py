@@ -9,6 +9,7 @@ through :func:`layout_spec_from_rules`; no renderer hard-codes them.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import typing
 import unicodedata
 from dataclasses import dataclass, field
@@ -42,11 +43,38 @@ class Item:
 
 @dataclass(frozen=True)
 class Section:
-    """A section of the body ("I. MỤC ĐÍCH, YÊU CẦU"): paragraphs first, then items."""
+    """A section of the body ("I. MỤC ĐÍCH, YÊU CẦU"): paragraphs first, then items.
+
+    ``centred``: the heading stands centred on its own line (a decision's "QUYẾT ĐỊNH:").
+    """
 
     heading: str
     paragraphs: list[str] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
+    centred: bool = False
+
+
+@dataclass(frozen=True)
+class AnnexCitation:
+    """The annex's line citing its document: "(Kèm theo Quyết định số 01/QĐ-UBND ngày 20
+    tháng 10 năm 2026 của …)". Before the number is given, the number and the date are
+    blank (empty form fields in a fillable PDF, filled with the document's own at issue)."""
+
+    kind: str
+    symbol: str
+    issuer: str
+    number: str = ""
+    day: datetime.date | None = None
+    year: int = 0
+
+    def lines(self) -> tuple[str, str]:
+        """The citation as two lines of text (numbered and dated, or with blanks)."""
+        number = self.number or "      "
+        if self.day is not None:
+            on = f"ngày {self.day:%d} tháng {self.day:%m} năm {self.day.year}"
+        else:
+            on = f"ngày      tháng      năm {self.year or ''}".rstrip()
+        return f"(Kèm theo {self.kind} số {number}{self.symbol} {on}", f"{self.issuer})"
 
 
 @dataclass(frozen=True)
@@ -56,7 +84,8 @@ class DocumentLayout:
     ``kind_title`` is empty for an official letter (Công văn): its ``subject_summary`` is
     then printed under the number as "V/v …" and ``addressees`` follow "Kính gửi:".
     ``recipients`` are printed under "Nơi nhận:" as "- …;" lines, the last one ending
-    with "." (normally "Lưu: VT, <drafting unit>").
+    with "." (normally "Lưu: VT, <drafting unit>"). ``annex`` follows the signature on a
+    page of its own.
     """
 
     agency: str
@@ -81,6 +110,11 @@ class DocumentLayout:
     fillable: bool = False
     place_name: str = ""
     year: int = 0
+    # An annex (phụ lục) after the signature, on a new page: its centred heading lines
+    # (e.g. the list and "(Kèm theo Quyết định số …)") and its sections.
+    annex_heading: list[str] = field(default_factory=list)
+    annex_citation: AnnexCitation | None = None
+    annex: list[Section] = field(default_factory=list)
 
     @property
     def is_letter(self) -> bool:

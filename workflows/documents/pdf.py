@@ -23,6 +23,7 @@ from reportlab.platypus import (
     Flowable,
     HRFlowable,
     KeepTogether,
+    PageBreak,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -39,6 +40,7 @@ from workflows.documents.layout import (
     RECIPIENTS_HEADING,
     DocumentLayout,
     LayoutSpec,
+    Section,
     nfc,
 )
 from workflows.documents.pdf_fields import (
@@ -47,6 +49,7 @@ from workflows.documents.pdf_fields import (
     FieldLine,
     Placement,
     SlotSpace,
+    annex_citation_parts,
     date_parts,
     number_parts,
 )
@@ -109,6 +112,9 @@ class _Styles:
             spaceBefore=spec.paragraph_spacing_pt,
         )
         self.heading = ParagraphStyle("heading", parent=self.body, fontName=BOLD)
+        self.centred = ParagraphStyle(
+            "centred", parent=self.heading, alignment=TA_CENTER, firstLineIndent=0
+        )
         self.attachment = ParagraphStyle("attachment", parent=self.body, fontName=ITALIC)
 
     def line(
@@ -312,19 +318,54 @@ def _addressees(
     return [Spacer(1, blank_line), table, Spacer(1, spec.paragraph_spacing_pt)]
 
 
-def _body(layout: DocumentLayout, st: _Styles) -> list[Flowable]:
-    flowables: list[Flowable] = [Paragraph(_markup(p), st.body) for p in layout.basis]
-    for section in layout.sections:
+def _sections(sections: list[Section], st: _Styles) -> list[Flowable]:
+    flowables: list[Flowable] = []
+    for section in sections:
         if section.heading.strip():
-            flowables.append(Paragraph(_markup(section.heading), st.heading))
+            style = st.centred if section.centred else st.heading
+            flowables.append(Paragraph(_markup(section.heading), style))
         flowables.extend(Paragraph(_markup(p), st.body) for p in section.paragraphs)
         for item in section.items:
             if item.heading.strip():
                 flowables.append(Paragraph(_markup(item.heading), st.heading))
             flowables.extend(Paragraph(_markup(p), st.body) for p in item.paragraphs)
+    return flowables
+
+
+def _body(layout: DocumentLayout, st: _Styles) -> list[Flowable]:
+    flowables: list[Flowable] = [Paragraph(_markup(p), st.body) for p in layout.basis]
+    flowables.extend(_sections(layout.sections, st))
     if layout.closing.strip():
         flowables.append(Paragraph(_markup(layout.closing), st.body))
     flowables.extend(Paragraph(_markup(a), st.attachment) for a in layout.attachments)
+    return flowables
+
+
+def _annex(layout: DocumentLayout, st: _Styles, placement: Placement) -> list[Flowable]:
+    """The annex on a page of its own after the signature: centred heading, then its text."""
+    if not layout.annex and not layout.annex_heading:
+        return []
+    flowables: list[Flowable] = [PageBreak()]
+    flowables.extend(Paragraph(_markup(line), st.centred) for line in layout.annex_heading)
+    citation = layout.annex_citation
+    if citation is not None:
+        style = st.line("annex_citation", ITALIC, st.spec.body_font_pt)
+        first, second = citation.lines()
+        if layout.fillable:
+            flowables.append(
+                FieldLine(
+                    annex_citation_parts(citation.kind, citation.symbol),
+                    font=ITALIC,
+                    field_face=FIELD_FACE["italic"],
+                    size=st.spec.body_font_pt,
+                    leading=st.spec.body_font_pt * st.single,
+                    placement=placement,
+                )
+            )
+        else:
+            flowables.append(Paragraph(_markup(first), style))
+        flowables.append(Paragraph(_markup(second), style))
+    flowables.extend(_sections(layout.annex, st))
     return flowables
 
 
@@ -419,6 +460,7 @@ def render_pdf_placed(layout: DocumentLayout, spec: LayoutSpec) -> tuple[bytes, 
         *_title(layout, spec, st),
         *body[:-1],
         KeepTogether([*body[-1:], *_footer(layout, spec, st, placement)]),
+        *_annex(layout, st, placement),
     ]
     doc.build(story, onLaterPages=_page_number(spec))
     return buffer.getvalue(), placement

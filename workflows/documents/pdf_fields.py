@@ -27,10 +27,16 @@ MONTH_FIELD = "thang"
 YEAR_FIELD = "nam"
 SIGNER_SLOT = "chu_ky"
 DATE_FIELDS = (DAY_FIELD, MONTH_FIELD, YEAR_FIELD)
+#: The same number and date repeated in an annex's "(Kèm theo … số … ngày …)" line.
+ANNEX_SUFFIX = "_pl"
+ANNEX_FIELDS = {
+    name: f"{name}{ANNEX_SUFFIX}" for name in (NUMBER_FIELD, DAY_FIELD, MONTH_FIELD, YEAR_FIELD)
+}
 
 # The standard face each document face uses for its form fields (digits only).
 FIELD_FACE = {"regular": "Times-Roman", "italic": "Times-Italic"}
 _FIELD_WIDTH_DIGITS = {NUMBER_FIELD: 4, DAY_FIELD: 2, MONTH_FIELD: 2, YEAR_FIELD: 4}
+_FIELD_WIDTH_DIGITS.update({ANNEX_FIELDS[k]: v for k, v in list(_FIELD_WIDTH_DIGITS.items())})
 
 
 @dataclass(frozen=True)
@@ -187,7 +193,23 @@ def date_parts(place_name: str) -> list[str | FieldPart]:
     ]
 
 
+def annex_citation_parts(kind: str, symbol: str) -> list[str | FieldPart]:
+    """``(Kèm theo Quyết định số __/QĐ-UBND ngày __ tháng __ năm ____``: the annex's
+    citation of its document with the number and date as fields."""
+    return [
+        f"(Kèm theo {kind} số ",
+        FieldPart(ANNEX_FIELDS[NUMBER_FIELD]),
+        f"{symbol} ngày ",
+        FieldPart(ANNEX_FIELDS[DAY_FIELD]),
+        " tháng ",
+        FieldPart(ANNEX_FIELDS[MONTH_FIELD]),
+        " năm ",
+        FieldPart(ANNEX_FIELDS[YEAR_FIELD]),
+    ]
+
+
 __all__ = [
+    "ANNEX_FIELDS",
     "DATE_FIELDS",
     "DAY_FIELD",
     "FIELD_FACE",
@@ -200,6 +222,7 @@ __all__ = [
     "FieldPart",
     "Placement",
     "SlotSpace",
+    "annex_citation_parts",
     "date_parts",
     "number_parts",
 ]

@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.writer.excel import ExcelWriter
 
+from approvals.exceptions import RegulationNotFound
 from approvals.organisation.resolver import user_label
 from approvals.registers.models import DocumentKind
 from approvals.registers.selectors import place_date_line, place_name_of
@@ -26,6 +27,7 @@ from approvals.registers.symbols import NUMBER_LINE_PREFIX, number_line
 from approvals.regulations.models import RegulationVersion
 from approvals.regulations.services import rules_in_force
 from workflows.documents import (
+    AnnexCitation,
     DocumentLayout,
     Section,
     layout_spec_from_rules,
@@ -215,6 +217,20 @@ def _list_heading(dossier: Dossier) -> list[str]:
     return lines
 
 
+def _annex_citation(dossier: Dossier) -> AnnexCitation:
+    """The list's line citing the decision it is annexed to (number and day blank until the
+    decision is issued)."""
+    number, slash, symbol = _decision_number(dossier).partition("/")
+    return AnnexCitation(
+        kind="Quyết định",
+        number=number.strip(),
+        symbol=f"{slash}{symbol}",
+        issuer=f"của {agency_name(dossier.deciding_unit)}",
+        day=decision_day(dossier),
+        year=dossier.year,
+    )
+
+
 def decision_day(dossier: Dossier) -> datetime.date | None:
     """The day the decision was issued: numbered in the system, or signed on paper."""
     entry = dossier.register_entry
@@ -330,11 +346,25 @@ def _authority_line(unit: OrgUnit, block: list[str]) -> str:
     return f"{head} {name}".upper()
 
 
-def _basis(dossier: Dossier) -> list[str]:
+def _citations(dossier: Dossier) -> list[str]:
+    """The instruments the decision cites, each by its full name and date: the rule
+    "decision.basis" of the dossier's regulation, else the versions' stated legal bases."""
+    from workflows.nominations.services._common import dossier_rules
+
+    try:
+        cited = dossier_rules(dossier).get("decision.basis")
+    except RegulationNotFound:
+        cited = None
+    if isinstance(cited, list) and cited:
+        return [str(c) for c in cited]
     versions = RegulationVersion.objects.filter(pk__in=dossier.regulation_versions).order_by(
         "effective_from", "pk"
     )
-    lines = [f"Căn cứ {v.legal_basis.strip().rstrip(';.')};" for v in versions if v.legal_basis]
+    return [v.legal_basis for v in versions if v.legal_basis.strip()]
+
+
+def _basis(dossier: Dossier) -> list[str]:
+    lines = [f"Căn cứ {citation.strip().rstrip(';.')};" for citation in _citations(dossier)]
     meeting = getattr(dossier, "meeting", None)
     if meeting is not None:
         lines.append(meeting_citation(dossier, meeting))
@@ -356,7 +386,8 @@ def meeting_citation(dossier: Dossier, meeting: Any) -> str:
 def decision_layout(
     dossier: Dossier, *, signature_block: list[str] | None = None, signer_name: str = ""
 ) -> DocumentLayout:
-    """The recognition decision in the Decree 30/2020 layout, with its list as a section.
+    """The recognition decision in the Decree 30/2020 layout: it ends with Điều 3, Nơi nhận
+    and the signature; the list follows as its annex.
 
     With ``signature_block`` (and ``signer_name``): the decision about to be signed, listing
     the candidates it will recognise.
@@ -390,7 +421,7 @@ def decision_layout(
         kind_title="QUYẾT ĐỊNH",
         subject_summary=f"Về việc công nhận danh hiệu “{name}” năm {dossier.year}",
         sections=[
-            Section(heading=_authority_line(unit, block), paragraphs=_basis(dossier)),
+            Section(heading=_authority_line(unit, block), paragraphs=_basis(dossier), centred=True),
             Section(
                 heading="QUYẾT ĐỊNH:",
                 paragraphs=[
@@ -400,16 +431,22 @@ def decision_layout(
                     f"Điều 3. Văn phòng {agency_name(unit)}, {dossier.proposing_unit.name} và "
                     f"các {noun} có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.",
                 ],
+                centred=True,
             ),
+        ],
+        annex_heading=[
+            f"DANH SÁCH {noun.upper()} ĐƯỢC CÔNG NHẬN DANH HIỆU “{name.upper()}” NĂM {dossier.year}"
+        ],
+        annex_citation=_annex_citation(dossier),
+        annex=[
             Section(
-                heading=f"DANH SÁCH {noun.upper()} ĐƯỢC CÔNG NHẬN DANH HIỆU “{name.upper()}” "
-                f"NĂM {dossier.year}",
+                heading="",
                 paragraphs=[
                     f"{r.number}. {r.code} - {r.name}, {r.place}; số năm liên tục: "
                     f"{r.consecutive_years}."
                     for r in rows
                 ],
-            ),
+            )
         ],
         recipients=["Như Điều 3", "Lưu: VT"],
         signature_block=block,

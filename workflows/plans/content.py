@@ -1,9 +1,8 @@
-"""The content of a plan revision: validation, text lines and the diff between revisions."""
+"""The content of a plan revision: validation, text lines and the drafting form's text."""
 
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 from typing import Any
 
@@ -67,48 +66,30 @@ def validate_content(content: Any) -> dict[str, Any]:
     return content
 
 
-def content_lines(content: dict[str, Any]) -> list[str]:
-    """The revision as lines of text, in reading order (for diffs and display)."""
-    lines = [content["subject_summary"], *content.get("basis", [])]
-    for section in content.get("sections", []):
-        lines.append(section["heading"])
-        lines.extend(section.get("paragraphs", []))
-        for item in section.get("items", []):
-            lines.append(item["heading"])
-            lines.extend(item.get("paragraphs", []))
-    if content.get("closing"):
-        lines.append(content["closing"])
-    lines.extend(f"- {r}" for r in content.get("recipients", []))
-    lines.extend(content.get("attachments", []))
-    return lines
-
-
-def content_diff(
-    old: dict[str, Any], new: dict[str, Any], *, old_label: str, new_label: str
-) -> list[str]:
-    """Unified diff of two revisions' text (empty when nothing changed)."""
-    return list(
-        difflib.unified_diff(
-            content_lines(old),
-            content_lines(new),
-            fromfile=old_label,
-            tofile=new_label,
-            lineterm="",
-        )
-    )
-
-
 # --- the drafting form's text ------------------------------------------------------------------
 
 _SECTION = re.compile(r"^(?P<num>[IVXLC]+)\.\s+\S")
 _ITEM = re.compile(r"^(?P<num>\d+(?:\.\d+)*)\.\s+\S")
+#: How a sentence ends: a numbered line ending so is a numbered paragraph, not an item heading.
+_SENTENCE_END = (".", ";", ",", "!", "?", "…")
+
+
+def is_item_heading(line: str) -> bool:
+    """Whether ``line`` opens an item: numbered ("1. Văn phòng Sở") and not a sentence.
+
+    "1. Đẩy mạnh phát triển phong trào trong toàn ngành." is a numbered paragraph: it ends
+    as a sentence does, and is printed as body text, not as a bold heading.
+    """
+    text = line.strip()
+    return bool(_ITEM.match(text)) and not text.endswith(_SENTENCE_END)
 
 
 def body_parse(text: str) -> list[dict[str, Any]]:
     """The body as the drafter types it, turned into sections, items and paragraphs.
 
     A line "I. MỤC ĐÍCH, YÊU CẦU" opens a section, "1. Mục đích" an item in it; any other
-    line is a paragraph of the current item, or of the section before its first item.
+    line is a paragraph of the current item, or of the section before its first item. A
+    numbered line ending as a sentence ("1. Đẩy mạnh … toàn ngành.") is a paragraph.
     """
     sections: list[dict[str, Any]] = []
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -126,7 +107,7 @@ def body_parse(text: str) -> list[dict[str, Any]]:
                 % {"line": number},
                 field="body",
             )
-        elif _ITEM.match(line):
+        elif is_item_heading(line):
             sections[-1]["items"].append({"heading": line, "paragraphs": []})
         elif sections[-1]["items"]:
             sections[-1]["items"][-1]["paragraphs"].append(line)

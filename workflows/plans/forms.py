@@ -40,7 +40,9 @@ class PlanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 16}),
         help_text=_(
             "Start a section with a Roman numeral (“I. MỤC ĐÍCH, YÊU CẦU”), an item with a "
-            "number (“1. Phòng Bảo trợ xã hội”); other lines are paragraphs."
+            "number and no final full stop (“1. Phòng Bảo trợ xã hội”); other lines are "
+            "paragraphs, numbered ones too when they end with a full stop or a semicolon "
+            "(“1. Đẩy mạnh phong trào.”)."
         ),
     )
     closing = forms.CharField(label=_("Closing sentence"), required=False, max_length=1000)

@@ -12,7 +12,7 @@ from django.db.models.functions import Cast, Concat
 from approvals.calendar.models import Deadline
 from approvals.organisation.models import OrgUnit, Position
 from approvals.organisation.selectors import ActionScope, action_scopes
-from workflows.plans.content import content_diff
+from workflows.plans.comparison import ChangedPart, revision_changes
 from workflows.plans.models import (
     Consultation,
     ConsultationStatus,
@@ -79,8 +79,9 @@ def report_list_outstanding(*, recipient: OrgUnit, day: datetime.date) -> QueryS
     )
 
 
-def plan_changes_for(*, plan: Plan, user: Any) -> list[str]:
-    """What changed since the revision ``user`` last decided on (all lines if never)."""
+def plan_changes_for(*, plan: Plan, user: Any) -> list[ChangedPart]:
+    """What changed since the revision ``user`` last decided on; nothing when the user never
+    decided on a revision (there is no revision they saw to compare with)."""
     current = plan.current_revision
     last = (
         PlanApproval.objects.filter(plan=plan, user=user)
@@ -88,15 +89,18 @@ def plan_changes_for(*, plan: Plan, user: Any) -> list[str]:
         .select_related("revision")
         .first()
     )
-    if last is None:
-        base: dict[str, Any] = {"subject_summary": "", "recipients": []}
-        label = "—"
-    else:
-        base = last.revision.content
-        label = f"r{last.revision.number}"
-    if last is not None and last.revision_id == current.pk:
+    if last is None or last.revision_id == current.pk:
         return []
-    return content_diff(base, current.content, old_label=label, new_label=f"r{current.number}")
+    return revision_changes(last.revision.content, current.content)
+
+
+def plan_changes_since_previous(*, plan: Plan) -> list[ChangedPart]:
+    """What the current revision changed in the one before it (nothing for the first)."""
+    current = plan.current_revision
+    previous = plan.revisions.filter(number=current.number - 1).first()
+    if previous is None:
+        return []
+    return revision_changes(previous.content, current.content)
 
 
 # --- lists for the site and the API ------------------------------------------------------------

@@ -30,7 +30,6 @@ from approvals.organisation.models import Capacity, OrgUnit
 from approvals.organisation.resolver import decide, user_label
 from approvals.organisation.selectors import action_holders, action_scopes
 from workflows.plans import documents, esign
-from workflows.plans.content import content_diff, content_lines
 from workflows.plans.flow_actions import (
     flow_answer,
     flow_approve,
@@ -56,6 +55,7 @@ from workflows.plans.selectors import (
     consultation_list_awaiting,
     dispatch_list_for_units,
     plan_changes_for,
+    plan_changes_since_previous,
     plan_get_visible,
     plan_list_awaiting,
     plan_list_drafts,
@@ -294,17 +294,7 @@ def _holders(plan: Plan) -> list[Any]:
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_or_404(request, pk)
     revision = plan.current_revision
-    previous = plan.revisions.filter(number=revision.number - 1).first()
-    since_previous = (
-        content_diff(
-            previous.content,
-            revision.content,
-            old_label=f"r{previous.number}",
-            new_label=f"r{revision.number}",
-        )
-        if previous is not None
-        else []
-    )
+    since_previous = plan_changes_since_previous(plan=plan)
     consultation = None
     if plan.state == PlanState.CONSULTATION:
         consultation = (
@@ -321,7 +311,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "revision": revision,
-            "lines": content_lines(revision.content),
+            "content": revision.content,
             "sheet": approval_sheet(plan=plan),
             "signature": plan.signature,
             "signer": user_label(plan.signature.signer) if plan.signature else "",

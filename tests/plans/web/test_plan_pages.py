@@ -114,7 +114,8 @@ def test_a_plan_walks_from_draft_to_dispatch_through_the_pages(demo: Demo) -> No
     follow_post(drafter, f"/plans/{plan.pk}/submit/")
 
     detail = head.get(f"/plans/{plan.pk}/")
-    assert any("Căn cứ chức năng" in line for line in detail.context["since_mine"])
+    changed = {part.title: part.html for part in detail.context["since_mine"]}
+    assert "Căn cứ chức năng, nhiệm vụ.</ins>" in changed["Căn cứ"]
     # a stale revision is refused with the reason
     page = follow_post(head, f"/plans/{plan.pk}/approve/", {"seen_revision": 1})
     assert page.context["messages"]
