@@ -37,6 +37,7 @@ from workflows.documents import (
 from workflows.nominations.models import Candidate, CandidateState, Title
 from workflows.nominations.paper_models import paper_decision_of
 from workflows.nominations.recognition import consecutive_years_after, issued_pdf
+from workflows.nominations.rules import dossier_rules
 from workflows.nominations.titles import SPECS
 
 if TYPE_CHECKING:
@@ -349,8 +350,6 @@ def _authority_line(unit: OrgUnit, block: list[str]) -> str:
 def _citations(dossier: Dossier) -> list[str]:
     """The instruments the decision cites, each by its full name and date: the rule
     "decision.basis" of the dossier's regulation, else the versions' stated legal bases."""
-    from workflows.nominations.services._common import dossier_rules
-
     try:
         cited = dossier_rules(dossier).get("decision.basis")
     except RegulationNotFound:

@@ -13,9 +13,8 @@ from approvals.audit.services import audit_record_each
 from approvals.calendar.models import Deadline
 from approvals.exceptions import InvalidTransition
 from approvals.organisation.resolver import Authority, user_label
-from approvals.regulations.services import RuleSet, rules_from_versions
-from workflows.nominations.handover import handed_over_rules
 from workflows.nominations.models import Candidate, Dossier
+from workflows.nominations.rules import dossier_rules as dossier_rules  # re-exported
 from workflows.nominations.titles import SPECS, STEP_LABELS, Step, TitleSpec
 
 if TYPE_CHECKING:
@@ -67,16 +66,6 @@ def _deadline(deadline: Deadline | None) -> Deadline:
     if deadline is None:
         raise InvalidTransition(_("This step has no running time limit."))
     return deadline
-
-
-def dossier_rules(dossier: Dossier) -> RuleSet:
-    """The rules the dossier started under (a later version does not change them), unless
-    it was handed over and the regulation "handover" says the decision date's rules apply."""
-    handed = handed_over_rules(dossier)
-    if handed is not None:
-        return handed
-    spec = SPECS[dossier.title]
-    return rules_from_versions(spec.regulation, dossier.regulation_versions, on=dossier.started_on)
 
 
 def _spec(dossier: Dossier) -> TitleSpec:
