@@ -13,6 +13,8 @@ import datetime
 
 from django.db import migrations
 
+from approvals.regulations.seeding import regulation_seed, regulation_unseed
+
 PERIOD = "period"
 CONFIG = "Cấu hình của hệ thống (không có trong văn bản pháp luật); cách tính thời hạn: BLDS 2015 Điều 147-148"
 
@@ -36,36 +38,21 @@ GRACES = [
 
 
 def seed(apps, schema_editor):
-    Regulation = apps.get_model("approvals_rules", "Regulation")
-    RegulationVersion = apps.get_model("approvals_rules", "RegulationVersion")
-    Rule = apps.get_model("approvals_rules", "Rule")
-    regulation, _ = Regulation.objects.get_or_create(
+    regulation_seed(
+        apps,
         code="act_dates",
-        defaults={
-            "name": "Ngày của hành vi (thời hạn nhập lùi)",
-            "name_en": "Dates of acts (how late an act may be recorded)",
-        },
-    )
-    if regulation.versions.exists():
-        return
-    version = RegulationVersion.objects.create(
-        regulation=regulation,
+        name="Ngày của hành vi (thời hạn nhập lùi)",
+        name_en="Dates of acts (how late an act may be recorded)",
         label="Mặc định của hệ thống",
         effective_from=datetime.date(2000, 1, 1),
         legal_basis=CONFIG,
-    )
-    Rule.objects.bulk_create(
-        Rule(version=version, key=key, value=value, value_type=PERIOD, confirmed=False,
-             basis=CONFIG, description=description)
-        for key, value, description in GRACES
+        rules=[(key, value, PERIOD, False, CONFIG, description)
+               for key, value, description in GRACES],
     )
 
 
 def unseed(apps, schema_editor):
-    Regulation = apps.get_model("approvals_rules", "Regulation")
-    RegulationVersion = apps.get_model("approvals_rules", "RegulationVersion")
-    RegulationVersion.objects.filter(regulation__code="act_dates").delete()
-    Regulation.objects.filter(code="act_dates").delete()
+    regulation_unseed(apps, "act_dates")
 
 
 class Migration(migrations.Migration):

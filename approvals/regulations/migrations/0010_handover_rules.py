@@ -17,6 +17,8 @@ from typing import Any
 
 from django.db import migrations
 
+from approvals.regulations.seeding import regulation_seed, regulation_unseed
+
 BASIS = (
     "Chưa có văn bản xác nhận; căn cứ: Nghị quyết 190/2025/QH15 về xử lý một số vấn đề "
     "liên quan đến sắp xếp tổ chức bộ máy nhà nước (cơ quan tiếp nhận tiếp tục giải quyết)"
@@ -24,43 +26,30 @@ BASIS = (
 
 
 def seed(apps: Any, schema_editor: Any) -> None:
-    Regulation = apps.get_model("approvals_rules", "Regulation")
-    RegulationVersion = apps.get_model("approvals_rules", "RegulationVersion")
-    Rule = apps.get_model("approvals_rules", "Rule")
-    regulation, _ = Regulation.objects.get_or_create(
+    regulation_seed(
+        apps,
         code="handover",
-        defaults={
-            "name": "Bàn giao hồ sơ khi sắp xếp đơn vị hành chính",
-            "name_en": "Hand-over of pending cases when units are reorganised",
-        },
-    )
-    if regulation.versions.exists():
-        return
-    version = RegulationVersion.objects.create(
-        regulation=regulation,
+        name="Bàn giao hồ sơ khi sắp xếp đơn vị hành chính",
+        name_en="Hand-over of pending cases when units are reorganised",
         label="Mặc định của hệ thống",
         effective_from=datetime.date(2000, 1, 1),
         legal_basis=BASIS,
-    )
-    Rule.objects.create(
-        version=version,
-        key="handover.rules_of",
-        value="filing_date",
-        value_type="text",
-        confirmed=False,
-        basis=BASIS,
-        description=(
-            "Hồ sơ được bàn giao được quyết định theo quy định tại ngày nộp hồ sơ "
-            "(filing_date) hay tại ngày quyết định (decision_date)"
-        ),
+        rules=[
+            (
+                "handover.rules_of",
+                "filing_date",
+                "text",
+                False,
+                BASIS,
+                "Hồ sơ được bàn giao được quyết định theo quy định tại ngày nộp hồ sơ "
+                "(filing_date) hay tại ngày quyết định (decision_date)",
+            )
+        ],
     )
 
 
 def unseed(apps: Any, schema_editor: Any) -> None:
-    Regulation = apps.get_model("approvals_rules", "Regulation")
-    RegulationVersion = apps.get_model("approvals_rules", "RegulationVersion")
-    RegulationVersion.objects.filter(regulation__code="handover").delete()
-    Regulation.objects.filter(code="handover").delete()
+    regulation_unseed(apps, "handover")
 
 
 class Migration(migrations.Migration):
