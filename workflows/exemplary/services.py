@@ -45,10 +45,7 @@ ADOPT = "exemplary.record_adoption"
 RECOGNISED = (ModelState.APPROVED,)
 
 
-def _today() -> datetime.date:
-    """Today in the site's time zone (the day history is built as of, within
-    :func:`approvals.acts.recorded_as_of`)."""
-    return act_today()
+_today = act_today  # today in the site's zone, or the day history is built as of
 
 
 def _locked(model: ExemplaryModel) -> ExemplaryModel:

@@ -36,10 +36,7 @@ AWARD_TITLES = (Title.EMULATION_FLAG, Title.PROVINCIAL_COMMENDATION)
 MEMBER_KINDS = (UnitKind.DEPARTMENT, UnitKind.AGENCY)
 
 
-def _today() -> datetime.date:
-    """Today in the site's time zone (the day history is built as of, within
-    :func:`approvals.acts.recorded_as_of`)."""
-    return act_today()
+_today = act_today  # today in the site's zone, or the day history is built as of
 
 
 def _fmt(day: datetime.date) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.utils.translation import gettext as _
 
 from approvals.acts import act_today
@@ -47,10 +45,7 @@ def _locked(plan: Plan) -> Plan:
     return locked
 
 
-def _today() -> datetime.date:
-    """Today in the site's time zone (the day history is built as of, within
-    :func:`approvals.acts.recorded_as_of`)."""
-    return act_today()
+_today = act_today  # today in the site's zone, or the day history is built as of
 
 
 def _required_steps(plan: Plan) -> list[str]:
