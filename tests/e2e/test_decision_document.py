@@ -5,6 +5,7 @@ own page citing the decision's number and date (Decree 30/2020)."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 import pypdf
@@ -25,7 +26,7 @@ def test_the_downloaded_decision_is_signed_before_its_annex(open_as: Any) -> Non
     clerk.go(f"/nominations/{dossier.pk}/")
     with clerk.page.expect_download() as caught:
         clerk.page.click("a.button[href$='/decision.pdf']")
-    data = open(caught.value.path(), "rb").read()
+    data = Path(caught.value.path()).read_bytes()
     pages = [" ".join(p.extract_text().split()) for p in pypdf.PdfReader(io.BytesIO(data)).pages]
     text = " ".join(pages)
     annex = next(i for i, page in enumerate(pages) if "DANH SÁCH" in page)
@@ -38,10 +39,11 @@ def test_the_downloaded_decision_is_signed_before_its_annex(open_as: Any) -> Non
     assert "(Kèm theo Quyết định số" in pages[annex]
     assert dossier.register_entry.symbol.split("/", 1)[1] in pages[annex]
     candidate = dossier.candidates.exclude(household=None).select_related("household").first()
-    assert candidate is not None and candidate.household is not None
-    head = candidate.household.code
-    assert head in " ".join(pages[annex:])  # its code, as the annex lists it
-    assert all(head not in page for page in pages[:annex])
+    assert candidate is not None
+    assert candidate.household is not None
+    code = candidate.household.code  # as the annex lists it
+    assert code in " ".join(pages[annex:])
+    assert all(code not in page for page in pages[:annex])
     # the căn cứ lines name the instruments in full, not as configuration shorthand
     assert "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15" in text
     assert "Căn cứ NĐ 86/2023/NĐ-CP;" not in text
