@@ -82,11 +82,11 @@ def share_chart(share: RecognitionShare, *, registered: bool) -> ChartSpec:
     Its table is the dashboard's share table (the same rows, read from the same share).
     """
     title = str(Title(share.title).label)
-    label = _("Registered (%)") if registered else _("Recognised (%)")
+    label = _("Share registered") if registered else _("Share recognised")
     series = [Series(label, [_number(row.share) for row in share.rows])]
     if share.target is not None:
         target = float(share.target)
-        series.append(Series(_("Target (%)"), [target for _row in share.rows], "target"))
+        series.append(Series(_("Target"), [target for _row in share.rows], "target"))
     prefix = "registered-" if registered else "share-"
     return ChartSpec(
         key=f"{prefix}{share.title}",

@@ -30,12 +30,14 @@
   function dataset(spec, item, index, colour) {
     var single = spec.labels.length === 1;
     if (item.role === "target") {
+      // over bars the target is red; among lines it takes the colour of its title's line
+      var line = spec.type === "line" ? colour : TARGET;
       return {
         type: "line",
         label: item.label,
         data: item.data,
-        borderColor: TARGET,
-        backgroundColor: TARGET,
+        borderColor: line,
+        backgroundColor: line,
         borderDash: [6, 4],
         borderWidth: 2,
         pointRadius: single || spec.type === "line" ? 3 : 0,
@@ -60,10 +62,11 @@
   function config(spec) {
     var colour = 0;
     var datasets = spec.datasets.map(function (item, index) {
-      var picked = COLOURS[colour % COLOURS.length];
+      // a value takes the next colour; a target the colour of the value before it
       if (item.role === "value") {
         colour += 1;
       }
+      var picked = COLOURS[Math.max(colour - 1, 0) % COLOURS.length];
       return dataset(spec, item, index, picked);
     });
     var y = { beginAtZero: true, ticks: { precision: 0 } };
