@@ -148,13 +148,11 @@ def test_a_provincial_target_moves_the_target_line(client, web):
     assert set(payload(text, f"share-{FAMILY}")["datasets"][1]["data"]) == {93.0}
     trend = payload(text, "trend")
     family_target = next(
-        d for d in trend["datasets"] if d["role"] == "target" and str(FAMILY_LABEL()) in d["label"]
+        d
+        for d in trend["datasets"]
+        if d["role"] == "target" and str(Title(FAMILY).label) in d["label"]
     )
     assert family_target["data"][-1] == 93.0
-
-
-def FAMILY_LABEL() -> str:  # noqa: N802
-    return str(Title(FAMILY).label)
 
 
 def test_the_trend_counts_each_year_and_its_table_says_the_same(client, web):
