@@ -198,6 +198,16 @@ def handed_over_list(dossiers: dict[str, Any]) -> Any:
     return hand_over
 
 
+def commune_page() -> str:
+    """The dashboard of one commune of the demo, with its charts."""
+    from django.urls import reverse
+
+    from approvals.organisation.models import OrgUnit
+
+    commune = OrgUnit.objects.get(name="Xã Tân Dĩnh")
+    return f"{reverse('nominations:dashboard')}?unit={commune.pk}&year={TODAY[:4]}"
+
+
 def test_no_page_of_any_state_answers_a_server_error_to_any_demo_login() -> None:
     from django.urls import reverse
 
@@ -215,6 +225,8 @@ def test_no_page_of_any_state_answers_a_server_error_to_any_demo_login() -> None
             *(reverse(item.url_name) for item in MENU),
             reverse("handover:list"),
             reverse("handover:detail", args=[hand_over.pk]),
+            # a commune's page: the dashboard and its charts for one unit (404 out of reach)
+            commune_page(),
         ]
         crawl = Crawl(states)
         with errors_recorded() as errors:

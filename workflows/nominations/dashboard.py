@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from approvals.organisation.models import OrgUnit
+from workflows.nominations.charts import BoardCharts, ChartSpec, board_charts
 from workflows.nominations.choices import Title
 from workflows.nominations.cycle import Cycle, cycle_calendar
 from workflows.nominations.selectors import (
@@ -75,6 +76,16 @@ class Dashboard:
     charts: list[Chart]
     reports: list[Any]
     cycles: list[Cycle]
+    #: The drawn charts (Chart.js) of ``unit``: shares, trend, pending per step.
+    figures: BoardCharts | None = None
+
+    @property
+    def share_figures(self) -> list[tuple[Chart, ChartSpec | None]]:
+        """Each share with its drawn chart (None when nothing is drawn)."""
+        specs = self.figures.shares if self.figures is not None else []
+        return [
+            (chart, specs[n] if n < len(specs) else None) for n, chart in enumerate(self.charts)
+        ]
 
 
 def dashboard_get(
@@ -82,14 +93,15 @@ def dashboard_get(
 ) -> Dashboard:
     """The dashboard of ``user`` on ``day``: ``unit`` (one of their ``units``) in ``year``.
 
-    Pending dossiers and their counts cover everything the user oversees; the share charts
-    and the late reports cover ``unit`` (none without a unit).
+    Pending dossiers and their counts cover everything the user oversees; the share charts,
+    the drawn charts and the late reports cover ``unit`` (none without a unit).
     """
     pending = dossier_list_pending(user=user, day=day)
     counts = dossier_counts_by_step(user=user, day=day)
     charts: list[Chart] = []
     reports: list[Any] = []
     cycles: list[Cycle] = []
+    figures = None
     if unit is not None:
         cycles = cycle_calendar(unit=unit, year=year, day=day)
         for title in SHARE_TITLES:
@@ -105,7 +117,15 @@ def dashboard_get(
         recipients = {unit.pk, *position_unit_ids(user=user, day=day)}
         for recipient in OrgUnit.objects.filter(pk__in=recipients).order_by("path"):
             reports.extend(report_list_outstanding(recipient=recipient, day=day))
-    return Dashboard(units, unit, year, day, pending, counts, charts, reports, cycles)
+        figures = board_charts(
+            user=user,
+            day=day,
+            unit=unit,
+            year=year,
+            shares=[(chart.share, chart.registered) for chart in charts],
+            titles=SHARE_TITLES,
+        )
+    return Dashboard(units, unit, year, day, pending, counts, charts, reports, cycles, figures)
 
 
 __all__ = ["SHARE_TITLES", "Bar", "Chart", "Dashboard", "dashboard_get"]

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from workflows.nominations.chart_selectors import unit_in_reach
 from workflows.nominations.dashboard import Dashboard, dashboard_get
 from workflows.nominations.dashboard_export import dashboard_xlsx
 from workflows.nominations.forms import DashboardForm
@@ -25,9 +26,14 @@ def _dashboard(request: HttpRequest) -> tuple[Dashboard, DashboardForm]:
         year = form.cleaned_data["year"] or year
         chosen = form.cleaned_data["unit"]
         if chosen is not None:
-            unit = next((u for u in units if u.pk == chosen), None)
+            # a top unit of the reach, or one under it (a commune's page)
+            unit = next((u for u in units if u.pk == chosen), None) or unit_in_reach(
+                user=request.user, day=day, pk=chosen
+            )
             if unit is None:
                 raise Http404(_("This unit is outside your reach."))
+            if unit not in units:
+                form.fields["unit"].widget.choices.append((unit.pk, unit.name))
     board = dashboard_get(user=request.user, day=day, units=units, unit=unit, year=year)
     return board, form
 
