@@ -57,7 +57,7 @@ OVERFLOW = """() => {
 # Visible buttons (and links drawn as buttons) lower than a finger.
 SMALL_TARGETS = """(least) => [...document.querySelectorAll(
     'button, .button, input[type=submit], summary, nav.main a')]
-  .filter((e) => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden')
+  .filter((e) => e.checkVisibility({contentVisibilityAuto: true, visibilityProperty: true}))
   .map((e) => [e.textContent.trim().slice(0, 30), e.getBoundingClientRect().height])
   .filter(([, height]) => height < least)"""
 
