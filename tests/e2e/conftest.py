@@ -145,3 +145,53 @@ def signed_in(browser: Any, demo_site: str, request: pytest.FixtureRequest) -> I
     finally:
         for context in contexts:
             context.close()
+
+
+# --- Phones (issue 25, "Mobile") -------------------------------------------------------------
+
+#: The phone the mobile tests and screenshots use: 390 x 844 CSS pixels (an iPhone 12 to 15).
+PHONE_VIEWPORT = {"width": 390, "height": 844}
+DESKTOP_VIEWPORT = {"width": 1280, "height": 900}
+
+
+def open_phone(browser: Any, base_url: str, name: str, username: str) -> tuple[Any, Session]:
+    """A touch-screen 390 x 844 context signed in as ``username``: (context, session)."""
+    context = browser.new_context(
+        locale="vi-VN",
+        viewport=PHONE_VIEWPORT,
+        is_mobile=True,
+        has_touch=True,
+        accept_downloads=True,
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    session = Session(page, base_url, f"{name}-{username}-phone")
+    session.login(username)
+    return context, session
+
+
+@pytest.fixture
+def phone(browser: Any, demo_site: str, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A factory like ``signed_in``: ``phone("truongthon.dongsen")`` gives that user's tab on a
+    390 x 844 touch screen, already signed in (a module may override ``demo_site``)."""
+    contexts: list[Any] = []
+
+    def open_as(username: str) -> Session:
+        context, session = open_phone(browser, demo_site, request.node.name, username)
+        contexts.append(context)
+        return session
+
+    try:
+        yield open_as
+    finally:
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def full_demo_site(transactional_db: None, live_server: Any) -> str:
+    """The whole demo: logins, plans in every state, the numbered recognition decision."""
+    if not Action.objects.filter(code="plans.sign_plan").exists():
+        replay_data_migrations()
+    call_command("seed_demo", "--no-logins", stdout=StringIO(), stderr=StringIO())
+    return str(live_server.url)
