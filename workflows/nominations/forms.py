@@ -83,6 +83,7 @@ class MeetingForm(forms.Form):
             self.fields[f"vote_{candidate.pk}"] = forms.IntegerField(
                 label=str(candidate.household or candidate.unit or candidate.person),
                 min_value=0,
+                widget=forms.NumberInput(attrs={"data-vote": ""}),
                 # Left blank when the meeting lacked the quorum (its votes do not count); the
                 # service asks for every vote of a quorate meeting.
                 required=False,
@@ -91,6 +92,19 @@ class MeetingForm(forms.Form):
     def vote_fields(self) -> list[tuple[Candidate, Any]]:
         """Each candidate with its bound vote field, for the template."""
         return [(c, self[f"vote_{c.pk}"]) for c in self.candidates]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        present = cleaned.get("present")
+        if present is not None:
+            for candidate in self.candidates:
+                name = f"vote_{candidate.pk}"
+                if (cleaned.get(name) or 0) > present:
+                    self.add_error(
+                        name,
+                        _("More votes than people present (%(present)s).") % {"present": present},
+                    )
+        return cleaned
 
     def votes(self) -> dict[int, int]:
         """Votes for each candidate, by candidate id."""
