@@ -52,6 +52,31 @@ class HouseholdImportForm(forms.Form):
     file = forms.FileField(label=_("Household list (XLSX or CSV)"))
 
 
+class RegisterForm(forms.Form):
+    """Bulk registration: every household (or unit) not yet a candidate, each ticked; the
+    officer unticks those left out, and only the ticked ones are registered."""
+
+    #: Sent by the page's form: without it (an older page, a script) everyone is registered.
+    MARKER = "choosing"
+
+    chosen = forms.MultipleChoiceField(
+        label=_("Candidates to register"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one candidate to register.")},
+    )
+
+    def __init__(self, *args: Any, choices: Iterable[tuple[int, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["chosen"]
+        assert isinstance(field, forms.MultipleChoiceField)  # noqa: S101  (narrowing for mypy)
+        field.choices = [(str(pk), label) for pk, label in choices]
+        field.initial = [value for value, _label in field.choices]
+
+    def chosen_ids(self) -> set[int]:
+        """The ids ticked (all of them offered, the field's validation saw to it)."""
+        return {int(pk) for pk in self.cleaned_data["chosen"]}
+
+
 class MeetingForm(forms.Form):
     """The review meeting: attendance, and the votes for each registered candidate, typed
     in or, for households, read from a sheet (``imports.votes_import``).
