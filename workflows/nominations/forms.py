@@ -52,6 +52,31 @@ class HouseholdImportForm(forms.Form):
     file = forms.FileField(label=_("Household list (XLSX or CSV)"))
 
 
+class RegisterForm(forms.Form):
+    """Bulk registration: every household (or unit) not yet a candidate, each ticked; the
+    officer unticks those left out, and only the ticked ones are registered."""
+
+    #: Sent by the page's form: without it (an older page, a script) everyone is registered.
+    MARKER = "choosing"
+
+    chosen = forms.MultipleChoiceField(
+        label=_("Candidates to register"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one candidate to register.")},
+    )
+
+    def __init__(self, *args: Any, choices: Iterable[tuple[int, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["chosen"]
+        assert isinstance(field, forms.MultipleChoiceField)  # noqa: S101  (narrowing for mypy)
+        field.choices = [(str(pk), label) for pk, label in choices]
+        field.initial = [value for value, _label in field.choices]
+
+    def chosen_ids(self) -> set[int]:
+        """The ids ticked (all of them offered, the field's validation saw to it)."""
+        return {int(pk) for pk in self.cleaned_data["chosen"]}
+
+
 class MeetingForm(forms.Form):
     """The review meeting: attendance, and the votes for each registered candidate, typed
     in or, for households, read from a sheet (``imports.votes_import``).
@@ -83,6 +108,7 @@ class MeetingForm(forms.Form):
             self.fields[f"vote_{candidate.pk}"] = forms.IntegerField(
                 label=str(candidate.household or candidate.unit or candidate.person),
                 min_value=0,
+                widget=forms.NumberInput(attrs={"data-vote": ""}),
                 # Left blank when the meeting lacked the quorum (its votes do not count); the
                 # service asks for every vote of a quorate meeting.
                 required=False,
@@ -91,6 +117,19 @@ class MeetingForm(forms.Form):
     def vote_fields(self) -> list[tuple[Candidate, Any]]:
         """Each candidate with its bound vote field, for the template."""
         return [(c, self[f"vote_{c.pk}"]) for c in self.candidates]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        present = cleaned.get("present")
+        if present is not None:
+            for candidate in self.candidates:
+                name = f"vote_{candidate.pk}"
+                if (cleaned.get(name) or 0) > present:
+                    self.add_error(
+                        name,
+                        _("More votes than people present (%(present)s).") % {"present": present},
+                    )
+        return cleaned
 
     def votes(self) -> dict[int, int]:
         """Votes for each candidate, by candidate id."""

@@ -10,8 +10,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from approvals.exceptions import ValidationFailed
+from approvals.organisation.fields import UnitMultipleChoiceField
 from approvals.organisation.models import OrgUnit
 from approvals.registers.models import DocumentKind
+from workflows.plans.consulting import consultable_units, consulted_check
 from workflows.plans.content import body_parse, body_text
 from workflows.plans.models import Plan
 
@@ -49,20 +51,19 @@ class PlanForm(forms.Form):
     recipients = forms.CharField(
         label=_("Recipients (Nơi nhận), one per line"), widget=forms.Textarea(attrs={"rows": 4})
     )
-    recipient_units = forms.ModelMultipleChoiceField(
-        OrgUnit.objects.none(),
-        label=_("Units the plan is dispatched to"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+    recipient_units = UnitMultipleChoiceField(
+        label=_("Units the plan is dispatched to"), required=False
     )
     needs_consultation = forms.BooleanField(
         label=_("Consult the steering committee's member agencies"), required=False
     )
-    consulted_agencies = forms.ModelMultipleChoiceField(
-        OrgUnit.objects.none(),
+    consulted_agencies = UnitMultipleChoiceField(
         label=_("Agencies to consult"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_(
+            "Only the agencies at the issuing agency's level can be consulted, other than "
+            "the agency itself and the drafting unit."
+        ),
     )
     consultation_working_days = forms.IntegerField(
         label=_("Working days for their answers"), required=False, min_value=1, max_value=60
@@ -89,7 +90,9 @@ class PlanForm(forms.Form):
         )
         units = OrgUnit.objects.active_on(day).order_by("path")
         cast(forms.ModelChoiceField, self.fields["recipient_units"]).queryset = units
-        cast(forms.ModelChoiceField, self.fields["consulted_agencies"]).queryset = units
+        cast(
+            forms.ModelChoiceField, self.fields["consulted_agencies"]
+        ).queryset = consultable_units(agencies, drafting_units, day)
         self.fields["year"].initial = day.year
         self.fields["kind"].initial = (
             DocumentKind.objects.filter(code="plan").values_list("pk", flat=True).first()
@@ -105,6 +108,14 @@ class PlanForm(forms.Form):
                 cleaned["sections"] = body_parse(cleaned["body"])
             except ValidationFailed as exc:
                 self.add_error("body", str(exc))
+        agency, unit = cleaned.get("issuing_agency"), cleaned.get("drafting_unit")
+        if cleaned.get("consulted_agencies") and agency is not None and unit is not None:
+            try:
+                consulted_check(
+                    list(cleaned["consulted_agencies"]), issuing_agency=agency, drafting_unit=unit
+                )
+            except ValidationFailed as exc:
+                self.add_error("consulted_agencies", str(exc))
         return cleaned
 
     def content(self) -> dict[str, Any]:

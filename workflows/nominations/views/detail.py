@@ -16,6 +16,7 @@ from approvals.acts import ActDateRefused
 from approvals.audit.labels import event_labels, history_events
 from approvals.audit.models import AuditEvent
 from approvals.exceptions import ApprovalError
+from approvals.organisation.fields import unit_label
 from approvals.organisation.models import OrgUnit
 from approvals.organisation.resolver import Decision, decide
 from workflows.documents.esign import pin_needed
@@ -28,6 +29,7 @@ from workflows.nominations.forms import (
     HouseholdImportForm,
     ObjectionForm,
     PostingForm,
+    RegisterForm,
     ReportForm,
     RevokeForm,
 )
@@ -123,6 +125,23 @@ def revocation_grounds(dossier: Dossier) -> list[str]:
     return [str(g) for g in grounds]
 
 
+def register_form(
+    dossier: Dossier, data: Any = None, *, households: Any = None, units: Any = None
+) -> RegisterForm:
+    """The bulk registration's form: who is not yet a candidate, each ticked."""
+    if SPECS[dossier.title].candidate == "household":
+        rows = households if households is not None else households_unregistered(dossier)
+        choices = [(h.pk, str(h)) for h in rows]
+    else:
+        rows = (
+            units
+            if units is not None
+            else units_unregistered(dossier, today()).select_related("parent")
+        )
+        choices = [(u.pk, unit_label(u)) for u in rows]
+    return RegisterForm(data, choices=choices)
+
+
 def _forms(dossier: Dossier, offers: dict[str, Offer], bound: dict[str, Any]) -> dict[str, Any]:
     """An unbound form for each offered action, or the bound one the user just sent."""
     built: dict[str, Any] = {}
@@ -150,6 +169,8 @@ def _forms(dossier: Dossier, offers: dict[str, Offer], bound: dict[str, Any]) ->
         built["revoke"] = bound.get("revoke") or RevokeForm(
             candidates=recognised, grounds=revocation_grounds(dossier)
         )
+    if "register" in offers and SPECS[dossier.title].candidate in ("household", "unit"):
+        built["register"] = bound.get("register") or register_form(dossier)
     if "register" in offers and SPECS[dossier.title].candidate == "household":
         built["import"] = bound.get("import") or HouseholdImportForm()
     return built
@@ -197,11 +218,9 @@ def render_detail(
         if signer is not None and signer.allowed and signer.decision.authority is not None
         else []
     )
-    unregistered = 0
-    if "register" in offers and spec.candidate == "household":
-        unregistered = households_unregistered(dossier).count()
-    elif "register" in offers and spec.candidate == "unit":
-        unregistered = units_unregistered(dossier, today()).count()
+    built = _forms(dossier, offers, bound or {})
+    register = built.get("register")
+    unregistered = len(register.fields["chosen"].choices) if register is not None else 0
     context = {
         "dossier": dossier,
         "spec": spec,
@@ -220,7 +239,7 @@ def render_detail(
         "offers": offers,
         "allowed": allowed,
         "waiting": None if allowed else dossier_waiting(dossier),
-        "forms": _forms(dossier, offers, bound or {}),
+        "forms": built,
         "signature_block": "\n".join(block),
         "pin_needed": "decide" in offers and offers["decide"].allowed and pin_needed(request.user),
         "unregistered": unregistered,
@@ -279,6 +298,7 @@ __all__ = [
     "council_candidates",
     "dossier_detail",
     "refused_field",
+    "register_form",
     "render_detail",
     "revocation_grounds",
 ]

@@ -22,6 +22,7 @@ from workflows.nominations.forms import (
     MeetingForm,
     ObjectionForm,
     PostingForm,
+    RegisterForm,
     ReportForm,
     RevokeForm,
 )
@@ -44,6 +45,7 @@ from workflows.nominations.views.detail import (
     act,
     council_candidates,
     refused_field,
+    register_form,
     revocation_grounds,
 )
 
@@ -51,20 +53,29 @@ from workflows.nominations.views.detail import (
 @login_required
 @require_POST
 def register_all(request: HttpRequest, pk: int) -> HttpResponse:
-    """Register every household (or unit) of the proposing unit not yet a candidate."""
+    """Register the households (or units) of the proposing unit not yet candidates: those the
+    officer left ticked, or all of them when the request does not choose."""
     dossier = dossier_visible(request, pk)
+    if SPECS[dossier.title].candidate == "household":
+        households = list(households_unregistered(dossier))
+        units: list[OrgUnit] = []
+    else:
+        households, units = [], list(units_unregistered(dossier, today()).select_related("parent"))
+    form: RegisterForm | None = None
+    if RegisterForm.MARKER in request.POST and (households or units):
+        form = register_form(dossier, request.POST, households=households, units=units)
 
     def perform() -> None:
-        if SPECS[dossier.title].candidate == "household":
-            households = list(households_unregistered(dossier))
-            units: list[OrgUnit] = []
-        else:
-            households, units = [], list(units_unregistered(dossier, today()))
+        nonlocal households, units
+        if form is not None:
+            chosen = form.chosen_ids()
+            households = [h for h in households if h.pk in chosen]
+            units = [u for u in units if u.pk in chosen]
         if not households and not units:
             raise ValidationFailed(_("Everyone the unit could propose is already registered."))
         flow_actions.flow_register(dossier, request.user, households=households, units=units)
 
-    return act(request, dossier, "register", None, perform, _("The candidates were registered."))
+    return act(request, dossier, "register", form, perform, _("The candidates were registered."))
 
 
 @login_required

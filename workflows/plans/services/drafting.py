@@ -13,6 +13,7 @@ from approvals.organisation.resolver import require
 from approvals.registers.models import DocumentKind
 from approvals.steps import service_atomic
 from approvals.transitions import transition_perform
+from workflows.plans.consulting import consulted_check
 from workflows.plans.content import validate_content
 from workflows.plans.models import REVIEW_STEPS, Plan, PlanRevision, PlanState
 from workflows.plans.services.clock import _step_clock
@@ -53,6 +54,7 @@ def plan_create(
         raise ValidationFailed(
             _("A consultation needs the agencies to consult and the working days they have.")
         )
+    consulted_check(consulted_agencies, issuing_agency=issuing_agency, drafting_unit=drafting_unit)
     content = validate_content(content)
     plan: Plan = Plan.objects.create(
         issuing_agency=issuing_agency,
