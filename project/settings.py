@@ -118,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "project.menu.site_menu",
+                "approvals.notifications.context_processors.notification_bell",
             ],
         },
     },
@@ -253,6 +254,9 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 # else a thread of the demo server); links in their e-mails start with NOTIFICATIONS_SITE_URL.
 REMINDERS_INTERVAL_MINUTES = int(os.environ.get("REMINDERS_INTERVAL_MINUTES", "15"))
 NOTIFICATIONS_SITE_URL = os.environ.get("NOTIFICATIONS_SITE_URL", "http://127.0.0.1:8000")
+# Whether the notices a step sends (your turn, an outcome) are also e-mailed to users with an
+# address, as each user chooses per kind (notifications/preferences/).
+NOTIFICATIONS_EMAIL = env_bool("NOTIFICATIONS_EMAIL", default=True)
 
 # Security: strict whenever DEBUG is off.
 SESSION_COOKIE_HTTPONLY = True

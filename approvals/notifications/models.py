@@ -15,6 +15,12 @@ class NotificationKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder")
     ESCALATION = "escalation", _("Escalation")
     INFO = "info", _("Information")
+    ACTION = "action", _("Your turn to act")
+    OUTCOME = "outcome", _("Outcome of your case")
+
+
+#: The kinds a step of a process sends, which each user may choose how to receive.
+CHOOSABLE_KINDS: tuple[str, ...] = (NotificationKind.ACTION, NotificationKind.OUTCOME)
 
 
 class Notification(models.Model):
@@ -120,3 +126,33 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deadline_id} {self.kind} {self.stage} → {self.recipient_id}"
+
+
+class NotificationPreference(models.Model):
+    """How one user wants one kind of notification: in the site, by e-mail, both or neither.
+
+    Without a row a kind is delivered both ways (the defaults below).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=NotificationKind.choices)
+    site = models.BooleanField(_("in the site"), default=True)
+    email = models.BooleanField(_("by e-mail"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notificationpref_once"),
+            models.CheckConstraint(
+                condition=Q(kind__in=NotificationKind.values), name="notificationpref_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: site={self.site} email={self.email}"

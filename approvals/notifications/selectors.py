@@ -10,7 +10,7 @@ from approvals.notifications.models import Notification
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-__all__ = ["NOTIFICATIONS_SHOWN", "NotificationList", "notifications_for"]
+__all__ = ["NOTIFICATIONS_SHOWN", "NotificationList", "notifications_for", "unread_count"]
 
 #: How many of the newest notifications a list shows.
 NOTIFICATIONS_SHOWN = 50
@@ -38,3 +38,10 @@ def notifications_for(
     shown = unread if unread_only else rows
     items = list(shown.order_by("-created_at", "-pk")[: max(limit, 0)])
     return NotificationList(items=items, unread=unread.count())
+
+
+def unread_count(user: AbstractBaseUser | AnonymousUser | Any) -> int:
+    """How many of the user's notifications are unread (one query; none when anonymous)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()

@@ -20,6 +20,7 @@ from workflows.nominations.models import (
     Dossier,
     DossierState,
 )
+from workflows.nominations.notices import DossierOutcome, dossier_step_notify
 from workflows.nominations.services._common import (
     COUNCIL,
     _locked,
@@ -155,4 +156,16 @@ def council_record(
         authority=authority,
         only=sorted(rejected),
     )
+    if local:
+        dossier_step_notify(locked, actor=user, on=day)
+    else:
+        dossier_step_notify(
+            locked,
+            actor=user,
+            outcome=DossierOutcome.REVIEWED,
+            comment=minutes,
+            on=day,
+            passed=len(passed),
+            refused=len(rejected),
+        )
     return locked

@@ -25,6 +25,7 @@ from workflows.nominations import decision_pdf
 from workflows.nominations.choices import ground_label
 from workflows.nominations.exceptions import CandidatesRefused
 from workflows.nominations.models import Candidate, CandidateState, Dossier, DossierState
+from workflows.nominations.notices import DossierOutcome, dossier_step_notify
 from workflows.nominations.recognition import consecutive_years_after
 from workflows.nominations.services._common import (
     CANDIDATE,
@@ -106,6 +107,7 @@ def dossier_decide(
     if deadline is not None and deadline.completed_on is None:
         deadline_complete(deadline=deadline, on=max(day, deadline.started_on), user=user)
     locked.signature = signature
+    dossier_step_notify(locked, actor=user, outcome=DossierOutcome.SIGNED, on=day)
     return locked
 
 
@@ -146,6 +148,7 @@ def decision_issue(*, dossier: Dossier, user: Any, on: datetime.date | None = No
         authority=authority,
         content_hash=sha256_hex(issued),
     )
+    dossier_step_notify(locked, actor=user, outcome=DossierOutcome.ISSUED, on=day)
     checkpoint_after_issue()
     return locked
 

@@ -21,6 +21,7 @@ from approvals.exceptions import ValidationFailed
 from approvals.organisation.resolver import Authority, require
 from approvals.transitions import transition_perform
 from workflows.nominations.models import Candidate, CandidateState, Dossier, Meeting
+from workflows.nominations.notices import dossier_step_notify
 from workflows.nominations.services._common import (
     INQUORATE_MEETING,
     MEETING,
@@ -143,6 +144,7 @@ def meeting_record(
         },
         authority=authority,
     )
+    dossier_step_notify(locked, actor=user)
     return meeting
 
 

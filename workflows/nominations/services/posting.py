@@ -16,6 +16,7 @@ from approvals.exceptions import DeadlinePassed, InvalidTransition, ValidationFa
 from approvals.organisation.resolver import require
 from approvals.transitions import transition_perform
 from workflows.nominations.models import Candidate, CandidateState, Dossier, DossierState
+from workflows.nominations.notices import dossier_step_notify
 from workflows.nominations.services._common import (
     POSTING,
     _expect,
@@ -69,6 +70,7 @@ def posting_open(*, dossier: Dossier, user: Any, on: datetime.date | None = None
         action=POSTING,
         authority=authority,
     )
+    dossier_step_notify(locked, actor=user, on=day)
     return locked
 
 

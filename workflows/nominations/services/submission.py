@@ -22,6 +22,7 @@ from approvals.transitions import transition_perform
 from workflows.nominations.cycle import REVIEW_DEADLINE, review_deadline
 from workflows.nominations.exceptions import CandidatesRefused, PostingNotOver
 from workflows.nominations.models import CandidateState, Dossier, DossierState
+from workflows.nominations.notices import DossierOutcome, dossier_step_notify
 from workflows.nominations.services._common import (
     APPRAISE,
     SUBJECT_TYPE,
@@ -99,6 +100,7 @@ def dossier_submit(*, dossier: Dossier, user: Any, on: datetime.date | None = No
     )
     Dossier.objects.filter(pk=locked.pk).update(decision_deadline=deadline)
     locked.decision_deadline = deadline
+    dossier_step_notify(locked, actor=user, on=day)
     return locked
 
 
@@ -124,6 +126,7 @@ def _resubmit(locked: Dossier, user: Any, day: datetime.date) -> Dossier:
         obj=locked, transition="submit", user=user, action=SUBMIT, unit=locked.proposing_unit
     )
     deadline_resume(deadline=_deadline(locked.decision_deadline), on=day, user=user)
+    dossier_step_notify(locked, actor=user, on=day)
     return locked
 
 
@@ -146,6 +149,9 @@ def dossier_return(
         unit=locked.deciding_unit,
     )
     deadline_pause(deadline=_deadline(locked.decision_deadline), on=day, user=user)
+    dossier_step_notify(
+        locked, actor=user, outcome=DossierOutcome.RETURNED, comment=comment, on=day
+    )
     return locked
 
 
@@ -163,4 +169,5 @@ def dossier_accept(*, dossier: Dossier, user: Any, comment: str = "") -> Dossier
         unit=locked.deciding_unit,
         to=target,
     )
+    dossier_step_notify(locked, actor=user, outcome=DossierOutcome.ACCEPTED, comment=comment)
     return locked

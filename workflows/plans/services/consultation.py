@@ -22,6 +22,7 @@ from workflows.plans.models import (
     PlanState,
     StepDecision,
 )
+from workflows.plans.notices import plan_step_notify
 from workflows.plans.services.clock import _step_clock
 from workflows.plans.services.steps import ANSWER, _locked, _next_step, _today
 
@@ -105,6 +106,7 @@ def consultation_answer(
         plan=plan, revision=locked.revision, status=ConsultationStatus.PENDING
     ).exists():
         _close_consultation(plan, user=None, on=day)
+        plan_step_notify(plan, actor=None, on=day)
     return locked
 
 
@@ -154,5 +156,6 @@ def consultation_close_due(*, on: datetime.date | None = None) -> list[Plan]:
         ).select_related("deadline")
         if pending and all(c.deadline.is_overdue(day) for c in pending):
             _close_consultation(plan, user=None, on=day)
+            plan_step_notify(plan, actor=None, on=day)
             closed.append(plan)
     return closed

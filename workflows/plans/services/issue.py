@@ -21,6 +21,7 @@ from approvals.steps import service_atomic
 from approvals.transitions import transition_perform
 from workflows.plans import esign
 from workflows.plans.models import Dispatch, Plan, PlanState
+from workflows.plans.notices import Outcome, plan_step_notify
 from workflows.plans.services.clock import _step_clock
 from workflows.plans.services.reports import _open_reports
 from workflows.plans.services.steps import (
@@ -90,6 +91,7 @@ def plan_sign(
         authority=authority,
     )
     _step_clock(locked, user)
+    plan_step_notify(locked, actor=user, outcome=Outcome.SIGNED, comment=comment)
     return locked
 
 
@@ -130,8 +132,9 @@ def plan_issue(*, plan: Plan, user: Any, issued_on: datetime.date | None = None)
     )
     locked.register_entry = entry  # saved with the transition
     issued = esign.issue_document(locked, entry=entry, day=day)
+    recipients = list(locked.recipient_units.all())
     Dispatch.objects.bulk_create(
-        Dispatch(plan=locked, unit=unit, sent_on=day) for unit in locked.recipient_units.all()
+        Dispatch(plan=locked, unit=unit, sent_on=day) for unit in recipients
     )
     _open_reports(locked, day)
     transition_perform(
@@ -146,6 +149,7 @@ def plan_issue(*, plan: Plan, user: Any, issued_on: datetime.date | None = None)
         content_hash=hashlib.sha256(issued).hexdigest(),
     )
     _step_clock(locked, user, on=day)
+    plan_step_notify(locked, actor=user, outcome=Outcome.ISSUED, recipients=recipients, on=day)
     checkpoint_after_issue()
     return locked
 

@@ -16,6 +16,7 @@ from approvals.organisation.resolver import require
 from approvals.steps import service_atomic
 from approvals.transitions import transition_perform
 from workflows.plans.models import Plan, PlanState, ReportDue, ReportPeriod
+from workflows.plans.notices import Outcome, plan_step_notify
 from workflows.plans.services.steps import CLOSE, REPORT, _locked
 
 if TYPE_CHECKING:
@@ -125,4 +126,5 @@ def plan_close(*, plan: Plan, user: Any, comment: str) -> Plan:
         unit=locked.issuing_agency,
         authority=authority,
     )
+    plan_step_notify(locked, actor=user, outcome=Outcome.CLOSED, comment=comment)
     return locked

@@ -18,6 +18,7 @@ from workflows.plans.models import (
     PlanState,
     StepDecision,
 )
+from workflows.plans.notices import Outcome, plan_step_notify
 from workflows.plans.services.clock import _step_clock
 from workflows.plans.services.consultation import _on_enter
 from workflows.plans.services.steps import (
@@ -73,6 +74,7 @@ def plan_approve(
         to=target,
     )
     _on_enter(locked, revision, user)
+    plan_step_notify(locked, actor=user, outcome=Outcome.APPROVED, step=step, comment=comment)
     return locked
 
 
@@ -111,4 +113,5 @@ def plan_return(*, plan: Plan, user: Any, comment: str, seen_revision: int | Non
     Plan.objects.filter(pk=locked.pk).update(returned_from=step)
     locked.returned_from = step
     _step_clock(locked, user)
+    plan_step_notify(locked, actor=user, outcome=Outcome.RETURNED, step=step, comment=comment)
     return locked
