@@ -120,3 +120,5 @@ def test_the_secretary_sees_the_charts_drawn_with_their_tables_and_exports_a_png
     )
     assert max(widths) <= 390
     site.shot("dashboard-charts-390")
+    # no script error and no policy refusal on any of these pages
+    assert not errors, errors

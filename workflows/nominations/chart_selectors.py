@@ -109,28 +109,36 @@ class TrendPoint:
         return (Decimal(self.recognised) * 100 / Decimal(self.total)).quantize(Decimal("0.01"))
 
 
-def _targets(title: str, unit: OrgUnit, years: list[int]) -> dict[int, Decimal | None]:
-    """The title's target in force for ``unit`` at the end of each year (two queries a year:
-    the rules may change from one year to the next)."""
-    key = f"{SPECS[title].prefix}.target_share_percent"
-    found: dict[int, Decimal | None] = {}
+#: Each title's target per year: ``{title: {year: percent or None}}``.
+Targets = dict[str, dict[int, Decimal | None]]
+
+
+def targets_by_year(*, unit: OrgUnit, years: list[int], titles: list[str]) -> Targets:
+    """Each title's target in the movement's rules in force for ``unit`` at the end of each
+    year (two queries a year, for all the titles: the rules may change between years)."""
+    found: Targets = {title: {} for title in titles}
     for year in years:
         try:
-            rule = rules_in_force(TARGETS, on=datetime.date(year, 12, 31), unit=unit).rules.get(key)
+            rules = rules_in_force(TARGETS, on=datetime.date(year, 12, 31), unit=unit).rules
         except RegulationNotFound:
-            rule = None
-        found[year] = Decimal(str(rule.value)) if rule is not None else None
+            rules = {}
+        for title in titles:
+            rule = rules.get(f"{SPECS[title].prefix}.target_share_percent")
+            found[title][year] = Decimal(str(rule.value)) if rule is not None else None
     return found
 
 
-def recognition_trend(*, unit: OrgUnit, years: list[int], title: str) -> list[TrendPoint]:
+def recognition_trend(
+    *, unit: OrgUnit, years: list[int], title: str, targets: Targets | None = None
+) -> list[TrendPoint]:
     """``title`` under ``unit`` in each of ``years``: members, those recognised (revoked
     titles do not count) and the target of the movement's rules at each year's end.
 
     Households are counted from the tallies (today's households, in the village they live
     in now, as the share of :func:`~workflows.nominations.selectors.recognition_share`);
     units are those existing at each year's end. Two queries, plus two per year for the
-    targets: the count does not depend on how many communes or households lie under ``unit``.
+    targets unless ``targets`` (of :func:`targets_by_year`) are given: the count does not
+    depend on how many communes or households lie under ``unit``.
     """
     if title not in SPECS:
         raise ValidationFailed(_("Unknown title “%(title)s”.") % {"title": title})
@@ -174,10 +182,14 @@ def recognition_trend(*, unit: OrgUnit, years: list[int], title: str) -> list[Tr
             }
         )
         totals = {year: counts[f"y{year}"] or 0 for year in years}
-    targets = _targets(title, unit, years)
+    if targets is None or title not in targets:
+        targets = targets_by_year(unit=unit, years=years, titles=[title])
     return [
         TrendPoint(
-            year=year, total=totals[year], recognised=held.get(year) or 0, target=targets[year]
+            year=year,
+            total=totals[year],
+            recognised=held.get(year) or 0,
+            target=targets[title].get(year),
         )
         for year in years
     ]
@@ -185,8 +197,10 @@ def recognition_trend(*, unit: OrgUnit, years: list[int], title: str) -> list[Tr
 
 __all__ = [
     "StepTotal",
+    "Targets",
     "TrendPoint",
     "dossier_totals_by_step",
     "recognition_trend",
+    "targets_by_year",
     "unit_in_reach",
 ]

@@ -22,6 +22,7 @@ from workflows.nominations.chart_selectors import (
     TrendPoint,
     dossier_totals_by_step,
     recognition_trend,
+    targets_by_year,
 )
 from workflows.nominations.choices import Title
 from workflows.nominations.selectors import RecognitionShare
@@ -102,12 +103,14 @@ def trend_chart(*, unit: OrgUnit, year: int, titles: Iterable[str]) -> ChartSpec
     """Each title's overall share under ``unit`` over the :data:`TREND_YEARS` years ending in
     ``year``, each with its target of that year (a dashed line)."""
     years = list(range(year - TREND_YEARS + 1, year + 1))
+    titles = list(titles)
+    targets = targets_by_year(unit=unit, years=years, titles=titles)
     series: list[Series] = []
     headers = [_("Year")]
     points: list[list[TrendPoint]] = []
     for title in titles:
         name = str(Title(title).label)
-        trend = recognition_trend(unit=unit, years=years, title=title)
+        trend = recognition_trend(unit=unit, years=years, title=title, targets=targets)
         points.append(trend)
         series.append(Series(name, [_number(p.share) for p in trend]))
         if any(p.target is not None for p in trend):

@@ -281,3 +281,15 @@ def test_the_trend_takes_a_fixed_number_of_queries(web, django_assert_max_num_qu
         recognition_trend(unit=web.c.org.province, years=years, title=FAMILY)
     with django_assert_max_num_queries(2 + 2 * TREND_YEARS):
         recognition_trend(unit=web.c.org.province, years=years, title=Title.CULTURAL_VILLAGE)
+    # with the targets read once for both titles, each trend is two aggregates
+    from workflows.nominations.chart_selectors import targets_by_year
+
+    titles = [FAMILY, Title.CULTURAL_VILLAGE]
+    with django_assert_max_num_queries(2 * TREND_YEARS):
+        targets = targets_by_year(unit=web.c.org.province, years=years, titles=titles)
+    for title in titles:
+        with django_assert_max_num_queries(2):
+            trend = recognition_trend(
+                unit=web.c.org.province, years=years, title=title, targets=targets
+            )
+        assert trend[-1].target == targets[title][years[-1]]
