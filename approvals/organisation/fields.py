@@ -37,6 +37,23 @@ def _group_label(unit: OrgUnit) -> str:
     return parent.name
 
 
+class _UnitsWithParents(ModelChoiceIterator):
+    """The queryset's units, their parents read in the same query (for the labels)."""
+
+    def __init__(self, field: Any) -> None:
+        super().__init__(field)
+        self.queryset = self.queryset.select_related("parent")
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """One unit, labelled "name — parent" (two "Văn phòng Sở" are told apart)."""
+
+    iterator = _UnitsWithParents
+
+    def label_from_instance(self, obj: Any) -> str:
+        return unit_label(obj)
+
+
 class _GroupedUnits(ModelChoiceIterator):
     """The queryset's units as ``(parent name, [(value, label), ...])`` groups, tree order."""
 

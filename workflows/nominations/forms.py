@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from approvals.organisation.fields import UnitChoiceField
 from approvals.organisation.models import OrgUnit
 from workflows.nominations.choices import ground_label
 from workflows.nominations.models import Candidate, DossierState, Title
@@ -35,9 +36,7 @@ class DossierCreateForm(forms.Form):
 
     title = forms.ChoiceField(label=_("Title"), choices=Title.choices)
     year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=9999)
-    proposing_unit = forms.ModelChoiceField(
-        label=_("Proposing unit"), queryset=OrgUnit.objects.none()
-    )
+    proposing_unit = UnitChoiceField(label=_("Proposing unit"), queryset=OrgUnit.objects.none())
 
     def __init__(self, *args: Any, units: Iterable[OrgUnit] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

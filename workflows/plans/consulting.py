@@ -28,6 +28,16 @@ def consultable_q(issuing_agency: OrgUnit, drafting_unit: OrgUnit) -> Q:
     )
 
 
+def consultable(unit: OrgUnit, issuing_agency: OrgUnit, drafting_unit: OrgUnit) -> bool:
+    """Whether ``unit`` can be consulted on the plan (:func:`consultable_q`, without a query)."""
+    return (
+        issuing_agency.parent_id is not None
+        and unit.parent_id == issuing_agency.parent_id
+        and unit.pk != issuing_agency.pk
+        and unit.pk not in drafting_unit.ancestor_ids
+    )
+
+
 def consultable_units(
     issuing_agencies: Iterable[OrgUnit], drafting_units: Sequence[OrgUnit], day: datetime.date
 ) -> OrgUnitQuerySet:
@@ -44,12 +54,7 @@ def consulted_check(
     consulted: Sequence[OrgUnit], *, issuing_agency: OrgUnit, drafting_unit: OrgUnit
 ) -> None:
     """Refuse agencies that cannot be consulted on this plan, naming them."""
-    allowed = set(
-        OrgUnit.objects.filter(consultable_q(issuing_agency, drafting_unit)).values_list(
-            "pk", flat=True
-        )
-    )
-    refused = [unit for unit in consulted if unit.pk not in allowed]
+    refused = [u for u in consulted if not consultable(u, issuing_agency, drafting_unit)]
     if refused:
         raise ValidationFailed(
             _(

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from approvals.exceptions import ValidationFailed
-from approvals.organisation.fields import UnitMultipleChoiceField
+from approvals.organisation.fields import UnitChoiceField, UnitMultipleChoiceField
 from approvals.organisation.models import OrgUnit
 from approvals.registers.models import DocumentKind
 from workflows.plans.consulting import consultable_units, consulted_check
@@ -26,8 +26,8 @@ class PlanForm(forms.Form):
     """The drafting form, in the order of the document's sections (Decree 30 layout)."""
 
     kind = forms.ModelChoiceField(DocumentKind.objects.none(), label=_("Kind of document"))
-    drafting_unit = forms.ModelChoiceField(OrgUnit.objects.none(), label=_("Drafting unit"))
-    issuing_agency = forms.ModelChoiceField(OrgUnit.objects.none(), label=_("Issuing agency"))
+    drafting_unit = UnitChoiceField(OrgUnit.objects.none(), label=_("Drafting unit"))
+    issuing_agency = UnitChoiceField(OrgUnit.objects.none(), label=_("Issuing agency"))
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     subject_summary = forms.CharField(
         label=_("Subject summary (trích yếu)"), max_length=500, widget=forms.TextInput

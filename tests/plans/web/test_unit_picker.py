@@ -120,3 +120,10 @@ def test_the_service_refuses_a_unit_that_cannot_be_consulted(demo: Demo) -> None
             consultation_working_days=3,
         )
     assert refused.value.params["field"] == "consulted_agencies"
+
+
+def test_single_unit_choices_name_the_parent_too(demo: Demo) -> None:
+    form = drafter_form(demo)
+    office = demo.unit("Văn phòng Sở", DEPT)
+    labels = dict(form.fields["drafting_unit"].choices)
+    assert labels[office.pk] == "Văn phòng Sở — Sở LĐTBXH"
