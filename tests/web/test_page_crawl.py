@@ -215,6 +215,8 @@ def test_no_page_of_any_state_answers_a_server_error_to_any_demo_login() -> None
             *(reverse(item.url_name) for item in MENU),
             reverse("handover:list"),
             reverse("handover:detail", args=[hand_over.pk]),
+            reverse("notifications:list"),
+            reverse("notifications:preferences"),
         ]
         crawl = Crawl(states)
         with errors_recorded() as errors:
