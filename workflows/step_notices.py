@@ -1,6 +1,7 @@
 """What a step of a process tells: who must act next, and the author what became of the case.
 
-The processes' notice modules (``workflows.plans.notices``, ``workflows.nominations.notices``)
+The processes' notice modules (``workflows.plans.services.notices`` and
+``workflows.nominations.services.notices``)
 find, inside the step's transaction, the users the case now waits for and whether the step
 decided something its author must hear of; :func:`step_tell` words and delivers both through
 the engine (:func:`approvals.notifications.notices.notify_many`, two queries). The actor is

@@ -95,6 +95,9 @@ register_action_labels(
         "approvals_notifications.reminder_sent": gettext_lazy("Sent a reminder"),
         "approvals_notifications.escalation_sent": gettext_lazy("Escalated an overdue step"),
         "approvals_notifications.mark_read": gettext_lazy("Read a notification"),
+        "approvals_notifications.set_preferences": gettext_lazy(
+            "Chose how to receive notifications"
+        ),
         "twofactor.enrol": gettext_lazy("Turned on two-step sign-in"),
         "twofactor.recovery_codes_renew": gettext_lazy("Renewed the recovery codes"),
         "twofactor.remove": gettext_lazy("Turned off two-step sign-in"),

@@ -10,7 +10,13 @@ from approvals.notifications.models import Notification
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-__all__ = ["NOTIFICATIONS_SHOWN", "NotificationList", "notifications_for", "unread_count"]
+__all__ = [
+    "NOTIFICATIONS_SHOWN",
+    "NotificationList",
+    "notifications_for",
+    "preferences_for",
+    "unread_count",
+]
 
 #: How many of the newest notifications a list shows.
 NOTIFICATIONS_SHOWN = 50
@@ -45,3 +51,16 @@ def unread_count(user: AbstractBaseUser | AnonymousUser | Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
+def preferences_for(user: Any) -> dict[str, tuple[bool, bool]]:
+    """The user's choice per kind a step sends: ``{kind: (site, email)}`` (one query)."""
+    from approvals.notifications.models import CHOOSABLE_KINDS, NotificationPreference
+
+    chosen = {
+        kind: (site, email)
+        for kind, site, email in NotificationPreference.objects.filter(
+            user_id=user.pk, kind__in=CHOOSABLE_KINDS
+        ).values_list("kind", "site", "email")
+    }
+    return {kind: chosen.get(kind, (True, True)) for kind in CHOOSABLE_KINDS}

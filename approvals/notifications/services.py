@@ -31,7 +31,13 @@ from approvals.audit.services import EventSpec, SubjectRef, audit_record, audit_
 from approvals.calendar.models import Deadline
 from approvals.calendar.window import WorkingCalendar
 from approvals.exceptions import ValidationFailed
-from approvals.notifications.models import Notification, NotificationKind, ReminderSent
+from approvals.notifications.models import (
+    CHOOSABLE_KINDS,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    ReminderSent,
+)
 from approvals.notifications.registry import StepHolding, step_provider
 from approvals.organisation.holders import unit_heads_many
 from approvals.organisation.models import OrgUnit
@@ -47,6 +53,7 @@ __all__ = [
     "REGULATION",
     "RunReport",
     "notification_mark_read",
+    "preferences_set",
     "reminder_schedule",
     "reminders_run",
 ]
@@ -520,3 +527,32 @@ def notification_mark_read(
             payload={"notifications": ids},
         )
     return len(ids)
+
+
+ACTION_PREFERENCES = "approvals_notifications.set_preferences"
+
+
+def preferences_set(
+    *, user: AbstractBaseUser | AnonymousUser, choices: dict[str, tuple[bool, bool]]
+) -> None:
+    """Record how the user wants each kind a step sends: ``{kind: (site, email)}``."""
+    if isinstance(user, AnonymousUser) or not user.is_authenticated:
+        raise ValidationFailed(_("You must be signed in to choose your notifications."))
+    unknown = sorted(set(choices) - set(CHOOSABLE_KINDS))
+    if unknown:
+        raise ValidationFailed(
+            _("Unknown kind of notification: %(kinds)s.") % {"kinds": ", ".join(unknown)}
+        )
+    with transaction.atomic():
+        for kind, (site, email) in sorted(choices.items()):
+            NotificationPreference.objects.update_or_create(
+                user_id=user.pk, kind=kind, defaults={"site": site, "email": email}
+            )
+        audit_record(
+            actor=user,
+            action=ACTION_PREFERENCES,
+            subject=SubjectRef(
+                f"{user._meta.app_label}.{user._meta.model_name}", str(user.pk), user_label(user)
+            ),
+            payload={kind: {"site": s, "email": e} for kind, (s, e) in sorted(choices.items())},
+        )

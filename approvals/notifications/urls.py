@@ -11,4 +11,5 @@ app_name = "notifications"
 urlpatterns = [
     path("", views.notification_list, name="list"),
     path("read/", views.notification_read, name="read"),
+    path("preferences/", views.notification_preferences, name="preferences"),
 ]

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from approvals.notifications.selectors import notifications_for
-from approvals.notifications.services import notification_mark_read
+from approvals.notifications.models import CHOOSABLE_KINDS, NotificationKind
+from approvals.notifications.notices import email_enabled
+from approvals.notifications.selectors import notifications_for, preferences_for
+from approvals.notifications.services import notification_mark_read, preferences_set
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
@@ -36,3 +40,39 @@ def notification_read(request: HttpRequest) -> HttpResponse:
     ids = [int(raw)] if raw.isdigit() else None
     notification_mark_read(user=request.user, notification_ids=ids)
     return redirect("notifications:list")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    """Per kind a step sends: whether to keep it in the site and whether to e-mail it."""
+    if request.method == "POST":
+        choices = {
+            kind: (
+                request.POST.get(f"{kind}-site") == "on",
+                request.POST.get(f"{kind}-email") == "on",
+            )
+            for kind in CHOOSABLE_KINDS
+        }
+        preferences_set(user=request.user, choices=choices)
+        messages.success(request, _("Your choices were saved."))
+        return redirect("notifications:preferences")
+    chosen = preferences_for(request.user)
+    rows = [
+        {
+            "kind": kind,
+            "label": NotificationKind(kind).label,
+            "site": chosen[kind][0],
+            "email": chosen[kind][1],
+        }
+        for kind in CHOOSABLE_KINDS
+    ]
+    return render(
+        request,
+        "notifications/preferences.html",
+        {
+            "rows": rows,
+            "has_address": bool(getattr(request.user, "email", "")),
+            "email_on": email_enabled(),
+        },
+    )

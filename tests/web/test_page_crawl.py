@@ -227,6 +227,8 @@ def test_no_page_of_any_state_answers_a_server_error_to_any_demo_login() -> None
             reverse("handover:detail", args=[hand_over.pk]),
             # a commune's page: the dashboard and its charts for one unit (404 out of reach)
             commune_page(),
+            reverse("notifications:list"),
+            reverse("notifications:preferences"),
         ]
         crawl = Crawl(states)
         with errors_recorded() as errors:

@@ -20,7 +20,7 @@ from workflows.nominations.models import (
     Dossier,
     DossierState,
 )
-from workflows.nominations.notices import DossierOutcome, dossier_step_notify
+from workflows.nominations.services.notices import DossierOutcome, dossier_step_notify
 from workflows.nominations.services._common import (
     COUNCIL,
     _locked,

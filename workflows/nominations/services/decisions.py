@@ -25,7 +25,7 @@ from workflows.nominations import decision_pdf
 from workflows.nominations.choices import ground_label
 from workflows.nominations.exceptions import CandidatesRefused
 from workflows.nominations.models import Candidate, CandidateState, Dossier, DossierState
-from workflows.nominations.notices import DossierOutcome, dossier_step_notify
+from workflows.nominations.services.notices import DossierOutcome, dossier_step_notify
 from workflows.nominations.recognition import consecutive_years_after
 from workflows.nominations.services._common import (
     CANDIDATE,

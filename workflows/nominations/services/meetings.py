@@ -21,7 +21,7 @@ from approvals.exceptions import ValidationFailed
 from approvals.organisation.resolver import Authority, require
 from approvals.transitions import transition_perform
 from workflows.nominations.models import Candidate, CandidateState, Dossier, Meeting
-from workflows.nominations.notices import dossier_step_notify
+from workflows.nominations.services.notices import dossier_step_notify
 from workflows.nominations.services._common import (
     INQUORATE_MEETING,
     MEETING,

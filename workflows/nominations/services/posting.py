@@ -16,7 +16,7 @@ from approvals.exceptions import DeadlinePassed, InvalidTransition, ValidationFa
 from approvals.organisation.resolver import require
 from approvals.transitions import transition_perform
 from workflows.nominations.models import Candidate, CandidateState, Dossier, DossierState
-from workflows.nominations.notices import dossier_step_notify
+from workflows.nominations.services.notices import dossier_step_notify
 from workflows.nominations.services._common import (
     POSTING,
     _expect,

@@ -22,7 +22,7 @@ from approvals.transitions import transition_perform
 from workflows.nominations.cycle import REVIEW_DEADLINE, review_deadline
 from workflows.nominations.exceptions import CandidatesRefused, PostingNotOver
 from workflows.nominations.models import CandidateState, Dossier, DossierState
-from workflows.nominations.notices import DossierOutcome, dossier_step_notify
+from workflows.nominations.services.notices import DossierOutcome, dossier_step_notify
 from workflows.nominations.services._common import (
     APPRAISE,
     SUBJECT_TYPE,

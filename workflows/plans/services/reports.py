@@ -16,7 +16,7 @@ from approvals.organisation.resolver import require
 from approvals.steps import service_atomic
 from approvals.transitions import transition_perform
 from workflows.plans.models import Plan, PlanState, ReportDue, ReportPeriod
-from workflows.plans.notices import Outcome, plan_step_notify
+from workflows.plans.services.notices import Outcome, plan_step_notify
 from workflows.plans.services.steps import CLOSE, REPORT, _locked
 
 if TYPE_CHECKING:

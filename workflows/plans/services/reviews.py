@@ -18,7 +18,7 @@ from workflows.plans.models import (
     PlanState,
     StepDecision,
 )
-from workflows.plans.notices import Outcome, plan_step_notify
+from workflows.plans.services.notices import Outcome, plan_step_notify
 from workflows.plans.services.clock import _step_clock
 from workflows.plans.services.consultation import _on_enter
 from workflows.plans.services.steps import (

@@ -20,7 +20,17 @@ from django.utils.translation import gettext as _
 from approvals.organisation.holders import StepQuery, step_holders_many
 from approvals.people import person_name
 from workflows.nominations.models import Dossier, DossierState
+from workflows.nominations.services._common import (
+    APPRAISE,
+    COUNCIL,
+    DECIDE,
+    MEETING,
+    NUMBER,
+    POSTING,
+    SUBMIT,
+)
 from workflows.nominations.titles import SPECS, Step
+from workflows.nominations.waiting import NUMBER_VERB, STEP_VERBS
 from workflows.step_notices import CaseRef, step_tell
 
 if TYPE_CHECKING:
@@ -31,6 +41,16 @@ if TYPE_CHECKING:
 __all__ = ["DossierOutcome", "dossier_step_notify"]
 
 SUBJECT_TYPE = "nominations.dossier"  # as services._common names it
+
+#: The action that takes each step, at the proposing unit before the submission (as the
+#: reminders' ``workflows.nominations.notifications`` has them) and at the deciding unit after.
+_PROPOSING_ACTIONS = {
+    Step.MEETING: MEETING,
+    Step.LOCAL_COUNCIL: COUNCIL,
+    Step.POSTING: POSTING,
+    Step.SUBMISSION: SUBMIT,
+}
+_DECIDING_ACTIONS = {Step.APPRAISAL: APPRAISE, Step.COUNCIL: COUNCIL, Step.DECISION: DECIDE}
 
 
 class DossierOutcome:
@@ -45,18 +65,13 @@ class DossierOutcome:
 
 def _next(dossier: Dossier) -> tuple[StepQuery, Promise] | None:
     """The next step's holders query and what they do, or None when nothing waits."""
-    from workflows.nominations.notifications import _PROPOSING_ACTIONS
-    from workflows.nominations.services import APPRAISE, COUNCIL, DECIDE, NUMBER
-    from workflows.nominations.waiting import NUMBER_VERB, STEP_VERBS
-
     if dossier.state in (DossierState.DECIDED, DossierState.RETURNED):
         return None
     if dossier.state == DossierState.DECISION and dossier.signature_id is not None:
         return StepQuery(NUMBER, dossier.deciding_unit), NUMBER_VERB
     step = SPECS[dossier.title].next_step(dossier.state)
-    deciding = {Step.APPRAISAL: APPRAISE, Step.COUNCIL: COUNCIL, Step.DECISION: DECIDE}
-    if step in deciding:
-        return StepQuery(deciding[step], dossier.deciding_unit), STEP_VERBS[step]
+    if step in _DECIDING_ACTIONS:
+        return StepQuery(_DECIDING_ACTIONS[step], dossier.deciding_unit), STEP_VERBS[step]
     if step in _PROPOSING_ACTIONS:
         return StepQuery(_PROPOSING_ACTIONS[step], dossier.proposing_unit), STEP_VERBS[step]
     return None

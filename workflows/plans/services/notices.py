@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from approvals.organisation.holders import StepQuery, step_holders_many
 from approvals.people import person_name
@@ -32,6 +34,17 @@ if TYPE_CHECKING:
 __all__ = ["Outcome", "plan_step_notify"]
 
 SUBJECT_TYPE = "plans.plan"
+
+#: What the holders of each step do: the phrases of ``workflows.plans.waiting`` (same
+#: messages), which the services cannot import (the waiting module reads the services).
+STEP_VERBS: dict[str, Promise] = {
+    PlanState.DIVISION_REVIEW: gettext_lazy("review the draft"),
+    PlanState.FORMAT_CHECK: gettext_lazy("check the format"),
+    PlanState.CONSULTATION: gettext_lazy("give their opinions"),
+    PlanState.SIGNATURE: gettext_lazy("sign"),
+    PlanState.SIGNED: gettext_lazy("number, date and dispatch"),
+    PlanState.IN_FORCE: gettext_lazy("acknowledge receipt"),
+}
 
 
 class Outcome:
@@ -91,18 +104,13 @@ def plan_step_notify(
     next (one more while the plan is out for opinions), two for an outcome alone.
     """
     from approvals.acts import act_today
-    from workflows.plans.waiting import STEP_VERBS
 
     day = on or act_today()
     queries = _waiting_queries(plan, recipients)
     holders = step_holders_many(queries, on=day) if queries else []
     with translation.override(settings.LANGUAGE_CODE):
         state = str(plan.state)
-        verb = (
-            _("acknowledge receipt")
-            if state == PlanState.IN_FORCE
-            else str(STEP_VERBS.get(state, PlanState(state).label))
-        )
+        verb = str(STEP_VERBS.get(state, PlanState(state).label))
         title = body = ""
         if outcome is not None:
             step_name = str(PlanState(step).label) if step in PlanState.values else step
