@@ -41,7 +41,10 @@ def _violations(session: Any) -> list[str]:
 @pytest.mark.parametrize(
     ("username", "paths"),
     [
-        ("chuyenvien.vp.ldtbxh", ["/", "/plans/", "/plans/new/", "/notifications/"]),
+        (
+            "chuyenvien.vp.ldtbxh",
+            ["/", "/plans/", "/plans/new/", "/notifications/", "/notifications/preferences/"],
+        ),
         ("pgd.ldtbxh", ["/sign/", "/registers/", "/verify/"]),
         ("thuky.bcd", ["/nominations/", "/nominations/dashboard/"]),
         (

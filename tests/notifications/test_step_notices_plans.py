@@ -124,3 +124,32 @@ def test_a_step_rolled_back_leaves_no_notice_and_sends_no_mail(
     assert [m.to for m in mail.outbox] == [["cvp@example.vn"]]
     assert str(plan.pk) in mail.outbox[0].body
     assert reverse("plans:detail", args=[plan.pk]) in mail.outbox[0].body
+
+
+def test_a_consultation_asks_each_consulted_agency_then_the_signers(province: Province) -> None:
+    from workflows.plans.services import consultation_answer
+
+    p = province
+    vhttdl = p.unit("Sở Văn hóa, Thể thao và Du lịch")
+    bcd = p.child(p.dept.parent, "BCĐ")
+    plan = new_plan(
+        p, needs_consultation=True, consulted_agencies=[vhttdl, bcd], consultation_working_days=5
+    )
+    plan_submit(plan=plan, user=plan.author)
+    plan_approve(plan=plan, user=p.user("cvp.ldtbxh"))
+    mark = last()
+    plan_approve(plan=plan, user=p.user("kiemtra.ldtbxh"))
+    asked = {u for u, kind in told(mark) if kind == ACTION}
+    # the people of both consulted agencies who may answer are asked for their opinion
+    assert "pgd.vhttdl" in asked
+    assert not asked & {"cvp.ldtbxh", "kiemtra.ldtbxh", "chuyenvien.vp.ldtbxh"}
+    notice = Notification.objects.filter(pk__gt=mark, recipient__username="pgd.vhttdl").get()
+    assert "đang chờ đồng chí góp ý" in notice.title
+    # one agency answers: nobody new is asked while the other one has not
+    mark = last()
+    consultation_answer(
+        consultation=plan.consultations.get(agency=vhttdl),
+        user=p.user("pgd.vhttdl"),
+        answer="Đồng ý",
+    )
+    assert told(mark) == set()

@@ -20,7 +20,6 @@ from workflows.nominations.models import (
     Dossier,
     DossierState,
 )
-from workflows.nominations.services.notices import DossierOutcome, dossier_step_notify
 from workflows.nominations.services._common import (
     COUNCIL,
     _locked,
@@ -30,6 +29,7 @@ from workflows.nominations.services._common import (
     dossier_rules,
 )
 from workflows.nominations.services.eligibility import _reports_missing
+from workflows.nominations.services.notices import DossierOutcome, dossier_step_notify
 from workflows.nominations.titles import Step
 
 if TYPE_CHECKING:

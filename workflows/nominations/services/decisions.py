@@ -25,7 +25,6 @@ from workflows.nominations import decision_pdf
 from workflows.nominations.choices import ground_label
 from workflows.nominations.exceptions import CandidatesRefused
 from workflows.nominations.models import Candidate, CandidateState, Dossier, DossierState
-from workflows.nominations.services.notices import DossierOutcome, dossier_step_notify
 from workflows.nominations.recognition import consecutive_years_after
 from workflows.nominations.services._common import (
     CANDIDATE,
@@ -37,6 +36,7 @@ from workflows.nominations.services._common import (
     dossier_rules,
 )
 from workflows.nominations.services.eligibility import _criteria_problems
+from workflows.nominations.services.notices import DossierOutcome, dossier_step_notify
 
 
 def decision_checks(

@@ -21,7 +21,6 @@ from approvals.exceptions import ValidationFailed
 from approvals.organisation.resolver import Authority, require
 from approvals.transitions import transition_perform
 from workflows.nominations.models import Candidate, CandidateState, Dossier, Meeting
-from workflows.nominations.services.notices import dossier_step_notify
 from workflows.nominations.services._common import (
     INQUORATE_MEETING,
     MEETING,
@@ -34,6 +33,7 @@ from workflows.nominations.services._common import (
     dossier_rules,
 )
 from workflows.nominations.services.eligibility import _reports_missing
+from workflows.nominations.services.notices import dossier_step_notify
 from workflows.nominations.titles import Step
 
 

@@ -34,10 +34,10 @@ from approvals.registers.symbols import format_number, parse_symbol
 from approvals.regulations.services import rules_in_force
 from approvals.transitions import transition_perform
 from workflows.nominations.models import Candidate, CandidateState, Dossier, DossierState
-from workflows.nominations.services.notices import DossierOutcome, dossier_step_notify
 from workflows.nominations.paper_models import PaperDecision
 from workflows.nominations.services._common import DECIDE, PAPER_DECISION, _fmt, _locked
 from workflows.nominations.services.decisions import _recognise
+from workflows.nominations.services.notices import DossierOutcome, dossier_step_notify
 
 #: The regulation of document work (numbering rules) the symbol is read with.
 DOCUMENT_WORK = "document_work"

@@ -16,7 +16,6 @@ from approvals.exceptions import DeadlinePassed, InvalidTransition, ValidationFa
 from approvals.organisation.resolver import require
 from approvals.transitions import transition_perform
 from workflows.nominations.models import Candidate, CandidateState, Dossier, DossierState
-from workflows.nominations.services.notices import dossier_step_notify
 from workflows.nominations.services._common import (
     POSTING,
     _expect,
@@ -26,6 +25,7 @@ from workflows.nominations.services._common import (
     dossier_rules,
 )
 from workflows.nominations.services.eligibility import _reports_missing
+from workflows.nominations.services.notices import dossier_step_notify
 from workflows.nominations.titles import Step
 
 

@@ -22,7 +22,6 @@ from approvals.transitions import transition_perform
 from workflows.nominations.cycle import REVIEW_DEADLINE, review_deadline
 from workflows.nominations.exceptions import CandidatesRefused, PostingNotOver
 from workflows.nominations.models import CandidateState, Dossier, DossierState
-from workflows.nominations.services.notices import DossierOutcome, dossier_step_notify
 from workflows.nominations.services._common import (
     APPRAISE,
     SUBJECT_TYPE,
@@ -37,6 +36,7 @@ from workflows.nominations.services._common import (
     dossier_rules,
 )
 from workflows.nominations.services.eligibility import _criteria_problems, _reports_missing
+from workflows.nominations.services.notices import DossierOutcome, dossier_step_notify
 from workflows.nominations.titles import Step
 
 

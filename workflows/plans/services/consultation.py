@@ -22,8 +22,8 @@ from workflows.plans.models import (
     PlanState,
     StepDecision,
 )
-from workflows.plans.services.notices import plan_step_notify
 from workflows.plans.services.clock import _step_clock
+from workflows.plans.services.notices import plan_step_notify
 from workflows.plans.services.steps import ANSWER, _locked, _next_step, _today
 
 

@@ -16,9 +16,9 @@ from approvals.transitions import transition_perform
 from workflows.plans.consulting import consulted_check
 from workflows.plans.content import validate_content
 from workflows.plans.models import REVIEW_STEPS, Plan, PlanRevision, PlanState
-from workflows.plans.services.notices import plan_step_notify
 from workflows.plans.services.clock import _step_clock
 from workflows.plans.services.consultation import _on_enter
+from workflows.plans.services.notices import plan_step_notify
 from workflows.plans.services.steps import DRAFT, _locked, _next_step
 
 if TYPE_CHECKING:

@@ -21,8 +21,8 @@ from approvals.steps import service_atomic
 from approvals.transitions import transition_perform
 from workflows.plans import esign
 from workflows.plans.models import Dispatch, Plan, PlanState
-from workflows.plans.services.notices import Outcome, plan_step_notify
 from workflows.plans.services.clock import _step_clock
+from workflows.plans.services.notices import Outcome, plan_step_notify
 from workflows.plans.services.reports import _open_reports
 from workflows.plans.services.steps import (
     ACKNOWLEDGE,

@@ -18,9 +18,9 @@ from workflows.plans.models import (
     PlanState,
     StepDecision,
 )
-from workflows.plans.services.notices import Outcome, plan_step_notify
 from workflows.plans.services.clock import _step_clock
 from workflows.plans.services.consultation import _on_enter
+from workflows.plans.services.notices import Outcome, plan_step_notify
 from workflows.plans.services.steps import (
     STEP_ACTION,
     _check_revision,
