@@ -333,6 +333,9 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "approvals.organisation.models.UnitKind",
     },
     "SCHEMA_PATH_PREFIX": "/api/",
+    # Deep links put a link inside each operation's toggle button (axe: nested-interactive);
+    # each operation stays reachable by opening its tag.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
 }
 
 # --- digital signatures (approvals.signing; see its module docstring and docs/signing.md) -------

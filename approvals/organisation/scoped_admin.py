@@ -183,8 +183,11 @@ class UnitScopedAdmin(UnitScopedMixin, admin.ModelAdmin):
     """A ModelAdmin limited as :class:`UnitScopedMixin` says."""
 
 
-class ScopedInline(ScopedChoicesMixin, admin.TabularInline):
-    """An inline whose choices are limited to what the user may see."""
+class ScopedInline(ScopedChoicesMixin, admin.StackedInline):
+    """An inline whose choices are limited to what the user may see.
+
+    Stacked, not tabular: a tabular inline's inputs have no ``<label>`` (only the column
+    header), which screen readers announce as unnamed fields (axe: label, critical)."""
 
 
 class ReadOnlyInline(ScopedInline):

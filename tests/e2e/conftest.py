@@ -21,6 +21,7 @@ import pytest
 from django.core.management import call_command
 
 from approvals.organisation.models import Action
+from tests.e2e import axe
 from tests.plans.conftest import replay_data_migrations
 
 # Playwright's sync API runs an event loop in this thread; the test's ORM calls are still
@@ -88,9 +89,12 @@ class Session:
         self.base_url = base_url
         self.test_name = re.sub(r"[^\w.-]+", "_", test_name)
         self.shots = 0
+        axe.watch(page)
 
     def go(self, path: str) -> Any:
-        return self.page.goto(self.base_url + path)
+        response = self.page.goto(self.base_url + path)
+        axe.check(self.page, f"go {path}")
+        return response
 
     def login(self, username: str, password: str = DEMO_PASSWORD) -> None:
         self.go("/login/")
@@ -101,6 +105,7 @@ class Session:
         current = self.page.locator("[data-testid=current-user]")
         if current.count() == 0:
             raise AssertionError(f"login as {username} failed: {self.page.content()[:500]}")
+        axe.check(self.page, f"login {username}")
 
     def logout(self) -> None:
         self.page.click("form.logout button")
@@ -112,7 +117,25 @@ class Session:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{self.test_name}-{self.shots:02d}-{name}.png"
         self.page.screenshot(path=str(path), full_page=True)
+        axe.check(self.page, f"shot {name}")
         return path
+
+
+@pytest.fixture(autouse=True)
+def axe_audit(request: pytest.FixtureRequest) -> Iterator[axe.Audit]:
+    """Fails the test at teardown when a page it visited has a serious or critical violation."""
+    audit = axe.begin(request.node.name)
+    yield audit
+    axe.end()
+    axe.write_summary(ARTIFACTS)
+    if audit.failures():
+        pytest.fail("axe: serious/critical violations\n" + axe.describe(audit.failures()))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """Check the page each tab is left on, before the fixtures close the tabs."""
+    axe.check_open_pages()
 
 
 @pytest.fixture
