@@ -64,6 +64,7 @@ from workflows.plans.selectors import (
 )
 from workflows.plans.services import (
     DRAFT,
+    Addressing,
     dispatch_acknowledge,
     plan_attach,
     plan_create,
@@ -213,7 +214,18 @@ def plan_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         form.fields[locked].disabled = True
     if request.method == "POST" and form.is_valid():
         try:
-            plan_edit(plan=plan, user=request.user, content=form.content())
+            data = form.cleaned_data
+            plan_edit(
+                plan=plan,
+                user=request.user,
+                content=form.content(),
+                addressing=Addressing(
+                    needs_consultation=data["needs_consultation"],
+                    consulted_agencies=list(data["consulted_agencies"]),
+                    consultation_working_days=data.get("consultation_working_days") or 0,
+                    recipient_units=list(data["recipient_units"]),
+                ),
+            )
         except ApprovalError as exc:
             form.add_error(None, str(exc))
         else:

@@ -12,12 +12,13 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.translation import override
 
+from approvals.audit.models import AuditEvent
 from approvals.exceptions import ValidationFailed
 from approvals.organisation.fields import UnitMultipleChoiceField, unit_label
 from approvals.organisation.models import OrgUnit
 from approvals.registers.models import DocumentKind
 from tests.demo.conftest import Demo, demo
-from tests.plans.web.test_plan_pages import client_for, form_data
+from tests.plans.web.test_plan_pages import BODY, client_for, form_data
 from workflows.plans.forms import PlanForm
 from workflows.plans.models import Plan
 from workflows.plans.services import plan_create
@@ -127,3 +128,58 @@ def test_single_unit_choices_name_the_parent_too(demo: Demo) -> None:
     office = demo.unit("Văn phòng Sở", DEPT)
     labels = dict(form.fields["drafting_unit"].choices)
     assert labels[office.pk] == "Văn phòng Sở — Sở LĐTBXH"
+
+
+def _draft(demo: Demo, client: Client) -> Plan:
+    response = client.post("/plans/new/", form_data(demo))
+    assert response.status_code == 302
+    return Plan.objects.latest("pk")
+
+
+def test_the_edit_page_saves_the_consulted_agencies_and_the_recipients(demo: Demo) -> None:
+    client = client_for(demo, "chuyenvien.vp.ldtbxh")
+    plan = _draft(demo, client)
+    vhttdl, office = demo.unit(VHTTDL), demo.unit("Văn phòng Sở", VHTTDL)
+    data = form_data(
+        demo,
+        consulted_agencies=[vhttdl.pk],
+        needs_consultation="on",
+        consultation_working_days=3,
+        recipient_units=[office.pk],
+    )
+    response = client.post(f"/plans/{plan.pk}/edit/", data)
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert list(plan.consulted_agencies.all()) == [vhttdl]
+    assert list(plan.recipient_units.all()) == [office]
+    assert plan.needs_consultation
+    assert plan.consultation_working_days == 3
+    # the text did not change: no new revision, but the change is in the audit trail
+    assert plan.revision_number == 1
+    event = AuditEvent.objects.filter(action="plans.edit_plan", subject_id=str(plan.pk)).get()
+    assert set(event.payload["addressing_changed"]) == {
+        "consulted_agencies",
+        "needs_consultation",
+        "consultation_working_days",
+        "recipient_units",
+    }
+
+
+def test_the_edit_page_refuses_a_unit_that_cannot_be_consulted_and_keeps_the_draft(
+    demo: Demo,
+) -> None:
+    client = client_for(demo, "chuyenvien.vp.ldtbxh")
+    plan = _draft(demo, client)
+    data = form_data(
+        demo,
+        body=BODY + "\n3. Một đoạn mới.",
+        consulted_agencies=[demo.unit("Văn phòng Sở", VHTTDL).pk],
+        needs_consultation="on",
+        consultation_working_days=3,
+    )
+    response = client.post(f"/plans/{plan.pk}/edit/", data)
+    assert response.status_code == 200
+    plan.refresh_from_db()
+    assert plan.revision_number == 1
+    assert not plan.consulted_agencies.exists()
+    assert not plan.needs_consultation

@@ -13,7 +13,13 @@ from __future__ import annotations
 from workflows.plans.services.attachments import plan_attach, plan_detach
 from workflows.plans.services.clock import STEP_PERIODS, STEP_PURPOSE, step_deadline
 from workflows.plans.services.consultation import consultation_answer, consultation_close_due
-from workflows.plans.services.drafting import plan_create, plan_edit, plan_submit, plan_withdraw
+from workflows.plans.services.drafting import (
+    Addressing,
+    plan_create,
+    plan_edit,
+    plan_submit,
+    plan_withdraw,
+)
 from workflows.plans.services.issue import dispatch_acknowledge, plan_issue, plan_sign
 from workflows.plans.services.reports import plan_close, report_submit
 from workflows.plans.services.reviews import plan_approve, plan_return
@@ -46,6 +52,7 @@ __all__ = [
     "STEP_ACTION",
     "STEP_PERIODS",
     "STEP_PURPOSE",
+    "Addressing",
     "consultation_answer",
     "consultation_close_due",
     "dispatch_acknowledge",

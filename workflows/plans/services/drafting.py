@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
@@ -95,9 +96,56 @@ def _new_revision(plan: Plan, content: dict[str, Any], user: Any) -> PlanRevisio
     return revision
 
 
+@dataclass(frozen=True)
+class Addressing:
+    """Who a draft goes to and who is consulted on it: the drafter may change them with the
+    text while the plan is a draft (``None`` in :func:`plan_edit` keeps them)."""
+
+    needs_consultation: bool
+    consulted_agencies: Sequence[OrgUnit]
+    consultation_working_days: int
+    recipient_units: Sequence[OrgUnit]
+
+
+def _addressing_set(plan: Plan, addressing: Addressing) -> list[str]:
+    """Apply ``addressing`` to ``plan``; the names of the fields that changed."""
+    if addressing.needs_consultation and (
+        not addressing.consulted_agencies or addressing.consultation_working_days <= 0
+    ):
+        raise ValidationFailed(
+            _("A consultation needs the agencies to consult and the working days they have.")
+        )
+    consulted_check(
+        addressing.consulted_agencies,
+        issuing_agency=plan.issuing_agency,
+        drafting_unit=plan.drafting_unit,
+    )
+    changed = []
+    if addressing.needs_consultation != plan.needs_consultation:
+        changed.append("needs_consultation")
+    if addressing.consultation_working_days != plan.consultation_working_days:
+        changed.append("consultation_working_days")
+    if changed:
+        plan.needs_consultation = addressing.needs_consultation
+        plan.consultation_working_days = addressing.consultation_working_days
+        plan.save(update_fields=["needs_consultation", "consultation_working_days"])
+    for name, units in (
+        ("consulted_agencies", addressing.consulted_agencies),
+        ("recipient_units", addressing.recipient_units),
+    ):
+        related = getattr(plan, name)
+        if set(related.values_list("pk", flat=True)) != {u.pk for u in units}:
+            related.set(units)
+            changed.append(name)
+    return changed
+
+
 @service_atomic()
-def plan_edit(*, plan: Plan, user: Any, content: dict[str, Any]) -> PlanRevision:
-    """Save a new revision of a draft; only its drafter may, and never after signature."""
+def plan_edit(
+    *, plan: Plan, user: Any, content: dict[str, Any], addressing: Addressing | None = None
+) -> PlanRevision:
+    """Save a new revision of a draft (and its addressing, when given); only its drafter may,
+    and never after signature."""
     locked = _locked(plan)
     if locked.state != PlanState.DRAFT:
         if locked.state in (PlanState.SIGNED, PlanState.IN_FORCE, PlanState.CLOSED):
@@ -115,10 +163,11 @@ def plan_edit(*, plan: Plan, user: Any, content: dict[str, Any]) -> PlanRevision
         raise ActionNotPermitted(_("Only the drafter of this plan can edit it."))
     require(user, DRAFT, unit=locked.drafting_unit)
     content = validate_content(content)
+    changed = _addressing_set(locked, addressing) if addressing is not None else []
     previous = locked.current_revision
-    if content == previous.content:
+    if content == previous.content and not changed:
         return previous
-    revision = _new_revision(locked, content, user)
+    revision = _new_revision(locked, content, user) if content != previous.content else previous
     audit_record(
         actor=user,
         action="plans.edit_plan",
@@ -126,7 +175,7 @@ def plan_edit(*, plan: Plan, user: Any, content: dict[str, Any]) -> PlanRevision
         from_state=PlanState.DRAFT,
         to_state=PlanState.DRAFT,
         content_hash=revision.content_sha256,
-        payload={"revision": revision.number},
+        payload={"revision": revision.number, "addressing_changed": changed},
     )
     plan.revision_number = revision.number
     return revision
