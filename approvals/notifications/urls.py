@@ -11,5 +11,6 @@ app_name = "notifications"
 urlpatterns = [
     path("", views.notification_list, name="list"),
     path("read/", views.notification_read, name="read"),
+    path("<int:pk>/open/", views.notification_open, name="open"),
     path("preferences/", views.notification_preferences, name="preferences"),
 ]

@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from approvals.notifications.models import CHOOSABLE_KINDS, NotificationKind
+from approvals.notifications.models import CHOOSABLE_KINDS, Notification, NotificationKind
 from approvals.notifications.notices import email_enabled
 from approvals.notifications.selectors import notifications_for, preferences_for
 from approvals.notifications.services import notification_mark_read, preferences_set
@@ -40,6 +41,20 @@ def notification_read(request: HttpRequest) -> HttpResponse:
     ids = [int(raw)] if raw.isdigit() else None
     notification_mark_read(user=request.user, notification_ids=ids)
     return redirect("notifications:list")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow one of the user's own notices to its page, marking it read on the way (as a
+    mail reader does); another user's notice is a 404."""
+    notice = get_object_or_404(Notification, pk=pk, recipient_id=request.user.pk)
+    if notice.read_at is None:
+        notification_mark_read(user=request.user, notification_ids=[notice.pk])
+    safe = url_has_allowed_host_and_scheme(
+        notice.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return redirect(notice.url if notice.url and safe else "notifications:list")
 
 
 @login_required

@@ -58,9 +58,11 @@ def test_submitting_a_plan_rings_the_reviewers_bell_and_the_decision_the_drafter
     assert SUMMARY in text
     assert "đang chờ đồng chí xem xét dự thảo" in text
     head.shot("notifications")
-    # the notice links to the plan, where he approves it
-    notices.first.locator(f"a[href='/plans/{plan.pk}/']").click()
+    # the notice leads to the plan, where he approves it; opening it read it
+    notices.first.locator("[data-testid=notification-link]").click()
     head.page.wait_for_selector("[data-testid=approve]")
+    assert head.page.url.endswith(f"/plans/{plan.pk}/")
+    assert _bell_count(head) == "0"
     head.page.click("[data-testid=approve]")
     head.page.wait_for_selector("[role=status]")
     plan.refresh_from_db()
@@ -73,7 +75,7 @@ def test_submitting_a_plan_rings_the_reviewers_bell_and_the_decision_the_drafter
     outcome = drafter.page.locator("[data-testid=notification].notification-outcome")
     assert outcome.count() == 1
     assert "đã được" in str(outcome.inner_text())
-    assert outcome.locator(f"a[href='/plans/{plan.pk}/']").count() == 1
+    assert outcome.locator("[data-testid=notification-link]").count() == 1
     drafter.shot("outcome")
     # marking all read empties the bell
     drafter.page.click("form[action='/notifications/read/'] button")

@@ -97,6 +97,35 @@ def test_the_preferences_page_saves_the_choice_and_the_bell_counts_unread(
     assert mail.outbox == []  # action e-mails turned off on the page
     home = client.get(reverse("notifications:list"))
     assert 'data-testid="notification-count">1<' in home.text
-    assert 'href="/plans/7/"' in home.text
+    opened = Notification.objects.get(recipient=user)
+    assert f'href="{reverse("notifications:open", args=[opened.pk])}"' in home.text
     client.post(reverse("notifications:read"))  # mark all read
     assert 'data-testid="notification-count"' not in client.get(reverse("notifications:list")).text
+
+
+def test_opening_a_notice_reads_it_and_leads_to_its_page_only_for_its_recipient(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    user, other = UserFactory(), UserFactory()
+    (notice,) = send(user, NotificationKind.ACTION, django_capture_on_commit_callbacks)
+    client = Client()
+    client.force_login(other)
+    assert client.get(reverse("notifications:open", args=[notice.pk])).status_code == 404
+    notice.refresh_from_db()
+    assert notice.read_at is None
+    client.force_login(user)
+    answer = client.get(reverse("notifications:open", args=[notice.pk]))
+    assert answer.status_code == 302
+    assert answer["Location"] == "/plans/7/"
+    assert unread_count(user) == 0
+
+
+def test_a_notice_whose_link_leaves_the_site_opens_the_list_instead() -> None:
+    user = UserFactory()
+    notice = Notification.objects.create(
+        recipient=user, kind=NotificationKind.ACTION, title="x", url="https://evil.example/"
+    )
+    client = Client()
+    client.force_login(user)
+    answer = client.get(reverse("notifications:open", args=[notice.pk]))
+    assert answer["Location"] == reverse("notifications:list")
