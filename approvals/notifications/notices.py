@@ -63,19 +63,16 @@ def email_enabled() -> bool:
     return bool(getattr(settings, "NOTIFICATIONS_EMAIL", True))
 
 
-def _mail_body(name: str, notice: Notice) -> str:
-    lines = [_("Dear %(name)s,") % {"name": name}, "", notice.title]
-    if notice.body:
-        lines += ["", notice.body]
-    if notice.url:
+def mail_text(name: str, paragraphs: Sequence[str], url: str) -> str:
+    """An e-mail's text: the greeting, the paragraphs, the link on the site and the footer
+    (the deadline reminders' e-mails read the same way)."""
+    parts = [_("Dear %(name)s,") % {"name": name}, *(p for p in paragraphs if p)]
+    if url:
         base = str(getattr(settings, "NOTIFICATIONS_SITE_URL", "")).rstrip("/")
-        lines += ["", _("Open: %(url)s") % {"url": f"{base}{notice.url}"}]
-    lines += [
-        "",
-        "--",
-        _("This message was sent automatically by the approvals system; please do not reply."),
-    ]
-    return "\n".join(lines)
+        parts.append(_("Open: %(url)s") % {"url": f"{base}{url}"})
+    footer = _("This message was sent automatically by the approvals system; please do not reply.")
+    parts.append(f"--\n{footer}")
+    return "\n\n".join(parts)
 
 
 def _send(mails: list[Mail]) -> None:
@@ -169,7 +166,7 @@ def notify_many(sends: Sequence[Send]) -> list[Notification]:
                 emailing and bool(user.email) and getattr(user, f"email_{send.kind}") is not False
             )
             if emailed:
-                body = _mail_body(person_name(user), notice)
+                body = mail_text(person_name(user), [notice.title, notice.body], notice.url)
                 mails.append(Mail(user.email, notice.title[:255], body))
             if getattr(user, f"site_{send.kind}") is False:
                 continue

@@ -38,6 +38,7 @@ from approvals.notifications.models import (
     NotificationPreference,
     ReminderSent,
 )
+from approvals.notifications.notices import mail_text
 from approvals.notifications.registry import StepHolding, step_provider
 from approvals.organisation.holders import unit_heads_many
 from approvals.organisation.models import OrgUnit
@@ -288,16 +289,9 @@ def _texts(
 
 
 def _email(user: Any, title: str, body: str, url: str) -> EmailMessage:
-    lines = [_("Dear %(name)s,") % {"name": user_label(user)}, "", body]
-    if url:
-        base = str(getattr(settings, "NOTIFICATIONS_SITE_URL", "")).rstrip("/")
-        lines += ["", _("Open: %(url)s") % {"url": f"{base}{url}"}]
-    lines += [
-        "",
-        "--",
-        _("This message was sent automatically by the approvals system; please do not reply."),
-    ]
-    return EmailMessage(subject=title, body="\n".join(lines), to=[user.email])
+    return EmailMessage(
+        subject=title, body=mail_text(user_label(user), [body], url), to=[user.email]
+    )
 
 
 def _send(

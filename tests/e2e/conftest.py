@@ -72,13 +72,18 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
+def _seeded(live_server: Any, option: str) -> str:
+    """Seed the demo (``seed_demo`` with ``option``) behind the live server; its URL."""
+    if not Action.objects.filter(code="plans.sign_plan").exists():
+        replay_data_migrations()
+    call_command("seed_demo", option, stdout=StringIO(), stderr=StringIO())
+    return str(live_server.url)
+
+
 @pytest.fixture
 def demo_site(transactional_db: None, live_server: Any) -> str:
     """The seeded demo province (logins included) behind a live server; returns its URL."""
-    if not Action.objects.filter(code="plans.sign_plan").exists():
-        replay_data_migrations()
-    call_command("seed_demo", "--no-plans", stdout=StringIO(), stderr=StringIO())
-    return str(live_server.url)
+    return _seeded(live_server, "--no-plans")
 
 
 class Session:
@@ -214,7 +219,4 @@ def phone(browser: Any, demo_site: str, request: pytest.FixtureRequest) -> Itera
 @pytest.fixture
 def full_demo_site(transactional_db: None, live_server: Any) -> str:
     """The whole demo: logins, plans in every state, the numbered recognition decision."""
-    if not Action.objects.filter(code="plans.sign_plan").exists():
-        replay_data_migrations()
-    call_command("seed_demo", "--no-logins", stdout=StringIO(), stderr=StringIO())
-    return str(live_server.url)
+    return _seeded(live_server, "--no-logins")

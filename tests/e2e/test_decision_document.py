@@ -12,7 +12,7 @@ import pypdf
 import pytest
 
 from approvals.people import person_name
-from tests.e2e.test_names_and_downloads import full_demo, open_as  # noqa: F401 (fixtures)
+from tests.e2e.test_names_and_downloads import open_as  # noqa: F401 (a fixture)
 from workflows.nominations.models import Dossier, DossierState
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,17 +4,13 @@ name (the PDF downloaded, not opened inline)."""
 
 from __future__ import annotations
 
-from io import StringIO
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
-from approvals.organisation.models import Action
 from approvals.people import person_name
 from tests.e2e.conftest import Session
-from tests.plans.conftest import replay_data_migrations
 from workflows.nominations.exports import download_name as dossier_file_name
 from workflows.nominations.models import Dossier, DossierState
 from workflows.plans import documents
@@ -24,16 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def full_demo(transactional_db: None, live_server: Any) -> str:
-    """The demo with its plans and its numbered recognition decision."""
-    if not Action.objects.filter(code="plans.sign_plan").exists():
-        replay_data_migrations()
-    call_command("seed_demo", "--no-logins", stdout=StringIO(), stderr=StringIO())
-    return str(live_server.url)
-
-
-@pytest.fixture
-def open_as(browser: Any, full_demo: str, request: pytest.FixtureRequest) -> Any:
+def open_as(browser: Any, full_demo_site: str, request: pytest.FixtureRequest) -> Any:
     contexts: list[Any] = []
 
     def make(username: str) -> Session:
@@ -43,7 +30,7 @@ def open_as(browser: Any, full_demo: str, request: pytest.FixtureRequest) -> Any
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
-        session = Session(page, full_demo, f"{request.node.name}-{username}")
+        session = Session(page, full_demo_site, f"{request.node.name}-{username}")
         session.login(username)
         return session
 
