@@ -26,7 +26,7 @@ from workflows.nominations.models import (
     HouseholdTally,
     RecognitionTally,
 )
-from workflows.nominations.selectors import TARGETS, overdue_on, reach_paths
+from workflows.nominations.selectors import TARGETS, overdue_on, reach_paths, share_of
 from workflows.nominations.titles import SPECS
 
 
@@ -104,9 +104,7 @@ class TrendPoint:
     @property
     def share(self) -> Decimal | None:
         """Percentage recognised (two decimals), or None when there is nothing to count."""
-        if not self.total:
-            return None
-        return (Decimal(self.recognised) * 100 / Decimal(self.total)).quantize(Decimal("0.01"))
+        return share_of(self.recognised, self.total)
 
 
 #: Each title's target per year: ``{title: {year: percent or None}}``.

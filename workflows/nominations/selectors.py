@@ -221,6 +221,11 @@ def dossier_counts_by_step(*, user: Any, day: datetime.date) -> list[StepCount]:
 # --- recognition against the target -------------------------------------------------------------
 
 
+def share_of(recognised: int, total: int) -> Decimal | None:
+    """``recognised`` as a percentage of ``total`` (two decimals); None when ``total`` is 0."""
+    return (Decimal(recognised) * 100 / Decimal(total)).quantize(Decimal("0.01")) if total else None
+
+
 @dataclass(frozen=True)
 class ShareRow:
     """Households (or units) of one area, and how many hold the title in the year."""
@@ -233,9 +238,7 @@ class ShareRow:
     @property
     def share(self) -> Decimal | None:
         """Percentage recognised (two decimals), or None when there is nothing to count."""
-        if not self.total:
-            return None
-        return (Decimal(self.recognised) * 100 / Decimal(self.total)).quantize(Decimal("0.01"))
+        return share_of(self.recognised, self.total)
 
     @property
     def met(self) -> bool | None:
