@@ -164,6 +164,11 @@ def test_the_chairmans_pages_fit_a_phone_and_tables_scroll_in_their_box(phone: A
     table.evaluate("(t) => { t.scrollLeft = 200; }")
     assert table.evaluate("(t) => t.scrollLeft") > 0
     assert chairman.page.evaluate("window.scrollX") == 0
+    # and a keyboard reaches it to scroll it: it is in the tab order, with a focus ring
+    assert table.get_attribute("tabindex") == "0"
+    table.focus()
+    chairman.page.keyboard.press("ArrowRight")
+    assert table.evaluate("(t) => document.activeElement === t")
     chairman.shot("dossier")
 
 
