@@ -23,11 +23,10 @@ from workflows.nominations.services import (
     APPRAISE,
     COUNCIL,
     DECIDE,
-    MEETING,
     NUMBER,
-    POSTING,
     SUBMIT,
 )
+from workflows.nominations.services.notices import PROPOSING_ACTIONS
 from workflows.nominations.titles import SPECS, STEP_LABELS, Step
 
 if TYPE_CHECKING:
@@ -40,21 +39,12 @@ if TYPE_CHECKING:
 SUBJECT_TYPE = "nominations.dossier"  # as services._common names it
 
 
-#: The action that takes each step before the submission, at the proposing unit.
-_PROPOSING_ACTIONS = {
-    Step.MEETING: MEETING,
-    Step.LOCAL_COUNCIL: COUNCIL,
-    Step.POSTING: POSTING,
-    Step.SUBMISSION: SUBMIT,
-}
-
-
 def _before_submission(dossier: Dossier) -> tuple[str, OrgUnit, str] | None:
     """The next step of a dossier not yet submitted: its action, unit and name."""
     step = SPECS[dossier.title].next_step(dossier.state)
-    if dossier.state == DossierState.RETURNED or step not in _PROPOSING_ACTIONS:
+    if dossier.state == DossierState.RETURNED or step not in PROPOSING_ACTIONS:
         return None
-    return _PROPOSING_ACTIONS[step], dossier.proposing_unit, str(STEP_LABELS[step])
+    return PROPOSING_ACTIONS[step], dossier.proposing_unit, str(STEP_LABELS[step])
 
 
 def _step(deadline: Deadline, dossier: Dossier) -> tuple[str, OrgUnit, str] | None:

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
-
 from approvals.templatetags.people import person
 from workflows.plans.models import Consultation, Plan, PlanState
 from workflows.plans.selectors import WAITING
 from workflows.plans.services import step_deadline
+from workflows.plans.services.notices import STEP_VERBS
 from workflows.waiting import Waiting, acting_body
-
-#: What each step's holders do, as a verb phrase ("Waiting for … to …").
-STEP_VERBS: dict[str, Promise] = {
-    PlanState.DRAFT: _("finish and submit the draft"),
-    PlanState.DIVISION_REVIEW: _("review the draft"),
-    PlanState.FORMAT_CHECK: _("check the format"),
-    PlanState.CONSULTATION: _("give their opinions"),
-    PlanState.SIGNATURE: _("sign"),
-    PlanState.SIGNED: _("number, date and dispatch"),
-}
 
 
 def plan_waiting(plan: Plan) -> Waiting | None:

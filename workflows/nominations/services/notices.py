@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from approvals.acts import act_today
 from approvals.organisation.holders import StepQuery, step_holders_many
 from approvals.people import person_name
 from workflows.nominations.models import Dossier, DossierState
@@ -38,13 +39,13 @@ if TYPE_CHECKING:
 
     from django.utils.functional import Promise
 
-__all__ = ["DossierOutcome", "dossier_step_notify"]
+__all__ = ["PROPOSING_ACTIONS", "DossierOutcome", "dossier_step_notify"]
 
 SUBJECT_TYPE = "nominations.dossier"  # as services._common names it
 
-#: The action that takes each step, at the proposing unit before the submission (as the
-#: reminders' ``workflows.nominations.notifications`` has them) and at the deciding unit after.
-_PROPOSING_ACTIONS = {
+#: The action that takes each step, at the proposing unit before the submission (the
+#: reminders' ``workflows.nominations.notifications`` reads it too) and at the deciding unit after.
+PROPOSING_ACTIONS = {
     Step.MEETING: MEETING,
     Step.LOCAL_COUNCIL: COUNCIL,
     Step.POSTING: POSTING,
@@ -72,8 +73,8 @@ def _next(dossier: Dossier) -> tuple[StepQuery, Promise] | None:
     step = SPECS[dossier.title].next_step(dossier.state)
     if step in _DECIDING_ACTIONS:
         return StepQuery(_DECIDING_ACTIONS[step], dossier.deciding_unit), STEP_VERBS[step]
-    if step in _PROPOSING_ACTIONS:
-        return StepQuery(_PROPOSING_ACTIONS[step], dossier.proposing_unit), STEP_VERBS[step]
+    if step in PROPOSING_ACTIONS:
+        return StepQuery(PROPOSING_ACTIONS[step], dossier.proposing_unit), STEP_VERBS[step]
     return None
 
 
@@ -105,8 +106,6 @@ def dossier_step_notify(
 
     ``extra`` fills the outcome's text (``passed``/``refused`` for the council). Five
     queries when someone must act next, two for an outcome alone."""
-    from approvals.acts import act_today
-
     found = _next(dossier)
     holders = step_holders_many([found[0]], on=on or act_today()) if found else []
     with translation.override(settings.LANGUAGE_CODE):

@@ -20,6 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from approvals.acts import act_today
 from approvals.organisation.holders import StepQuery, step_holders_many
 from approvals.people import person_name
 from workflows.plans.models import Consultation, ConsultationStatus, Plan, PlanState
@@ -31,13 +32,14 @@ if TYPE_CHECKING:
 
     from approvals.organisation.models import OrgUnit
 
-__all__ = ["Outcome", "plan_step_notify"]
+__all__ = ["STEP_VERBS", "Outcome", "plan_step_notify"]
 
 SUBJECT_TYPE = "plans.plan"
 
-#: What the holders of each step do: the phrases of ``workflows.plans.waiting`` (same
-#: messages), which the services cannot import (the waiting module reads the services).
+#: What the holders of each step do, as a verb phrase ("Waiting for … to …"); the plan's
+#: page (``workflows.plans.waiting``) reads the same table.
 STEP_VERBS: dict[str, Promise] = {
+    PlanState.DRAFT: gettext_lazy("finish and submit the draft"),
     PlanState.DIVISION_REVIEW: gettext_lazy("review the draft"),
     PlanState.FORMAT_CHECK: gettext_lazy("check the format"),
     PlanState.CONSULTATION: gettext_lazy("give their opinions"),
@@ -103,8 +105,6 @@ def plan_step_notify(
     the units a just-issued plan was dispatched to. Four queries when someone must act
     next (one more while the plan is out for opinions), two for an outcome alone.
     """
-    from approvals.acts import act_today
-
     day = on or act_today()
     queries = _waiting_queries(plan, recipients)
     holders = step_holders_many(queries, on=day) if queries else []
