@@ -16,14 +16,17 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 
 app = Celery("project")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["approvals.notifications", "approvals.checkpoints", "workflows.api"])
+app.autodiscover_tasks(
+    ["approvals.notifications", "approvals.checkpoints", "approvals.jobs", "workflows.api"]
+)
 
 
 def beat_schedule(
     interval_minutes: int, checkpoint_minutes: int = 60
 ) -> dict[str, dict[str, object]]:
     """The periodic tasks: the reminder pass every ``interval_minutes``; the API's expired
-    idempotency keys purged every hour; an audit checkpoint every ``checkpoint_minutes``."""
+    idempotency keys purged every hour; dead or lost background jobs
+    marked failed every minute; an audit checkpoint every ``checkpoint_minutes``."""
     return {
         "send-reminders": {
             "task": "approvals.notifications.send_reminders",
@@ -32,6 +35,10 @@ def beat_schedule(
         "purge-idempotency-keys": {
             "task": "workflows.api.purge_idempotency_keys",
             "schedule": datetime.timedelta(hours=1),
+        },
+        "sweep-jobs": {
+            "task": "approvals.jobs.sweep",
+            "schedule": datetime.timedelta(minutes=1),
         },
         "write-audit-checkpoint": {
             "task": "approvals.checkpoints.write_checkpoint",

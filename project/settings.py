@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "approvals.checkpoints",
     "approvals.notifications",
     "approvals.handover",
+    "approvals.jobs",
     "workflows",
     "workflows.nominations",
     "workflows.plans",
