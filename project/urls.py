@@ -51,6 +51,7 @@ urlpatterns += i18n_patterns(
     path("nominations/", include("workflows.nominations.urls")),
     path("notifications/", include("approvals.notifications.urls")),
     path("handovers/", include("approvals.handover.urls")),
+    path("jobs/", include("approvals.jobs.urls")),
     path("verify/", include("workflows.verification.urls")),
     prefix_default_language=False,
 )
