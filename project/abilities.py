@@ -68,7 +68,7 @@ def menu_keys(*, user: Any, day: datetime.date) -> set[str]:
     """The menu entries (``project.menu.MENU`` keys) of the pages the user works with."""
     codes = {*PLAN_ACTIONS, *DOSSIER_ACTIONS, *REGISTER_ACTIONS}
     scopes = action_scopes(user=user, action_codes=sorted(codes), day=day)
-    keys = {"notifications", "verify"}
+    keys = {"notifications", "verify", "jobs"}
     if _any(scopes, PLAN_ACTIONS):
         keys.add("plans")
     if _any(scopes, SIGN_ACTIONS):

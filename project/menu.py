@@ -27,6 +27,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("dashboard", "nominations:dashboard", _("Dashboard")),
     MenuItem("registers", "registers", _("Registers")),
     MenuItem("notifications", "notifications:list", _("Notifications")),
+    MenuItem("jobs", "jobs:list", _("Running jobs")),
     MenuItem("verify", "verification:verify", _("Verify a document")),
 )
 
@@ -48,5 +49,22 @@ def site_menu(request: HttpRequest) -> dict[str, Any]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"key": item.key, "url": url, "label": item.label})
+        entry: dict[str, Any] = {"key": item.key, "url": url, "label": item.label}
+        if item.key == "jobs":
+            entry["count"] = _running_count(user)
+        items.append(entry)
     return {"site_menu": items}
+
+
+def _running_count(user: Any) -> Any:
+    """The number of the user's jobs not ended yet, counted once when the menu shows it."""
+    memo: list[int] = []
+
+    def count() -> int:
+        if not memo:
+            from approvals.jobs.selectors import jobs_running
+
+            memo.append(jobs_running(user).count())
+        return memo[0]
+
+    return count

@@ -60,7 +60,7 @@ class _Reporter(threading.Thread):
         self.job_id = job_id
         self._lock = threading.Lock()
         self._wake = threading.Event()
-        self._stop = threading.Event()
+        self._stopping = threading.Event()
         self._state: tuple[int, int | None] = (0, None)
         self._written: tuple[int, int | None] | None = None
 
@@ -70,18 +70,18 @@ class _Reporter(threading.Thread):
         self._wake.set()
 
     def stop(self) -> None:
-        self._stop.set()
+        self._stopping.set()
         self._wake.set()
         self.join(timeout=conf.heartbeat_seconds() + 5)
 
     def run(self) -> None:
         try:
-            while not self._stop.is_set():
+            while not self._stopping.is_set():
                 self._write()
                 self._wake.wait(timeout=conf.heartbeat_seconds())
                 self._wake.clear()
                 # at most one progress write a second
-                self._stop.wait(timeout=min(1.0, conf.heartbeat_seconds()))
+                self._stopping.wait(timeout=min(1.0, conf.heartbeat_seconds()))
         finally:
             connection.close()
 

@@ -32,6 +32,7 @@ from approvals.exceptions import (
     RegisterEntryVoided,
     RegisterNotConfigured,
 )
+from approvals.jobs.exceptions import JobNotRetryable, JobQueueUnavailable
 from approvals.registers.exceptions import RegisterEntryPermanent
 from approvals.text import printable
 from workflows.nominations.exceptions import CandidatesRefused
@@ -46,6 +47,7 @@ CONFLICTS: tuple[type[ApprovalError], ...] = (
     RegisterNotConfigured,
     AuditEventImmutable,
     RegisterEntryPermanent,
+    JobNotRetryable,
 )
 
 
@@ -82,6 +84,8 @@ def _safe(value: Any) -> Any:
 def _approval_status(exc: ApprovalError) -> int:
     if isinstance(exc, ActionNotPermitted):
         return int(status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, JobQueueUnavailable):
+        return int(status.HTTP_503_SERVICE_UNAVAILABLE)
     if isinstance(exc, CONFLICTS):
         return int(status.HTTP_409_CONFLICT)
     return int(status.HTTP_400_BAD_REQUEST)

@@ -22,6 +22,7 @@ router.register("dossiers", views.DossierViewSet, basename="dossier")
 router.register("candidates", views.CandidateViewSet, basename="candidate")
 router.register("registers", views.RegisterViewSet, basename="register")
 router.register("verify", views.VerifyViewSet, basename="verify")
+router.register("jobs", views.JobViewSet, basename="job")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),

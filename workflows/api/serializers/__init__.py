@@ -13,6 +13,7 @@ from workflows.api.serializers.dashboard import (
 )
 from workflows.api.serializers.errors import ErrorSerializer
 from workflows.api.serializers.fields import MAX_ID, IdField, RelatedId, pin_field
+from workflows.api.serializers.jobs import JobSerializer
 from workflows.api.serializers.nominations import (
     CandidatesAddSerializer,
     CandidateSerializer,
@@ -81,6 +82,7 @@ __all__ = [
     "IdField",
     "IssueSerializer",
     "ItemSerializer",
+    "JobSerializer",
     "MeSerializer",
     "MeetingRecordSerializer",
     "MeetingResultSerializer",

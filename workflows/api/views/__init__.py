@@ -19,6 +19,7 @@ from workflows.api.views.base import IDEMPOTENCY_HEADER, Localised, Scoped
 from workflows.api.views.candidates import CandidateViewSet
 from workflows.api.views.dashboard import DashboardView, RecognitionQuerySerializer, RecognitionView
 from workflows.api.views.dossiers import DOCX, XLSX, DossierViewSet
+from workflows.api.views.jobs import JobViewSet
 from workflows.api.views.organisation import OrgUnitViewSet, PositionViewSet
 from workflows.api.views.plans import (
     ConsultationViewSet,
@@ -40,6 +41,7 @@ __all__ = [
     "DispatchViewSet",
     "DossierViewSet",
     "InvalidCredentials",
+    "JobViewSet",
     "Localised",
     "LoginView",
     "LogoutView",
