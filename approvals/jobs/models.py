@@ -5,15 +5,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from approvals.organisation.models import OrgUnit
 
 
 class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Finished")
-    FAILED = "failed", _("Failed")
+    QUEUED = "queued", pgettext_lazy("job status", "Queued")
+    RUNNING = "running", pgettext_lazy("job status", "Running")
+    DONE = "done", pgettext_lazy("job status", "Finished")
+    FAILED = "failed", pgettext_lazy("job status", "Failed")
 
 
 #: The statuses of a job that has not ended yet.
