@@ -37,7 +37,7 @@ def progress_texts() -> dict[str, Any]:
 
 
 def status_text(job: Job, texts: dict[str, Any]) -> str:
-    """"Running: 40 rows done (40%) · 100 rows in all"."""
+    """ "Running: 40 rows done (40%) · 100 rows in all"."""
     text = "{}: {}".format(
         texts["statuses"][job.status],
         texts["done"].format(done=job.progress_done, percent=job.percent),

@@ -93,8 +93,9 @@ def test_a_killed_worker_leaves_nothing_half_done_and_the_retry_does_each_row_on
     again = job_retry(job=swept, user=user)
     assert again.status == JobStatus.QUEUED
     done = wait_for(
-        lambda: Job.objects.filter(pk=job.pk, status__in=[JobStatus.DONE, JobStatus.FAILED])
-        .first(),
+        lambda: Job.objects.filter(
+            pk=job.pk, status__in=[JobStatus.DONE, JobStatus.FAILED]
+        ).first(),
         timeout=START,
         what="the retried job to end",
         workers=workers,

@@ -198,6 +198,40 @@ def handed_over_list(dossiers: dict[str, Any]) -> Any:
     return hand_over
 
 
+def jobs_of_each_status(username: str) -> dict[str, Any]:
+    """One background job of each status started by ``username`` (the finished one with its
+    file), so "Việc đang chạy" and each job's page are crawled; no one else may open them."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from approvals.jobs.models import Job, JobStatus
+
+    now = timezone.now()
+    jobs: dict[str, Any] = {}
+    for status in JobStatus:
+        job = Job(
+            kind="tests.slow_rename",
+            label=f"Việc thử ({status.label})",
+            started_by=user(username),
+            status=status,
+            token=status.value,
+            url="/nominations/",
+            progress_done=0 if status == JobStatus.QUEUED else 5,
+            progress_total=None if status == JobStatus.QUEUED else 10,
+            started_at=None if status == JobStatus.QUEUED else now,
+            heartbeat_at=None if status == JobStatus.QUEUED else now,
+            finished_at=now if status in (JobStatus.DONE, JobStatus.FAILED) else None,
+            error="Dòng 3 sai." if status == JobStatus.FAILED else "",
+            result={"summary": "Đã xong 10 dòng."} if status == JobStatus.DONE else {},
+        )
+        if status == JobStatus.DONE:
+            job.result_name = "ket-qua.csv"
+            job.result_file.save("ket-qua.csv", ContentFile(b"a;b\n"), save=False)
+        job.save()
+        jobs[status.value] = job
+    return jobs
+
+
 def commune_page() -> str:
     """The dashboard of one commune of the demo, with its charts."""
     from django.urls import reverse
@@ -220,6 +254,8 @@ def test_no_page_of_any_state_answers_a_server_error_to_any_demo_login() -> None
             {f"nominations:{d.pk}": f"dossier {label} ({d.state})" for label, d in dossiers.items()}
         )
         hand_over = handed_over_list(dossiers)
+        job_owner = data.PEOPLE[0].username
+        jobs = jobs_of_each_status(job_owner)
         seeds = [
             "/",
             *(reverse(item.url_name) for item in MENU),
@@ -229,6 +265,8 @@ def test_no_page_of_any_state_answers_a_server_error_to_any_demo_login() -> None
             commune_page(),
             reverse("notifications:list"),
             reverse("notifications:preferences"),
+            reverse("jobs:list"),
+            *(reverse("jobs:detail", args=[job.pk]) for job in jobs.values()),
         ]
         crawl = Crawl(states)
         with errors_recorded() as errors:
@@ -253,3 +291,12 @@ def test_no_page_of_any_state_answers_a_server_error_to_any_demo_login() -> None
         if not crawl.answered.get("/{}/{}/".format(*key.split(":")))
     ]
     assert not unseen, f"states no login reached: {unseen}{report}"
+    # each job's page and file: its starter (and the superuser) only
+    for job in jobs.values():
+        for path in (
+            reverse("jobs:detail", args=[job.pk]),
+            reverse("jobs:download", args=[job.pk]),
+        ):
+            allowed = {job_owner, data.ADMIN_USERNAME}
+            assert crawl.answered.get(path, set()) <= allowed, (path, crawl.answered[path])
+        assert crawl.answered[reverse("jobs:detail", args=[job.pk])] == allowed

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -17,6 +17,18 @@ from workflows.api.views.base import IDEMPOTENCY_HEADER, Scoped
 
 
 @extend_schema(tags=["jobs"])
+@extend_schema_view(
+    list=extend_schema(
+        description="The user's background jobs, newest first; filter by `status` and `kind`."
+    ),
+    retrieve=extend_schema(
+        description=(
+            "One job, to poll while it runs: `status`, `percent`, `progress_done` of "
+            "`progress_total` rows; once ended its `summary`, `result` and `download_url`, "
+            "or its `error`."
+        )
+    ),
+)
 class JobViewSet(Scoped, viewsets.ReadOnlyModelViewSet[Job]):
     """The jobs the user started (every job for a superuser), newest first; another user's
     job answers 404."""
