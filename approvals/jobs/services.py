@@ -22,6 +22,9 @@ from approvals.organisation.models import OrgUnit
 
 logger = logging.getLogger(__name__)
 
+#: The Celery task that runs one attempt of a job (``approvals.jobs.tasks.run_job``).
+RUN_TASK = "approvals.jobs.run"
+
 
 def _broker_check() -> None:
     """Raise :class:`JobQueueUnavailable` when the broker does not answer (2 s at most)."""
@@ -37,10 +40,11 @@ def _broker_check() -> None:
 
 def _send(job_id: int, token: str) -> None:
     """Hand the job to the broker after the commit; a failed send fails the job."""
-    from approvals.jobs.tasks import run_job
+    from celery import current_app
 
     try:
-        run_job.apply_async(args=[job_id, token], retry=False)
+        # by name: the task module imports these services (for the sweep)
+        current_app.send_task(RUN_TASK, args=[job_id, token], retry=False)
     except Exception:
         logger.exception("job %s could not be queued", job_id)
         with transaction.atomic():

@@ -5,10 +5,10 @@ from __future__ import annotations
 from celery import shared_task
 
 from approvals.jobs.runner import job_run
-from approvals.jobs.services import jobs_sweep
+from approvals.jobs.services import RUN_TASK, jobs_sweep
 
 
-@shared_task(name="approvals.jobs.run", ignore_result=True)
+@shared_task(name=RUN_TASK, ignore_result=True)
 def run_job(job_id: int, token: str) -> str:
     """Run one attempt of a job; the status it ended in (or "skipped" for a stale message)."""
     job = job_run(job_id, token)

@@ -17,7 +17,7 @@ from approvals.jobs.selectors import job_for, jobs_running, jobs_visible
 from approvals.jobs.services import job_retry
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
     from approvals.jobs.models import Job
 
@@ -93,7 +93,7 @@ def job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
-def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+def job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The file a finished job made."""
     job = _job(request, pk)
     if job.status != JobStatus.DONE or not job.result_file:
@@ -105,4 +105,5 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("The job's file is no longer kept. Start the work again to get it.")
         )
         return redirect("jobs:detail", pk=job.pk)
-    return FileResponse(handle, as_attachment=True, filename=job.result_name or None)
+    name = job.result_name or str(job.result_file.name).rsplit("/", 1)[-1]
+    return FileResponse(handle, as_attachment=True, filename=name)

@@ -75,7 +75,8 @@ def test_the_list_shows_running_jobs_first_and_the_menu_counts_them() -> None:
     assert reverse("jobs:detail", args=[running.pk]) in html
     assert reverse("jobs:detail", args=[done.pk]) in html
     assert reverse("jobs:detail", args=[foreign.pk]) not in html
-    assert "25%" in html and "3 / 12" in html
+    assert "25%" in html
+    assert "3 / 12" in html
     assert 'data-nav="jobs">Việc đang chạy <span class="badge"' in html
     assert 'data-testid="nav-count-jobs">1</span>' in html
 
@@ -85,7 +86,8 @@ def test_a_running_job_page_has_an_accessible_bar_and_follows_the_api() -> None:
     job = _running(user)
     html = _client(user).get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert '<label for="job-progress">Tiến độ</label>' in html
-    assert 'id="job-progress"' in html and 'value="25"' in html
+    assert 'id="job-progress"' in html
+    assert 'value="25"' in html
     assert 'role="status" aria-live="polite"' in html
     assert "Đang chạy: Đã xử lý 3 dòng (25%) · Tổng cộng 12 dòng" in html
     assert f'data-job-api="{reverse("api:job-detail", args=[job.pk])}"' in html

@@ -68,19 +68,20 @@ def test_the_sweep_fails_a_silent_running_job_and_a_lost_queued_one_only() -> No
 
 def test_a_stale_message_whose_run_was_replaced_is_skipped() -> None:
     unit = OrgUnitFactory()
+    name = str(unit.name)
     job = _job(JobStatus.QUEUED, params={"units": [unit.pk]})
     Job.objects.filter(pk=job.pk).update(token="t2")  # retried: a new run, a new token
     assert job_run(job.pk, "t1") is None
     assert run_job(job.pk, "t1") == "skipped"
     job.refresh_from_db()
     assert (job.status, job.attempts) == (JobStatus.QUEUED, 0)
-    assert OrgUnit.objects.get(pk=unit.pk).name == unit.name
+    assert OrgUnit.objects.get(pk=unit.pk).name == name
     # the current message runs it
     assert run_job(job.pk, "t2") == JobStatus.DONE
-    assert OrgUnit.objects.get(pk=unit.pk).name == unit.name + SUFFIX
+    assert OrgUnit.objects.get(pk=unit.pk).name == name + SUFFIX
     # and a second delivery of the same message does nothing more
     assert run_job(job.pk, "t2") == "skipped"
-    assert OrgUnit.objects.get(pk=unit.pk).name == unit.name + SUFFIX
+    assert OrgUnit.objects.get(pk=unit.pk).name == name + SUFFIX
 
 
 def test_only_the_starter_or_a_superuser_retries_and_only_a_failed_job() -> None:

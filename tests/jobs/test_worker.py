@@ -137,7 +137,8 @@ def test_jobs_run_to_the_end_or_fail_cleanly_through_the_worker(
     assert done.status == JobStatus.DONE, done.error
     assert seen >= {JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.DONE}
     assert done.result == {"renamed": 3, "summary": "3 units renamed."}
-    assert done.started_at is not None and done.finished_at is not None
+    assert done.started_at is not None
+    assert done.finished_at is not None
     assert done.started_at <= done.finished_at
     assert done.result_file.read().decode().count(SUFFIX) == 3
     assert _names(ids) == {pk: name + SUFFIX for pk, name in before.items()}
