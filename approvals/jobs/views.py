@@ -33,6 +33,7 @@ def progress_texts() -> dict[str, Any]:
         "done": _("{done} rows done ({percent}%)"),
         "total": _("{total} rows in all"),
         "unreachable": _("The job's progress cannot be read right now; the page keeps trying."),
+        "gone": _("This job can no longer be followed here; reload the page."),
     }
 
 

@@ -16,13 +16,12 @@
     });
   }
 
+  // The API's times are in the site's time zone (ISO 8601 with its offset): shown as they
+  // are, like the page's own, whatever the browser's zone.
   function when(value) {
-    if (!value) return "—";
-    var date = new Date(value);
-    if (isNaN(date.getTime())) return "—";
-    function two(n) { return (n < 10 ? "0" : "") + n; }
-    return two(date.getDate()) + "/" + two(date.getMonth() + 1) + "/" + date.getFullYear() +
-      " " + two(date.getHours()) + ":" + two(date.getMinutes()) + ":" + two(date.getSeconds());
+    var parts = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})/.exec(value || "");
+    if (!parts) return "—";
+    return parts[3] + "/" + parts[2] + "/" + parts[1] + " " + parts[4] + ":" + parts[5] + ":" + parts[6];
   }
 
   function init() {
@@ -73,10 +72,18 @@
     function ask() {
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (response) {
+          if (response.status === 401 || response.status === 403 || response.status === 404) {
+            return null;  // signed out, or the job is gone: nothing more to follow
+          }
           if (!response.ok) throw new Error("HTTP " + response.status);
           return response.json();
         })
         .then(function (job) {
+          if (job === null) {
+            line.textContent = texts.gone;
+            if (polling) polling.hidden = true;
+            return;
+          }
           show(job);
           if (ENDED[job.status]) {
             if (polling) polling.hidden = true;
