@@ -23,8 +23,8 @@ from tests.testapp.jobs import SLOW_RENAME, SUFFIX
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 #: A worker takes a few seconds to start (Django and the site's apps).
-START = 40
-ROWS = 6
+START = 60
+ROWS = 8
 
 
 def _names(ids: list[int]) -> dict[int, str]:
@@ -53,7 +53,7 @@ def test_a_killed_worker_leaves_nothing_half_done_and_the_retry_does_each_row_on
         kind=SLOW_RENAME,
         user=user,
         label="Đổi tên đơn vị",
-        params={"units": ids, "sleep": 0.4},
+        params={"units": ids, "sleep": 0.5},
     )
     assert job.status == JobStatus.QUEUED  # sent to the queue, not run here
 
