@@ -150,7 +150,6 @@ if os.environ.get("DATABASE_REPLICA_URL"):
 DATABASE_ROUTERS = ["project.replica.ReplicaRouter"]
 REPLICA_READ_VIEWS = [
     "nominations:dashboard",
-    "nominations:dashboard_export",
     "api:dashboard",
     "api:recognition",
 ]

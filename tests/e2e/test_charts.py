@@ -122,3 +122,25 @@ def test_the_secretary_sees_the_charts_drawn_with_their_tables_and_exports_a_png
     site.shot("dashboard-charts-390")
     # no script error and no policy refusal on any of these pages
     assert not errors, errors
+
+
+def test_the_export_button_starts_a_job_and_lands_on_its_page_finished(
+    signed_in: Any, settings: Any, tmp_path: Path
+) -> None:
+    from approvals.jobs.models import Job, JobStatus
+
+    settings.MEDIA_ROOT = tmp_path
+    _pending_dossier()
+    site = signed_in("thuky.bcd")
+    site.go(f"/nominations/dashboard/?year={timezone.localdate().year}")
+    site.page.click("[data-action=export]")
+    site.page.wait_for_url("**/jobs/*/")
+    job = Job.objects.get(kind="nominations.dashboard_export")
+    assert site.page.url.endswith(f"/jobs/{job.pk}/")
+    assert (job.status, job.params["filters"]) == (
+        JobStatus.DONE,
+        {"year": str(timezone.localdate().year)},
+    )
+    assert job.result_file.size > 2000
+    assert job.label in site.page.locator("h1").inner_text()
+    site.shot("dashboard-export-job")

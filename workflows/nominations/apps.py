@@ -15,9 +15,10 @@ class NominationsConfig(AppConfig):
     def ready(self) -> None:
         """Load the flow (and its process model) whatever the entry point: site, command, test."""
         from workflows import history_labels
-        from workflows.nominations import flows, handover, notifications, paper_models
+        from workflows.nominations import flows, handover, jobs, notifications, paper_models
 
         del flows, paper_models  # imported for their models
+        jobs.register()
         notifications.register()
         handover.register()
         history_labels.register()

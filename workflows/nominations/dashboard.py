@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
+from approvals.exceptions import ActionNotPermitted
 from approvals.organisation.models import OrgUnit
+from workflows.nominations.chart_selectors import unit_in_reach
 from workflows.nominations.charts import BoardCharts, ChartSpec, board_charts
 from workflows.nominations.choices import Title
 from workflows.nominations.cycle import Cycle, cycle_calendar
+from workflows.nominations.forms import DashboardForm
 from workflows.nominations.selectors import (
     RecognitionShare,
     ShareRow,
     dossier_counts_by_step,
     dossier_list_pending,
     position_unit_ids,
+    reach_units,
     recognition_share,
     registration_rate,
 )
@@ -88,6 +95,50 @@ class Dashboard:
         ]
 
 
+class UnitOutOfReach(ActionNotPermitted):
+    """The dashboard was asked for a unit the user does not oversee (the page answers 404)."""
+
+    code = "unit_out_of_reach"
+    default_message = _("This unit is outside your reach.")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a dashboard covers, read from its filters (``?unit=&year=``)."""
+
+    units: list[OrgUnit]
+    unit: OrgUnit | None
+    year: int
+    form: DashboardForm
+
+
+def dashboard_scope(*, user: Any, day: datetime.date, filters: Mapping[str, Any] | None) -> Scope:
+    """The user's units, the unit and year the filters choose (a top unit of the reach, or
+    one under it: a commune's page), and the bound filter form; :class:`UnitOutOfReach` for
+    a unit the user does not oversee."""
+    units = reach_units(user=user, day=day)
+    form = DashboardForm(filters or None, units=units)
+    year = day.year
+    unit = units[0] if units else None
+    if form.is_valid():
+        year = form.cleaned_data["year"] or year
+        chosen = form.cleaned_data["unit"]
+        if chosen is not None:
+            unit = next((u for u in units if u.pk == chosen), None) or unit_in_reach(
+                user=user, day=day, pk=chosen
+            )
+            if unit is None:
+                raise UnitOutOfReach()
+            if unit not in units:
+                form.fields["unit"].widget.choices.append((unit.pk, unit.name))
+    return Scope(units, unit, year, form)
+
+
+def dashboard_for(*, user: Any, day: datetime.date, scope: Scope) -> Dashboard:
+    """The dashboard of ``user`` on ``day`` over ``scope`` (see :func:`dashboard_scope`)."""
+    return dashboard_get(user=user, day=day, units=scope.units, unit=scope.unit, year=scope.year)
+
+
 def dashboard_get(
     *, user: Any, day: datetime.date, units: list[OrgUnit], unit: OrgUnit | None, year: int
 ) -> Dashboard:
@@ -128,4 +179,14 @@ def dashboard_get(
     return Dashboard(units, unit, year, day, pending, counts, charts, reports, cycles, figures)
 
 
-__all__ = ["SHARE_TITLES", "Bar", "Chart", "Dashboard", "dashboard_get"]
+__all__ = [
+    "SHARE_TITLES",
+    "Bar",
+    "Chart",
+    "Dashboard",
+    "Scope",
+    "UnitOutOfReach",
+    "dashboard_for",
+    "dashboard_get",
+    "dashboard_scope",
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.utils import formats
@@ -37,8 +38,20 @@ def _sheet(workbook: Any, title: str, headers: list[str], rows: list[list[Any]])
         sheet.append([_cell(v) for v in row])
 
 
-def dashboard_xlsx(board: Dashboard) -> bytes:
-    """Pending dossiers (overdue first), counts by step and level, shares, late reports."""
+#: The workbook's sheets (the progress of an export counts them).
+SHEETS = 4
+
+
+def dashboard_xlsx(
+    board: Dashboard, progress: Callable[[int, int | None], None] | None = None
+) -> bytes:
+    """Pending dossiers (overdue first), counts by step and level, shares, late reports;
+    ``progress(done, total)`` is told each sheet written."""
+
+    def done(sheets: int) -> None:
+        if progress is not None:
+            progress(sheets, SHEETS)
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     _sheet(
@@ -66,12 +79,14 @@ def dashboard_xlsx(board: Dashboard) -> bytes:
             for d in board.pending.iterator(chunk_size=2000)
         ],
     )
+    done(1)
     _sheet(
         workbook,
         _("By step"),
         [_("Title"), _("Step"), _("Deciding level"), _("Dossiers"), _("Overdue")],
         [[c.title_label, c.state_label, c.level_label, c.count, c.overdue] for c in board.counts],
     )
+    done(2)
     share_rows: list[list[Any]] = []
     for chart in board.charts:
         label = str(Title(chart.share.title).label)
@@ -94,6 +109,7 @@ def dashboard_xlsx(board: Dashboard) -> bytes:
         [_("Title"), _("Counted"), _("Area"), _("Total"), _("Count"), _("Share %"), _("Target %")],
         share_rows,
     )
+    done(3)
     _sheet(
         workbook,
         _("Late reports"),
@@ -102,7 +118,13 @@ def dashboard_xlsx(board: Dashboard) -> bytes:
     )
     out = io.BytesIO()
     workbook.save(out)
+    done(SHEETS)
     return out.getvalue()
 
 
-__all__ = ["dashboard_xlsx"]
+def dashboard_file_name(board: Dashboard) -> str:
+    """The workbook's file name: the dashboard and its day."""
+    return f"bang-dieu-khien-{board.day:%Y%m%d}.xlsx"
+
+
+__all__ = ["SHEETS", "dashboard_file_name", "dashboard_xlsx"]

@@ -171,6 +171,7 @@ def flow_meeting_from_sheet(
     present: int,
     chaired_by: str,
     minutes: str = "",
+    progress: imports.Progress | None = None,
 ) -> Meeting:
     """Record the review meeting with the votes read from a sheet, as the meeting step of
     the dossier's flow (the sheet is checked whole before anything is written)."""
@@ -188,6 +189,7 @@ def flow_meeting_from_sheet(
             present=present,
             chaired_by=chaired_by,
             minutes=minutes,
+            progress=progress,
         ),
     )
 

@@ -140,3 +140,9 @@ def refreshed(dossier: Dossier) -> Dossier:
 
 def page_text(response: Any) -> str:
     return response.content.decode()
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Any) -> None:
+    """Uploads kept for the background jobs and their result files go to a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -10,6 +10,7 @@ from django.urls import reverse
 from viewflow.workflow.models import Task
 
 from approvals.audit.models import AuditEvent
+from approvals.jobs.models import Job, JobStatus
 from tests.nominations.web.conftest import ago, page_text, refreshed
 from workflows.nominations.flow_actions import flow_open_tasks
 from workflows.nominations.models import (
@@ -89,20 +90,39 @@ def test_register_all_households_of_the_village(client, web):
     assert dossier.candidates.count() == 12
 
 
-def test_households_are_imported_from_a_csv_and_a_bad_file_is_refused(client, web):
+def test_households_are_imported_from_a_csv_by_a_job_and_a_bad_file_is_refused(client, web):
     dossier = web.opened()
     client.force_login(web.c.village_head)
     good = io.BytesIO("Mã hộ,Chủ hộ\nN001,Trần Văn An\nN002,Lê Thị Bình\n".encode())
     good.name = "ho.csv"
     response = client.post(url("households", dossier), {"file": good, "stage": "registration"})
+    job = Job.objects.get()
     assert response.status_code == 302
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert (job.kind, job.status, job.subject_id) == (
+        "nominations.households_import",
+        JobStatus.DONE,
+        str(dossier.pk),
+    )
     assert Household.objects.filter(village=web.c.village, code__startswith="N").count() == 2
+    # a file with the wrong headers: the job fails, saying why, and nothing is written
     bad = io.BytesIO(b"Ma,Ten\n=1+1,x\n")
     bad.name = "ho.csv"
-    response = client.post(url("households", dossier), {"file": bad, "stage": "registration"})
-    assert response.status_code == 400
-    assert 'role="alert"' in page_text(response) or "error" in page_text(response)
+    response = client.post(
+        url("households", dossier), {"file": bad, "stage": "registration"}, follow=True
+    )
+    failed = Job.objects.latest("pk")
+    assert failed.status == JobStatus.FAILED
+    assert "Mã hộ" in failed.error
+    assert "Mã hộ" in page_text(response)
     assert Household.objects.filter(village=web.c.village).count() == 14
+    # a file that is no sheet at all is refused in the dossier's page: no job
+    text = io.BytesIO(b"%PDF-1.4")
+    text.name = "ho.pdf"
+    response = client.post(url("households", dossier), {"file": text, "stage": "registration"})
+    assert response.status_code == 400
+    assert 'data-testid="refusal"' in page_text(response)
+    assert Job.objects.count() == 2
 
 
 # --- the meeting ------------------------------------------------------------------------------
@@ -197,8 +217,15 @@ def test_the_meeting_takes_the_votes_from_a_sheet_as_its_flow_step(client, web):
     data["votes_file"] = votes_sheet(dossier, {first.household.code: 2})
     # when the meeting is recorded with it
     response = client.post(url("meeting", dossier), data)
-    # then every household moved by its own votes, through the flow's meeting step
-    assert response.status_code == 302
+    # then a job read the sheet, and every household moved by its own votes, through the
+    # flow's meeting step
+    job = Job.objects.get()
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert (job.kind, job.status, job.progress_done) == (
+        "nominations.votes_import",
+        JobStatus.DONE,
+        12,
+    )
     dossier = refreshed(dossier)
     assert dossier.state == DossierState.MEETING
     first.refresh_from_db()
@@ -221,9 +248,11 @@ def test_a_sheet_missing_a_household_is_refused_with_its_name_and_changes_nothin
     short.seek(0)
     short.name = "phieu-bau.xlsx"
     data["votes_file"] = short
-    response = client.post(url("meeting", dossier), data)
-    assert response.status_code == 400
+    response = client.post(url("meeting", dossier), data, follow=True)
+    job = Job.objects.get()
+    assert (job.kind, job.status) == ("nominations.votes_import", JobStatus.FAILED)
     missing = dossier.candidates.order_by("household__code").first().household
+    assert missing.head_name in job.error
     assert missing.head_name in page_text(response)
     assert refreshed(dossier).state == DossierState.REGISTRATION
     assert not Meeting.objects.exists()

@@ -18,6 +18,7 @@ from workflows.nominations.imports.households import (
     IMPORT_HOUSEHOLDS,
     ImportResult,
     households_import,
+    households_import_check,
 )
 from workflows.nominations.imports.problems import MESSAGE_ROWS, RowProblem
 from workflows.nominations.imports.reading import (
@@ -28,8 +29,15 @@ from workflows.nominations.imports.reading import (
     MAX_XLSX_UNPACKED_BYTES,
     XLSX_MAX_ROWS,
     Column,
+    Progress,
+    file_check,
 )
-from workflows.nominations.imports.votes import IMPORT_VOTES, VOTE_COLUMNS, votes_import
+from workflows.nominations.imports.votes import (
+    IMPORT_VOTES,
+    VOTE_COLUMNS,
+    votes_import,
+    votes_import_check,
+)
 
 __all__ = [
     "FORMULA_PREFIXES",
@@ -46,7 +54,11 @@ __all__ = [
     "XLSX_MAX_ROWS",
     "Column",
     "ImportResult",
+    "Progress",
     "RowProblem",
+    "file_check",
     "households_import",
+    "households_import_check",
     "votes_import",
+    "votes_import_check",
 ]

@@ -14,11 +14,19 @@ from approvals.organisation.models import UnitKind
 from approvals.organisation.resolver import require
 from workflows.nominations import services
 from workflows.nominations.imports.checking import Checker
-from workflows.nominations.imports.reading import Column, Table, file_sha256, read_table
+from workflows.nominations.imports.reading import (
+    PROGRESS_EVERY,
+    Column,
+    Progress,
+    Table,
+    file_sha256,
+    read_table,
+)
 from workflows.nominations.models import Household
 
 if TYPE_CHECKING:
     from approvals.organisation.models import OrgUnit
+    from approvals.organisation.resolver import Authority
 
 IMPORT_HOUSEHOLDS = "nominations.import_households"
 
@@ -55,23 +63,37 @@ HOUSEHOLD_COLUMNS = (
 )
 
 
-def households_import(*, village: OrgUnit, user: Any, data: bytes, filename: str) -> ImportResult:
-    """Add a village's households from an XLSX or CSV list, all of them or none.
-
-    Headers in Vietnamese or English: “Mã hộ”/code and “Chủ hộ”/head_name are required,
-    “Địa chỉ”/address and “Số nhân khẩu”/member_count optional (a missing member count
-    column means 1; a present one must be filled). A code already used in the village is
-    refused, not updated: this import only adds households.
-    """
+def households_import_check(*, village: OrgUnit, user: Any) -> Authority:
+    """The user's authority to add households to ``village``, or the refusal (no file read)."""
     authority = require(user, services.REGISTER, unit=village)
     if village.kind not in _HOUSEHOLD_KINDS:
         raise ValidationFailed(
             _("Households belong to a village or residential group, not to %(unit)s.")
             % {"unit": village.name}
         )
+    return authority
+
+
+def households_import(
+    *,
+    village: OrgUnit,
+    user: Any,
+    data: bytes,
+    filename: str,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Add a village's households from an XLSX or CSV list, all of them or none.
+
+    Headers in Vietnamese or English: “Mã hộ”/code and “Chủ hộ”/head_name are required,
+    “Địa chỉ”/address and “Số nhân khẩu”/member_count optional (a missing member count
+    column means 1; a present one must be filled). A code already used in the village is
+    refused, not updated: this import only adds households. ``progress(done, total)`` is
+    told the rows checked, then all of them once written.
+    """
+    authority = households_import_check(village=village, user=user)
     table = read_table(data, filename, HOUSEHOLD_COLUMNS)
     with transaction.atomic():
-        households = _households(table, village, filename)
+        households = _households(table, village, filename, progress)
         try:
             with transaction.atomic():
                 created = Household.objects.bulk_create(households, batch_size=1000)
@@ -88,15 +110,21 @@ def households_import(*, village: OrgUnit, user: Any, data: bytes, filename: str
             authority=authority,
             payload={"count": len(created), "filename": filename, "sha256": digest},
         )
+    if progress is not None:
+        progress(len(created), len(created))
     return ImportResult(households=created, filename=filename, sha256=digest)
 
 
-def _households(table: Table, village: OrgUnit, filename: str) -> list[Household]:
+def _households(
+    table: Table, village: OrgUnit, filename: str, progress: Progress | None
+) -> list[Household]:
     check = Checker(table)
     existing = set(Household.objects.filter(village=village).values_list("code", flat=True))
     first_row: dict[str, int] = {}
     households: list[Household] = []
-    for row in table.rows:
+    for checked, row in enumerate(table.rows):
+        if progress is not None and checked % PROGRESS_EVERY == 0:
+            progress(checked, len(table.rows))
         code = check.text(row, "code", required=True)
         head_name = check.text(row, "head_name", required=True)
         address = check.text(row, "address", required=False) if "address" in row.cells else ""
@@ -135,4 +163,10 @@ def _households(table: Table, village: OrgUnit, filename: str) -> list[Household
     return households
 
 
-__all__ = ["HOUSEHOLD_COLUMNS", "IMPORT_HOUSEHOLDS", "ImportResult", "households_import"]
+__all__ = [
+    "HOUSEHOLD_COLUMNS",
+    "IMPORT_HOUSEHOLDS",
+    "ImportResult",
+    "households_import",
+    "households_import_check",
+]

@@ -8,7 +8,7 @@ import io
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -17,6 +17,12 @@ from django.utils.translation import gettext as _
 from openpyxl.utils.exceptions import InvalidFileException
 
 from workflows.nominations.imports.problems import RowProblem, refusal, refuse
+
+#: ``progress(done, total)``: rows of a file done so far (a background job's progress).
+Progress = Callable[[int, int | None], None]
+
+#: Rows checked between two reports of the progress.
+PROGRESS_EVERY = 100
 
 #: Largest file accepted, in bytes (a village of 5,000 households is far below it).
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -283,6 +289,11 @@ def _map_header(
     return problems
 
 
+def file_check(data: bytes, filename: str) -> None:
+    """Refuse at once a file that is empty, too large, or not an XLSX or CSV (rows unread)."""
+    _kind(filename, data)
+
+
 def read_table(data: bytes, filename: str, columns: tuple[Column, ...]) -> Table:
     """The rows of an XLSX or CSV file under its header, or the refusal of the file."""
     if _kind(filename, data) == "csv":
@@ -316,11 +327,14 @@ __all__ = [
     "MAX_IMPORT_BYTES",
     "MAX_IMPORT_ROWS",
     "MAX_XLSX_UNPACKED_BYTES",
+    "PROGRESS_EVERY",
     "XLSX_MAX_ROWS",
     "Cell",
     "Column",
+    "Progress",
     "Row",
     "Table",
+    "file_check",
     "file_sha256",
     "read_table",
 ]

@@ -14,11 +14,19 @@ from approvals.exceptions import InvalidTransition
 from approvals.organisation.resolver import require
 from workflows.nominations import services
 from workflows.nominations.imports.checking import Checker
-from workflows.nominations.imports.reading import Column, Table, file_sha256, read_table
+from workflows.nominations.imports.reading import (
+    PROGRESS_EVERY,
+    Column,
+    Progress,
+    Table,
+    file_sha256,
+    read_table,
+)
 from workflows.nominations.models import Candidate, Dossier, Household
 from workflows.nominations.titles import SPECS
 
 if TYPE_CHECKING:
+    from approvals.organisation.resolver import Authority
     from workflows.nominations.models import Meeting
 
 IMPORT_VOTES = "nominations.import_votes"
@@ -36,6 +44,22 @@ VOTE_COLUMNS = (
 )
 
 
+def votes_import_check(
+    *, dossier: Dossier, user: Any, held_on: datetime.date
+) -> tuple[Authority, datetime.date]:
+    """The user's authority to record the dossier's meeting from a sheet and the meeting's
+    day as accepted, or the refusal (before the sheet is read)."""
+    authority = require(user, services.MEETING, unit=dossier.proposing_unit)
+    # The meeting's day is an act's date: refused before the sheet is even read.
+    held_on = act_date_check(ActKind.MEETING, held_on, unit=dossier.proposing_unit)
+    spec = SPECS[dossier.title]
+    if not spec.meeting or spec.candidate != "household":
+        raise InvalidTransition(
+            _("Votes can only be imported for a title whose review meeting votes on households.")
+        )
+    return authority, held_on
+
+
 def votes_import(
     *,
     dossier: Dossier,
@@ -47,24 +71,19 @@ def votes_import(
     present: int,
     chaired_by: str,
     minutes: str = "",
+    progress: Progress | None = None,
 ) -> Meeting:
     """Record the review meeting from a sheet of “Mã hộ” and “Số phiếu đồng ý” per household.
 
     Every registered household needs exactly one row; the meeting itself (quorum, approval
     share) is checked and recorded by :func:`services.meeting_record`: a meeting without the
     quorum is recorded as inquorate and the sheet's votes are not counted.
+    ``progress(done, total)`` is told the rows checked, then all of them once recorded.
     """
-    authority = require(user, services.MEETING, unit=dossier.proposing_unit)
-    # The meeting's day is an act's date: refused before the sheet is even read.
-    held_on = act_date_check(ActKind.MEETING, held_on, unit=dossier.proposing_unit)
-    spec = SPECS[dossier.title]
-    if not spec.meeting or spec.candidate != "household":
-        raise InvalidTransition(
-            _("Votes can only be imported for a title whose review meeting votes on households.")
-        )
+    authority, held_on = votes_import_check(dossier=dossier, user=user, held_on=held_on)
     table = read_table(data, filename, VOTE_COLUMNS)
     with transaction.atomic():
-        votes = _votes(table, dossier, present, filename)
+        votes = _votes(table, dossier, present, filename, progress)
         meeting = services.meeting_record(
             dossier=dossier,
             user=user,
@@ -89,10 +108,14 @@ def votes_import(
                 "counted": meeting.quorate,
             },
         )
+    if progress is not None:
+        progress(len(table.rows), len(table.rows))
     return meeting
 
 
-def _votes(table: Table, dossier: Dossier, present: int, filename: str) -> dict[int, int]:
+def _votes(
+    table: Table, dossier: Dossier, present: int, filename: str, progress: Progress | None
+) -> dict[int, int]:
     check = Checker(table)
     candidates: dict[str, list[Household]] = {}
     pks: dict[int, int] = {}  # household -> candidate
@@ -105,7 +128,9 @@ def _votes(table: Table, dossier: Dossier, present: int, filename: str) -> dict[
             pks[household.pk] = pk
     votes: dict[int, int] = {}
     first_row: dict[str, int] = {}
-    for row in table.rows:
+    for checked, row in enumerate(table.rows):
+        if progress is not None and checked % PROGRESS_EVERY == 0:
+            progress(checked, len(table.rows))
         code = check.text(row, "code", required=True)
         count = check.whole(row, "votes_for", low=0, high=_MAX_VOTES)
         if count is not None and count > present:
@@ -155,4 +180,4 @@ def _votes(table: Table, dossier: Dossier, present: int, filename: str) -> dict[
     return votes
 
 
-__all__ = ["IMPORT_VOTES", "VOTE_COLUMNS", "votes_import"]
+__all__ = ["IMPORT_VOTES", "VOTE_COLUMNS", "votes_import", "votes_import_check"]

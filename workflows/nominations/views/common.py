@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +16,9 @@ from approvals.exceptions import ActionNotPermitted, ApprovalError, ConcurrentUp
 from workflows.nominations.flows import dossier_stage
 from workflows.nominations.models import Dossier, DossierState
 from workflows.nominations.selectors import dossier_get_for
+
+if TYPE_CHECKING:
+    from approvals.jobs.models import Job
 
 #: Rows per page of the lists.
 PAGE_SIZE = 25
@@ -53,6 +56,11 @@ def detail_url(dossier: Dossier) -> str:
     return reverse("nominations:detail", args=[dossier.pk])
 
 
+def job_url(job: Job) -> str:
+    """The page of a started job (its progress, then its outcome)."""
+    return reverse("jobs:detail", args=[job.pk])
+
+
 def check_fresh(request: HttpRequest, dossier: Dossier) -> None:
     """Refuse an action posted from a page showing an older stage of the dossier."""
     seen = request.POST.get("stage", "")
@@ -88,6 +96,7 @@ __all__ = [
     "dossier_visible",
     "download",
     "error_status",
+    "job_url",
     "page_of",
     "today",
 ]

@@ -1,64 +1,84 @@
-"""The secretary's dashboard page and its XLSX export."""
+"""The secretary's dashboard page and its XLSX export (a background job)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from workflows.nominations.chart_selectors import unit_in_reach
-from workflows.nominations.dashboard import Dashboard, dashboard_get
-from workflows.nominations.dashboard_export import dashboard_xlsx
-from workflows.nominations.forms import DashboardForm
-from workflows.nominations.selectors import reach_units
-from workflows.nominations.views.common import PAGE_SIZE, download, page_of, today
+from approvals.exceptions import ApprovalError
+from approvals.jobs.services import job_start
+from workflows.nominations import jobs
+from workflows.nominations.dashboard import (
+    Scope,
+    UnitOutOfReach,
+    dashboard_for,
+    dashboard_scope,
+)
+from workflows.nominations.views.common import PAGE_SIZE, job_url, page_of, today
+
+#: The filters of the dashboard (``?unit=&year=``), handed to the export's job.
+FILTERS = ("unit", "year")
 
 
-def _dashboard(request: HttpRequest) -> tuple[Dashboard, DashboardForm]:
-    day = today()
-    units = reach_units(user=request.user, day=day)
-    form = DashboardForm(request.GET or None, units=units)
-    year = day.year
-    unit = units[0] if units else None
-    if form.is_valid():
-        year = form.cleaned_data["year"] or year
-        chosen = form.cleaned_data["unit"]
-        if chosen is not None:
-            # a top unit of the reach, or one under it (a commune's page)
-            unit = next((u for u in units if u.pk == chosen), None) or unit_in_reach(
-                user=request.user, day=day, pk=chosen
-            )
-            if unit is None:
-                raise Http404(_("This unit is outside your reach."))
-            if unit not in units:
-                form.fields["unit"].widget.choices.append((unit.pk, unit.name))
-    board = dashboard_get(user=request.user, day=day, units=units, unit=unit, year=year)
-    return board, form
+def _scope(request: HttpRequest) -> Scope:
+    """The units and year the request's filters choose; 404 for a unit out of reach."""
+    try:
+        return dashboard_scope(user=request.user, day=today(), filters=request.GET or None)
+    except UnitOutOfReach as refused:
+        raise Http404(str(refused)) from refused
 
 
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Pending dossiers by step and level, overdue first; shares against the target; reports."""
-    board, form = _dashboard(request)
+    scope = _scope(request)
+    board = dashboard_for(user=request.user, day=today(), scope=scope)
     page = page_of(request, board.pending, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "nominations/dashboard.html",
-        {"board": board, "form": form, "page": page, "query": query.urlencode()},
+        {"board": board, "form": scope.form, "page": page, "query": query.urlencode()},
     )
 
 
 @login_required
-@require_GET
+@require_POST
 def dashboard_export(request: HttpRequest) -> HttpResponse:
-    """The dashboard as an XLSX workbook: pending dossiers, counts, shares, late reports."""
-    board, _form = _dashboard(request)
-    return download(dashboard_xlsx(board), f"bang-dieu-khien-{board.day:%Y%m%d}.xlsx", "xlsx")
+    """Start the job that writes the dashboard, as the page's filters show it, to an XLSX
+    workbook (pending dossiers, counts, shares, late reports); its page offers the file."""
+    scope = _scope(request)
+    day = today()
+    filters = {key: request.GET[key] for key in FILTERS if request.GET.get(key)}
+    label = (
+        _("Dashboard of %(unit)s for %(year)s, as an XLSX workbook")
+        % {"unit": scope.unit.name, "year": scope.year}
+        if scope.unit is not None
+        else _("Dashboard for %(year)s, as an XLSX workbook") % {"year": scope.year}
+    )
+    query = request.GET.urlencode()
+    back = reverse("nominations:dashboard") + (f"?{query}" if query else "")
+    try:
+        job = job_start(
+            kind=jobs.DASHBOARD_EXPORT,
+            user=request.user,
+            label=label,
+            unit=scope.unit,
+            subject=scope.unit,
+            url=back,
+            params={"day": day.isoformat(), "filters": filters},
+        )
+    except ApprovalError as refused:  # the queue is unavailable: nothing was started
+        messages.error(request, str(refused))
+        return HttpResponseRedirect(back)
+    return HttpResponseRedirect(job_url(job))
 
 
 __all__ = ["dashboard", "dashboard_export"]

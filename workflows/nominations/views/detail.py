@@ -263,23 +263,28 @@ def act(
     dossier: Dossier,
     key: str,
     form: Any,
-    perform: Callable[[], object],
-    done: str,
+    perform: Callable[[], Any],
+    done: str | None,
+    *,
+    to: Callable[[Any], str] | None = None,
 ) -> HttpResponse:
-    """Validate ``form``, run ``perform`` (a flow action or service) and redirect, or explain."""
+    """Validate ``form``, run ``perform`` (a flow action or service) and redirect, or explain.
+
+    The redirect goes to the dossier's page, or to ``to(result)`` (a started job's page)."""
     if form is not None and not form.is_valid():
         return render_detail(request, dossier, bound={key: form}, status=400)
     try:
         check_fresh(request, dossier)
-        perform()
+        result = perform()
     except ApprovalError as error:
         if form is not None and hasattr(form, "add_error"):
             form.add_error(refused_field(form, error), str(error))
         fresh = dossier_visible(request, dossier.pk)
         bound = {key: form} if form is not None else {}
         return render_detail(request, fresh, bound=bound, error=error, status=error_status(error))
-    messages.success(request, done)
-    return HttpResponseRedirect(detail_url(dossier))
+    if done:
+        messages.success(request, done)
+    return HttpResponseRedirect(to(result) if to is not None else detail_url(dossier))
 
 
 def refused_field(form: Any, error: ApprovalError) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -11,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from approvals.exceptions import ActionNotPermitted, ApprovalError, ValidationFailed
 from approvals.organisation.models import OrgUnit
-from workflows.nominations import flow_actions, imports, services
+from workflows.nominations import flow_actions, imports, jobs, services
 from workflows.nominations.cycle import dossier_warnings
 from workflows.nominations.flows import dossier_stage
 from workflows.nominations.forms import (
@@ -26,7 +28,7 @@ from workflows.nominations.forms import (
     ReportForm,
     RevokeForm,
 )
-from workflows.nominations.models import CandidateState
+from workflows.nominations.models import CandidateState, Dossier
 from workflows.nominations.selectors import (
     candidate_for,
     dossier_candidates,
@@ -39,6 +41,7 @@ from workflows.nominations.views.common import (
     detail_url,
     dossier_visible,
     error_status,
+    job_url,
     today,
 )
 from workflows.nominations.views.detail import (
@@ -48,6 +51,9 @@ from workflows.nominations.views.detail import (
     register_form,
     revocation_grounds,
 )
+
+if TYPE_CHECKING:
+    from approvals.jobs.models import Job
 
 
 @login_required
@@ -81,20 +87,58 @@ def register_all(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def households_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    """Add the village's households from an XLSX or CSV list (then register them)."""
+    """Add the village's households from an XLSX or CSV list (then register them): checked
+    here (the right, the file's kind), imported by a background job."""
     dossier = dossier_visible(request, pk)
     form = HouseholdImportForm(request.POST, request.FILES)
 
-    def perform() -> None:
+    def perform() -> Job:
+        village = dossier.proposing_unit
+        imports.households_import_check(village=village, user=request.user)
         upload = form.cleaned_data["file"]
-        imports.households_import(
-            village=dossier.proposing_unit,
+        data, filename = upload.read(), upload.name or ""
+        imports.file_check(data, filename)
+        return jobs.upload_job_start(
+            kind=jobs.HOUSEHOLDS_IMPORT,
             user=request.user,
-            data=upload.read(),
-            filename=upload.name or "",
+            label=_("Import of the households of %(unit)s from “%(file)s”")
+            % {"unit": village.name, "file": filename},
+            data=data,
+            unit=village,
+            subject=dossier,
+            url=detail_url(dossier),
+            params={"village": village.pk, "dossier": dossier.pk, "filename": filename},
         )
 
-    return act(request, dossier, "import", form, perform, _("The households were imported."))
+    return act(request, dossier, "import", form, perform, None, to=job_url)
+
+
+def _meeting_job(request: HttpRequest, dossier: Dossier, sheet: Any, fields: dict[str, Any]) -> Job:
+    """Check the meeting from a sheet as far as can be without reading it, then start the
+    job that reads it and records the meeting."""
+    if SPECS[dossier.title].next_step(dossier.state) != Step.MEETING:
+        raise ActionNotPermitted(_("This dossier does not wait for a review meeting now."))
+    _authority, held_on = imports.votes_import_check(
+        dossier=dossier, user=request.user, held_on=fields["held_on"]
+    )
+    data, filename = sheet.read(), sheet.name or ""
+    imports.file_check(data, filename)
+    return jobs.upload_job_start(
+        kind=jobs.VOTES_IMPORT,
+        user=request.user,
+        label=_("Review meeting of %(dossier)s, votes from “%(file)s”")
+        % {"dossier": dossier, "file": filename},
+        data=data,
+        unit=dossier.proposing_unit,
+        subject=dossier,
+        url=detail_url(dossier),
+        params={
+            **fields,
+            "held_on": held_on.isoformat(),
+            "dossier": dossier.pk,
+            "filename": filename,
+        },
+    )
 
 
 @login_required
@@ -121,17 +165,11 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
                 check_fresh(request, dossier)
                 sheet = data.get("votes_file")
                 if sheet:
-                    held = flow_actions.flow_meeting_from_sheet(
-                        dossier,
-                        request.user,
-                        data=sheet.read(),
-                        filename=sheet.name or "",
-                        **meeting_fields,
-                    )
-                else:
-                    held = flow_actions.flow_meeting(
-                        dossier, request.user, votes=form.votes(), **meeting_fields
-                    )
+                    job = _meeting_job(request, dossier, sheet, meeting_fields)
+                    return HttpResponseRedirect(job_url(job))
+                held = flow_actions.flow_meeting(
+                    dossier, request.user, votes=form.votes(), **meeting_fields
+                )
             except ApprovalError as refused:
                 error = refused
                 status = error_status(refused)
