@@ -48,6 +48,7 @@ from workflows.nominations.services import (
     candidates_register,
     council_record,
     decision_issue,
+    decision_issue_check,
     dossier_accept,
     dossier_decide,
     dossier_return,
@@ -292,41 +293,40 @@ def flow_decide_batch(
 
 
 @esign.refusal_recorded(esign.ISSUE_REFUSED)
-def flow_issue_decision(dossier: Dossier, user: Any, *, on: datetime.date | None = None) -> Dossier:
-    """The records clerk numbers the signed decision; the candidates kept are recognised."""
-    return _human_step(
-        dossier.pk, user, NUMBER, lambda: decision_issue(dossier=dossier, user=user, on=on)
-    )
-
-
-def flow_paper_decision(
+def flow_issue_decision(
     dossier: Dossier,
     user: Any,
     *,
-    number: int,
-    signed_on: datetime.date,
-    signer: Any,
-    scan: Any,
-    symbol: str = "",
-    note: str = "",
-) -> PaperDecision:
-    """The records clerk enters the decision issued on paper; the candidates are recognised
-    and the dossier is decided (see :mod:`workflows.nominations.services.paper_decisions`)."""
+    on: datetime.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Dossier:
+    """The records clerk numbers the signed decision; the candidates kept are recognised
+    (``progress``: a background job's, see :mod:`workflows.nominations.jobs_decisions`)."""
     return _human_step(
         dossier.pk,
         user,
-        PAPER_DECISION,
-        lambda: paper_decision_record(
-            dossier=dossier,
-            user=user,
-            number=number,
-            symbol=symbol,
-            signed_on=signed_on,
-            signer=signer,
-            scan=scan,
-            note=note,
-        ),
+        NUMBER,
+        lambda: decision_issue(dossier=dossier, user=user, on=on, progress=progress),
     )
+
+
+def flow_issue_check(dossier: Dossier, user: Any) -> None:
+    """Refuse, as :func:`flow_issue_decision` would and changing nothing, a user who may not
+    number the decision now: asked before the numbering is started as a background job."""
+    with transaction.atomic(), decisions_reused():
+        task = _open_for(_process_pk(dossier.pk), NUMBER)
+        if task is None:
+            decision_issue_check(dossier=dossier, user=user)  # the service says why
+            raise FlowRuntimeError(
+                "The dossier's state and its workflow disagree; nothing was changed."
+            )
+        task.flow_task.decision(user, task, NUMBER).raise_if_refused()
+        if task.status != STATUS.NEW and task.owner_id != user.pk:
+            raise ActionNotPermitted(
+                _("This step is assigned to %(owner)s; only they can complete it.")
+                % {"owner": user_label(task.owner)}
+            )
+        decision_issue_check(dossier=dossier, user=user)
 
 
 # --- machinery -----------------------------------------------------------------------------
@@ -403,6 +403,7 @@ __all__ = [
     "flow_council",
     "flow_decide",
     "flow_decide_batch",
+    "flow_issue_check",
     "flow_issue_decision",
     "flow_meeting",
     "flow_open_posting",

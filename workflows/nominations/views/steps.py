@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from approvals.exceptions import ActionNotPermitted, ApprovalError, ValidationFailed
 from approvals.organisation.models import OrgUnit
-from workflows.nominations import flow_actions, imports, services
+from workflows.nominations import flow_actions, imports, jobs_decisions, services
 from workflows.nominations.cycle import dossier_warnings
 from workflows.nominations.flows import dossier_stage
 from workflows.nominations.forms import (
@@ -46,6 +47,7 @@ from workflows.nominations.views.detail import (
     council_candidates,
     refused_field,
     register_form,
+    render_detail,
     revocation_grounds,
 )
 
@@ -300,8 +302,17 @@ def decide_dossier(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def issue(request: HttpRequest, pk: int) -> HttpResponse:
-    """The records clerk numbers the signed decision; the titles are recorded."""
+    """The records clerk numbers the signed decision; the titles are recorded. A decision
+    recognising many candidates runs as a background job: its page follows the progress."""
     dossier = dossier_visible(request, pk)
+    if jobs_decisions.issue_runs_as_job(dossier):
+        try:
+            check_fresh(request, dossier)
+            job = jobs_decisions.decision_issue_start(dossier, request.user)
+        except ApprovalError as error:
+            fresh = dossier_visible(request, dossier.pk)
+            return render_detail(request, fresh, error=error, status=error_status(error))
+        return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))
     return act(
         request,
         dossier,
