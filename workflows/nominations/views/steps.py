@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -11,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from approvals.exceptions import ActionNotPermitted, ApprovalError, ValidationFailed
+from approvals.jobs.models import Job
 from approvals.organisation.models import OrgUnit
 from workflows.nominations import flow_actions, imports, jobs_decisions, services
 from workflows.nominations.cycle import dossier_warnings
@@ -27,7 +31,7 @@ from workflows.nominations.forms import (
     ReportForm,
     RevokeForm,
 )
-from workflows.nominations.models import CandidateState
+from workflows.nominations.models import CandidateState, Dossier
 from workflows.nominations.selectors import (
     candidate_for,
     dossier_candidates,
@@ -284,6 +288,17 @@ def decide_dossier(request: HttpRequest, pk: int) -> HttpResponse:
     """Sign the recognition decision."""
     dossier = dossier_visible(request, pk)
     form = DecideForm(request.POST)
+    pin = request.POST.get("pin") or None
+    if form.is_valid() and jobs_decisions.decision_sign_runs_as_job(dossier, request.user, pin=pin):
+        return _as_job(
+            request,
+            dossier,
+            lambda: jobs_decisions.decision_sign_start(
+                dossier, request.user, late_reason=form.cleaned_data["late_reason"]
+            ),
+            key="decide",
+            form=form,
+        )
     return act(
         request,
         dossier,
@@ -293,7 +308,7 @@ def decide_dossier(request: HttpRequest, pk: int) -> HttpResponse:
             dossier,
             request.user,
             late_reason=form.cleaned_data["late_reason"],
-            pin=request.POST.get("pin") or None,
+            pin=pin,
         ),
         _("The decision was signed; the records clerk gives it its number."),
     )
@@ -306,13 +321,9 @@ def issue(request: HttpRequest, pk: int) -> HttpResponse:
     recognising many candidates runs as a background job: its page follows the progress."""
     dossier = dossier_visible(request, pk)
     if jobs_decisions.issue_runs_as_job(dossier):
-        try:
-            check_fresh(request, dossier)
-            job = jobs_decisions.decision_issue_start(dossier, request.user)
-        except ApprovalError as error:
-            fresh = dossier_visible(request, dossier.pk)
-            return render_detail(request, fresh, error=error, status=error_status(error))
-        return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))
+        return _as_job(
+            request, dossier, lambda: jobs_decisions.decision_issue_start(dossier, request.user)
+        )
     return act(
         request,
         dossier,
@@ -321,6 +332,28 @@ def issue(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: flow_actions.flow_issue_decision(dossier, request.user),
         _("The decision was numbered and the titles recorded."),
     )
+
+
+def _as_job(
+    request: HttpRequest,
+    dossier: Dossier,
+    start: Callable[[], Job],
+    *,
+    key: str = "",
+    form: Any = None,
+) -> HttpResponse:
+    """Start a large step as a background job (its rights checked first) and show its page;
+    a refusal is shown in the dossier's page as the step's own would be."""
+    try:
+        check_fresh(request, dossier)
+        job = start()
+    except ApprovalError as error:
+        if form is not None:
+            form.add_error(refused_field(form, error), str(error))
+        fresh = dossier_visible(request, dossier.pk)
+        bound = {key: form} if form is not None else {}
+        return render_detail(request, fresh, bound=bound, error=error, status=error_status(error))
+    return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))
 
 
 @login_required

@@ -42,7 +42,8 @@ class Command(BaseCommand):
             missing = set(options["agency"]) - {a.pk for a in agencies}
             if missing:
                 raise CommandError(
-                    _("No such agency: %(codes)s.") % {"codes": ", ".join(str(pk) for pk in sorted(missing))}
+                    _("No such agency: %(codes)s.")
+                    % {"codes": ", ".join(str(pk) for pk in sorted(missing))}
                 )
         try:
             counts = registers_roll_over(year=options["year"], user=user, agencies=agencies)
