@@ -229,6 +229,8 @@ def test_no_page_of_any_state_answers_a_server_error_to_any_demo_login() -> None
             commune_page(),
             reverse("notifications:list"),
             reverse("notifications:preferences"),
+            # the year's roll-over of the registers (403 to those who keep no register)
+            reverse("registers_roll_over"),
         ]
         crawl = Crawl(states)
         with errors_recorded() as errors:

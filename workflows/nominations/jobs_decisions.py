@@ -42,7 +42,8 @@ def decision_job_threshold() -> int:
 
 
 def _proposed(dossier: Dossier) -> int:
-    return Candidate.objects.of_dossier(dossier).filter(state=CandidateState.PROPOSED).count()
+    count: int = Candidate.objects.of_dossier(dossier).filter(state=CandidateState.PROPOSED).count()
+    return count
 
 
 def issue_runs_as_job(dossier: Dossier) -> bool:
@@ -102,7 +103,7 @@ def decision_sign_start(dossier: Dossier, user: Any, *, late_reason: str = "") -
 
 
 def _dossier_of(job: Job) -> Dossier:
-    dossier = (
+    dossier: Dossier | None = (
         Dossier.objects.select_related("proposing_unit", "deciding_unit")
         .filter(pk=job.params.get("dossier"))
         .first()
