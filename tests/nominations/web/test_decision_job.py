@@ -165,9 +165,7 @@ def test_a_signing_job_that_fails_keeps_no_signature(client, web, small_threshol
     assert refreshed(dossier).signature_id is None
 
 
-def test_a_large_decision_signed_with_a_typed_pin_is_signed_at_once(
-    client, web, small_threshold
-):
+def test_a_large_decision_signed_with_a_typed_pin_is_signed_at_once(client, web, small_threshold):
     dossier = web.accepted()
     client.force_login(web.c.chairman)
     response = _sign(client, dossier, pin="not-the-key's-passphrase")
