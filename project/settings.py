@@ -257,6 +257,11 @@ NOTIFICATIONS_SITE_URL = os.environ.get("NOTIFICATIONS_SITE_URL", "http://127.0.
 # Whether the notices a step sends (your turn, an outcome) are also e-mailed to users with an
 # address, as each user chooses per kind (notifications/preferences/).
 NOTIFICATIONS_EMAIL = env_bool("NOTIFICATIONS_EMAIL", default=True)
+# A decision recognising more candidates than this is numbered, sealed and recorded as a
+# background job with progress (a whole commune or district); smaller ones at once.
+NOMINATIONS_DECISION_JOB_THRESHOLD = int(
+    os.environ.get("NOMINATIONS_DECISION_JOB_THRESHOLD", "200")
+)
 
 # Security: strict whenever DEBUG is off.
 SESSION_COOKIE_HTTPONLY = True

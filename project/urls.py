@@ -11,7 +11,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from project import views
+from project import rollover_views, views
 from project.twofactor import views as twofactor
 
 admin.site.site_header = _("Cultural-life movement: approvals")
@@ -43,6 +43,11 @@ urlpatterns += i18n_patterns(
     path("sign/", views.inbox_sign, name="inbox_sign"),
     path("sign/decisions/", views.inbox_sign_decisions, name="inbox_sign_decisions"),
     path("registers/", views.registers, name="registers"),
+    path(
+        "registers/roll-over/",
+        rollover_views.registers_roll_over_view,
+        name="registers_roll_over",
+    ),
     path("registers/entries/<int:pk>/void/", views.register_entry_void, name="register_void"),
     path("plans/", include("workflows.plans.urls")),
     # the admin signs in through the site's page, so the code step covers it too

@@ -22,6 +22,7 @@ from approvals.exceptions import ApprovalError
 from approvals.organisation.models import Position
 from approvals.organisation.selectors import action_scopes
 from approvals.registers.models import Register, RegisterEntry
+from approvals.registers.rollover import may_roll_over
 from approvals.registers.services import number_void
 from project.abilities import start_actions
 from workflows.documents.esign import pin_needed
@@ -187,6 +188,7 @@ def registers(request: HttpRequest) -> HttpResponse:
             "chosen": chosen,
             "page": page,
             "can_void": chosen is not None and void_scope.covers(chosen.agency),
+            "can_roll_over": may_roll_over(request.user),
         },
     )
 

@@ -92,6 +92,9 @@ register_action_labels(
         "approvals_registers.void_number": gettext_lazy("Voided a number"),
         "approvals_registers.close_register": gettext_lazy("Closed the register"),
         "approvals_registers.configure_register": gettext_lazy("Configured the register"),
+        "approvals_registers.roll_over": gettext_lazy(
+            "Rolled the registers over into the new year"
+        ),
         "approvals_notifications.reminder_sent": gettext_lazy("Sent a reminder"),
         "approvals_notifications.escalation_sent": gettext_lazy("Escalated an overdue step"),
         "approvals_notifications.mark_read": gettext_lazy("Read a notification"),

@@ -11,3 +11,8 @@ class RegistersConfig(AppConfig):
     label = "approvals_registers"
     verbose_name = _("Document registers")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from approvals.registers.jobs import register_kinds
+
+        register_kinds()

@@ -267,6 +267,8 @@ def test_no_page_of_any_state_answers_a_server_error_to_any_demo_login() -> None
             reverse("notifications:preferences"),
             reverse("jobs:list"),
             *(reverse("jobs:detail", args=[job.pk]) for job in jobs.values()),
+            # the year's roll-over of the registers (403 to those who keep no register)
+            reverse("registers_roll_over"),
         ]
         crawl = Crawl(states)
         with errors_recorded() as errors:

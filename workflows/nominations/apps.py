@@ -22,3 +22,11 @@ class NominationsConfig(AppConfig):
         notifications.register()
         handover.register()
         history_labels.register()
+        _register_decision_jobs()
+
+
+def _register_decision_jobs() -> None:
+    """The background jobs of large recognition decisions."""
+    from workflows.nominations import jobs_decisions
+
+    jobs_decisions.register_kinds()

@@ -28,6 +28,7 @@ from viewflow.workflow.exceptions import FlowRuntimeError
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from approvals.acts import ActKind, act_date_check
 from approvals.exceptions import ActionNotPermitted, InvalidTransition
 from approvals.organisation.models import OrgUnit
 from approvals.organisation.resolver import decisions_reused, user_label
@@ -47,7 +48,9 @@ from workflows.nominations.services import (
     SUBMIT,
     candidates_register,
     council_record,
+    decision_checks,
     decision_issue,
+    decision_issue_check,
     dossier_accept,
     dossier_decide,
     dossier_return,
@@ -294,11 +297,38 @@ def flow_decide_batch(
 
 
 @esign.refusal_recorded(esign.ISSUE_REFUSED)
-def flow_issue_decision(dossier: Dossier, user: Any, *, on: datetime.date | None = None) -> Dossier:
-    """The records clerk numbers the signed decision; the candidates kept are recognised."""
+def flow_issue_decision(
+    dossier: Dossier,
+    user: Any,
+    *,
+    on: datetime.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Dossier:
+    """The records clerk numbers the signed decision; the candidates kept are recognised
+    (``progress``: a background job's, see :mod:`workflows.nominations.jobs_decisions`)."""
     return _human_step(
-        dossier.pk, user, NUMBER, lambda: decision_issue(dossier=dossier, user=user, on=on)
+        dossier.pk,
+        user,
+        NUMBER,
+        lambda: decision_issue(dossier=dossier, user=user, on=on, progress=progress),
     )
+
+
+def flow_issue_check(dossier: Dossier, user: Any) -> None:
+    """Refuse, as :func:`flow_issue_decision` would and changing nothing, a user who may not
+    number the decision now: asked before the numbering is started as a background job."""
+    _step_check(dossier, user, NUMBER, lambda: decision_issue_check(dossier=dossier, user=user))
+
+
+def flow_decide_check(dossier: Dossier, user: Any, *, late_reason: str = "") -> None:
+    """Refuse, as :func:`flow_decide` would before signing and changing nothing, a user who
+    may not sign the decision now: asked before the signing is started as a background job."""
+
+    def check() -> None:
+        day = act_date_check(ActKind.DECISION, None, unit=dossier.deciding_unit)
+        decision_checks(dossier, user, day, late_reason)
+
+    _step_check(dossier, user, DECIDE, check)
 
 
 def flow_paper_decision(
@@ -376,6 +406,24 @@ def _human_step(dossier_id: int, user: Any, action: str, perform: Callable[[], T
             return result
 
 
+def _step_check(dossier: Dossier, user: Any, action: str, check: Callable[[], Any]) -> None:
+    """The checks of :func:`_human_step` and of the service (``check``), nothing done."""
+    with transaction.atomic(), decisions_reused():
+        task = _open_for(_process_pk(dossier.pk), action)
+        if task is None:
+            check()  # the service says why
+            raise FlowRuntimeError(
+                "The dossier's state and its workflow disagree; nothing was changed."
+            )
+        task.flow_task.decision(user, task, action).raise_if_refused()
+        if task.status != STATUS.NEW and task.owner_id != user.pk:
+            raise ActionNotPermitted(
+                _("This step is assigned to %(owner)s; only they can complete it.")
+                % {"owner": user_label(task.owner)}
+            )
+        check()
+
+
 def _claim(activation: Any, user: Any, action: str) -> None:
     """Assign the task to ``user`` if the engine allows ``action``, then start it."""
     task = activation.task
@@ -405,6 +453,8 @@ __all__ = [
     "flow_council",
     "flow_decide",
     "flow_decide_batch",
+    "flow_decide_check",
+    "flow_issue_check",
     "flow_issue_decision",
     "flow_meeting",
     "flow_open_posting",

@@ -37,6 +37,7 @@ from workflows.nominations.services.decisions import (
     candidate_revoke,
     decision_checks,
     decision_issue,
+    decision_issue_check,
     dossier_decide,
 )
 from workflows.nominations.services.dossiers import deciding_unit_for, dossier_create
@@ -83,6 +84,7 @@ __all__ = [
     "decision_checks",
     "decision_content",
     "decision_issue",
+    "decision_issue_check",
     "dossier_accept",
     "dossier_create",
     "dossier_decide",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -37,6 +38,12 @@ from workflows.nominations.services._common import (
 )
 from workflows.nominations.services.eligibility import _criteria_problems
 from workflows.nominations.services.notices import DossierOutcome, dossier_step_notify
+
+#: A background job's progress: (done, total).
+Progress = Callable[[int, int], None]
+
+#: Candidates recognised per statement when the issue reports its progress.
+RECOGNISE_BATCH = 500
 
 
 def decision_checks(
@@ -111,20 +118,40 @@ def dossier_decide(
     return locked
 
 
+def decision_issue_check(
+    *, dossier: Dossier, user: Any, on: datetime.date | None = None
+) -> tuple[Dossier, datetime.date, Authority]:
+    """What numbering the decision checks first (raises the refusal; changes nothing): the
+    day of issue, a signed decision waiting for its number, the clerk's authority."""
+    day = act_date_check(ActKind.ISSUE, on, unit=dossier.deciding_unit)
+    if dossier.state != DossierState.DECISION or dossier.signature_id is None:
+        raise InvalidTransition(_("Only a signed decision can be numbered."))
+    return dossier, day, require(user, NUMBER, dossier, unit=dossier.deciding_unit)
+
+
 @decision_pdf.refusal_recorded(decision_pdf.ISSUE_REFUSED)
 @transaction.atomic
-def decision_issue(*, dossier: Dossier, user: Any, on: datetime.date | None = None) -> Dossier:
+def decision_issue(
+    *,
+    dossier: Dossier,
+    user: Any,
+    on: datetime.date | None = None,
+    progress: Progress | None = None,
+) -> Dossier:
     """Number the signed decision, fill the number and date in its PDF and add the deciding
     unit's seal signature; record every recognition in bulk.
 
     ``on`` is the day of issue, an act's date (:func:`approvals.acts.act_date_check`; today
     when not given); the register entry keeps it and the moment it was recorded.
+    ``progress`` (a background job's) is told ``(done, total)`` of the candidates plus two
+    phases (numbering and sealing the PDF; the dossier's transition); the candidates are
+    then recognised in batches of :data:`RECOGNISE_BATCH`.
     """
-    locked = _locked(dossier)
-    day = act_date_check(ActKind.ISSUE, on, unit=locked.deciding_unit)
-    if locked.state != DossierState.DECISION or locked.signature_id is None:
-        raise InvalidTransition(_("Only a signed decision can be numbered."))
-    authority = require(user, NUMBER, locked, unit=locked.deciding_unit)
+    locked, day, authority = decision_issue_check(dossier=_locked(dossier), user=user, on=on)
+    total = 0
+    if progress is not None:
+        total = Candidate.objects.of_dossier(locked).filter(state=CandidateState.PROPOSED).count()
+        progress(0, total + 2)
     entry = number_issue(
         agency=locked.deciding_unit,
         kind=DocumentKind.objects.get(code="decision"),
@@ -137,7 +164,18 @@ def decision_issue(*, dossier: Dossier, user: Any, on: datetime.date | None = No
     Dossier.objects.filter(pk=locked.pk).update(register_entry=entry)
     locked.register_entry = entry
     issued = decision_pdf.issue_decision(locked, entry=entry, day=day)
-    _recognise(locked, user, authority)
+    if progress is None:
+        _recognise(locked, user, authority)
+    else:
+        report = progress
+        report(1, total + 2)
+        _recognise(
+            locked,
+            user,
+            authority,
+            batch=RECOGNISE_BATCH,
+            progress=lambda done: report(1 + done, total + 2),
+        )
     transition_perform(
         obj=locked,
         transition="decide",
@@ -150,28 +188,49 @@ def decision_issue(*, dossier: Dossier, user: Any, on: datetime.date | None = No
     )
     dossier_step_notify(locked, actor=user, outcome=DossierOutcome.ISSUED, on=day)
     checkpoint_after_issue()
+    if progress is not None:
+        progress(total + 2, total + 2)
     return locked
 
 
-def _recognise(dossier: Dossier, user: Any, authority: Authority, *, action: str = DECIDE) -> int:
-    """PROPOSED → RECOGNISED in one statement, counting consecutive years in the database;
-    each candidate's audit event is taken under ``action``. Returns how many."""
+def _recognise(
+    dossier: Dossier,
+    user: Any,
+    authority: Authority,
+    *,
+    action: str = DECIDE,
+    batch: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """PROPOSED → RECOGNISED in one statement (or one per ``batch`` candidates, telling
+    ``progress`` how many are done), counting consecutive years in the database; each
+    candidate's audit event is taken under ``action``. Returns how many."""
     proposed = Candidate.objects.of_dossier(dossier).filter(state=CandidateState.PROPOSED)
-    ids = update_returning_pks(
-        proposed,
-        state=CandidateState.RECOGNISED,
-        consecutive_years=consecutive_years_after(dossier),
-    )
-    audit_record_each(
-        subject_type=CANDIDATE,
-        subject_ids=ids,
-        actor=user,
-        action=action,
-        from_state=CandidateState.PROPOSED,
-        to_state=CandidateState.RECOGNISED,
-        authority=authority,
-    )
-    return len(ids)
+    if batch is None:
+        chunks = [proposed]
+    else:
+        pks = list(proposed.order_by("pk").values_list("pk", flat=True))
+        chunks = [proposed.filter(pk__in=pks[i : i + batch]) for i in range(0, len(pks), batch)]
+    done = 0
+    for chunk in chunks:
+        ids = update_returning_pks(
+            chunk,
+            state=CandidateState.RECOGNISED,
+            consecutive_years=consecutive_years_after(dossier),
+        )
+        audit_record_each(
+            subject_type=CANDIDATE,
+            subject_ids=ids,
+            actor=user,
+            action=action,
+            from_state=CandidateState.PROPOSED,
+            to_state=CandidateState.RECOGNISED,
+            authority=authority,
+        )
+        done += len(ids)
+        if progress is not None:
+            progress(done)
+    return done
 
 
 @transaction.atomic

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from approvals.exceptions import ActionNotPermitted, ApprovalError, ValidationFailed
+from approvals.jobs.models import Job
 from approvals.organisation.models import OrgUnit
-from workflows.nominations import flow_actions, imports, jobs, services
+from workflows.nominations import flow_actions, imports, jobs, jobs_decisions, services
 from workflows.nominations.cycle import dossier_warnings
 from workflows.nominations.flows import dossier_stage
 from workflows.nominations.forms import (
@@ -49,6 +52,7 @@ from workflows.nominations.views.detail import (
     council_candidates,
     refused_field,
     register_form,
+    render_detail,
     revocation_grounds,
 )
 
@@ -320,6 +324,17 @@ def decide_dossier(request: HttpRequest, pk: int) -> HttpResponse:
     """Sign the recognition decision."""
     dossier = dossier_visible(request, pk)
     form = DecideForm(request.POST)
+    pin = request.POST.get("pin") or None
+    if form.is_valid() and jobs_decisions.decision_sign_runs_as_job(dossier, request.user, pin=pin):
+        return _as_job(
+            request,
+            dossier,
+            lambda: jobs_decisions.decision_sign_start(
+                dossier, request.user, late_reason=form.cleaned_data["late_reason"]
+            ),
+            key="decide",
+            form=form,
+        )
     return act(
         request,
         dossier,
@@ -329,7 +344,7 @@ def decide_dossier(request: HttpRequest, pk: int) -> HttpResponse:
             dossier,
             request.user,
             late_reason=form.cleaned_data["late_reason"],
-            pin=request.POST.get("pin") or None,
+            pin=pin,
         ),
         _("The decision was signed; the records clerk gives it its number."),
     )
@@ -338,8 +353,13 @@ def decide_dossier(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def issue(request: HttpRequest, pk: int) -> HttpResponse:
-    """The records clerk numbers the signed decision; the titles are recorded."""
+    """The records clerk numbers the signed decision; the titles are recorded. A decision
+    recognising many candidates runs as a background job: its page follows the progress."""
     dossier = dossier_visible(request, pk)
+    if jobs_decisions.issue_runs_as_job(dossier):
+        return _as_job(
+            request, dossier, lambda: jobs_decisions.decision_issue_start(dossier, request.user)
+        )
     return act(
         request,
         dossier,
@@ -348,6 +368,28 @@ def issue(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: flow_actions.flow_issue_decision(dossier, request.user),
         _("The decision was numbered and the titles recorded."),
     )
+
+
+def _as_job(
+    request: HttpRequest,
+    dossier: Dossier,
+    start: Callable[[], Job],
+    *,
+    key: str = "",
+    form: Any = None,
+) -> HttpResponse:
+    """Start a large step as a background job (its rights checked first) and show its page;
+    a refusal is shown in the dossier's page as the step's own would be."""
+    try:
+        check_fresh(request, dossier)
+        job = start()
+    except ApprovalError as error:
+        if form is not None:
+            form.add_error(refused_field(form, error), str(error))
+        fresh = dossier_visible(request, dossier.pk)
+        bound = {key: form} if form is not None else {}
+        return render_detail(request, fresh, bound=bound, error=error, status=error_status(error))
+    return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))
 
 
 @login_required
