@@ -101,6 +101,11 @@ register_action_labels(
         "approvals_notifications.set_preferences": gettext_lazy(
             "Chose how to receive notifications"
         ),
+        "approvals_jobs.start": gettext_lazy("Started a background job"),
+        "approvals_jobs.run": gettext_lazy("A worker began the background job"),
+        "approvals_jobs.finish": gettext_lazy("The background job finished"),
+        "approvals_jobs.fail": gettext_lazy("The background job failed"),
+        "approvals_jobs.retry": gettext_lazy("Started the background job again"),
         "twofactor.enrol": gettext_lazy("Turned on two-step sign-in"),
         "twofactor.recovery_codes_renew": gettext_lazy("Renewed the recovery codes"),
         "twofactor.remove": gettext_lazy("Turned off two-step sign-in"),
