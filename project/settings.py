@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "project.storage.SiteStaticFilesConfig",  # django.contrib.staticfiles
     "guardian",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -181,16 +181,16 @@ STATICFILES_DIRS = [BASE_DIR / "project" / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # WhiteNoise serves the static files from the WSGI process (no separate static server):
 # with DEBUG off, compressed copies (gzip, brotli) under hashed names made by collectstatic,
-# cached by browsers for a year (WhiteNoise's max-age for a hashed name) and for
-# WHITENOISE_MAX_AGE seconds for a file without a hash. With DEBUG on (the demo, the tests)
-# the plain storage: no collectstatic needed, files read from the apps.
+# cached by browsers for a year (WhiteNoise's max-age for a hashed name; project/storage.py)
+# and for WHITENOISE_MAX_AGE seconds for a file without a hash. With DEBUG on (the demo, the
+# tests) the plain storage: no collectstatic needed, files read from the apps.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "project.storage.StaticFilesStorage"
         )
     },
 }
