@@ -34,7 +34,7 @@ max_requests = 2000
 max_requests_jitter = 200
 # Behind nginx on loopback: trust its X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
-accesslog = "-"
+accesslog: str | None = "-"
 errorlog = "-"
 # Client, request line, status, size, duration in ms (%(M)s), referrer-free (privacy).
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'

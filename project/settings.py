@@ -78,7 +78,6 @@ MIDDLEWARE = [
     "project.input_guard.RequestSizeLimitMiddleware",  # before anything reads the body
     "project.error_pages.SiteNotFoundMiddleware",  # the site's 404 page with DEBUG on too
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, compressed, hashed names
     "project.request_log.RequestLogMiddleware",  # one log line per request (project/logging.py)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -93,6 +92,14 @@ MIDDLEWARE = [
     "project.security.ContentSecurityPolicyMiddleware",
     "project.replica.ReplicaReadsMiddleware",
 ]
+
+if not DEBUG:
+    # static files served by the WSGI process itself (STORAGES below); with DEBUG on,
+    # runserver and the tests' live server serve them from the apps.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 # viewflow's ready() would append its SiteMiddleware and HotwireTurboMiddleware to MIDDLEWARE
 # behind our back; list them here explicitly once viewflow's Site is mounted in urls.py.
