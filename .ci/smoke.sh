@@ -67,9 +67,11 @@ step "demo data (rundemo --no-server)" demo_data
 
 start_stack() {
   redis-cli -n "$redis_db" flushdb > /dev/null
+  local key
+  key=smoke-$("$py" -c 'import secrets; print(secrets.token_urlsafe(48))')
   # setsid: ops/serve and everything it starts form one process group, stopped together
   env DEBUG=false SECURE_SSL_REDIRECT=false ALLOWED_HOSTS=127.0.0.1,localhost \
-    SECRET_KEY="smoke-$("$py" -c 'import secrets; print(secrets.token_urlsafe(48))')" \
+    SECRET_KEY=$key \
     CELERY_BROKER_URL="redis://127.0.0.1:6379/$redis_db" \
     CACHE_URL="redis://127.0.0.1:6379/$redis_db" \
     REMINDERS_INTERVAL_MINUTES=0.05 WEB_CONCURRENCY=2 CELERY_CONCURRENCY=1 \
