@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "project.storage.SiteStaticFilesConfig",  # django.contrib.staticfiles
+    "django.contrib.staticfiles",
     "guardian",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -185,6 +185,10 @@ FORMAT_MODULE_PATH = ["project.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "project" / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "project.storage.SiteAppDirectoriesFinder",  # collectstatic skips what is never served
+]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # WhiteNoise serves the static files from the WSGI process (no separate static server):
 # with DEBUG off, compressed copies (gzip, brotli) under hashed names made by collectstatic,
