@@ -22,7 +22,7 @@ app.autodiscover_tasks(
 
 
 def beat_schedule(
-    interval_minutes: int, checkpoint_minutes: int = 60
+    interval_minutes: float, checkpoint_minutes: int = 60
 ) -> dict[str, dict[str, object]]:
     """The periodic tasks: the reminder pass every ``interval_minutes``; the API's expired
     idempotency keys purged every hour; dead or lost background jobs

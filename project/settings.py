@@ -9,10 +9,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from project.config import (
+    ConfigError,
+    database,
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    secret_key,
+)
 from project.i18n import compile_catalogues
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -21,28 +28,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # translation (a stale or missing .mo would otherwise be cached for the whole process).
 compile_catalogues()
 
-
-def env_bool(name: str, *, default: bool) -> bool:
-    """Read a boolean environment variable ("1", "true", "yes", "on" are true)."""
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    """Read a comma-separated environment variable."""
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
+# Every variable is read through project.config: a mistake stops the process with one line
+# "configuration error: NAME: what is wrong" (a ConfigError is a SystemExit), no traceback.
 DEBUG = env_bool("DEBUG", default=True)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        msg = "SECRET_KEY must be set when DEBUG is false."
-        raise ImproperlyConfigured(msg)
-    SECRET_KEY = "django-insecure-demo-only-key-never-use-in-production"
+SECRET_KEY = secret_key(
+    debug=DEBUG, demo_key="django-insecure-demo-only-key-never-use-in-production"
+)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -83,9 +75,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "project.health.HealthMiddleware",  # /healthz and /readyz, before any redirect or sign-in
     "project.input_guard.RequestSizeLimitMiddleware",  # before anything reads the body
     "project.error_pages.SiteNotFoundMiddleware",  # the site's 404 page with DEBUG on too
     "django.middleware.security.SecurityMiddleware",
+    "project.request_log.RequestLogMiddleware",  # one log line per request (project/logging.py)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "project.input_guard.InputGuardMiddleware",  # NFC; no NUL or lone surrogate
@@ -99,6 +93,14 @@ MIDDLEWARE = [
     "project.security.ContentSecurityPolicyMiddleware",
     "project.replica.ReplicaReadsMiddleware",
 ]
+
+if not DEBUG:
+    # static files served by the WSGI process itself (STORAGES below); with DEBUG on,
+    # runserver and the tests' live server serve them from the apps.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 # viewflow's ready() would append its SiteMiddleware and HotwireTurboMiddleware to MIDDLEWARE
 # behind our back; list them here explicitly once viewflow's Site is mounted in urls.py.
@@ -128,9 +130,10 @@ TEMPLATES = [
 WSGI_APPLICATION = "project.wsgi.application"
 
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+    "default": database(
+        "DATABASE_URL",
+        f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     ),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -142,9 +145,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # A read replica for the dashboards (project/replica.py): only the views listed read there.
 if os.environ.get("DATABASE_REPLICA_URL"):
-    DATABASES["replica"] = dj_database_url.parse(
-        os.environ["DATABASE_REPLICA_URL"],
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+    DATABASES["replica"] = database(
+        "DATABASE_REPLICA_URL", "", conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0)
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["project.replica.ReplicaRouter"]
@@ -183,37 +185,59 @@ FORMAT_MODULE_PATH = ["project.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "project" / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "project.storage.SiteAppDirectoriesFinder",  # collectstatic skips what is never served
+]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# WhiteNoise serves the static files from the WSGI process (no separate static server):
+# with DEBUG off, compressed copies (gzip, brotli) under hashed names made by collectstatic,
+# cached by browsers for a year (WhiteNoise's max-age for a hashed name; project/storage.py)
+# and for WHITENOISE_MAX_AGE seconds for a file without a hash. With DEBUG on (the demo, the
+# tests) the plain storage: no collectstatic needed, files read from the apps.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "project.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_MAX_AGE = env_int("WHITENOISE_MAX_AGE", 0 if DEBUG else 3600)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Uploaded files are served only through views that check who may see them (never MEDIA_URL),
 # with their type checked by content and their size capped.
 PLAN_ATTACHMENT_TYPES = ["pdf", "docx", "xlsx", "png", "jpg", "jpeg"]
-PLAN_ATTACHMENT_MAX_BYTES = int(os.environ.get("PLAN_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+PLAN_ATTACHMENT_MAX_BYTES = env_int("PLAN_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 # A village's review meeting posts one vote per household (the import takes up to 5,000 rows).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 6000
 # A body's fields (JSON, a form without its files) may take this much memory; uploaded files
 # larger than FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file instead of memory.
-DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))
-FILE_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("FILE_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 # project.input_guard refuses (413), from its Content-Length and before reading it, a body
 # larger than the largest upload (PLAN_ATTACHMENT_MAX_BYTES or DATA_UPLOAD_MAX_MEMORY_SIZE)
 # plus this margin for the form's other fields. The web server's own limit (nginx
 # client_max_body_size) should be at least that sum.
-UPLOAD_FORM_MARGIN_BYTES = int(os.environ.get("UPLOAD_FORM_MARGIN_BYTES", str(1024 * 1024)))
+UPLOAD_FORM_MARGIN_BYTES = env_int("UPLOAD_FORM_MARGIN_BYTES", 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 LOGIN_URL = "login"
 # Failed sign-ins per user name and address within the window before a lock-out (seconds).
-LOGIN_THROTTLE_ATTEMPTS = int(os.environ.get("LOGIN_THROTTLE_ATTEMPTS", "5"))
-LOGIN_THROTTLE_WINDOW = int(os.environ.get("LOGIN_THROTTLE_WINDOW", "900"))
-LOGIN_THROTTLE_LOCKOUT = int(os.environ.get("LOGIN_THROTTLE_LOCKOUT", "900"))
+LOGIN_THROTTLE_ATTEMPTS = env_int("LOGIN_THROTTLE_ATTEMPTS", 5)
+LOGIN_THROTTLE_WINDOW = env_int("LOGIN_THROTTLE_WINDOW", 900)
+LOGIN_THROTTLE_LOCKOUT = env_int("LOGIN_THROTTLE_LOCKOUT", 900)
 # The throttle's counters live in the cache: give several worker processes a shared one.
 if os.environ.get("CACHE_URL"):
+    # Redis not answering reads as an empty cache, never a 500 (project/cache.py).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "project.cache.TolerantRedisCache",
             "LOCATION": os.environ["CACHE_URL"],
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 LOGIN_REDIRECT_URL = "home"
@@ -232,14 +256,14 @@ OTP_REQUIRED_ACTIONS = [
 # The name the authenticator app shows beside the account.
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Phê duyệt")
 # Seconds between the password and the code of one sign-in.
-OTP_LOGIN_TIMEOUT = int(os.environ.get("OTP_LOGIN_TIMEOUT", "300"))
+OTP_LOGIN_TIMEOUT = env_int("OTP_LOGIN_TIMEOUT", 300)
 LOGOUT_REDIRECT_URL = "login"
 
 # E-mail: console in the demo, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
@@ -252,7 +276,8 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 # Reminders and escalations: one pass every this many minutes (Celery beat with a broker,
 # else a thread of the demo server); links in their e-mails start with NOTIFICATIONS_SITE_URL.
-REMINDERS_INTERVAL_MINUTES = int(os.environ.get("REMINDERS_INTERVAL_MINUTES", "15"))
+# A fraction is allowed (the CI smoke test runs a pass every few seconds).
+REMINDERS_INTERVAL_MINUTES = env_float("REMINDERS_INTERVAL_MINUTES", 15, minimum=0.01)
 NOTIFICATIONS_SITE_URL = os.environ.get("NOTIFICATIONS_SITE_URL", "http://127.0.0.1:8000")
 # Whether the notices a step sends (your turn, an outcome) are also e-mailed to users with an
 # address, as each user chooses per kind (notifications/preferences/).
@@ -273,18 +298,38 @@ if "CONTENT_SECURITY_POLICY" in os.environ:
     CONTENT_SECURITY_POLICY = os.environ["CONTENT_SECURITY_POLICY"]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    # the proxy and monitoring probe these over http on loopback (project/health.py answers
+    # them before SecurityMiddleware anyway)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Logs go to the standard error, as plain text or, with LOG_FORMAT=json, one JSON object
+# per line (project/logging.py). "project.requests" logs one line per request at INFO:
+# method, path, status, duration and user (project/request_log.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ConfigError("LOG_FORMAT", f"expected text or json, got {LOG_FORMAT!r}")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING").strip().upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ConfigError("LOG_LEVEL", f"expected DEBUG, INFO, WARNING or ERROR, got {LOG_LEVEL!r}")
+REQUEST_LOG = env_bool("REQUEST_LOG", default=not DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "project.logging.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "project.requests": {"level": "INFO" if REQUEST_LOG else "WARNING"},
+    },
 }
 
 # --- REST API (workflows.api): token auth for systems, session for the site -----------------
@@ -353,7 +398,7 @@ SIGNING_CRLS = [p for p in os.environ.get("SIGNING_CRLS", "").split(os.pathsep) 
 SIGNING_TEST_PKI = env_bool("SIGNING_TEST_PKI", default=DEBUG)
 SIGNING_ALLOW_FETCHING = env_bool("SIGNING_ALLOW_FETCHING", default=not SIGNING_TEST_PKI)
 SIGNING_TSA_URL = os.environ.get("SIGNING_TSA_URL", "")
-SIGNING_TSA_TIMEOUT = int(os.environ.get("SIGNING_TSA_TIMEOUT", "30"))
+SIGNING_TSA_TIMEOUT = env_int("SIGNING_TSA_TIMEOUT", 30)
 # The throwaway test PKI of the demo ("TEST — không có giá trị pháp lý"): off on a real site.
 SIGNING_PKI_DIR = Path(os.environ.get("SIGNING_PKI_DIR", BASE_DIR / "var" / "test-pki"))
 SIGNING_PKI_PASSPHRASE = os.environ.get("SIGNING_PKI_PASSPHRASE", "test-pki-demo")
@@ -364,13 +409,11 @@ if SIGNING_TEST_PKI:  # the test credentials read the PKI's passphrase from the 
 if "APPROVALS_CHECKPOINT_DIR" in os.environ:
     APPROVALS_CHECKPOINT_DIR = Path(os.environ["APPROVALS_CHECKPOINT_DIR"])
 APPROVALS_CHECKPOINT_UNIT = os.environ.get("APPROVALS_CHECKPOINT_UNIT", "")
-APPROVALS_CHECKPOINT_INTERVAL_MINUTES = int(
-    os.environ.get("APPROVALS_CHECKPOINT_INTERVAL_MINUTES", "60")
-)
+APPROVALS_CHECKPOINT_INTERVAL_MINUTES = env_int("APPROVALS_CHECKPOINT_INTERVAL_MINUTES", 60)
 APPROVALS_CHECKPOINT_WITNESSES = env_list("APPROVALS_CHECKPOINT_WITNESSES")
 APPROVALS_CHECKPOINT_SIGNERS = env_list("APPROVALS_CHECKPOINT_SIGNERS")
 # "Xác thực văn bản" (workflows.verification): open to anyone, so rate-limited per address
 # (per user once signed in) and with the upload capped.
 VERIFY_THROTTLE_RATE = os.environ.get("VERIFY_THROTTLE_RATE", "10/minute")
-VERIFY_MAX_BYTES = int(os.environ.get("VERIFY_MAX_BYTES", str(PLAN_ATTACHMENT_MAX_BYTES)))
+VERIFY_MAX_BYTES = env_int("VERIFY_MAX_BYTES", PLAN_ATTACHMENT_MAX_BYTES)
 SIGNING_STAMP_FONT = BASE_DIR / "workflows" / "documents" / "fonts" / "LiberationSerif-Regular.ttf"
