@@ -1,0 +1,182 @@
+"""Seed the load test's throwaway database: the demo, grown to a province, and work to approve.
+
+Run by ``bench/load/run.py`` (``DATABASE_URL`` already names the throwaway database)::
+
+    python bench/load/seed.py --out /tmp/load.json --households 20000 --plans 400
+
+What it makes, bounded to a few minutes:
+
+* the demo (``seed_demo``): every role's login, the demo plans and nominations;
+* a province beside it (``bench/nominations_province.build_province``): communes,
+  villages, their officers and households, with dossiers and candidates grown server-side
+  (``bench/dashboards.grow``) for the secretary's dashboard; its people get the demo password;
+* ``--plans`` plans submitted by the demo's drafter and waiting at the office chief's review,
+  and as many again already reviewed, waiting at the office reviewer's check: the pools the
+  load test's reviewers approve from (each plan once);
+* an API token for the API users.
+
+The logins, pools and tokens are written to ``--out`` (JSON) for the locustfile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+sys.path.insert(0, str(ROOT))
+
+#: the demo's reviewers, in flow order: the office chief, then the office reviewer
+REVIEWERS = ("cvp.ldtbxh", "kiemtra.ldtbxh")
+DRAFTER = "chuyenvien.vp.ldtbxh"
+API_USERS = ("thuky.bcd", "gd.ldtbxh", "chuyenvien.vp.ldtbxh")
+
+
+def approval_pools(plans: int) -> dict[str, list[int]]:
+    """``plans`` plans waiting for each reviewer, made through the flow."""
+    from django.contrib.auth import get_user_model
+
+    from approvals.acts import act_today, recorded_as_of
+    from approvals.organisation.models import OrgUnit
+    from approvals.registers.models import DocumentKind
+    from project.demo.plans import department_plan_content
+    from workflows.plans.flow_actions import flow_approve, flow_submit
+    from workflows.plans.services import plan_create
+
+    users = {
+        u.username: u for u in get_user_model().objects.filter(username__in=[DRAFTER, *REVIEWERS])
+    }
+    dept = OrgUnit.objects.get(name="Sở Lao động - Thương binh và Xã hội")
+    vp = dept.children.get(code="VP")
+    kind = DocumentKind.objects.get(code="plan")
+    year = act_today().year
+    pools: dict[str, list[int]] = {name: [] for name in REVIEWERS}
+    started = time.perf_counter()
+    with recorded_as_of(act_today()):
+        for n in range(2 * plans):
+            plan = plan_create(
+                user=users[DRAFTER],
+                issuing_agency=dept,
+                drafting_unit=vp,
+                kind=kind,
+                year=year,
+                content=department_plan_content(dept, year, basis=f"Kế hoạch tải số {n + 1}."),
+            )
+            flow_submit(plan, users[DRAFTER])
+            if n % 2:
+                flow_approve(plan, users[REVIEWERS[0]])
+                pools[REVIEWERS[1]].append(plan.pk)
+            else:
+                pools[REVIEWERS[0]].append(plan.pk)
+            if (n + 1) % 100 == 0:
+                print(
+                    f"  {n + 1}/{2 * plans} plans ({time.perf_counter() - started:.0f} s)",
+                    flush=True,
+                )
+    return pools
+
+
+def province_logins(province: Any, password_hash: str) -> dict[str, list[str]]:
+    """The bulk province's people get the demo password; their usernames per role."""
+    from django.contrib.auth import get_user_model
+
+    communes = province.communes
+    logins = {
+        "committee_secretary": [province.secretary.username],
+        "commune_chairman": [c.chairman.username for c in communes],
+        "culture_officer": [c.officer.username for c in communes],
+        "records_clerk": [c.clerk.username for c in communes],
+        "village_head": [head.username for _c, _v, head in province.villages],
+    }
+    names = [name for group in logins.values() for name in group]
+    get_user_model().objects.filter(username__in=names).update(password=password_hash)
+    return logins
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--households", type=int, default=20_000)
+    parser.add_argument("--villages", type=int, default=400)
+    parser.add_argument("--communes", type=int, default=40)
+    parser.add_argument("--years", type=int, default=3, help="years of dossiers and candidates")
+    parser.add_argument("--plans", type=int, default=400, help="plans per reviewer's pool")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from rest_framework.authtoken.models import Token
+
+    from bench.dashboards import grow
+    from bench.nominations_province import build_province
+    from project.demo import data
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    print(f"  migrated ({time.perf_counter() - started:.0f} s)", flush=True)
+    call_command("seed_demo", "--no-logins", verbosity=0)
+    print(f"  demo seeded ({time.perf_counter() - started:.0f} s)", flush=True)
+    province = build_province(
+        households=args.households, villages=args.villages, communes=args.communes
+    )
+    candidates = grow(province, args.households * args.years, args.households)
+    print(
+        f"  province: {args.communes} communes, {args.villages} villages, "
+        f"{args.households:,} households, {candidates:,} candidates "
+        f"({time.perf_counter() - started:.0f} s)",
+        flush=True,
+    )
+    user_model = get_user_model()
+    demo_hash = user_model.objects.get(username=DRAFTER).password
+    logins = province_logins(province, demo_hash)
+    pools = approval_pools(args.plans)
+    tokens = {
+        name: Token.objects.get_or_create(user=user_model.objects.get(username=name))[0].key
+        for name in API_USERS
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        cursor.execute("SELECT id FROM plans_plan ORDER BY id")
+        plan_ids = [r[0] for r in cursor.fetchall()]
+        cursor.execute(
+            "SELECT v.parent_id, d.id FROM nominations_dossier d "
+            "JOIN approvals_org_orgunit v ON v.id = d.proposing_unit_id ORDER BY d.id"
+        )
+        by_commune: dict[int, list[int]] = {}
+        for commune_id, dossier_id in cursor.fetchall():
+            by_commune.setdefault(commune_id, []).append(dossier_id)
+    # each commune officer's dossiers (a few per year), by username
+    dossiers = {
+        person.username: by_commune.get(c.unit.pk, [])[:30]
+        for c in province.communes
+        for person in (c.chairman, c.officer, c.clerk)
+    }
+    Path(args.out).write_text(
+        json.dumps(
+            {
+                "password": data.DEMO_PASSWORD,
+                "province_logins": logins,
+                "dossiers": dossiers,
+                "plans": plan_ids,
+                "pools": pools,
+                "tokens": tokens,
+            },
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
+    print(f"  seeded in {time.perf_counter() - started:.0f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
