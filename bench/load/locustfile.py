@@ -32,7 +32,7 @@ SEED: dict[str, Any] = (
         "password": "",
         "province_logins": {},
         "dossiers": {},
-        "plans": [],
+        "plans": {},
         "pools": {},
         "tokens": {},
     }
@@ -99,6 +99,7 @@ def _half(ids: list[int]) -> list[int]:
 
 #: each reviewer's plans still to approve in this phase (taken once, across all users)
 POOLS: dict[str, list[int]] = {name: _half(ids) for name, ids in SEED["pools"].items()}
+MESSAGE = re.compile(r'<li class="error">([^<]*)</li>')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -142,18 +143,23 @@ class Role(HttpUser):
                 response.failure(f"{self.username}: sign-in answered {response.status_code}")
 
     def page(self, path: str, name: str) -> Any:
-        return self.client.get(path, name=name)
+        """GET a page; landing on the sign-in page (the session lost) is a failure."""
+        with self.client.get(path, name=name, catch_response=True) as response:
+            if response.ok and "/login/" in response.url and not path.startswith("/login/"):
+                response.failure(f"{self.username}: sent to the sign-in page")
+            return response
 
     def plan_page(self) -> None:
-        if SEED["plans"]:
-            self.page(f"/plans/{random.choice(SEED['plans'])}/", "plan page")
+        mine = SEED["plans"].get(self.username) or []  # the plans this login may open
+        if mine:
+            self.page(f"/plans/{random.choice(mine)}/", "plan page")
 
 
 class Drafter(Role):
     """A department's drafter: their inbox, the plans, a plan."""
 
     weight = 3
-    logins = ["chuyenvien.vp.ldtbxh", "chuyenvien.btxh", "chuyenvien.qlvhgd"]
+    logins = ["chuyenvien.vp.ldtbxh", "chuyenvien.qlvhgd"]
 
     @task(3)
     def inbox(self) -> None:
@@ -211,7 +217,8 @@ class Reviewer(Role):
             f"/plans/{pk}/", name="plan page (after approving)", catch_response=True
         ) as after:
             if 'class="success"' not in after.text:
-                after.failure(f"plan {pk}: the approval was refused")
+                said = MESSAGE.search(after.text)
+                after.failure(f"refused: {said.group(1) if said else after.status_code}")
 
 
 class Leader(Role):

@@ -28,7 +28,6 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -298,6 +297,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="runserver,gunicorn")
     parser.add_argument("--no-write", action="store_true", help="do not touch RESULTS.md")
     parser.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
+    parser.add_argument(
+        "--logs", default=str(ROOT / "var" / "load"), help="servers' logs, locust's CSV files"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.users, args.time, args.households, args.plans = 50, 40, 5_000, 100
@@ -311,11 +313,15 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     print(f"database {db_name} (throwaway); load {load()}", flush=True)
     results: dict[str, dict[str, Any]] = {}
-    with throwaway_database(args.db, db_name), tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
+    import redis
+
+    redis.Redis.from_url(args.cache).flushdb()  # no session or rule of another database
+    work = Path(args.logs)
+    work.mkdir(parents=True, exist_ok=True)
+    with throwaway_database(args.db, db_name):
         seed = work / "seed.json"
         t0 = time.perf_counter()
-        subprocess.run(  # noqa: S603 -- our own script
+        seeding = subprocess.run(  # noqa: S603 -- our own script
             [
                 sys.executable,
                 str(ROOT / "bench" / "load" / "seed.py"),
@@ -332,10 +338,15 @@ def main(argv: list[str] | None = None) -> int:
             ],
             env=env,
             cwd=ROOT,
-            check=True,
-            stdout=sys.stdout,
-            stderr=subprocess.DEVNULL,
+            check=False,
+            capture_output=True,
+            text=True,
         )
+        (work / "seed.log").write_text(seeding.stdout + seeding.stderr, encoding="utf-8")
+        if seeding.returncode:
+            raise SystemExit(f"seeding failed, see {work / 'seed.log'}:\n{seeding.stderr[-3000:]}")
+        # its own progress lines (the e-mails the steps send are printed too, to the log)
+        print("\n".join(line for line in seeding.stdout.splitlines() if line.startswith("  ")))
         seeded_s = time.perf_counter() - t0
         servers = {
             "runserver": [sys.executable, "manage.py", "runserver", "--noreload", f"{host}:8731"],
@@ -349,6 +360,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{host}:8732",
                 "--timeout",
                 "60",
+                "--worker-tmp-dir",  # the heartbeat file in memory (gunicorn's advice in VMs)
+                "/dev/shm",  # noqa: S108
             ],
         }
         ports = {"runserver": 8731, "gunicorn": 8732}

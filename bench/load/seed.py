@@ -34,6 +34,15 @@ sys.path.insert(0, str(ROOT))
 #: the demo's reviewers, in flow order: the office chief, then the office reviewer
 REVIEWERS = ("cvp.ldtbxh", "kiemtra.ldtbxh")
 DRAFTER = "chuyenvien.vp.ldtbxh"
+#: the demo's people who read plans in the load test (see bench/load/locustfile.py)
+PLAN_READERS = [
+    "chuyenvien.vp.ldtbxh",
+    "chuyenvien.qlvhgd",
+    "gd.ldtbxh",
+    "pgd.ldtbxh",
+    "gd.vhttdl",
+    *REVIEWERS,
+]
 API_USERS = ("thuky.bcd", "gd.ldtbxh", "chuyenvien.vp.ldtbxh")
 
 
@@ -79,6 +88,39 @@ def approval_pools(plans: int) -> dict[str, list[int]]:
                     flush=True,
                 )
     return pools
+
+
+def pin_regulations() -> None:
+    """Give the bulk dossiers the regulation versions in force when they started.
+
+    ``grow`` inserts them server-side with none; a dossier made through its service pins
+    them (``dossier_create``), and its page reads its rules from them.
+    """
+    from approvals.regulations.services import rules_in_force
+    from workflows.nominations.models import Dossier
+    from workflows.nominations.titles import SPECS
+
+    for title, started_on in (
+        Dossier.objects.filter(regulation_versions=[]).values_list("title", "started_on").distinct()
+    ):
+        versions = rules_in_force(SPECS[title].regulation, on=started_on).version_ids
+        Dossier.objects.filter(regulation_versions=[], title=title, started_on=started_on).update(
+            regulation_versions=list(versions)
+        )
+
+
+def visible_plans(usernames: list[str]) -> dict[str, list[int]]:
+    """The plans each of ``usernames`` may open (the plan page's own selector)."""
+    from django.contrib.auth import get_user_model
+
+    from approvals.acts import act_today
+    from workflows.plans.selectors import plan_list_visible, plan_reach
+
+    out = {}
+    for user in get_user_model().objects.filter(username__in=usernames):
+        reach = plan_reach(user=user, day=act_today())
+        out[user.username] = sorted(plan_list_visible(reach=reach).values_list("pk", flat=True))
+    return out
 
 
 def province_logins(province: Any, password_hash: str) -> dict[str, list[str]]:
@@ -138,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     user_model = get_user_model()
     demo_hash = user_model.objects.get(username=DRAFTER).password
     logins = province_logins(province, demo_hash)
+    pin_regulations()
     pools = approval_pools(args.plans)
     tokens = {
         name: Token.objects.get_or_create(user=user_model.objects.get(username=name))[0].key
@@ -145,8 +188,6 @@ def main(argv: list[str] | None = None) -> int:
     }
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-        cursor.execute("SELECT id FROM plans_plan ORDER BY id")
-        plan_ids = [r[0] for r in cursor.fetchall()]
         cursor.execute(
             "SELECT v.parent_id, d.id FROM nominations_dossier d "
             "JOIN approvals_org_orgunit v ON v.id = d.proposing_unit_id ORDER BY d.id"
@@ -166,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
                 "password": data.DEMO_PASSWORD,
                 "province_logins": logins,
                 "dossiers": dossiers,
-                "plans": plan_ids,
+                "plans": visible_plans(PLAN_READERS),
                 "pools": pools,
                 "tokens": tokens,
             },
