@@ -93,8 +93,9 @@ def _keep_environment(environment: Environment, **_kwargs: Any) -> None:
 
 
 def _half(ids: list[int]) -> list[int]:
+    """This phase's half of a pool (none in the warm-up, ``LOAD_POOL_HALF`` = -1)."""
     middle = len(ids) // 2
-    return list(ids[:middle] if HALF == 0 else ids[middle:])
+    return list(ids[:middle] if HALF == 0 else ids[middle:] if HALF == 1 else [])
 
 
 #: each reviewer's plans still to approve in this phase (taken once, across all users)

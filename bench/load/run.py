@@ -144,11 +144,20 @@ def serving(command: list[str], env: dict[str, str], url: str, log: Path) -> Ite
 
 
 def locust(
-    *, url: str, users: int, rate: int, seconds: int, half: int, seed: Path, work: Path, env: dict
+    *,
+    url: str,
+    users: int,
+    rate: int,
+    seconds: int,
+    half: int,
+    seed: Path,
+    work: Path,
+    env: dict[str, str],
+    label: str,
 ) -> tuple[list[dict[str, str]], dict[str, Any], str]:
-    """Run the locustfile headless; its CSV rows, the sign-in figures and its output's tail."""
-    prefix = work / f"locust{half}"
-    signin = work / f"signin{half}.json"
+    """Run the locustfile headless; its CSV rows, the sign-in figures and its failures."""
+    prefix = work / f"locust-{label}"
+    signin = work / f"signin-{label}.json"
     proc = subprocess.run(  # noqa: S603 -- our own command line
         [
             str(BIN / "locust"),
@@ -288,11 +297,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--rate", type=int, default=20, help="users started per second")
     parser.add_argument("--time", type=int, default=150, help="seconds of locust per server")
+    parser.add_argument("--warmup", type=int, default=20, help="seconds of 20 users first")
     parser.add_argument("--think", default="0.5,3", help="seconds between two tasks: low,high")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--threads", type=int, default=1, help="> 1: gunicorn's gthread")
     parser.add_argument("--households", type=int, default=40_000)
-    parser.add_argument("--plans", type=int, default=500, help="plans per reviewer's pool")
+    parser.add_argument("--plans", type=int, default=300, help="plans per reviewer's pool")
     parser.add_argument("--quick", action="store_true", help="50 users, 40 s, a small province")
     parser.add_argument("--only", default="runserver,gunicorn")
     parser.add_argument("--no-write", action="store_true", help="do not touch RESULTS.md")
@@ -360,6 +370,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{host}:8732",
                 "--timeout",
                 "60",
+                "--preload",  # the application imported once, before the workers fork
                 "--worker-tmp-dir",  # the heartbeat file in memory (gunicorn's advice in VMs)
                 "/dev/shm",  # noqa: S108
             ],
@@ -370,7 +381,22 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"{name}: {url}, {args.users} users for {args.time} s (load {load()})", flush=True
             )
-            with serving(servers[name], env, f"{url}/login/", work / f"{name}.log"):
+            # runserver keeps one connection per thread, one thread per client: with
+            # CONN_MAX_AGE it would hold 200 of PostgreSQL's 100; it runs with its default 0
+            server_env_ = {**env, "DATABASE_CONN_MAX_AGE": "0"} if name == "runserver" else env
+            with serving(servers[name], server_env_, f"{url}/login/", work / f"{name}.log"):
+                # warm-up (each worker's first requests are slow), no approvals, not counted
+                locust(
+                    url=url,
+                    users=min(args.users, 20),
+                    rate=20,
+                    seconds=args.warmup,
+                    half=-1,
+                    seed=seed,
+                    work=work,
+                    env=env,
+                    label=f"{name}-warmup",
+                )
                 rows, signin, failures = locust(
                     url=url,
                     users=args.users,
@@ -380,6 +406,7 @@ def main(argv: list[str] | None = None) -> int:
                     seed=seed,
                     work=work,
                     env=env,
+                    label=name,
                 )
             results[name] = {"figures": figures(rows), "signin": signin, "load": load()}
             if failures.count("\n") > 1:
@@ -410,8 +437,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{args.think} s; the demo grown to {args.households:,} households "
             f"(seeded in {seeded_s:.0f} s); `DEBUG=false`, PostgreSQL, Redis cache; "
             f"runserver (threaded) then gunicorn ({workers})",
-            "- the figures start when every user has signed in (the sign-in storm's own figures "
-            "are given below the table); times in ms; no static files are requested",
+            f"- each server is warmed up first ({args.warmup} s of 20 users, not counted); "
+            "`DATABASE_CONN_MAX_AGE=60` for gunicorn, 0 for runserver (one thread, so one "
+            "connection, per client); the figures start when every user has signed in (the "
+            "sign-in storm's own figures are given below the table); times in ms; no static "
+            "files are requested",
             "",
             "```",
             text,
