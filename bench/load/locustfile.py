@@ -43,6 +43,8 @@ THINK = tuple(float(s) for s in os.environ.get("LOAD_THINK", "0.5,3").split(",")
 #: the run's user count: once that many have signed in, the figures start again from zero
 USERS = int(os.environ.get("LOAD_USERS", "0"))
 SIGNIN_OUT = os.environ.get("LOAD_SIGNIN_OUT", "")
+#: the share of simulated users who sign in with the form; the others start signed in
+SIGN_IN_SHARE = float(os.environ.get("LOAD_SIGN_IN_SHARE", "0.1"))
 SIGNIN_KINDS = ("login page", "sign in (POST)")
 _signed_in = 0
 
@@ -77,7 +79,7 @@ def _all_signed_in(environment: Environment) -> None:
 @events.request.add_listener
 def _count_sign_ins(name: str, **_kwargs: Any) -> None:
     global _signed_in
-    if name == "sign in (POST)" or name == "API token set":
+    if name in ("sign in (POST)", "API token set", "session set"):
         _signed_in += 1
         if _signed_in == USERS and _runner_env is not None:
             _all_signed_in(_runner_env)
@@ -126,6 +128,18 @@ class Role(HttpUser):
         # the session and CSRF cookies are Secure under DEBUG=false; this is loopback HTTP
         self.client.cookies = LoopbackJar()
         self.username = random.choice(self.login_names())
+        made = SEED.get("sessions", {}).get(self.username)
+        if made and random.random() >= SIGN_IN_SHARE:  # a session signed in earlier
+            self.client.cookies.set("sessionid", random.choice(made))
+            self.environment.events.request.fire(
+                request_type="-",
+                name="session set",
+                response_time=0,
+                response_length=0,
+                exception=None,
+                context={},
+            )
+            return
         page = self.client.get("/login/", name="login page")
         token = CSRF.search(page.text)
         with self.client.post(

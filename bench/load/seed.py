@@ -140,6 +140,34 @@ def province_logins(province: Any, password_hash: str) -> dict[str, list[str]]:
     return logins
 
 
+def sessions(usernames: list[str], per_user: int) -> dict[str, list[str]]:
+    """Signed-in sessions made ahead (``per_user`` each): most simulated users start in one.
+
+    A sign-in costs a password hash (~0.2 s of CPU); 200 of them in the first seconds would
+    be a storm no real morning has. The locustfile still signs one user in ten in.
+    """
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.contrib.sessions.backends.db import SessionStore
+
+    out: dict[str, list[str]] = {}
+    for user in get_user_model().objects.filter(username__in=usernames):
+        keys = []
+        for _ in range(per_user):
+            store = SessionStore()
+            store[SESSION_KEY] = str(user.pk)
+            store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            store.create()
+            keys.append(str(store.session_key))
+        out[user.username] = keys
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", required=True)
@@ -210,6 +238,10 @@ def main(argv: list[str] | None = None) -> int:
                 "plans": visible_plans(PLAN_READERS),
                 "pools": pools,
                 "tokens": tokens,
+                "sessions": sessions(
+                    [*PLAN_READERS, "thuky.bcd", *(n for g in logins.values() for n in g)],
+                    per_user=4,
+                ),
             },
             indent=1,
         ),
