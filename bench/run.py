@@ -411,7 +411,13 @@ def main(argv: list[str] | None = None) -> int:
             *sections,
         ]
     )
-    Path(args.out).write_text(text + "\n", encoding="utf-8")
+    results_md = Path(args.out)
+    previous = results_md.read_text(encoding="utf-8") if results_md.exists() else ""
+    load_test = previous.find("\n## Load test (issue 18)\n")  # bench/load/run.py's section
+    if load_test >= 0:
+        end = previous.find("\n## ", load_test + 2)
+        text += "\n" + previous[load_test : end if end >= 0 else len(previous)].rstrip("\n")
+    results_md.write_text(text + "\n", encoding="utf-8")
     print(table(rows))
     print(f"\nwritten: {args.out}")
     return 0

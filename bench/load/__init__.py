@@ -1,0 +1,1 @@
+"""The load test of issue 18: locust against ``runserver`` and gunicorn (see bench/README.md)."""
