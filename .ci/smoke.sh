@@ -107,11 +107,6 @@ reminder_ran() { # the worker logs the beat-sent reminder pass as succeeded with
 }
 step "beat reminder pass run by the worker" reminder_ran
 
-smoke_job() {
-  # TODO(integrator): queue a job through the web and wait until the worker finishes it
-  # (issue 18 item 5, the job part: approvals/jobs).
-  true
-}
-step "a job queued through the web finishes" smoke_job
+step "a job queued through the web, run by the worker" http_checks job
 
 echo "== smoke passed in $(elapsed "$started") s"

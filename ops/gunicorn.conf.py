@@ -29,6 +29,11 @@ timeout = _int("GUNICORN_TIMEOUT", 60)
 # On SIGTERM (systemd stop, honcho's Ctrl-C) a worker finishes its request within this time.
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = 5
+# The app is imported once in the master and shared by the forked workers: each worker
+# answers its first requests at full speed (without it the load test's first minute
+# ran at about a seventh of the throughput) and uses less memory. No database connection
+# is opened at import, so none is shared across the fork.
+preload_app = True
 # A worker is replaced after this many requests (a slow leak cannot grow for ever).
 max_requests = 2000
 max_requests_jitter = 200
