@@ -51,26 +51,35 @@ def issue_runs_as_job(dossier: Dossier) -> bool:
     return _proposed(dossier) > decision_job_threshold()
 
 
-def decision_issue_start(dossier: Dossier, user: Any) -> Job:
-    """Check that ``user`` may number the decision now, then start the numbering job."""
-    flow_actions.flow_issue_check(dossier, user)
-    label = _(
-        "Number the decision recognising “%(title)s” %(year)s for %(count)s candidates of %(unit)s"
-    ) % {
+def _decision_job_start(
+    dossier: Dossier, user: Any, *, kind: str, label: str, params: dict[str, Any]
+) -> Job:
+    """Start the decision's job ``kind``; ``label`` names the act, completed here with the
+    dossier's title, year, candidates and proposing unit."""
+    label %= {
         "title": dossier.get_title_display(),
         "year": dossier.year,
         "count": _proposed(dossier),
         "unit": dossier.proposing_unit.name,
     }
     return job_start(
-        kind=ISSUE_KIND,
+        kind=kind,
         user=user,
         label=label,
         unit=dossier.deciding_unit,
         subject=dossier,
         url=reverse("nominations:detail", args=[dossier.pk]),
-        params={"dossier": dossier.pk},
+        params={"dossier": dossier.pk, **params},
     )
+
+
+def decision_issue_start(dossier: Dossier, user: Any) -> Job:
+    """Check that ``user`` may number the decision now, then start the numbering job."""
+    flow_actions.flow_issue_check(dossier, user)
+    label = _(
+        "Number the decision recognising “%(title)s” %(year)s for %(count)s candidates of %(unit)s"
+    )
+    return _decision_job_start(dossier, user, kind=ISSUE_KIND, label=label, params={})
 
 
 def decision_sign_runs_as_job(dossier: Dossier, user: Any, *, pin: str | None) -> bool:
@@ -85,21 +94,9 @@ def decision_sign_start(dossier: Dossier, user: Any, *, late_reason: str = "") -
     flow_actions.flow_decide_check(dossier, user, late_reason=late_reason)
     label = _(
         "Sign the decision recognising “%(title)s” %(year)s for %(count)s candidates of %(unit)s"
-    ) % {
-        "title": dossier.get_title_display(),
-        "year": dossier.year,
-        "count": _proposed(dossier),
-        "unit": dossier.proposing_unit.name,
-    }
-    return job_start(
-        kind=SIGN_KIND,
-        user=user,
-        label=label,
-        unit=dossier.deciding_unit,
-        subject=dossier,
-        url=reverse("nominations:detail", args=[dossier.pk]),
-        params={"dossier": dossier.pk, "late_reason": late_reason},
     )
+    params = {"late_reason": late_reason}
+    return _decision_job_start(dossier, user, kind=SIGN_KIND, label=label, params=params)
 
 
 def _dossier_of(job: Job) -> Dossier:
