@@ -34,20 +34,28 @@ def _reset_pools() -> None:
         app.amqp._producer_pool = None
 
 
+#: The app's settings a block below overrides.
+_OVERRIDDEN = ("broker_url", "task_always_eager", "task_default_queue")
+
+
 @contextlib.contextmanager
 def celery_broker(url: str, queue: str = "celery") -> Iterator[None]:
-    """The site's Celery app sends to ``url`` (queue ``queue``), not eagerly, within the block."""
-    before = {
-        "broker_url": app.conf.broker_url,
-        "task_always_eager": app.conf.task_always_eager,
-        "task_default_queue": app.conf.task_default_queue,
-    }
+    """The site's Celery app sends to ``url`` (queue ``queue``), not eagerly, within the block.
+
+    Celery reads Django's settings live; the block's values go into the app's own layer of
+    changes and are taken out again at the end (not overwritten with the values read at the
+    start, which a test's changed settings may already have altered), so every later test
+    reads the test settings again."""
+    changes = app.conf.changes
+    saved = {key: changes[key] for key in _OVERRIDDEN if key in changes}
     app.conf.update(broker_url=url, task_always_eager=False, task_default_queue=queue)
     _reset_pools()
     try:
         yield
     finally:
-        app.conf.update(**before)
+        for key in _OVERRIDDEN:
+            changes.pop(key, None)
+        changes.update(saved)
         _reset_pools()
 
 

@@ -17,7 +17,16 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 LONG_KEY = "test-" + "k" * 60
 #: Variables of the developer's or CI's shell that would change what the settings read.
-CLEARED = {"DATABASE_URL", "SECRET_KEY", "DEBUG", "LOGIN_THROTTLE_ATTEMPTS", "LOG_FORMAT"}
+#: DJANGO_ALLOW_ASYNC_UNSAFE is set in this process by the browser tests (Playwright's loop);
+#: check --deploy refuses it (async.E001), as it should on a real server.
+CLEARED = {
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "DEBUG",
+    "LOGIN_THROTTLE_ATTEMPTS",
+    "LOG_FORMAT",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
 
 
 def run(command: list[str], **env: str) -> subprocess.CompletedProcess[str]:
