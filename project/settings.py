@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "project.error_pages.SiteNotFoundMiddleware",  # the site's 404 page with DEBUG on too
     "django.middleware.security.SecurityMiddleware",
     "project.request_log.RequestLogMiddleware",  # one log line per request (project/logging.py)
+    "approvals.organisation.memo.RequestMemoMiddleware",  # who holds what, read once a request
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "project.input_guard.InputGuardMiddleware",  # NFC; no NUL or lone surrogate
@@ -224,6 +225,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 # client_max_body_size) should be at least that sum.
 UPLOAD_FORM_MARGIN_BYTES = env_int("UPLOAD_FORM_MARGIN_BYTES", 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
+
+# Seconds each process keeps the action rules, rule sets and calendar overrides it has read
+# (regulations data): a change saved in a process clears its own copy at once, the other
+# processes see it when theirs expires. Off with DEBUG on (development, tests).
+APPROVALS_RULES_CACHE_SECONDS = env_float("APPROVALS_RULES_CACHE_SECONDS", 0 if DEBUG else 60)
 
 LOGIN_URL = "login"
 # Failed sign-ins per user name and address within the window before a lock-out (seconds).

@@ -14,6 +14,9 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp", "examples.movement_report"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
+# Rules are read fresh in the tests (a test's rolled-back changes send no signal); the
+# process cache is tested where it is turned on.
+APPROVALS_RULES_CACHE_SECONDS = 0
 
 # Uploaded files of the tests go to a throw-away folder, never into the checkout.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="approvals-test-media-"))

@@ -10,12 +10,15 @@ separation of duties depends on each object, so the resolver still decides when 
 from __future__ import annotations
 
 import datetime
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 
+from approvals.organisation.memo import current_memo
 from approvals.organisation.models import ActionRule, Delegation, OrgUnit, Position, Reach
 
 
@@ -64,6 +67,71 @@ def _reach(rule: ActionRule, unit: Any) -> ActionScope:
     return ActionScope(subtree_paths=frozenset({unit.path}))
 
 
+#: (action code, role, reach, holder unit kind)
+RuleRow = tuple[str, int, str, str]
+#: (the only action code it is for, or None for a held position; role; unit)
+HeldRow = tuple[str | None, int, int]
+#: Every action rule, read within the last ``APPROVALS_RULES_CACHE_SECONDS`` (a few hundred
+#: rows of regulations data).
+_SCOPE_RULES: list[tuple[float, list[RuleRow]]] = []
+
+
+def scope_rules_clear(**_kwargs: Any) -> None:
+    """Forget the rules this process remembers for scopes (on any change to them)."""
+    _SCOPE_RULES.clear()
+
+
+def _rules_for(codes: list[str]) -> list[RuleRow]:
+    """The rules of these action codes: one query, or none while the process's copy is
+    fresh (the setting ``APPROVALS_RULES_CACHE_SECONDS``, as for the resolver)."""
+    ttl = float(getattr(settings, "APPROVALS_RULES_CACHE_SECONDS", 0) or 0)
+    columns = ("action__code", "role_id", "reach", "holder_unit_kind")
+    if ttl <= 0:
+        return list(ActionRule.objects.filter(action__code__in=codes).values_list(*columns))
+    if not _SCOPE_RULES or time.monotonic() - _SCOPE_RULES[0][0] >= ttl:
+        every = list(ActionRule.objects.values_list(*columns))
+        _SCOPE_RULES[:] = [(time.monotonic(), every)]
+    wanted = set(codes)
+    return [row for row in _SCOPE_RULES[0][1] if row[0] in wanted]
+
+
+def _delegations_q(day: datetime.date) -> Q:
+    """Delegations in force on ``day`` whose delegator still holds the delegated position."""
+    return Q(delegator_position__valid_from__lte=day) & (
+        Q(delegator_position__valid_to__isnull=True) | Q(delegator_position__valid_to__gte=day)
+    )
+
+
+def _holdings(
+    user_id: int, day: datetime.date, *, role_ids: set[int] | None, codes: list[str] | None
+) -> tuple[list[HeldRow], dict[int, Any]]:
+    """What ``user_id`` holds on ``day`` (positions, then delegated positions per action)
+    and their units, in two or three queries; narrowed to roles and codes when given."""
+    positions = Position.objects.active_on(day).filter(user_id=user_id).select_related("unit")
+    if role_ids is not None:
+        positions = positions.filter(role_id__in=role_ids)
+    delegations = (
+        Delegation.objects.in_force_on(day).filter(delegate_id=user_id).filter(_delegations_q(day))
+    )
+    if codes is not None:
+        delegations = delegations.filter(actions__code__in=codes)
+    else:
+        delegations = delegations.filter(actions__isnull=False)
+    delegated = list(
+        delegations.values_list(
+            "actions__code", "delegator_position__role_id", "delegator_position__unit"
+        )
+    )
+    held = list(positions)
+    units = {p.unit_id: p.unit for p in held}
+    missing = {unit_id for _c, _r, unit_id in delegated} - set(units)
+    if missing:
+        units.update({u.pk: u for u in OrgUnit.objects.filter(pk__in=missing)})
+    rows: list[HeldRow] = [(None, p.role_id, p.unit_id) for p in held]
+    rows += [(code, role_id, unit_id) for code, role_id, unit_id in delegated]
+    return rows, units
+
+
 def action_scopes(
     *, user: Any, action_codes: Iterable[str], day: datetime.date
 ) -> dict[str, ActionScope]:
@@ -71,43 +139,24 @@ def action_scopes(
 
     Positions held on the day count, and so do the positions of delegations (TUQ.) in force
     on the day for that action. Unknown codes and anonymous users get an empty scope.
+    Inside a request (:mod:`approvals.organisation.memo`) the user's holdings on the day
+    are read once and every later call for other codes is answered from them.
     """
     codes = list(dict.fromkeys(action_codes))
     scopes: dict[str, ActionScope] = {code: ActionScope() for code in codes}
     if not codes or not getattr(user, "is_authenticated", False) or not user.is_active:
         return scopes
-    rules = list(
-        ActionRule.objects.filter(action__code__in=codes).values_list(
-            "action__code", "role_id", "reach", "holder_unit_kind"
-        )
-    )
+    rules = _rules_for(codes)
     if not rules:
         return scopes
-    role_ids = {role_id for _code, role_id, _reach, _kind in rules}
-    positions = list(
-        Position.objects.active_on(day)
-        .filter(user_id=user.pk, role_id__in=role_ids)
-        .select_related("unit")
-    )
-    delegated = list(
-        Delegation.objects.in_force_on(day)
-        .filter(
-            delegate_id=user.pk,
-            actions__code__in=codes,
-            delegator_position__valid_from__lte=day,
-        )
-        .filter(
-            Q(delegator_position__valid_to__isnull=True) | Q(delegator_position__valid_to__gte=day)
-        )
-        .values_list("actions__code", "delegator_position__role_id", "delegator_position__unit")
-    )
-    units = {p.unit_id: p.unit for p in positions}
-    missing = {unit_id for _c, _r, unit_id in delegated} - set(units)
-    if missing:
-        units.update({u.pk: u for u in OrgUnit.objects.filter(pk__in=missing)})
-    held = [(None, p.role_id, p.unit_id) for p in positions] + [
-        (code, role_id, unit_id) for code, role_id, unit_id in delegated
-    ]
+    memo = current_memo()
+    if memo is None:
+        held, units = _holdings(user.pk, day, role_ids={row[1] for row in rules}, codes=codes)
+    else:
+        key = ("holdings", user.pk, day)
+        if key not in memo:
+            memo[key] = _holdings(user.pk, day, role_ids=None, codes=None)
+        held, units = memo[key]
     for code, role_id, reach, kind in rules:
         rule = ActionRule(role_id=role_id, reach=reach, holder_unit_kind=kind)
         for only_code, held_role, unit_id in held:
