@@ -29,7 +29,8 @@ def test_remembered_scopes_equal_fresh_ones_for_every_demo_user(demo: Demo) -> N
     today = timezone.localdate()
     users = list(get_user_model().objects.filter(positions__isnull=False).distinct())
     delegates = list(get_user_model().objects.filter(delegations_received__isnull=False))
-    assert len(users) > 30 and delegates
+    assert len(users) > 30
+    assert delegates
     for user in [*users, *delegates]:
         fresh = action_scopes(user=user, action_codes=ACTIONS, day=today)
         with request_memo():
