@@ -10,7 +10,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from approvals.organisation.resolver import decide
 from approvals.organisation.selectors import ActionScope, action_scopes
 from workflows.nominations.models import Dossier, DossierState
 from workflows.nominations.selectors import proposing_units_for
@@ -129,11 +128,14 @@ class StartActions:
 def start_actions(*, user: Any, day: datetime.date) -> StartActions:
     """What the start page offers: draft a plan, open a dossier, number documents."""
     scopes = action_scopes(
-        user=user, action_codes=[DRAFT_PLAN, ISSUE_PLAN, NUMBER_DECISION], day=day
+        user=user,
+        action_codes=[DRAFT_PLAN, ISSUE_PLAN, NUMBER_DECISION, REGISTER_CANDIDATES],
+        day=day,
     )
+    # the resolver's answer for a unit with no object yet: the units proposing_units_for
+    # gives exist on the day, and no grant or separation of duties applies without one
     open_dossier = any(
-        decide(user, REGISTER_CANDIDATES, unit=unit, at=day).allowed
-        for unit in proposing_units_for(user=user, day=day)
+        scopes[REGISTER_CANDIDATES].covers(unit) for unit in proposing_units_for(user=user, day=day)
     )
     number = bool(scopes[ISSUE_PLAN] or scopes[NUMBER_DECISION])
     return StartActions(

@@ -40,3 +40,6 @@ class OrganisationConfig(AppConfig):
         m2m_changed.connect(
             memo_forget, sender=Delegation.actions.through, dispatch_uid="memo-delegation-actions"
         )
+        m2m_changed.connect(
+            memo_forget, sender=OrgUnit.predecessors.through, dispatch_uid="memo-predecessors"
+        )

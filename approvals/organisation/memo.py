@@ -11,12 +11,14 @@ reads the new state at once. Outside a request (services, tasks, tests) nothing 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import HttpRequest, HttpResponseBase
+
+T = TypeVar("T")
 
 _MEMO: ContextVar[dict[Any, Any] | None] = ContextVar("approvals_org_memo", default=None)
 
@@ -35,6 +37,21 @@ def request_memo() -> Iterator[dict[Any, Any]]:
 def current_memo() -> dict[Any, Any] | None:
     """The open block's memo, or None outside one."""
     return _MEMO.get()
+
+
+def remembered(key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, once per open block and key (every time outside a block).
+
+    What is remembered must depend only on positions, delegations, units and rules (the
+    saves that empty the memo) and on what the key names; callers must not change it.
+    """
+    memo = _MEMO.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    value: T = memo[key]
+    return value
 
 
 def memo_forget(**_kwargs: Any) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q
 
-from approvals.organisation.memo import current_memo
+from approvals.organisation.memo import current_memo, remembered
 from approvals.organisation.models import ActionRule, Delegation, OrgUnit, Position, Reach
 
 
@@ -54,13 +54,14 @@ class ActionScope:
         return ActionScope(self.unit_ids | other.unit_ids, self.subtree_paths | other.subtree_paths)
 
 
-def _reach(rule: ActionRule, unit: Any) -> ActionScope:
-    """Where a position at ``unit`` may act under ``rule`` (the inverse of ``rule.covers``)."""
-    if rule.holder_unit_kind and unit.kind != rule.holder_unit_kind:
+def _reach(reach: str, holder_unit_kind: str, unit: Any) -> ActionScope:
+    """Where a position at ``unit`` may act under a rule of this reach and holder unit kind
+    (the inverse of ``ActionRule.covers``)."""
+    if holder_unit_kind and unit.kind != holder_unit_kind:
         return ActionScope()
-    if rule.reach == Reach.SAME_UNIT:
+    if reach == Reach.SAME_UNIT:
         return ActionScope(unit_ids=frozenset({unit.pk}))
-    if rule.reach == Reach.HOLDER_PARENT:
+    if reach == Reach.HOLDER_PARENT:
         if unit.parent_id is None:
             return ActionScope()
         return ActionScope(unit_ids=frozenset({unit.parent_id}))
@@ -132,6 +133,25 @@ def _holdings(
     return rows, units
 
 
+def _all_holdings(user_id: int, day: datetime.date) -> tuple[list[HeldRow], dict[int, Any]]:
+    """Everything ``user_id`` holds on ``day``, read once per request."""
+    return remembered(
+        ("holdings", user_id, day), lambda: _holdings(user_id, day, role_ids=None, codes=None)
+    )
+
+
+def held_units(*, user: Any, day: datetime.date) -> list[OrgUnit]:
+    """The units where ``user`` holds a position on ``day`` (one query, none again within a
+    request), each once, in path order."""
+    if current_memo() is None:
+        positions = Position.objects.active_on(day).filter(user_id=user.pk).select_related("unit")
+        units = {p.unit_id: p.unit for p in positions}
+    else:
+        held, known = _all_holdings(user.pk, day)
+        units = {unit_id: known[unit_id] for only_code, _role, unit_id in held if only_code is None}
+    return sorted(units.values(), key=lambda unit: unit.path)
+
+
 def action_scopes(
     *, user: Any, action_codes: Iterable[str], day: datetime.date
 ) -> dict[str, ActionScope]:
@@ -149,20 +169,15 @@ def action_scopes(
     rules = _rules_for(codes)
     if not rules:
         return scopes
-    memo = current_memo()
-    if memo is None:
+    if current_memo() is None:
         held, units = _holdings(user.pk, day, role_ids={row[1] for row in rules}, codes=codes)
     else:
-        key = ("holdings", user.pk, day)
-        if key not in memo:
-            memo[key] = _holdings(user.pk, day, role_ids=None, codes=None)
-        held, units = memo[key]
+        held, units = _all_holdings(user.pk, day)
     for code, role_id, reach, kind in rules:
-        rule = ActionRule(role_id=role_id, reach=reach, holder_unit_kind=kind)
         for only_code, held_role, unit_id in held:
             if held_role != role_id or (only_code is not None and only_code != code):
                 continue
-            scopes[code] = scopes[code].union(_reach(rule, units[unit_id]))
+            scopes[code] = scopes[code].union(_reach(reach, kind, units[unit_id]))
     return scopes
 
 

@@ -17,13 +17,13 @@ import json
 import os
 import random
 import re
-from http.cookiejar import Cookie
+from http.cookiejar import Cookie, CookieJar
 from pathlib import Path
 from typing import Any
 
-from locust import HttpUser, between, events, task
+from locust import FastHttpUser, between, events, task
 from locust.env import Environment
-from requests.cookies import RequestsCookieJar
+from requests.cookies import create_cookie
 
 SEED: dict[str, Any] = (
     json.loads(Path(os.environ["LOAD_SEED"]).read_text(encoding="utf-8"))
@@ -106,15 +106,15 @@ MESSAGE = re.compile(r'<li class="error">([^<]*)</li>')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-class LoopbackJar(RequestsCookieJar):
+class LoopbackJar(CookieJar):
     """Keeps the site's ``Secure`` cookies (session, CSRF, messages) for plain loopback HTTP."""
 
-    def set_cookie(self, cookie: Cookie, *args: Any, **kwargs: Any) -> None:
+    def set_cookie(self, cookie: Cookie) -> None:
         cookie.secure = False
-        super().set_cookie(cookie, *args, **kwargs)
+        super().set_cookie(cookie)
 
 
-class Role(HttpUser):
+class Role(FastHttpUser):
     """A signed-in person of one role; subclasses name the logins and the tasks."""
 
     abstract = True
@@ -126,11 +126,13 @@ class Role(HttpUser):
 
     def on_start(self) -> None:
         # the session and CSRF cookies are Secure under DEBUG=false; this is loopback HTTP
-        self.client.cookies = LoopbackJar()
+        jar = LoopbackJar()
+        self.client.cookiejar = self.client.client.cookiejar = jar
         self.username = random.choice(self.login_names())
         made = SEED.get("sessions", {}).get(self.username)
         if made and random.random() >= SIGN_IN_SHARE:  # a session signed in earlier
-            self.client.cookies.set("sessionid", random.choice(made))
+            host = self.host.split("://", 1)[-1].split(":", 1)[0] if self.host else ""
+            jar.set_cookie(create_cookie("sessionid", random.choice(made), domain=host))
             self.environment.events.request.fire(
                 request_type="-",
                 name="session set",
@@ -141,7 +143,7 @@ class Role(HttpUser):
             )
             return
         page = self.client.get("/login/", name="login page")
-        token = CSRF.search(page.text)
+        token = CSRF.search(page.text or "")
         with self.client.post(
             "/login/",
             data={
@@ -158,10 +160,14 @@ class Role(HttpUser):
                 response.failure(f"{self.username}: sign-in answered {response.status_code}")
 
     def page(self, path: str, name: str) -> Any:
-        """GET a page; landing on the sign-in page (the session lost) is a failure."""
-        with self.client.get(path, name=name, catch_response=True) as response:
-            if response.ok and "/login/" in response.url and not path.startswith("/login/"):
-                response.failure(f"{self.username}: sent to the sign-in page")
+        """GET a page; a redirect (to the sign-in page: the session lost) is a failure."""
+        with self.client.get(
+            path, name=name, catch_response=True, allow_redirects=False
+        ) as response:
+            if 300 <= (response.status_code or 0) < 400:
+                target = response.headers.get("Location", "") if response.headers else ""
+                said = "the sign-in page" if "/login/" in target else target
+                response.failure(f"{self.username}: {path} sent to {said}")
             return response
 
     def plan_page(self) -> None:
@@ -215,7 +221,7 @@ class Reviewer(Role):
             return
         pk = pool.pop()
         page = self.page(f"/plans/{pk}/", "plan page")
-        token = CSRF.search(page.text)
+        token = CSRF.search(page.text or "")
         with self.client.post(
             f"/plans/{pk}/approve/",
             data={"comment": "", "csrfmiddlewaretoken": token.group(1) if token else ""},
@@ -231,8 +237,8 @@ class Reviewer(Role):
         with self.client.get(
             f"/plans/{pk}/", name="plan page (after approving)", catch_response=True
         ) as after:
-            if 'class="success"' not in after.text:
-                said = MESSAGE.search(after.text)
+            if 'class="success"' not in (after.text or ""):
+                said = MESSAGE.search(after.text or "")
                 after.failure(f"refused: {said.group(1) if said else after.status_code}")
 
 
@@ -337,7 +343,7 @@ class VillageHead(Role):
         self.page("/notifications/", "notifications")
 
 
-class ApiClient(HttpUser):
+class ApiClient(FastHttpUser):
     """Another system reading the API's lists with a token."""
 
     weight = 1
@@ -345,7 +351,8 @@ class ApiClient(HttpUser):
 
     def on_start(self) -> None:
         tokens = SEED["tokens"]
-        self.client.headers["Authorization"] = f"Token {tokens[random.choice(sorted(tokens))]}"
+        # sent with every request that names no Authorization of its own
+        self.client.auth_header = f"Token {tokens[random.choice(sorted(tokens))]}"
         # counted with the sign-ins (no request: the token was made by the seeding)
         self.environment.events.request.fire(
             request_type="-",

@@ -67,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="a part of the request kinds' names")
     parser.add_argument("--profile", default="", help="print cProfile's top functions of KIND")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--sql", action="store_true", help="print each statement and its ms")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
@@ -117,7 +118,12 @@ def main(argv: list[str] | None = None) -> int:
 
         def counted(execute: Any, sql: str, *rest: Any, seen: list[str] = queries) -> Any:
             seen.append(sql)
-            return execute(sql, *rest)
+            start = time.perf_counter()
+            try:
+                return execute(sql, *rest)
+            finally:
+                if args.sql:
+                    print(f"  {(time.perf_counter() - start) * 1000:6.2f} ms  {sql[:300]}")
 
         with ExitStack() as stack:
             for alias in connections:

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from approvals.audit.models import AuditEvent
 from approvals.exceptions import RegulationNotFound, ValidationFailed
+from approvals.organisation.memo import remembered
 from approvals.organisation.models import Action, OrgUnit, Position, UnitKind
 from approvals.regulations.services import rules_in_force
 from workflows.nominations.models import (
@@ -76,12 +77,17 @@ def _active_unit(day: datetime.date, prefix: str = "unit__") -> Q:
 
 
 def reach_paths(*, user: Any, day: datetime.date) -> list[str]:
-    """Path prefixes of the subtrees ``user`` oversees on ``day`` (one query).
+    """Path prefixes of the subtrees ``user`` oversees on ``day`` (one query, none again
+    within a request: :mod:`approvals.organisation.memo`).
 
     A position held on ``day`` at a unit then in existence covers the unit and everything
     under it, and the units it replaced in a reorganisation (their records are its archive);
     a position at a steering committee covers the committee's parent.
     """
+    return list(remembered(("nominations.reach_paths", user.pk, day), lambda: _paths(user, day)))
+
+
+def _paths(user: Any, day: datetime.date) -> tuple[str, ...]:
     rows = (
         Position.objects.active_on(day)
         .filter(_active_unit(day), user=user)
@@ -95,7 +101,7 @@ def reach_paths(*, user: Any, day: datetime.date) -> list[str]:
     for path in paths:
         if not any(path.startswith(outer) for outer in kept):
             kept.append(path)
-    return kept
+    return tuple(kept)
 
 
 def _within(paths: list[str]) -> Q:

@@ -11,7 +11,7 @@ from django.db.models.functions import Cast, Concat
 
 from approvals.calendar.models import Deadline
 from approvals.organisation.models import OrgUnit, Position
-from approvals.organisation.selectors import ActionScope, action_scopes
+from approvals.organisation.selectors import ActionScope, action_scopes, held_units
 from workflows.plans.comparison import ChangedPart, revision_changes
 from workflows.plans.models import (
     Consultation,
@@ -145,9 +145,7 @@ class PlanReach:
 
 def plan_reach(*, user: Any, day: datetime.date) -> PlanReach:
     """The user's units and action scopes for plans (five queries at most)."""
-    rows = list(
-        Position.objects.active_on(day).filter(user_id=user.pk).values_list("unit_id", "unit__path")
-    )
+    rows = [(unit.pk, unit.path) for unit in held_units(user=user, day=day)]
     paths = sorted({path for _unit, path in rows})
     kept: list[str] = []
     for path in paths:
