@@ -28,7 +28,7 @@ from project.abilities import start_actions
 from workflows.documents.esign import pin_needed
 from workflows.nominations.flow_actions import flow_decide_batch
 from workflows.nominations.models import Dossier, DossierState
-from workflows.nominations.selectors import dossier_list_pending
+from workflows.nominations.selectors import candidate_count, dossier_list_pending
 from workflows.plans.models import PlanState
 from workflows.plans.selectors import plan_list_awaiting, plan_list_drafts, plan_reach
 
@@ -73,7 +73,7 @@ def _decisions_awaiting(user: Any, day: datetime.date) -> QuerySet[Dossier]:
             scope.q("deciding_unit"), state=DossierState.DECISION, signature__isnull=True
         )
         .select_related("proposing_unit", "deciding_unit", "decision_deadline")
-        .annotate(candidate_count=Count("candidates"))
+        .annotate(candidate_count=candidate_count())
         .order_by(F("decision_deadline__due_on").asc(nulls_last=True), "pk")
     )
     return awaiting

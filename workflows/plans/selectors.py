@@ -19,6 +19,7 @@ from workflows.plans.models import (
     Dispatch,
     Plan,
     PlanApproval,
+    PlanRevision,
     PlanState,
     ReportDue,
 )
@@ -79,10 +80,13 @@ def report_list_outstanding(*, recipient: OrgUnit, day: datetime.date) -> QueryS
     )
 
 
-def plan_changes_for(*, plan: Plan, user: Any) -> list[ChangedPart]:
+def plan_changes_for(
+    *, plan: Plan, user: Any, current: PlanRevision | None = None
+) -> list[ChangedPart]:
     """What changed since the revision ``user`` last decided on; nothing when the user never
-    decided on a revision (there is no revision they saw to compare with)."""
-    current = plan.current_revision
+    decided on a revision (there is no revision they saw to compare with). ``current``: the
+    plan's current revision when the caller has read it already."""
+    current = current or plan.current_revision
     last = (
         PlanApproval.objects.filter(plan=plan, user=user)
         .order_by("-decided_at", "-pk")
@@ -94,9 +98,12 @@ def plan_changes_for(*, plan: Plan, user: Any) -> list[ChangedPart]:
     return revision_changes(last.revision.content, current.content)
 
 
-def plan_changes_since_previous(*, plan: Plan) -> list[ChangedPart]:
-    """What the current revision changed in the one before it (nothing for the first)."""
-    current = plan.current_revision
+def plan_changes_since_previous(
+    *, plan: Plan, current: PlanRevision | None = None
+) -> list[ChangedPart]:
+    """What the current revision changed in the one before it (nothing for the first);
+    ``current`` as for :func:`plan_changes_for`."""
+    current = current or plan.current_revision
     previous = plan.revisions.filter(number=current.number - 1).first()
     if previous is None:
         return []

@@ -306,7 +306,7 @@ def _holders(plan: Plan) -> list[Any]:
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_or_404(request, pk)
     revision = plan.current_revision
-    since_previous = plan_changes_since_previous(plan=plan)
+    since_previous = plan_changes_since_previous(plan=plan, current=revision)
     consultation = None
     if plan.state == PlanState.CONSULTATION:
         consultation = (
@@ -329,7 +329,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "signer": user_label(plan.signature.signer) if plan.signature else "",
             "history": _history(plan),
             "since_previous": since_previous,
-            "since_mine": plan_changes_for(plan=plan, user=request.user),
+            "since_mine": plan_changes_for(plan=plan, user=request.user, current=revision),
             "open": open_,
             "waiting": None if set(open_) - {"withdraw"} else plan_waiting(plan),
             "comment_form": CommentForm(
