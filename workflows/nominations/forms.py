@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.organisation.fields import UnitChoiceField
 from approvals.organisation.models import OrgUnit
+from approvals.widgets import PlainSelect
 from workflows.nominations.choices import ground_label
 from workflows.nominations.models import Candidate, DossierState, Title
 
@@ -158,7 +159,7 @@ class ObjectionForm(forms.Form):
     """A resident's objection to one posted candidate."""
 
     act_date_field = "received_on"
-    candidate = forms.IntegerField(label=_("Candidate"), widget=forms.Select)
+    candidate = forms.IntegerField(label=_("Candidate"), widget=PlainSelect)
     text = forms.CharField(label=_("Objection"), widget=forms.Textarea)
     upheld = forms.BooleanField(label=_("Upheld: strike the candidate"), required=False)
     received_on = forms.DateField(
@@ -178,7 +179,7 @@ class ObjectionForm(forms.Form):
 class ReportForm(forms.Form):
     """A candidate's achievement report (báo cáo thành tích)."""
 
-    candidate = forms.IntegerField(label=_("Candidate"), widget=forms.Select)
+    candidate = forms.IntegerField(label=_("Candidate"), widget=PlainSelect)
     report = forms.CharField(label=_("Achievement report"), widget=forms.Textarea)
 
     def __init__(self, *args: Any, candidates: Iterable[Candidate] = (), **kwargs: Any) -> None:
@@ -258,7 +259,7 @@ class DecideForm(forms.Form):
 class RevokeForm(forms.Form):
     """Revoking one recognised title on a legal ground."""
 
-    candidate = forms.IntegerField(label=_("Candidate"), widget=forms.Select)
+    candidate = forms.IntegerField(label=_("Candidate"), widget=PlainSelect)
     ground = forms.ChoiceField(label=_("Legal ground"))
     note = forms.CharField(label=_("Finding"), widget=forms.Textarea)
 
@@ -282,7 +283,7 @@ class DashboardForm(forms.Form):
     """The dashboard's year and unit."""
 
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=9999)
-    unit = forms.IntegerField(label=_("Unit"), required=False, widget=forms.Select)
+    unit = forms.IntegerField(label=_("Unit"), required=False, widget=PlainSelect)
 
     def __init__(self, *args: Any, units: Iterable[OrgUnit] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
