@@ -60,6 +60,29 @@ def kinds(seed: dict[str, Any]) -> list[tuple[str, str, str]]:
     ]
 
 
+def approvals(seed: dict[str, Any], count: int, user: Any) -> tuple[str, float, float, int]:
+    """POST the approval of ``count`` plans waiting for ``user``: ms each, SQL of the first."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(user)
+    waiting = list(seed["pools"][user.username])
+    times, statements = [], 0
+    for n in range(count):
+        pk = waiting.pop()
+        start = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(f"/plans/{pk}/approve/", {"comment": ""}, secure=True)
+        times.append((time.perf_counter() - start) * 1000)
+        if response.status_code != 302:
+            print(f"approve {pk}: {response.status_code}", file=sys.stderr)
+        if n == 0:
+            statements = len(queries)
+    return ("approve a plan (POST)", statistics.median(times), min(times), statements)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", required=True, help="the JSON written by bench/load/seed.py")
@@ -68,6 +91,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", default="", help="print cProfile's top functions of KIND")
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sql", action="store_true", help="print each statement and its ms")
+    parser.add_argument(
+        "--approve",
+        type=int,
+        default=0,
+        help="also approve N plans of the office chief's pool (changes the database)",
+    )
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
@@ -134,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
             client.get(path, secure=True)
             times.append((time.perf_counter() - start) * 1000)
         rows.append((kind, statistics.median(times), min(times), len(queries)))
+    if args.approve:
+        rows.append(approvals(seed, args.approve, users.objects.get(username="cvp.ldtbxh")))
     if rows:
         print(f"{'request kind':30} {'median ms':>10} {'min ms':>8} {'queries':>8}")
         for kind, median, low, count in rows:
