@@ -185,6 +185,36 @@ def _action_and_rules(code: str) -> tuple[Action, list[ActionRule]]:
     return action, rules
 
 
+def rules_of_actions(codes: set[str]) -> dict[str, list[ActionRule]]:
+    """The rules (with their actions and roles) of each action in ``codes``: one query for
+    those not kept by :func:`_action_and_rules`'s cache, none when every one is kept.
+
+    An action without any rule (or unknown) maps to an empty list and is not kept.
+    """
+    ttl = float(getattr(settings, "APPROVALS_RULES_CACHE_SECONDS", 0) or 0)
+    found: dict[str, list[ActionRule]] = {}
+    if ttl > 0:
+        now = time.monotonic()
+        for code in codes:
+            cached = _RULES.get(code)
+            if cached is not None and now - cached[0] < ttl:
+                found[code] = cached[2]
+    missing = codes - found.keys()
+    if missing:
+        fetched: dict[str, list[ActionRule]] = {code: [] for code in missing}
+        for rule in ActionRule.objects.filter(action__code__in=missing).select_related(
+            "action", "role", "role__head_role"
+        ):
+            fetched[rule.action.code].append(rule)
+        if ttl > 0:
+            now = time.monotonic()
+            for code, rules in fetched.items():
+                if rules:
+                    _RULES[code] = (now, rules[0].action, rules)
+        found.update(fetched)
+    return found
+
+
 #: Answers already given in the current :func:`decisions_reused` block.
 _REUSED: ContextVar[dict[tuple[Any, ...], Decision] | None] = ContextVar(
     "approvals_reused_decisions", default=None
@@ -574,4 +604,5 @@ __all__ = [
     "decisions_reused",
     "require",
     "rules_cache_clear",
+    "rules_of_actions",
 ]
