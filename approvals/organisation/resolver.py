@@ -221,6 +221,13 @@ _REUSED: ContextVar[dict[tuple[Any, ...], Decision] | None] = ContextVar(
 )
 
 
+#: A user's positions in a set of roles, read once in the current :func:`decisions_reused`
+#: block (a step that checks two actions of the same roles, e.g. issuing and numbering).
+_HELD: ContextVar[dict[tuple[int, tuple[int, ...]], list[Position]] | None] = ContextVar(
+    "approvals_reused_positions", default=None
+)
+
+
 @contextmanager
 def decisions_reused() -> Iterator[None]:
     """Inside the block, asking the same question again gets the same answer, unasked.
@@ -230,12 +237,15 @@ def decisions_reused() -> Iterator[None]:
     under the same locks. Wrapped in this block (the flow layers do it around one step),
     the second ``decide``/``require`` for the same user, action, object, unit and day
     returns the first answer. Only questions about a saved object or a unit are
-    remembered, and only until the block ends.
+    remembered, and only until the block ends; so are the user's positions in a set of
+    roles (one read for two actions of the same roles).
     """
     token = _REUSED.set({})
+    held_token = _HELD.set({})
     try:
         yield
     finally:
+        _HELD.reset(held_token)
         _REUSED.reset(token)
 
 
@@ -417,7 +427,11 @@ def _held_positions(user_id: int, rules: list[ActionRule]) -> list[Position]:
     roles = {rule.role_id: rule.role for rule in rules}
     if not roles:
         return []
-    if connection.vendor != "postgresql":
+    reused = _HELD.get()
+    key = (user_id, tuple(sorted(roles)))
+    if reused is not None and key in reused:
+        held = reused[key]
+    elif connection.vendor != "postgresql":
         held = list(
             Position.objects.filter(user_id=user_id, role_id__in=roles)
             .select_related("unit")
@@ -425,6 +439,8 @@ def _held_positions(user_id: int, rules: list[ActionRule]) -> list[Position]:
         )
     else:
         held = _held_positions_sql(user_id, sorted(roles))
+    if reused is not None:
+        reused[key] = held
     for position in held:
         position.role = roles[position.role_id]
     return held

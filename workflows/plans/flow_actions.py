@@ -344,6 +344,8 @@ def _claim(activation: Any, user: Any) -> None:
     task = activation.task
     if task.status == STATUS.NEW:
         task.flow_task.decision(user, task).raise_if_refused()
+        # Saved with the completion, in this same transaction (see _StepActivation).
+        activation.save_assignment_later = True
         activation.assign(user)
     elif not activation.start.has_perm(user):
         raise ActionNotPermitted(

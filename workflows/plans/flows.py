@@ -32,7 +32,8 @@ from viewflow.workflow.models import Process
 from viewflow.workflow.nodes.end import EndActivation
 from viewflow.workflow.nodes.split import SplitActivation
 from viewflow.workflow.nodes.switch import SwitchActivation
-from viewflow.workflow.status import PROCESS
+from viewflow.workflow.nodes.view import ViewActivation
+from viewflow.workflow.status import PROCESS, STATUS
 
 from approvals.exceptions import InvalidTransition
 from approvals.organisation.resolver import Decision, decide
@@ -97,6 +98,29 @@ def _task_page(request: HttpRequest, **kwargs: Any) -> HttpResponse:
     raise PermissionDenied(_("Take this step from the plan's own page."))
 
 
+class _StepActivation(ViewActivation):
+    """viewflow's human task, whose assignment the flow actions may save with its end.
+
+    A flow action assigns, starts and completes the task in one transaction
+    (:func:`workflows.plans.flow_actions._claim`): it sets ``save_assignment_later`` and
+    the assignment (owner, status) is written by the completion's own ``UPDATE`` of the
+    task, one statement instead of two. A step that fails rolls back either way.
+    """
+
+    save_assignment_later = False
+
+    @Activation.status.transition(
+        source=STATUS.NEW,
+        target=STATUS.ASSIGNED,
+        permission=lambda activation, user: activation.flow_task.can_assign(user, activation.task),
+    )
+    def assign(self, user: Any) -> None:
+        """Assign ``user`` to the task (saved now, unless the step saves it at its end)."""
+        self.task.owner = user
+        if not self.save_assignment_later:
+            self.task.save()
+
+
 class PlanStep(flow.View):
     """A human step on the plan; the engine's resolver decides who may take it.
 
@@ -106,6 +130,8 @@ class PlanStep(flow.View):
     permission (global, or a guardian grant on the plan); whoever holds a role needs a
     task list built on the resolver.
     """
+
+    activation_class = _StepActivation
 
     def __init__(self, action: str, unit: Callable[[Plan], OrgUnit]) -> None:
         super().__init__(_task_page)
