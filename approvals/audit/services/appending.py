@@ -165,8 +165,9 @@ def _remember(head: AuditChain) -> None:
     )
 
 
-#: Up to this many events (a step's few) are appended by :func:`_append_one`'s statement.
-FEW_EVENTS = 20
+#: Up to this many events (a step's few: its clocks' events) are appended by
+#: :func:`_append_one`'s one optimistic statement; more (a batch job's) take the head's lock.
+FEW_EVENTS = 4
 
 
 def _append(events: list[AuditEvent], chain: str) -> list[AuditEvent]:
