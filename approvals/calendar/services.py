@@ -7,6 +7,8 @@ one deadline queue up; a refusal raises before anything is written.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -21,10 +23,14 @@ from approvals.steps import service_atomic
 
 if TYPE_CHECKING:
     import datetime
+    from collections.abc import Iterator
+
+    from approvals.audit.services import EventSpec
 
 __all__ = [
     "deadline_check",
     "deadline_complete",
+    "deadline_events_together",
     "deadline_pause",
     "deadline_resume",
     "deadline_start",
@@ -44,11 +50,36 @@ def _lock(deadline: Deadline) -> None:
     deadline.refresh_from_db(from_queryset=Deadline.objects.select_for_update())
 
 
+#: The audit events of the deadlines changed inside :func:`deadline_events_together`.
+_PENDING: ContextVar[list[EventSpec] | None] = ContextVar("deadline_events", default=None)
+
+
+@contextmanager
+def deadline_events_together() -> Iterator[None]:
+    """Write the audit events of the deadline changes made in the block together at its end.
+
+    For a step that stops one clock and starts the next: one statement appends both
+    events, in the order of the changes, instead of one each. Use it inside the step's
+    transaction (the events are written in it, before it commits); an error in the block
+    writes nothing, and the transaction it leaves rolls the changes back with it.
+    """
+    pending: list[EventSpec] = []
+    token = _PENDING.set(pending)
+    try:
+        yield
+    finally:
+        _PENDING.reset(token)
+    if pending:
+        from approvals.audit.services import audit_record_many
+
+        audit_record_many(events=pending)
+
+
 def _audit(deadline: Deadline, user: Any, verb: str, from_state: str, to_state: str) -> None:
     """Write the audit event of a deadline's state change (``user`` None: the system)."""
-    from approvals.audit.services import audit_record
+    from approvals.audit.services import EventSpec, audit_record
 
-    audit_record(
+    spec = EventSpec(
         actor=user,
         action=f"approvals_calendar.deadline_{verb}",
         subject=deadline,
@@ -59,6 +90,18 @@ def _audit(deadline: Deadline, user: Any, verb: str, from_state: str, to_state: 
             "purpose": deadline.purpose,
             "due_on": deadline.due_on.isoformat(),
         },
+    )
+    pending = _PENDING.get()
+    if pending is not None:
+        pending.append(spec)
+        return
+    audit_record(
+        actor=spec.actor,
+        action=spec.action,
+        subject=spec.subject,
+        from_state=spec.from_state,
+        to_state=spec.to_state,
+        payload=spec.payload,
     )
 
 

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
-from approvals.organisation.models import ActionRule, Delegation, Position
+from approvals.organisation.models import Delegation, Position
+from approvals.organisation.resolver import rules_of_actions
 
 if TYPE_CHECKING:
     import datetime
@@ -47,15 +48,15 @@ def step_holders_many(queries: Sequence[StepQuery], *, on: datetime.date) -> lis
     office acting for its agency, just below it, counts as the agency's level). A delegate
     whose written delegation of the action, in force on ``on``, comes from one of those
     positions holds the step too. The author is left out where the action excludes
-    authors. Three queries for the whole batch.
+    authors. Three queries for the whole batch, two when the action rules are kept
+    (``APPROVALS_RULES_CACHE_SECONDS``).
     """
     if not queries:
         return []
     codes = {q.action for q in queries}
-    rules = list(ActionRule.objects.filter(action__code__in=codes).select_related("action"))
-    by_action: dict[str, list[ActionRule]] = {}
-    for rule in rules:
-        by_action.setdefault(rule.action.code, []).append(rule)
+    # The resolver's rules, kept per process like its own (APPROVALS_RULES_CACHE_SECONDS).
+    by_action = rules_of_actions(codes)
+    rules = [rule for action_rules in by_action.values() for rule in action_rules]
     ancestor_ids = {pk for q in queries for pk in q.unit.ancestor_ids}
     target_ids = {q.unit.pk for q in queries}
     positions = list(

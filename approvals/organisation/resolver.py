@@ -185,9 +185,46 @@ def _action_and_rules(code: str) -> tuple[Action, list[ActionRule]]:
     return action, rules
 
 
+def rules_of_actions(codes: set[str]) -> dict[str, list[ActionRule]]:
+    """The rules (with their actions and roles) of each action in ``codes``: one query for
+    those not kept by :func:`_action_and_rules`'s cache, none when every one is kept.
+
+    An action without any rule (or unknown) maps to an empty list and is not kept.
+    """
+    ttl = float(getattr(settings, "APPROVALS_RULES_CACHE_SECONDS", 0) or 0)
+    found: dict[str, list[ActionRule]] = {}
+    if ttl > 0:
+        now = time.monotonic()
+        for code in codes:
+            cached = _RULES.get(code)
+            if cached is not None and now - cached[0] < ttl:
+                found[code] = cached[2]
+    missing = codes - found.keys()
+    if missing:
+        fetched: dict[str, list[ActionRule]] = {code: [] for code in missing}
+        for rule in ActionRule.objects.filter(action__code__in=missing).select_related(
+            "action", "role", "role__head_role"
+        ):
+            fetched[rule.action.code].append(rule)
+        if ttl > 0:
+            now = time.monotonic()
+            for code, rules in fetched.items():
+                if rules:
+                    _RULES[code] = (now, rules[0].action, rules)
+        found.update(fetched)
+    return found
+
+
 #: Answers already given in the current :func:`decisions_reused` block.
 _REUSED: ContextVar[dict[tuple[Any, ...], Decision] | None] = ContextVar(
     "approvals_reused_decisions", default=None
+)
+
+
+#: A user's positions in a set of roles, read once in the current :func:`decisions_reused`
+#: block (a step that checks two actions of the same roles, e.g. issuing and numbering).
+_HELD: ContextVar[dict[tuple[int, tuple[int, ...]], list[Position]] | None] = ContextVar(
+    "approvals_reused_positions", default=None
 )
 
 
@@ -200,12 +237,15 @@ def decisions_reused() -> Iterator[None]:
     under the same locks. Wrapped in this block (the flow layers do it around one step),
     the second ``decide``/``require`` for the same user, action, object, unit and day
     returns the first answer. Only questions about a saved object or a unit are
-    remembered, and only until the block ends.
+    remembered, and only until the block ends; so are the user's positions in a set of
+    roles (one read for two actions of the same roles).
     """
     token = _REUSED.set({})
+    held_token = _HELD.set({})
     try:
         yield
     finally:
+        _HELD.reset(held_token)
         _REUSED.reset(token)
 
 
@@ -387,7 +427,11 @@ def _held_positions(user_id: int, rules: list[ActionRule]) -> list[Position]:
     roles = {rule.role_id: rule.role for rule in rules}
     if not roles:
         return []
-    if connection.vendor != "postgresql":
+    reused = _HELD.get()
+    key = (user_id, tuple(sorted(roles)))
+    if reused is not None and key in reused:
+        held = reused[key]
+    elif connection.vendor != "postgresql":
         held = list(
             Position.objects.filter(user_id=user_id, role_id__in=roles)
             .select_related("unit")
@@ -395,6 +439,8 @@ def _held_positions(user_id: int, rules: list[ActionRule]) -> list[Position]:
         )
     else:
         held = _held_positions_sql(user_id, sorted(roles))
+    if reused is not None:
+        reused[key] = held
     for position in held:
         position.role = roles[position.role_id]
     return held
@@ -574,4 +620,5 @@ __all__ = [
     "decisions_reused",
     "require",
     "rules_cache_clear",
+    "rules_of_actions",
 ]

@@ -333,6 +333,44 @@ def test_a_head_guessed_from_a_rolled_back_event_is_not_trusted(org):
     assert chain_verify().ok
 
 
+def _record_few(n: int) -> tuple[list[AuditEvent], int]:
+    specs = [
+        EventSpec(action="testapp.submit_document", subject=("t.x", f"{n}.{k}")) for k in (1, 2)
+    ]
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        events = audit_record_many(events=specs)
+    return events, len(captured.captured_queries)
+
+
+@pytest.mark.postgres  # the one-statement path is PostgreSQL's
+def test_a_few_events_take_one_statement_in_order_and_a_stale_guess_falls_back(org):
+    # given a chain whose head this process remembers
+    first, _n = _record(1)
+    # when a step appends two events at once
+    events, statements = _record_few(2)
+    # then one statement writes both, chained in order after the head
+    assert statements == 1
+    assert [e.index for e in events] == [first.index + 1, first.index + 2]
+    assert events[0].prev_hash == first.hash
+    assert events[1].prev_hash == events[0].hash
+    stored = AuditEvent.objects.filter(pk__in=[e.pk for e in events]).order_by("index")
+    assert [(e.subject_id, e.index) for e in stored] == [
+        ("2.1", events[0].index),
+        ("2.2", events[1].index),
+    ]
+    # and when another writer appended behind this process's back
+    stale = dict(audit_services._HEADS)
+    other, _n = _record(3)
+    audit_services._HEADS.clear()
+    audit_services._HEADS.update(stale)
+    later, statements = _record_few(4)
+    # then the guess writes nothing and both follow the real head, under its lock
+    assert statements == 3
+    assert (later[0].index, later[0].prev_hash) == (other.index + 1, other.hash)
+    assert AuditEvent.objects.filter(subject_id__in=["4.1", "4.2"]).count() == 2
+    assert chain_verify().ok
+
+
 # --- one step, one transaction: services join it without savepoints ------------------------
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, NoReturn, TypeVar
 
 from django.db import transaction
@@ -26,7 +27,7 @@ from approvals.exceptions import ActionNotPermitted, InvalidTransition
 from approvals.organisation.resolver import decisions_reused, user_label
 from approvals.steps import one_step
 from workflows.plans import esign
-from workflows.plans.flows import PlanFlow, PlanProcess
+from workflows.plans.flows import PlanFlow, PlanProcess, state_known
 from workflows.plans.models import Consultation, Plan, PlanState
 from workflows.plans.services import (
     consultation_answer,
@@ -85,7 +86,8 @@ def flow_submit(plan: Plan, user: Any, *, comment: str = "") -> Plan:
     with one_step():
         if _find_process_pk(plan.pk) is None:
             submitted = perform()
-            PlanFlow.start.run(plan=submitted, user=user)
+            with state_known(submitted):
+                PlanFlow.start.run(plan=submitted, user=user)
             return submitted
         return _human_step(plan.pk, user, (PlanFlow.revise,), perform)
 
@@ -300,12 +302,14 @@ def _human_step(
             # Nobody holds a task during the consultation: the service checks the
             # reviewer's right, then the agencies still waited for are settled.
             result = perform()
-            _settle(tasks)
+            with _known(result):
+                _settle(tasks)
             return result
         activation = tasks[0].flow_task.activation_class(tasks[0])
         _claim(activation, user)
         result = perform()
-        activation.execute()
+        with _known(result):
+            activation.execute()
         return result
 
 
@@ -325,6 +329,11 @@ def _locked_process(plan_id: int) -> tuple[int, str]:
     return int(row[0]), str(row[1])
 
 
+def _known(result: object) -> AbstractContextManager[None]:
+    """The router takes the state from the plan the service returned (its locked copy)."""
+    return state_known(result) if isinstance(result, Plan) else nullcontext()
+
+
 def _state_label(state: str) -> str:
     """A plan state's name as users read it (the code itself when it is not a state)."""
     return str(PlanState(state).label) if state in PlanState.values else state
@@ -335,6 +344,8 @@ def _claim(activation: Any, user: Any) -> None:
     task = activation.task
     if task.status == STATUS.NEW:
         task.flow_task.decision(user, task).raise_if_refused()
+        # Saved with the completion, in this same transaction (see _StepActivation).
+        activation.save_assignment_later = True
         activation.assign(user)
     elif not activation.start.has_perm(user):
         raise ActionNotPermitted(

@@ -13,7 +13,9 @@ functions of :mod:`workflows.plans.flow_actions` ask before every step.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +32,8 @@ from viewflow.workflow.models import Process
 from viewflow.workflow.nodes.end import EndActivation
 from viewflow.workflow.nodes.split import SplitActivation
 from viewflow.workflow.nodes.switch import SwitchActivation
-from viewflow.workflow.status import PROCESS
+from viewflow.workflow.nodes.view import ViewActivation
+from viewflow.workflow.status import PROCESS, STATUS
 
 from approvals.exceptions import InvalidTransition
 from approvals.organisation.resolver import Decision, decide
@@ -95,6 +98,29 @@ def _task_page(request: HttpRequest, **kwargs: Any) -> HttpResponse:
     raise PermissionDenied(_("Take this step from the plan's own page."))
 
 
+class _StepActivation(ViewActivation):
+    """viewflow's human task, whose assignment the flow actions may save with its end.
+
+    A flow action assigns, starts and completes the task in one transaction
+    (:func:`workflows.plans.flow_actions._claim`): it sets ``save_assignment_later`` and
+    the assignment (owner, status) is written by the completion's own ``UPDATE`` of the
+    task, one statement instead of two. A step that fails rolls back either way.
+    """
+
+    save_assignment_later = False
+
+    @Activation.status.transition(
+        source=STATUS.NEW,
+        target=STATUS.ASSIGNED,
+        permission=lambda activation, user: activation.flow_task.can_assign(user, activation.task),
+    )
+    def assign(self, user: Any) -> None:
+        """Assign ``user`` to the task (saved now, unless the step saves it at its end)."""
+        self.task.owner = user
+        if not self.save_assignment_later:
+            self.task.save()
+
+
 class PlanStep(flow.View):
     """A human step on the plan; the engine's resolver decides who may take it.
 
@@ -104,6 +130,8 @@ class PlanStep(flow.View):
     permission (global, or a guardian grant on the plan); whoever holds a role needs a
     task list built on the resolver.
     """
+
+    activation_class = _StepActivation
 
     def __init__(self, action: str, unit: Callable[[Plan], OrgUnit]) -> None:
         super().__init__(_task_page)
@@ -174,11 +202,48 @@ class ForEachSplit(flow.Split):
         return self
 
 
+#: The plan and the state a service just left it in, under the step's locks (see
+#: :func:`state_known`): the router then needs no query to read it.
+_KNOWN_STATE: ContextVar[tuple[int, str] | None] = ContextVar("plans_known_state", default=None)
+
+
+@contextmanager
+def state_known(plan: Plan) -> Iterator[None]:
+    """Inside the block the router takes ``plan``'s state from this copy, not the database.
+
+    For the flow actions only, around completing the task of a step whose service has
+    just moved ``plan`` (its own row-locked copy, returned by the service) in the same
+    transaction, under the process lock.
+    """
+    token = _KNOWN_STATE.set((plan.pk, str(plan.state)))
+    try:
+        yield
+    finally:
+        _KNOWN_STATE.reset(token)
+
+
 class _RouteActivation(SwitchActivation):
     @cached_property
     def plan_state(self) -> str:
+        known = _KNOWN_STATE.get()
+        if known is not None and known[0] == self.process.plan_id:
+            return known[1]
         # Read from the database: the service changed the plan through its own locked copy.
         return str(Plan.objects.values_list("state", flat=True).get(pk=self.process.plan_id))
+
+    @Activation.status.super()
+    def activate(self) -> None:
+        """viewflow's switch, without its savepoint: the state is read (a failure rolls
+        the whole step back) before the branches are tested, in Python alone, so nothing
+        inside the guard writes or reads the database and a savepoint has nothing to undo."""
+        _ = self.plan_state  # read here, outside the guard
+        with self.exception_guard():
+            for node, cond in self.flow_task._branches:
+                if not cond or cond(self):
+                    self.next_task = node
+                    break
+            if not self.next_task:
+                raise FlowRuntimeError(f"No next task available for {self.flow_task.name}")
 
 
 def _at(state: str) -> Callable[[_RouteActivation], bool]:

@@ -165,12 +165,17 @@ def _remember(head: AuditChain) -> None:
     )
 
 
+#: Up to this many events (a step's few: its clocks' events) are appended by
+#: :func:`_append_one`'s one optimistic statement; more (a batch job's) take the head's lock.
+FEW_EVENTS = 4
+
+
 def _append(events: list[AuditEvent], chain: str) -> list[AuditEvent]:
     """Chain ``events`` after the locked head, insert them in batches, move the head."""
-    if len(events) == 1 and connection.vendor == "postgresql":
-        written = _append_one(events[0], chain)
+    if 0 < len(events) <= FEW_EVENTS and connection.vendor == "postgresql":
+        written = _append_one(events[0], chain) if len(events) == 1 else _append_few(events, chain)
         if written is not None:
-            return [written]
+            return [written] if isinstance(written, AuditEvent) else written
     head = _lock_head(chain)
     # Chained after the lock, so times follow the chain order.
     _chain_after(events, head)
@@ -213,6 +218,56 @@ def _append_one(event: AuditEvent, chain: str) -> AuditEvent | None:
     event._state.db = connection.alias
     _remember(head)
     return event
+
+
+def _append_few(events: list[AuditEvent], chain: str) -> list[AuditEvent] | None:
+    """:func:`_append_one` for a few events: one statement moves the head past them all if
+    it is still where this process left it, and inserts them only then (else nothing)."""
+    known = _HEADS.get((connection.alias, chain))
+    if known is None:
+        return None
+    head = AuditChain(
+        id=known[0], name=chain, last_index=known[1], last_hash=known[2], partition=known[3]
+    )
+    head._state.adding, head._state.db = False, connection.alias
+    expected_index, expected_hash = head.last_index, head.last_hash
+    _chain_after(events, head)
+    _sql, fields = _one_sql()
+    quote = connection.ops.quote_name
+    row = "(" + ", ".join(f"%s::{f.db_type(connection)}" for f in fields) + ")"
+    names = ", ".join(quote(str(f.column)) for f in fields)
+    pk, index = quote(str(AuditEvent._meta.pk.column)), quote("index")
+    sql = (
+        f"WITH moved AS (UPDATE {quote(AuditChain._meta.db_table)} SET last_index = %s, "  # noqa: S608
+        "last_hash = %s, updated_at = %s WHERE id = %s AND last_index = %s AND last_hash = %s "
+        f"RETURNING id) INSERT INTO {quote(AuditEvent._meta.db_table)} ({names}) "
+        f"SELECT v.* FROM moved, (VALUES {', '.join([row] * len(events))}) AS v ({names}) "
+        f"RETURNING {pk}, {index}"
+    )
+    params: list[Any] = [
+        head.last_index,
+        head.last_hash,
+        head.updated_at,
+        head.pk,
+        expected_index,
+        expected_hash,
+    ]
+    for event in events:
+        params.extend(f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        _HEADS.pop((connection.alias, chain), None)
+        return None
+    by_index = {event.index: event for event in events}
+    for event_pk, event_index in rows:
+        event = by_index[event_index]
+        event.pk = event_pk
+        event._state.adding = False
+        event._state.db = connection.alias
+    _remember(head)
+    return events
 
 
 _ONE_SQL: dict[str, tuple[str, list[Any]]] = {}

@@ -6,7 +6,11 @@ import datetime
 from typing import Any
 
 from approvals.calendar.models import Deadline
-from approvals.calendar.services import deadline_complete, deadline_start
+from approvals.calendar.services import (
+    deadline_complete,
+    deadline_events_together,
+    deadline_start,
+)
 from approvals.exceptions import RegulationNotFound
 from approvals.regulations.services import rules_in_force
 from workflows.plans.models import Plan, PlanState
@@ -25,7 +29,11 @@ STEP_PURPOSE = "step:"
 
 def _step_clock(plan: Plan, user: Any, *, on: datetime.date | None = None) -> None:
     """Stop the clock of the step the plan left and start the one of the step it entered."""
-    day = on or _today()
+    with deadline_events_together():  # both clocks' events in one statement
+        _step_clock_change(plan, user, on or _today())
+
+
+def _step_clock_change(plan: Plan, user: Any, day: datetime.date) -> None:
     for running in (
         Deadline.objects.for_subject(subject_type="plans.plan", subject_id=str(plan.pk))
         .filter(completed_on__isnull=True, purpose__startswith=STEP_PURPOSE)
