@@ -26,6 +26,7 @@ CLEARED = {
     "LOGIN_THROTTLE_ATTEMPTS",
     "LOG_FORMAT",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "APPROVALS_RULES_CACHE_SECONDS",
 }
 
 
@@ -132,3 +133,25 @@ def test_production_serves_static_files_with_whitenoise():
     middleware, storage = json.loads(demo.stdout)
     assert "whitenoise.middleware.WhiteNoiseMiddleware" not in middleware
     assert storage == "django.contrib.staticfiles.storage.StaticFilesStorage"
+
+
+def test_production_keeps_the_rules_a_minute_per_process_and_development_not_at_all():
+    script = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.APPROVALS_RULES_CACHE_SECONDS)"
+    )
+    production = run(
+        [sys.executable, "-W", "ignore", "-c", script], DEBUG="false", SECRET_KEY=LONG_KEY
+    )
+    assert production.returncode == 0, production.stderr
+    assert float(production.stdout) == 60
+    assert float(run([sys.executable, "-W", "ignore", "-c", script]).stdout) == 0
+    chosen = run(
+        [sys.executable, "-W", "ignore", "-c", script],
+        DEBUG="false",
+        SECRET_KEY=LONG_KEY,
+        APPROVALS_RULES_CACHE_SECONDS="5",
+    )
+    assert float(chosen.stdout) == 5
+    wrong = run([sys.executable, "-c", script], APPROVALS_RULES_CACHE_SECONDS="soon")
+    assert_one_line(wrong, "APPROVALS_RULES_CACHE_SECONDS", "a number")
