@@ -239,7 +239,9 @@ def parse_symbol(
     )
 
 
-def date_parts(day: datetime.date, *, zero_padded_months: Collection[int]) -> tuple[str, str, str]:
+def date_parts(
+    day: datetime.date, *, zero_padded_months: Collection[int]
+) -> tuple[str, str, str]:
     """The day, month and year as the date line writes them (``05``, ``02``, ``2024``).
 
     Days below 10 take a leading 0; so do the months in ``zero_padded_months``.

@@ -118,7 +118,9 @@ def test_any_text_in_a_body_or_a_query_is_never_a_server_error(commune, as_user,
         assert listed.json()["code"] == "invalid_text"
 
 
-def test_a_multipart_body_with_an_idempotency_key_is_answered_not_a_server_error(commune, as_user):
+def test_a_multipart_body_with_an_idempotency_key_is_answered_not_a_server_error(
+    commune, as_user
+):
     """The site's input guard leaves API bodies to the API's parsers: it read multipart
     bodies itself, and the idempotency key's digest of the raw body then failed (500,
     found by schemathesis)."""

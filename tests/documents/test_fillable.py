@@ -38,7 +38,7 @@ def test_the_number_and_date_are_empty_form_fields_in_the_header():
     spec = samples.spec()
     top = (spec.page_height_mm - spec.margin_top_mm) * mm
     number = placement.boxes[NUMBER_FIELD]
-    left_column = spec.margin_left_mm + spec.content_width_mm * spec.header_left_percent / 100
+    left_column = (spec.margin_left_mm + spec.content_width_mm * spec.header_left_percent / 100)
     assert number.page == 0
     assert number.x2 < left_column * mm  # in the left column, under the agency
     for name in DATE_FIELDS:

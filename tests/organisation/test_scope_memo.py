@@ -75,9 +75,9 @@ def test_a_delegated_action_taken_back_within_the_request_is_seen_at_once(demo: 
     assert code is not None
     unit, day = delegation.delegator_position.unit, delegation.valid_from
     with request_memo():
-        assert action_scopes(user=delegation.delegate, action_codes=[code], day=day)[code].covers(
-            unit
-        )
+        assert action_scopes(user=delegation.delegate, action_codes=[code], day=day)[
+            code
+        ].covers(unit)
         delegation.actions.remove(*delegation.actions.filter(code=code))
         after = action_scopes(user=delegation.delegate, action_codes=[code], day=day)[code]
     assert not after.covers(unit)

@@ -46,7 +46,9 @@ def sh(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPro
     )
 
 
-def test_backup_of_a_running_database_restores_and_verifies(seeded, province_tx, tmp_path, clock):
+def test_backup_of_a_running_database_restores_and_verifies(
+    seeded, province_tx, tmp_path, clock
+):
     p = province_tx
     for _ in range(2):
         plan = to_signature(p, new_plan(p))
