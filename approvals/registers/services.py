@@ -348,9 +348,13 @@ def number_issue(
         min_digits=min_digits,
     ).split("/", 1)[1]
     year = issued_on.year
-    register = _covering(
+    fast = _one_round_trip_each()
+    covers = (connection.alias, agency.pk, kind.pk, year, confidential)
+    register = (_COVERING.get(covers) if fast else None) or _covering(
         agency=agency, kind=kind, year=year, confidential=confidential
-    ) or register_for(agency=agency, kind=kind, year=year, confidential=confidential)
+    )
+    if register is None:
+        register = register_for(agency=agency, kind=kind, year=year, confidential=confidential)
     chain = chain_for(authority)
 
     # --- the register's lock, held until the transaction commits ---
@@ -364,10 +368,34 @@ def number_issue(
         subject_id=subject_id,
         issued_by_id=user.pk,
     )
-    if _one_round_trip_each():
-        _issue_in_two_round_trips(
-            entry, codes=codes, min_digits=min_digits, user=user, authority=authority, chain=chain
-        )
+    if fast:
+        if not _issue_in_two_round_trips(
+            entry,
+            covers,
+            codes=codes,
+            min_digits=min_digits,
+            user=user,
+            authority=authority,
+            chain=chain,
+        ):
+            # The remembered register no longer covers the kind (nothing was written): the
+            # one that does now.
+            _COVERING.pop(covers, None)
+            entry.register = _covering(
+                agency=agency, kind=kind, year=year, confidential=confidential
+            ) or register_for(agency=agency, kind=kind, year=year, confidential=confidential)
+            if not _issue_in_two_round_trips(
+                entry,
+                covers,
+                codes=codes,
+                min_digits=min_digits,
+                user=user,
+                authority=authority,
+                chain=chain,
+            ):
+                raise _not_configured(
+                    agency=agency, kind=kind, year=year, confidential=confidential
+                )
         return entry
     entry.number = _take_number(register)
     entry.symbol = f"{format_number(entry.number, min_digits=min_digits)}/{codes}"
@@ -480,16 +508,38 @@ def _numbered(subject_type: str, subject_id: str) -> str | None:
     return symbol
 
 
+#: The register covering (database alias, agency, kind, year, series) as this process last
+#: found it: only a guess, checked by the counter's update (see :func:`_take_covered_sql`).
+_COVERING: dict[tuple[str, int, int, int, bool], Register] = {}
+
+
+def _take_covered_sql() -> str:
+    """The counter's update when the register still covers the kind: parameters the
+    register, the agency, the year, the series and the kind."""
+    table = connection.ops.quote_name(Register._meta.db_table)
+    links = connection.ops.quote_name(RegisterKind._meta.db_table)
+    return (
+        f"UPDATE {table} SET next_number = next_number + 1 "  # noqa: S608
+        f"WHERE id = %s AND closed_at IS NULL AND EXISTS (SELECT 1 FROM {links} AS k "
+        f"WHERE k.register_id = {table}.id AND k.agency_id = %s AND k.year = %s "
+        "AND k.confidential = %s AND k.kind_id = %s) RETURNING next_number"
+    )
+
+
 def _issue_in_two_round_trips(
     entry: RegisterEntry,
+    covers: tuple[str, int, int, int, bool],
     *,
     codes: str,
     min_digits: int,
     user: AbstractBaseUser,
     authority: Authority,
     chain: str,
-) -> None:
+) -> bool:
     """PostgreSQL: the locked part of :func:`number_issue` in two round trips and the commit.
+
+    False, having written nothing, when ``entry``'s register (remembered from an earlier
+    number) no longer covers the kind of ``covers``; the counter's update checks it.
 
     First the counter's ``UPDATE … RETURNING`` (which takes the register's lock, waiting for
     a concurrent issuer's commit) and, in the same round trip, one read taken after it, so
@@ -500,11 +550,16 @@ def _issue_in_two_round_trips(
     moved the head, the event is chained after the locked head instead.
     """
     register = entry.register
+    _alias, agency_id, kind_id, year, confidential = covers
     with connection.cursor() as cursor:
         cursor.execute(
-            f"{_take_number_sql()}; {_locked_read_sql()}",
+            f"{_take_covered_sql()}; {_locked_read_sql()}",
             [
                 register.pk,
+                agency_id,
+                year,
+                confidential,
+                kind_id,
                 register.pk,
                 entry.subject_type,
                 entry.subject_type,
@@ -515,9 +570,23 @@ def _issue_in_two_round_trips(
         taken = cursor.fetchone()
         cursor.nextset()
         last_day, numbered, pk, *head = cursor.fetchone()
+    if (
+        taken is None
+        and not RegisterKind.objects.filter(
+            register_id=register.pk,
+            agency_id=agency_id,
+            year=year,
+            confidential=confidential,
+            kind_id=kind_id,
+        ).exists()
+    ):
+        return False
     entry.number = _taken(register, taken)
+    _COVERING[covers] = register
     entry.symbol = f"{format_number(entry.number, min_digits=min_digits)}/{codes}"
-    _refuse_entry(entry, numbered=numbered, last_day=last_day)
+    if numbered is not None or (last_day is not None and entry.issued_on < last_day):
+        entry.register = Register.objects.get(pk=register.pk)  # its name as it is now
+        _refuse_entry(entry, numbered=numbered, last_day=last_day)
     entry.pk, entry.created_at = pk, timezone.now()
     head_seen(chain, (head[0], head[1], head[2], head[3]) if head[0] is not None else None)
     insert, fields = _insert_entry_sql()
@@ -552,6 +621,7 @@ def _issue_in_two_round_trips(
         )
     else:
         pending.finish(row)
+    return True
 
 
 _SQL: dict[tuple[str, str], tuple[str, list[models.Field[Any, Any]]]] = {}
