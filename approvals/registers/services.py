@@ -10,14 +10,21 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Max
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from approvals.audit.services import audit_record
+from approvals.audit.models import AuditChain
+from approvals.audit.services import (
+    HEAD_COLUMNS,
+    audit_record,
+    audit_record_pending,
+    chain_for,
+    head_seen,
+)
 from approvals.exceptions import (
     InvalidTransition,
     RegisterClosed,
@@ -38,7 +45,7 @@ from approvals.registers.models import (
     RegisterKind,
 )
 from approvals.registers.selectors import DOCUMENT_WORK
-from approvals.registers.symbols import format_symbol
+from approvals.registers.symbols import format_number, format_symbol
 from approvals.regulations.services import rules_in_force
 from approvals.steps import service_atomic
 
@@ -46,6 +53,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
     from approvals.organisation.models import OrgUnit
+    from approvals.organisation.resolver import Authority
 
 #: Actions of this app, seeded as ``Action`` rows; who holds them is configuration.
 ISSUE_NUMBER = "approvals_registers.issue_number"
@@ -175,16 +183,27 @@ def _link_kinds(register: Register, kinds: Iterable[DocumentKind]) -> None:
 def _covering(
     *, agency: OrgUnit, kind: DocumentKind, year: int, confidential: bool
 ) -> Register | None:
-    return (
-        Register.objects.filter(
-            kind_links__agency=agency,
-            kind_links__year=year,
-            kind_links__confidential=confidential,
-            kind_links__kind=kind,
+    """The register of ``agency`` covering ``kind`` in ``year`` (its agency set), or None.
+
+    Read on every number: written out (one indexed join), not compiled by the ORM.
+    """
+    quote = connection.ops.quote_name
+    fields = [str(f.attname) for f in Register._meta.concrete_fields]
+    columns = ", ".join(f"r.{quote(str(f.column))}" for f in Register._meta.concrete_fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {quote(Register._meta.db_table)} AS r "  # noqa: S608
+            f"JOIN {quote(RegisterKind._meta.db_table)} AS k ON k.register_id = r.id "
+            "WHERE k.agency_id = %s AND k.year = %s AND k.confidential = %s AND k.kind_id = %s "
+            "ORDER BY r.id LIMIT 1",
+            [agency.pk, year, confidential, kind.pk],
         )
-        .select_related("agency")
-        .first()
-    )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    register = Register.from_db(connection.alias, fields, row)
+    register.agency = agency
+    return register
 
 
 def _not_configured(
@@ -299,6 +318,14 @@ def number_issue(
 
     The register row is locked while the number is taken; the entry and its audit event
     are written in the same transaction, so a failure leaves neither a gap nor a duplicate.
+
+    Concurrent issuers from one register queue on that lock until the holder commits, so
+    everything that does not need it (the permission, the rules, the symbol's codes, the
+    register's lookup) is done before it is taken. Under the lock, on PostgreSQL: the
+    counter's ``UPDATE … RETURNING`` (which takes the lock), one statement inserting the
+    entry after the checks that need the lock (the document not numbered yet, dates in
+    the order of numbers) and reading the audit chain's head, and the audit event's one
+    statement (see :func:`_issue_locked`).
     """
     authority = require(user, ISSUE_NUMBER, unit=agency)
     unit_require_existing(agency, issued_on)
@@ -312,50 +339,27 @@ def number_issue(
     subject_type, subject_id = _subject_ref(subject)
     rules = rules_in_force(DOCUMENT_WORK, on=issued_on, unit=agency)
     min_digits = rules.integer("numbering.min_digits")
-
-    found = register_for(agency=agency, kind=kind, year=issued_on.year, confidential=confidential)
-    register = Register.objects.select_for_update().get(pk=found.pk)
-    if register.is_closed:
-        raise RegisterClosed(
-            _("The register “%(register)s” was closed (%(reason)s); no number can be issued.")
-            % {"register": register.name, "reason": register.closed_reason}
-        )
-    # Read under the register lock, so a concurrent numbering of the same document waits
-    # for this one and then sees its number.
-    if subject_type:
-        numbered = RegisterEntry.objects.filter(
-            subject_type=subject_type, subject_id=subject_id, status=EntryStatus.ISSUED
-        ).first()
-        if numbered is not None:
-            raise InvalidTransition(
-                _("This document already has the number %(symbol)s; void it first.")
-                % {"symbol": numbered.symbol}
-            )
-    # Dates follow the numbers, so the last number carries the latest date (index read).
-    last_day = register.entries.order_by("-number").values_list("issued_on", flat=True).first()
-    if last_day is not None and issued_on < last_day:
-        raise ValidationFailed(
-            _(
-                "Numbers follow the order of issue: the register “%(register)s” already has a "
-                "document dated %(last)s, so the next one cannot be dated %(day)s."
-            )
-            % {"register": register.name, "last": _fmt(last_day), "day": _fmt(issued_on)}
-        )
-    number = register.next_number
-    register.next_number = number + 1
-    register.save(update_fields=["next_number"])
-
-    symbol = format_symbol(
-        number=number,
+    # The codes are checked now; under the lock only the number is written in front.
+    codes = format_symbol(
+        number=None,
         kind_abbreviation=kind.abbreviation,
         issuer_code=agency.code,
         drafting_unit_code=drafting_unit.code if kind.is_official_letter and drafting_unit else "",
         min_digits=min_digits,
+    ).split("/", 1)[1]
+    year = issued_on.year
+    fast = _one_round_trip_each()
+    covers = (connection.alias, agency.pk, kind.pk, year, confidential)
+    register = (_COVERING.get(covers) if fast else None) or _covering(
+        agency=agency, kind=kind, year=year, confidential=confidential
     )
-    entry = RegisterEntry.objects.create(
+    if register is None:
+        register = register_for(agency=agency, kind=kind, year=year, confidential=confidential)
+    chain = chain_for(authority)
+
+    # --- the register's lock, held until the transaction commits ---
+    entry = RegisterEntry(
         register=register,
-        number=number,
-        symbol=symbol,
         kind=kind,
         subject_summary=summary,
         issued_on=issued_on,
@@ -364,23 +368,302 @@ def number_issue(
         subject_id=subject_id,
         issued_by_id=user.pk,
     )
+    if fast:
+        if not _issue_in_two_round_trips(
+            entry,
+            covers,
+            codes=codes,
+            min_digits=min_digits,
+            user=user,
+            authority=authority,
+            chain=chain,
+        ):
+            # The remembered register no longer covers the kind (nothing was written): the
+            # one that does now.
+            _COVERING.pop(covers, None)
+            entry.register = _covering(
+                agency=agency, kind=kind, year=year, confidential=confidential
+            ) or register_for(agency=agency, kind=kind, year=year, confidential=confidential)
+            if not _issue_in_two_round_trips(
+                entry,
+                covers,
+                codes=codes,
+                min_digits=min_digits,
+                user=user,
+                authority=authority,
+                chain=chain,
+            ):
+                raise _not_configured(
+                    agency=agency, kind=kind, year=year, confidential=confidential
+                )
+        return entry
+    entry.number = _take_number(register)
+    entry.symbol = f"{format_number(entry.number, min_digits=min_digits)}/{codes}"
+    _refuse_entry(
+        entry,
+        numbered=_numbered(subject_type, subject_id),
+        # Dates follow the numbers, so the last number carries the latest date (index read).
+        last_day=register.entries.order_by("-number").values_list("issued_on", flat=True).first(),
+    )
+    entry.save(force_insert=True)
     audit_record(
         actor=user,
         action=ISSUE_NUMBER,
         subject=entry,
         to_state=EntryStatus.ISSUED,
         authority=authority,
-        payload={
-            "register": register.pk,
-            "number": number,
-            "symbol": symbol,
-            "kind": kind.code,
-            "issued_on": issued_on.isoformat(),
-            "subject_type": subject_type,
-            "subject_id": subject_id,
-        },
+        payload=_issue_payload(entry),
+        chain=chain,
     )
     return entry
+
+
+def _issue_payload(entry: RegisterEntry) -> dict[str, Any]:
+    return {
+        "register": entry.register_id,
+        "number": entry.number,
+        "symbol": entry.symbol,
+        "kind": entry.kind.code,
+        "issued_on": entry.issued_on.isoformat(),
+        "subject_type": entry.subject_type,
+        "subject_id": entry.subject_id,
+    }
+
+
+def _one_round_trip_each() -> bool:
+    """Whether several statements go in one round trip: PostgreSQL binding parameters on
+    the client (Django's default), so that psycopg sends them in the simple protocol."""
+    return connection.vendor == "postgresql" and not connection.settings_dict.get(
+        "OPTIONS", {}
+    ).get("server_side_binding")
+
+
+def _take_number_sql() -> str:
+    table = connection.ops.quote_name(Register._meta.db_table)
+    return (
+        f"UPDATE {table} SET next_number = next_number + 1 "  # noqa: S608
+        "WHERE id = %s AND closed_at IS NULL RETURNING next_number"
+    )
+
+
+def _take_number(register: Register) -> int:
+    """Lock ``register`` and take its next number (one ``UPDATE … RETURNING``).
+
+    The update waits for a concurrent issuer's commit and then sees its row again, so the
+    closed check and the counter are read under the lock; a rollback returns the number.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_take_number_sql(), [register.pk])
+        row = cursor.fetchone()
+    return _taken(register, row)
+
+
+def _taken(register: Register, row: tuple[Any, ...] | None) -> int:
+    """The number the counter's update returned (``row``), or why there is none."""
+    if row is None:
+        closed = Register.objects.get(pk=register.pk)
+        raise RegisterClosed(
+            _("The register “%(register)s” was closed (%(reason)s); no number can be issued.")
+            % {"register": closed.name, "reason": closed.closed_reason}
+        )
+    number = int(row[0]) - 1
+    register.next_number = number + 1
+    return number
+
+
+def _refuse_entry(
+    entry: RegisterEntry, *, numbered: str | None, last_day: datetime.date | None
+) -> None:
+    """Raise why ``entry`` cannot be written: its document is numbered, or a later date."""
+    if numbered is not None:
+        raise InvalidTransition(
+            _("This document already has the number %(symbol)s; void it first.")
+            % {"symbol": numbered}
+        )
+    if last_day is not None and entry.issued_on < last_day:
+        raise ValidationFailed(
+            _(
+                "Numbers follow the order of issue: the register “%(register)s” already has a "
+                "document dated %(last)s, so the next one cannot be dated %(day)s."
+            )
+            % {
+                "register": entry.register.name,
+                "last": _fmt(last_day),
+                "day": _fmt(entry.issued_on),
+            }
+        )
+
+
+def _numbered(subject_type: str, subject_id: str) -> str | None:
+    """The symbol of the standing number of the document, if it has one."""
+    if not subject_type:
+        return None
+    symbol: str | None = (
+        RegisterEntry.objects.filter(
+            subject_type=subject_type, subject_id=subject_id, status=EntryStatus.ISSUED
+        )
+        .values_list("symbol", flat=True)
+        .first()
+    )
+    return symbol
+
+
+#: The register covering (database alias, agency, kind, year, series) as this process last
+#: found it: only a guess, checked by the counter's update (see :func:`_take_covered_sql`).
+_COVERING: dict[tuple[str, int, int, int, bool], Register] = {}
+
+
+def _take_covered_sql() -> str:
+    """The counter's update when the register still covers the kind: parameters the
+    register, the agency, the year, the series and the kind."""
+    table = connection.ops.quote_name(Register._meta.db_table)
+    links = connection.ops.quote_name(RegisterKind._meta.db_table)
+    return (
+        f"UPDATE {table} SET next_number = next_number + 1 "  # noqa: S608
+        f"WHERE id = %s AND closed_at IS NULL AND EXISTS (SELECT 1 FROM {links} AS k "
+        f"WHERE k.register_id = {table}.id AND k.agency_id = %s AND k.year = %s "
+        "AND k.confidential = %s AND k.kind_id = %s) RETURNING next_number"
+    )
+
+
+def _issue_in_two_round_trips(
+    entry: RegisterEntry,
+    covers: tuple[str, int, int, int, bool],
+    *,
+    codes: str,
+    min_digits: int,
+    user: AbstractBaseUser,
+    authority: Authority,
+    chain: str,
+) -> bool:
+    """PostgreSQL: the locked part of :func:`number_issue` in two round trips and the commit.
+
+    False, having written nothing, when ``entry``'s register (remembered from an earlier
+    number) no longer covers the kind of ``covers``; the counter's update checks it.
+
+    First the counter's ``UPDATE … RETURNING`` (which takes the register's lock, waiting for
+    a concurrent issuer's commit) and, in the same round trip, one read taken after it, so
+    it sees what the previous holder committed: the register's last day, the document's
+    standing number, the entry's id from its sequence and the audit chain's head (see
+    :func:`~approvals.audit.services.head_seen`). Then the entry's ``INSERT`` and the audit
+    event's statement, chained after that head, in one round trip; if another writer had
+    moved the head, the event is chained after the locked head instead.
+    """
+    register = entry.register
+    _alias, agency_id, kind_id, year, confidential = covers
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{_take_covered_sql()}; {_locked_read_sql()}",
+            [
+                register.pk,
+                agency_id,
+                year,
+                confidential,
+                kind_id,
+                register.pk,
+                entry.subject_type,
+                entry.subject_type,
+                entry.subject_id,
+                chain,
+            ],
+        )
+        taken = cursor.fetchone()
+        cursor.nextset()
+        last_day, numbered, pk, *head = cursor.fetchone()
+    if (
+        taken is None
+        and not RegisterKind.objects.filter(
+            register_id=register.pk,
+            agency_id=agency_id,
+            year=year,
+            confidential=confidential,
+            kind_id=kind_id,
+        ).exists()
+    ):
+        return False
+    entry.number = _taken(register, taken)
+    _COVERING[covers] = register
+    entry.symbol = f"{format_number(entry.number, min_digits=min_digits)}/{codes}"
+    if numbered is not None or (last_day is not None and entry.issued_on < last_day):
+        entry.register = Register.objects.get(pk=register.pk)  # its name as it is now
+        _refuse_entry(entry, numbered=numbered, last_day=last_day)
+    entry.pk, entry.created_at = pk, timezone.now()
+    head_seen(chain, (head[0], head[1], head[2], head[3]) if head[0] is not None else None)
+    insert, fields = _insert_entry_sql()
+    params = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
+    pending = audit_record_pending(
+        actor=user,
+        action=ISSUE_NUMBER,
+        subject=entry,
+        to_state=EntryStatus.ISSUED,
+        authority=authority,
+        payload=_issue_payload(entry),
+        chain=chain,
+    )
+    with connection.cursor() as cursor:
+        if pending is None:
+            cursor.execute(insert, params)
+        else:
+            cursor.execute(f"{insert}; {pending.sql}", params + pending.params)
+            cursor.nextset()
+            row = cursor.fetchone()
+    entry._state.adding = False
+    entry._state.db = connection.alias
+    if pending is None:
+        audit_record(
+            actor=user,
+            action=ISSUE_NUMBER,
+            subject=entry,
+            to_state=EntryStatus.ISSUED,
+            authority=authority,
+            payload=_issue_payload(entry),
+            chain=chain,
+        )
+    else:
+        pending.finish(row)
+    return True
+
+
+_SQL: dict[tuple[str, str], tuple[str, list[models.Field[Any, Any]]]] = {}
+
+
+def _locked_read_sql() -> str:
+    """The read after the counter's update. Parameters: the register, the subject's type
+    (twice) and id, the chain's name. Returns the register's last day, the symbol of the
+    document's standing number, the entry's id, the chain's head."""
+    cached = _SQL.get((connection.alias, "read"))
+    if cached is not None:
+        return cached[0]
+    quote = connection.ops.quote_name
+    entries = quote(RegisterEntry._meta.db_table)
+    chains = quote(AuditChain._meta.db_table)
+    head = ", ".join(f"h.{column.strip()}" for column in HEAD_COLUMNS.split(","))
+    issued = EntryStatus.ISSUED.value
+    sql = (
+        # Dates follow the numbers, so the last number carries the latest date (index read).
+        f"SELECT (SELECT issued_on FROM {entries} WHERE register_id = %s "  # noqa: S608
+        "ORDER BY number DESC LIMIT 1), "
+        f"(SELECT symbol FROM {entries} WHERE %s <> '' AND subject_type = %s "
+        f"AND subject_id = %s AND status = '{issued}' LIMIT 1), "
+        f"nextval(pg_get_serial_sequence('{RegisterEntry._meta.db_table}', 'id')), {head} "
+        f"FROM (SELECT 1) AS one LEFT JOIN {chains} AS h ON h.name = %s"
+    )
+    _SQL[(connection.alias, "read")] = (sql, [])
+    return sql
+
+
+def _insert_entry_sql() -> tuple[str, list[models.Field[Any, Any]]]:
+    """The entry's ``INSERT`` with its id (taken from the sequence) and its columns."""
+    cached = _SQL.get((connection.alias, "insert"))
+    if cached is not None:
+        return cached
+    quote = connection.ops.quote_name
+    fields = list(RegisterEntry._meta.concrete_fields)
+    names = ", ".join(quote(str(f.column)) for f in fields)
+    values = ", ".join(f"%s::{f.db_type(connection)}" for f in fields)
+    sql = f"INSERT INTO {quote(RegisterEntry._meta.db_table)} ({names}) VALUES ({values})"  # noqa: S608
+    _SQL[(connection.alias, "insert")] = (sql, fields)
+    return sql, fields
 
 
 @transaction.atomic

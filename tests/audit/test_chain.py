@@ -7,7 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import translation
 
 from approvals.audit.exceptions import AuditTransactionRequired
@@ -314,3 +314,37 @@ def test_verification_takes_a_fixed_number_of_queries(db, django_assert_max_num_
     with django_assert_max_num_queries(4):
         report = chain_verify()
     assert report.events_checked == 30
+
+
+@pytest.mark.postgres
+def test_a_pending_event_after_a_moved_head_is_chained_after_the_real_head(db):
+    # given a head remembered as a caller read it, then moved by another event
+    from approvals.audit.services import MAIN_CHAIN, audit_record_pending, head_seen
+
+    with transaction.atomic():
+        audit_record(actor=None, action="testapp.first", subject=("testapp.case", "1", "Một"))
+    head = AuditChain.objects.get(name=MAIN_CHAIN)
+    with transaction.atomic():
+        head_seen(MAIN_CHAIN, (head.pk, head.last_index, head.last_hash, head.partition))
+        pending = audit_record_pending(
+            actor=None,
+            action="testapp.third",
+            subject=("testapp.case", "3", "Ba"),
+            chain=MAIN_CHAIN,
+        )
+        assert pending is not None
+        audit_record(actor=None, action="testapp.second", subject=("testapp.case", "2", "Hai"))
+        # when the pending statement runs: the head moved, so it writes nothing
+        with connection.cursor() as cursor:
+            cursor.execute(pending.sql, pending.params)
+            row = cursor.fetchone()
+        assert row is None
+        event = pending.finish(row)
+    # then the event is chained after the real head and the chain verifies
+    assert [e.action for e in AuditEvent.objects.order_by("index")] == [
+        "testapp.first",
+        "testapp.second",
+        "testapp.third",
+    ]
+    assert event.index == head.last_index + 2
+    assert chain_verify(chain=MAIN_CHAIN).ok

@@ -13,13 +13,14 @@ The modules: ``events`` (what an event is about, specs checked into events), ``c
 
 from __future__ import annotations
 
-from approvals.audit.services.appending import BATCH_SIZE
+from approvals.audit.services.appending import BATCH_SIZE, HEAD_COLUMNS, PendingEvent, head_seen
 from approvals.audit.services.chains import MAIN_CHAIN, chain_for
 from approvals.audit.services.events import EventRun, EventSpec, SubjectLike, SubjectRef
 from approvals.audit.services.recording import (
     audit_record,
     audit_record_each,
     audit_record_many,
+    audit_record_pending,
 )
 from approvals.audit.services.signatures import SignatureCheck, signature_record, signature_verify
 from approvals.audit.services.verification import (
@@ -31,20 +32,24 @@ from approvals.audit.services.verification import (
 
 __all__ = [
     "BATCH_SIZE",
+    "HEAD_COLUMNS",
     "MAIN_CHAIN",
     "BreakKind",
     "ChainBreak",
     "ChainReport",
     "EventRun",
     "EventSpec",
+    "PendingEvent",
     "SignatureCheck",
     "SubjectLike",
     "SubjectRef",
     "audit_record",
     "audit_record_each",
     "audit_record_many",
+    "audit_record_pending",
     "chain_for",
     "chain_verify",
+    "head_seen",
     "signature_record",
     "signature_verify",
 ]

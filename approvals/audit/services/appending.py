@@ -170,6 +170,26 @@ def _remember(head: AuditChain) -> None:
 FEW_EVENTS = 4
 
 
+#: The head's columns, in the order :func:`head_seen` takes them, for a caller that reads
+#: the head in one of its own statements (``SELECT {HEAD_COLUMNS} FROM <chain table>``).
+HEAD_COLUMNS = "id, last_index, last_hash, partition"
+
+
+def head_seen(chain: str, row: tuple[int, int, str, int] | None) -> None:
+    """Remember the head of ``chain`` as a caller's statement just read it (``row`` in the
+    order of :data:`HEAD_COLUMNS`; None: no head yet, nothing remembered).
+
+    A caller whose own lock already orders the writers of the chain (a register's numbers)
+    reads the head, unlocked, in a statement taken after that lock, so the next event is
+    appended in one statement (:func:`_append_one`). Only a guess like any remembered
+    head: if another writer moved the head since, that statement writes nothing and the
+    event is chained after the locked head.
+    """
+    if row is None or row[0] is None:
+        return
+    _HEADS[(connection.alias, chain)] = (int(row[0]), int(row[1]), str(row[2]), int(row[3]))
+
+
 def _append(events: list[AuditEvent], chain: str) -> list[AuditEvent]:
     """Chain ``events`` after the locked head, insert them in batches, move the head."""
     if 0 < len(events) <= FEW_EVENTS and connection.vendor == "postgresql":
@@ -197,6 +217,52 @@ def _append_one(event: AuditEvent, chain: str) -> AuditEvent | None:
     this transaction ends, so indexes stay gap-free and times in chain order: the
     remembered head was committed (or written in this transaction) before ``now``.
     """
+    pending = _prepare_one(event, chain)
+    if pending is None:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(pending.sql, pending.params)
+        row = cursor.fetchone()
+    return pending.written(row)
+
+
+class PendingEvent:
+    """One event chained after the remembered head, its statement not sent yet.
+
+    ``sql`` with ``params`` is :func:`_append_one`'s statement; a caller may send it in one
+    round trip with its own statements. :meth:`finish` takes the row it returned.
+    """
+
+    def __init__(
+        self, event: AuditEvent, chain: str, head: AuditChain, sql: str, params: list[Any]
+    ) -> None:
+        self.event, self.chain, self.head = event, chain, head
+        self.sql, self.params = sql, params
+
+    def written(self, row: tuple[Any, ...] | None) -> AuditEvent | None:
+        """The event if the statement wrote it (``row`` its result), else None."""
+        if row is None:
+            _HEADS.pop((connection.alias, self.chain), None)
+            return None
+        event = self.event
+        event.pk = row[0]
+        event._state.adding = False
+        event._state.db = connection.alias
+        _remember(self.head)
+        return event
+
+    def finish(self, row: tuple[Any, ...] | None) -> AuditEvent:
+        """The event: written by the statement, or (the head had moved) chained after the
+        locked head now."""
+        written = self.written(row)
+        if written is not None:
+            return written
+        return _append([self.event], self.chain)[0]
+
+
+def _prepare_one(event: AuditEvent, chain: str) -> PendingEvent | None:
+    """``event`` chained after the remembered head of ``chain`` and its one statement, or
+    None when this process remembers no head."""
     known = _HEADS.get((connection.alias, chain))
     if known is None:
         return None
@@ -207,17 +273,7 @@ def _append_one(event: AuditEvent, chain: str) -> AuditEvent | None:
     expected_index, expected_hash = head.last_index, head.last_hash
     _chain_after([event], head)
     sql, params = _one_statement(event, head, expected_index, expected_hash)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        _HEADS.pop((connection.alias, chain), None)
-        return None
-    event.pk = row[0]
-    event._state.adding = False
-    event._state.db = connection.alias
-    _remember(head)
-    return event
+    return PendingEvent(event, chain, head, sql, params)
 
 
 def _append_few(events: list[AuditEvent], chain: str) -> list[AuditEvent] | None:

@@ -11,7 +11,12 @@ from django.db.models.base import ModelState
 
 from approvals.audit.exceptions import AuditTransactionRequired
 from approvals.audit.models import AuditEvent
-from approvals.audit.services.appending import _append, _append_run
+from approvals.audit.services.appending import (
+    PendingEvent,
+    _append,
+    _append_run,
+    _prepare_one,
+)
 from approvals.audit.services.chains import chain_for
 from approvals.audit.services.events import (
     EventRun,
@@ -99,6 +104,43 @@ def audit_record(
         payload=payload,
     )
     return _append([_event(spec)], chain or chain_for(authority))[0]
+
+
+def audit_record_pending(
+    *,
+    actor: AbstractBaseUser | None,
+    action: str,
+    subject: SubjectLike,
+    from_state: str = "",
+    to_state: str = "",
+    comment: str = "",
+    content_hash: str = "",
+    authority: Authority | str | None = None,
+    payload: Mapping[str, Any] | None = None,
+    chain: str,
+) -> PendingEvent | None:
+    """:func:`audit_record`'s event, chained after the head of ``chain`` this process
+    remembers, with its one statement for the caller to send with its own statements
+    (PostgreSQL's simple protocol runs them in one round trip); the caller then passes
+    that statement's row to :meth:`PendingEvent.finish`, which chains the event after the
+    locked head if the head had moved. None when no head is remembered (or not on
+    PostgreSQL): record the event with :func:`audit_record`.
+    """
+    _require_transaction()
+    if connection.vendor != "postgresql":
+        return None
+    spec = EventSpec(
+        actor=actor,
+        action=action,
+        subject=subject,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        content_hash=content_hash,
+        authority=authority,
+        payload=payload,
+    )
+    return _prepare_one(_event(spec), chain)
 
 
 def audit_record_many(*, events: Sequence[EventSpec], chain: str | None = None) -> list[AuditEvent]:
