@@ -24,10 +24,16 @@ class DossierFilterForm(forms.Form):
     """Filters of the dossier list."""
 
     title = forms.ChoiceField(
-        label=_("Title"), required=False, choices=[("", _("All titles")), *Title.choices]
+        label=_("Title"),
+        required=False,
+        choices=[("", _("All titles")), *Title.choices],
+        widget=PlainSelect,
     )
     state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", _("All states")), *DossierState.choices]
+        label=_("State"),
+        required=False,
+        choices=[("", _("All states")), *DossierState.choices],
+        widget=PlainSelect,
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=9999)
 
