@@ -358,6 +358,17 @@ def main(argv: list[str] | None = None) -> int:
         # its own progress lines (the e-mails the steps send are printed too, to the log)
         print("\n".join(line for line in seeding.stdout.splitlines() if line.startswith("  ")))
         seeded_s = time.perf_counter() - t0
+        # DEBUG=false serves hashed static files named in the manifest: make them, as ops/serve
+        collected = subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if collected.returncode:
+            raise SystemExit(f"collectstatic failed:\n{collected.stderr[-3000:]}")
         servers = {
             "runserver": [sys.executable, "manage.py", "runserver", "--noreload", f"{host}:8731"],
             "gunicorn": [
