@@ -369,22 +369,9 @@ def number_issue(
         issued_by_id=user.pk,
     )
     if fast:
-        if not _issue_in_two_round_trips(
-            entry,
-            covers,
-            codes=codes,
-            min_digits=min_digits,
-            user=user,
-            authority=authority,
-            chain=chain,
-        ):
-            # The remembered register no longer covers the kind (nothing was written): the
-            # one that does now.
-            _COVERING.pop(covers, None)
-            entry.register = _covering(
-                agency=agency, kind=kind, year=year, confidential=confidential
-            ) or register_for(agency=agency, kind=kind, year=year, confidential=confidential)
-            if not _issue_in_two_round_trips(
+
+        def issue() -> bool:
+            return _issue_in_two_round_trips(
                 entry,
                 covers,
                 codes=codes,
@@ -392,7 +379,16 @@ def number_issue(
                 user=user,
                 authority=authority,
                 chain=chain,
-            ):
+            )
+
+        if not issue():
+            # The remembered register no longer covers the kind (nothing was written): the
+            # one that does now.
+            _COVERING.pop(covers, None)
+            entry.register = _covering(
+                agency=agency, kind=kind, year=year, confidential=confidential
+            ) or register_for(agency=agency, kind=kind, year=year, confidential=confidential)
+            if not issue():
                 raise _not_configured(
                     agency=agency, kind=kind, year=year, confidential=confidential
                 )

@@ -13,16 +13,9 @@ from approvals.organisation.memo import RequestMemoMiddleware, current_memo, req
 from approvals.organisation.models import ActionRule, Delegation, Position
 from approvals.organisation.selectors import action_scopes, scope_rules_clear
 from tests.demo.conftest import Demo, demo
+from tests.organisation.test_scopes import ACTIONS
 
 __all__ = ["demo"]
-
-ACTIONS = (
-    "plans.review_plan",
-    "plans.sign_plan",
-    "plans.issue_plan",
-    "nominations.decide_dossier",
-    "nominations.record_meeting",
-)
 
 
 def test_remembered_scopes_equal_fresh_ones_for_every_demo_user(demo: Demo) -> None:
@@ -75,9 +68,9 @@ def test_a_delegated_action_taken_back_within_the_request_is_seen_at_once(demo: 
     assert code is not None
     unit, day = delegation.delegator_position.unit, delegation.valid_from
     with request_memo():
-        assert action_scopes(user=delegation.delegate, action_codes=[code], day=day)[
-            code
-        ].covers(unit)
+        assert action_scopes(user=delegation.delegate, action_codes=[code], day=day)[code].covers(
+            unit
+        )
         delegation.actions.remove(*delegation.actions.filter(code=code))
         after = action_scopes(user=delegation.delegate, action_codes=[code], day=day)[code]
     assert not after.covers(unit)

@@ -260,9 +260,8 @@ class PendingEvent:
         return _append([self.event], self.chain)[0]
 
 
-def _prepare_one(event: AuditEvent, chain: str) -> PendingEvent | None:
-    """``event`` chained after the remembered head of ``chain`` and its one statement, or
-    None when this process remembers no head."""
+def _remembered_head(chain: str) -> AuditChain | None:
+    """The head of ``chain`` as this process left it (unsaved copy), or None."""
     known = _HEADS.get((connection.alias, chain))
     if known is None:
         return None
@@ -270,6 +269,15 @@ def _prepare_one(event: AuditEvent, chain: str) -> PendingEvent | None:
         id=known[0], name=chain, last_index=known[1], last_hash=known[2], partition=known[3]
     )
     head._state.adding, head._state.db = False, connection.alias
+    return head
+
+
+def _prepare_one(event: AuditEvent, chain: str) -> PendingEvent | None:
+    """``event`` chained after the remembered head of ``chain`` and its one statement, or
+    None when this process remembers no head."""
+    head = _remembered_head(chain)
+    if head is None:
+        return None
     expected_index, expected_hash = head.last_index, head.last_hash
     _chain_after([event], head)
     sql, params = _one_statement(event, head, expected_index, expected_hash)
@@ -279,13 +287,9 @@ def _prepare_one(event: AuditEvent, chain: str) -> PendingEvent | None:
 def _append_few(events: list[AuditEvent], chain: str) -> list[AuditEvent] | None:
     """:func:`_append_one` for a few events: one statement moves the head past them all if
     it is still where this process left it, and inserts them only then (else nothing)."""
-    known = _HEADS.get((connection.alias, chain))
-    if known is None:
+    head = _remembered_head(chain)
+    if head is None:
         return None
-    head = AuditChain(
-        id=known[0], name=chain, last_index=known[1], last_hash=known[2], partition=known[3]
-    )
-    head._state.adding, head._state.db = False, connection.alias
     expected_index, expected_hash = head.last_index, head.last_hash
     _chain_after(events, head)
     _sql, fields = _one_sql()
