@@ -402,15 +402,7 @@ def number_issue(
         last_day=register.entries.order_by("-number").values_list("issued_on", flat=True).first(),
     )
     entry.save(force_insert=True)
-    audit_record(
-        actor=user,
-        action=ISSUE_NUMBER,
-        subject=entry,
-        to_state=EntryStatus.ISSUED,
-        authority=authority,
-        payload=_issue_payload(entry),
-        chain=chain,
-    )
+    _audit_issue(entry, user=user, authority=authority, chain=chain)
     return entry
 
 
@@ -424,6 +416,19 @@ def _issue_payload(entry: RegisterEntry) -> dict[str, Any]:
         "subject_type": entry.subject_type,
         "subject_id": entry.subject_id,
     }
+
+
+def _audit_issue(entry: RegisterEntry, *, user: Any, authority: Authority, chain: str) -> None:
+    """The issued number's audit event, appended in the transaction that took the number."""
+    audit_record(
+        actor=user,
+        action=ISSUE_NUMBER,
+        subject=entry,
+        to_state=EntryStatus.ISSUED,
+        authority=authority,
+        payload=_issue_payload(entry),
+        chain=chain,
+    )
 
 
 def _one_round_trip_each() -> bool:
@@ -606,15 +611,7 @@ def _issue_in_two_round_trips(
     entry._state.adding = False
     entry._state.db = connection.alias
     if pending is None:
-        audit_record(
-            actor=user,
-            action=ISSUE_NUMBER,
-            subject=entry,
-            to_state=EntryStatus.ISSUED,
-            authority=authority,
-            payload=_issue_payload(entry),
-            chain=chain,
-        )
+        _audit_issue(entry, user=user, authority=authority, chain=chain)
     else:
         pending.finish(row)
     return True

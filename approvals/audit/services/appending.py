@@ -304,14 +304,7 @@ def _append_few(events: list[AuditEvent], chain: str) -> list[AuditEvent] | None
         f"SELECT v.* FROM moved, (VALUES {', '.join([row] * len(events))}) AS v ({names}) "
         f"RETURNING {pk}, {index}"
     )
-    params: list[Any] = [
-        head.last_index,
-        head.last_hash,
-        head.updated_at,
-        head.pk,
-        expected_index,
-        expected_hash,
-    ]
+    params = _head_params(head, expected_index, expected_hash)
     for event in events:
         params.extend(f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields)
     with connection.cursor() as cursor:
@@ -353,11 +346,10 @@ def _one_sql() -> tuple[str, list[Any]]:
     return sql, fields
 
 
-def _one_statement(
-    event: AuditEvent, head: AuditChain, expected_index: int, expected_hash: str
-) -> tuple[str, list[Any]]:
-    sql, fields = _one_sql()
-    params: list[Any] = [
+def _head_params(head: AuditChain, expected_index: int, expected_hash: str) -> list[Any]:
+    """The head's move (new index, hash, time; id) and where it must still be, in the order
+    of the one-statement append's ``UPDATE … WHERE``."""
+    return [
         head.last_index,
         head.last_hash,
         head.updated_at,
@@ -365,6 +357,13 @@ def _one_statement(
         expected_index,
         expected_hash,
     ]
+
+
+def _one_statement(
+    event: AuditEvent, head: AuditChain, expected_index: int, expected_hash: str
+) -> tuple[str, list[Any]]:
+    sql, fields = _one_sql()
+    params = _head_params(head, expected_index, expected_hash)
     params.extend(f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields)
     return sql, params
 
