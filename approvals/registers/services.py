@@ -13,13 +13,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Max
+from django.db.models import Max, signals
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from approvals.audit.models import AuditChain
 from approvals.audit.services import (
-    HEAD_COLUMNS,
     audit_record,
     audit_record_pending,
     chain_for,
@@ -45,6 +43,12 @@ from approvals.registers.models import (
     RegisterKind,
 )
 from approvals.registers.selectors import DOCUMENT_WORK
+from approvals.registers.statements import covering as _covering
+from approvals.registers.statements import insert_entry_sql as _insert_entry_sql
+from approvals.registers.statements import locked_read_sql as _locked_read_sql
+from approvals.registers.statements import one_round_trip_each as _one_round_trip_each
+from approvals.registers.statements import take_covered_sql as _take_covered_sql
+from approvals.registers.statements import take_number_sql as _take_number_sql
 from approvals.registers.symbols import format_number, format_symbol
 from approvals.regulations.services import rules_in_force
 from approvals.steps import service_atomic
@@ -178,32 +182,6 @@ def _link_kinds(register: Register, kinds: Iterable[DocumentKind]) -> None:
         )
         for kind in kinds
     )
-
-
-def _covering(
-    *, agency: OrgUnit, kind: DocumentKind, year: int, confidential: bool
-) -> Register | None:
-    """The register of ``agency`` covering ``kind`` in ``year`` (its agency set), or None.
-
-    Read on every number: written out (one indexed join), not compiled by the ORM.
-    """
-    quote = connection.ops.quote_name
-    fields = [str(f.attname) for f in Register._meta.concrete_fields]
-    columns = ", ".join(f"r.{quote(str(f.column))}" for f in Register._meta.concrete_fields)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {columns} FROM {quote(Register._meta.db_table)} AS r "  # noqa: S608
-            f"JOIN {quote(RegisterKind._meta.db_table)} AS k ON k.register_id = r.id "
-            "WHERE k.agency_id = %s AND k.year = %s AND k.confidential = %s AND k.kind_id = %s "
-            "ORDER BY r.id LIMIT 1",
-            [agency.pk, year, confidential, kind.pk],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    register = Register.from_db(connection.alias, fields, row)
-    register.agency = agency
-    return register
 
 
 def _not_configured(
@@ -431,22 +409,6 @@ def _audit_issue(entry: RegisterEntry, *, user: Any, authority: Authority, chain
     )
 
 
-def _one_round_trip_each() -> bool:
-    """Whether several statements go in one round trip: PostgreSQL binding parameters on
-    the client (Django's default), so that psycopg sends them in the simple protocol."""
-    return connection.vendor == "postgresql" and not connection.settings_dict.get(
-        "OPTIONS", {}
-    ).get("server_side_binding")
-
-
-def _take_number_sql() -> str:
-    table = connection.ops.quote_name(Register._meta.db_table)
-    return (
-        f"UPDATE {table} SET next_number = next_number + 1 "  # noqa: S608
-        "WHERE id = %s AND closed_at IS NULL RETURNING next_number"
-    )
-
-
 def _take_number(register: Register) -> int:
     """Lock ``register`` and take its next number (one ``UPDATE … RETURNING``).
 
@@ -514,19 +476,6 @@ def _numbered(subject_type: str, subject_id: str) -> str | None:
 _COVERING: dict[tuple[str, int, int, int, bool], Register] = {}
 
 
-def _take_covered_sql() -> str:
-    """The counter's update when the register still covers the kind: parameters the
-    register, the agency, the year, the series and the kind."""
-    table = connection.ops.quote_name(Register._meta.db_table)
-    links = connection.ops.quote_name(RegisterKind._meta.db_table)
-    return (
-        f"UPDATE {table} SET next_number = next_number + 1 "  # noqa: S608
-        f"WHERE id = %s AND closed_at IS NULL AND EXISTS (SELECT 1 FROM {links} AS k "
-        f"WHERE k.register_id = {table}.id AND k.agency_id = %s AND k.year = %s "
-        "AND k.confidential = %s AND k.kind_id = %s) RETURNING next_number"
-    )
-
-
 def _issue_in_two_round_trips(
     entry: RegisterEntry,
     covers: tuple[str, int, int, int, bool],
@@ -590,6 +539,11 @@ def _issue_in_two_round_trips(
         _refuse_entry(entry, numbered=numbered, last_day=last_day)
     entry.pk, entry.created_at = pk, timezone.now()
     head_seen(chain, (head[0], head[1], head[2], head[3]) if head[0] is not None else None)
+    # written without Model.save: its receivers hear of it as of any save (pre_save before
+    # the values are read, post_save after the row and its audit event)
+    signals.pre_save.send(
+        sender=RegisterEntry, instance=entry, raw=False, using=connection.alias, update_fields=None
+    )
     insert, fields = _insert_entry_sql()
     params = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
     pending = audit_record_pending(
@@ -614,49 +568,15 @@ def _issue_in_two_round_trips(
         _audit_issue(entry, user=user, authority=authority, chain=chain)
     else:
         pending.finish(row)
-    return True
-
-
-_SQL: dict[tuple[str, str], tuple[str, list[models.Field[Any, Any]]]] = {}
-
-
-def _locked_read_sql() -> str:
-    """The read after the counter's update. Parameters: the register, the subject's type
-    (twice) and id, the chain's name. Returns the register's last day, the symbol of the
-    document's standing number, the entry's id, the chain's head."""
-    cached = _SQL.get((connection.alias, "read"))
-    if cached is not None:
-        return cached[0]
-    quote = connection.ops.quote_name
-    entries = quote(RegisterEntry._meta.db_table)
-    chains = quote(AuditChain._meta.db_table)
-    head = ", ".join(f"h.{column.strip()}" for column in HEAD_COLUMNS.split(","))
-    issued = EntryStatus.ISSUED.value
-    sql = (
-        # Dates follow the numbers, so the last number carries the latest date (index read).
-        f"SELECT (SELECT issued_on FROM {entries} WHERE register_id = %s "  # noqa: S608
-        "ORDER BY number DESC LIMIT 1), "
-        f"(SELECT symbol FROM {entries} WHERE %s <> '' AND subject_type = %s "
-        f"AND subject_id = %s AND status = '{issued}' LIMIT 1), "
-        f"nextval(pg_get_serial_sequence('{RegisterEntry._meta.db_table}', 'id')), {head} "
-        f"FROM (SELECT 1) AS one LEFT JOIN {chains} AS h ON h.name = %s"
+    signals.post_save.send(
+        sender=RegisterEntry,
+        instance=entry,
+        created=True,
+        update_fields=None,
+        raw=False,
+        using=connection.alias,
     )
-    _SQL[(connection.alias, "read")] = (sql, [])
-    return sql
-
-
-def _insert_entry_sql() -> tuple[str, list[models.Field[Any, Any]]]:
-    """The entry's ``INSERT`` with its id (taken from the sequence) and its columns."""
-    cached = _SQL.get((connection.alias, "insert"))
-    if cached is not None:
-        return cached
-    quote = connection.ops.quote_name
-    fields = list(RegisterEntry._meta.concrete_fields)
-    names = ", ".join(quote(str(f.column)) for f in fields)
-    values = ", ".join(f"%s::{f.db_type(connection)}" for f in fields)
-    sql = f"INSERT INTO {quote(RegisterEntry._meta.db_table)} ({names}) VALUES ({values})"  # noqa: S608
-    _SQL[(connection.alias, "insert")] = (sql, fields)
-    return sql, fields
+    return True
 
 
 @transaction.atomic

@@ -81,7 +81,11 @@ class Run:
 
 
 def cycle(c: Commune, village: OrgUnit, head, *, year: int = 2026) -> Run:
-    """Registration to numbered decision for every household of ``village``."""
+    """Registration to numbered decision for every household of ``village``, each run from
+    a process that remembers no register (numbering looks it up once, then remembers it)."""
+    from approvals.registers import services as registers
+
+    registers._COVERING.clear()
     run = Run()
     households = list(Household.objects.filter(village=village))
     dossier = dossier_create(
