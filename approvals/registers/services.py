@@ -396,17 +396,24 @@ def _issue_payload(entry: RegisterEntry) -> dict[str, Any]:
     }
 
 
+def _issue_event(
+    entry: RegisterEntry, *, user: Any, authority: Authority, chain: str
+) -> dict[str, Any]:
+    """The issued number's audit event, as the audit's record functions take it."""
+    return {
+        "actor": user,
+        "action": ISSUE_NUMBER,
+        "subject": entry,
+        "to_state": EntryStatus.ISSUED,
+        "authority": authority,
+        "payload": _issue_payload(entry),
+        "chain": chain,
+    }
+
+
 def _audit_issue(entry: RegisterEntry, *, user: Any, authority: Authority, chain: str) -> None:
     """The issued number's audit event, appended in the transaction that took the number."""
-    audit_record(
-        actor=user,
-        action=ISSUE_NUMBER,
-        subject=entry,
-        to_state=EntryStatus.ISSUED,
-        authority=authority,
-        payload=_issue_payload(entry),
-        chain=chain,
-    )
+    audit_record(**_issue_event(entry, user=user, authority=authority, chain=chain))
 
 
 def _take_number(register: Register) -> int:
@@ -547,13 +554,7 @@ def _issue_in_two_round_trips(
     insert, fields = _insert_entry_sql()
     params = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
     pending = audit_record_pending(
-        actor=user,
-        action=ISSUE_NUMBER,
-        subject=entry,
-        to_state=EntryStatus.ISSUED,
-        authority=authority,
-        payload=_issue_payload(entry),
-        chain=chain,
+        **_issue_event(entry, user=user, authority=authority, chain=chain)
     )
     with connection.cursor() as cursor:
         if pending is None:
