@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "workflows.emulation",
     "workflows.exemplary",
     "workflows.verification",
+    "workflows.search",
     "workflows.integrity",  # site-wide checks over every process above: verify_integrity
 ]
 

@@ -77,9 +77,7 @@ def _text_around(image: Image.Image, text: str, *, radius: float, size: int) -> 
     for i, letter in enumerate(text):
         angle = start + i * step
         left, top, right, bottom = font.getbbox(letter)
-        glyph = Image.new(
-            "RGBA", (round(right - left) + 8, round(bottom - top) + 8), (0, 0, 0, 0)
-        )
+        glyph = Image.new("RGBA", (round(right - left) + 8, round(bottom - top) + 8), (0, 0, 0, 0))
         ImageDraw.Draw(glyph).text((4 - left, 4 - top), letter, font=font, fill=RED)
         turned = glyph.rotate(
             -math.degrees(angle) - 90, expand=True, resample=Image.Resampling.BICUBIC

@@ -41,6 +41,7 @@ from project.demo.nominations import seed_decision
 from project.demo.plans import seed_plans
 from project.demo.signing import seed_signing
 from workflows.nominations.models import Household
+from workflows.nominations.signals import households_added
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -349,6 +350,7 @@ class DemoSeeder:
                 )
         if new:
             Household.objects.bulk_create(new, batch_size=500)
+            households_added.send(Household, household_ids=[h.pk for h in new])
             self.report.created["hộ gia đình"] += len(new)
         for village_key, person in heads.items():
             household = Household.objects.get(

@@ -593,6 +593,15 @@ def action_names(codes: set[str], *, english: bool = False) -> dict[str, str]:
     }
 
 
+def household_list_for(*, user: Any, day: datetime.date) -> QuerySet[Household]:
+    """Households of the villages inside the units ``user`` oversees on ``day`` (the reach
+    of the dossiers they may open)."""
+    condition = Q(pk__in=[])
+    for path in reach_paths(user=user, day=day):
+        condition |= Q(village__path__startswith=path)
+    return Household.objects.filter(condition)
+
+
 def reach_units(*, user: Any, day: datetime.date) -> list[OrgUnit]:
     """The top units of the subtrees ``user`` oversees on ``day`` (two queries)."""
     paths = reach_paths(user=user, day=day)
@@ -612,6 +621,7 @@ __all__ = [
     "dossier_history",
     "dossier_list_for",
     "dossier_list_pending",
+    "household_list_for",
     "households_unregistered",
     "overdue_on",
     "position_unit_ids",

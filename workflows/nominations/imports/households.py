@@ -23,6 +23,7 @@ from workflows.nominations.imports.reading import (
     read_table,
 )
 from workflows.nominations.models import Household
+from workflows.nominations.signals import households_added
 
 if TYPE_CHECKING:
     from approvals.organisation.models import OrgUnit
@@ -97,6 +98,7 @@ def households_import(
         try:
             with transaction.atomic():
                 created = Household.objects.bulk_create(households, batch_size=1000)
+                households_added.send(Household, household_ids=[h.pk for h in created])
         except IntegrityError as exc:
             raise ConcurrentUpdate(
                 _("Someone else added households to %(unit)s at the same time; try again.")

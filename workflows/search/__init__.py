@@ -1,0 +1,1 @@
+"""Tra cứu: one permission-scoped search over documents, decisions, dossiers and households."""
