@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from workflows.search.text import WORD, fold
 
 _SYMBOL = re.compile(
-    r"^(?P<number>\d{1,7})(?:/(?P<year>\d{4}))?(?:/(?P<notation>[^\W_]+(?:-[^\W_]+)*))?$"
+    r"^(?P<number>\d{1,7})(?:/(?P<year>\d{4}))?(?:/(?P<notation>[^\W_]+(?:[-&][^\W_]+)*))?$"
 )
-_NOTATION = re.compile(r"^[^\W\d_][^\W_]*(?:-[^\W_]+)+$")
+_NOTATION = re.compile(r"^[^\W\d_][^\W_]*(?:[-&][^\W_]+)*-[^\W_]+(?:[-&][^\W_]+)*$")
 _EDGE = re.compile(r"^[^\w/]+|[^\w]+$")
 
 

@@ -1,5 +1,8 @@
 """The saves that change what the search finds, each followed in its own transaction.
 
+A plan is indexed when its revision is written (the services write the first one with the
+plan), a dossier when it is created, a number when it is issued or voided.
+
 Signals rather than calls from the services: the plans and nominations packages stay
 unaware of the search (it sits above them), and every path that saves through the ORM is
 covered. Households created in bulk (imports, the demo) announce themselves with
@@ -21,11 +24,6 @@ from workflows.search import indexing
 from workflows.search.models import EntryKind
 
 _UID = "workflows.search"
-
-
-def _plan_saved(sender: Any, instance: Plan, created: bool, raw: bool = False, **_: Any) -> None:
-    if created and not raw:
-        indexing.index_plans([instance.pk])
 
 
 def _revision_saved(
@@ -70,7 +68,6 @@ _HOUSEHOLD_DELETED = _deleted(EntryKind.HOUSEHOLD)
 
 def connect() -> None:
     """Connect the receivers (once: each has its dispatch uid)."""
-    post_save.connect(_plan_saved, sender=Plan, dispatch_uid=f"{_UID}.plan")
     post_save.connect(_revision_saved, sender=PlanRevision, dispatch_uid=f"{_UID}.revision")
     post_save.connect(_dossier_saved, sender=Dossier, dispatch_uid=f"{_UID}.dossier")
     post_save.connect(_household_saved, sender=Household, dispatch_uid=f"{_UID}.household")

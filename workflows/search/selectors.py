@@ -43,6 +43,7 @@ from workflows.plans.models import Plan
 from workflows.plans.selectors import plan_list_visible, plan_reach
 from workflows.search.models import EntryKind, SearchEntry
 from workflows.search.query import Query, Symbol
+from workflows.search.text import WORD
 
 DECISION = "decision"
 KINDS = (EntryKind.DOCUMENT, DECISION, EntryKind.DOSSIER, EntryKind.HOUSEHOLD)
@@ -173,7 +174,9 @@ def _symbol_q(symbol: Symbol) -> Q:
     if symbol.notation:
         notation = _notation_q(symbol.notation)
         if symbol.number is None:
+            # a code (household "HH-012") anywhere in the codes; a hyphenated word as words
             notation |= Q(keys__contains=symbol.notation)
+            notation |= _words_q(tuple(WORD.findall(symbol.notation)))
         condition &= notation
     if symbol.year is not None:
         condition &= Q(year=symbol.year)
