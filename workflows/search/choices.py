@@ -55,15 +55,21 @@ def state_choices() -> list[tuple[str, Choices]]:
     ]
 
 
+def visible_to(user: Any, day: datetime.date) -> tuple[Any, Any]:
+    """The plans and the dossiers ``user`` may read (querysets, not yet run)."""
+    return _visible(user, day)
+
+
 def _visible(user: Any, day: datetime.date) -> tuple[Any, Any]:
     plans = plan_list_visible(reach=plan_reach(user=user, day=day)).order_by()
     dossiers = dossier_list_for(user=user, day=day).order_by()
     return plans, dossiers
 
 
-def agency_choices(*, user: Any, day: datetime.date) -> Choices:
-    """The issuing agencies of the documents and the units of the dossiers ``user`` may read."""
-    plans, dossiers = _visible(user, day)
+def agency_choices(*, user: Any, day: datetime.date, visible: Any = None) -> Choices:
+    """The issuing agencies of the documents and the units of the dossiers ``user`` may read
+    (``visible``: the plans and dossiers, when the caller has them already)."""
+    plans, dossiers = visible or _visible(user, day)
     units = OrgUnit.objects.filter(
         Q(pk__in=plans.values("issuing_agency_id"))
         | Q(pk__in=dossiers.values("deciding_unit_id"))
@@ -72,9 +78,9 @@ def agency_choices(*, user: Any, day: datetime.date) -> Choices:
     return [(str(unit.pk), unit.name) for unit in units.only("pk", "name", "path")]
 
 
-def signer_choices(*, user: Any, day: datetime.date) -> Choices:
+def signer_choices(*, user: Any, day: datetime.date, visible: Any = None) -> Choices:
     """The people who signed a document or a decision ``user`` may read."""
-    plans, dossiers = _visible(user, day)
+    plans, dossiers = visible or _visible(user, day)
     signatures = Signature.objects.filter(
         Q(pk__in=plans.filter(signature__isnull=False).values("signature_id"))
         | Q(pk__in=dossiers.filter(signature__isnull=False).values("signature_id"))
@@ -91,4 +97,5 @@ __all__ = [
     "kind_choices",
     "signer_choices",
     "state_choices",
+    "visible_to",
 ]

@@ -54,8 +54,11 @@ class SearchForm(forms.Form):
         everything = [("", _("All"))]
         self._offer("kind", choices.kind_choices())
         self._offer("document_kind", everything + choices.document_kind_choices())
-        self._offer("agency", everything + choices.agency_choices(user=user, day=day))
-        self._offer("signer", everything + choices.signer_choices(user=user, day=day))
+        visible = choices.visible_to(user, day)
+        agencies = choices.agency_choices(user=user, day=day, visible=visible)
+        self._offer("agency", everything + agencies)
+        signers = choices.signer_choices(user=user, day=day, visible=visible)
+        self._offer("signer", everything + signers)
         self._offer("state", [*everything, *choices.state_choices()])
         self.query: Query | None = None
 
