@@ -33,7 +33,8 @@ def clerk(browser: Any, demo_site: str, request: pytest.FixtureRequest) -> Any:
 
 def test_the_header_box_finds_words_typed_without_accents(clerk: Session) -> None:
     page = clerk.page
-    box = page.get_by_role("search").get_by_label("Tra cứu")
+    header = page.get_by_role("search", name="Tra cứu", exact=True)
+    box = header.get_by_label("Tra cứu", exact=True)
     assert box.count() == 1
     box.fill("gia dinh van hoa")
     box.press("Enter")
