@@ -424,3 +424,5 @@ APPROVALS_CHECKPOINT_SIGNERS = env_list("APPROVALS_CHECKPOINT_SIGNERS")
 VERIFY_THROTTLE_RATE = os.environ.get("VERIFY_THROTTLE_RATE", "10/minute")
 VERIFY_MAX_BYTES = env_int("VERIFY_MAX_BYTES", PLAN_ATTACHMENT_MAX_BYTES)
 SIGNING_STAMP_FONT = BASE_DIR / "workflows" / "documents" / "fonts" / "LiberationSerif-Regular.ttf"
+# "Tra cứu" (workflows.search): the XLSX export of a search holds at most this many rows.
+SEARCH_EXPORT_MAX_ROWS = env_int("SEARCH_EXPORT_MAX_ROWS", 5000, minimum=1)

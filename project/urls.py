@@ -54,6 +54,7 @@ urlpatterns += i18n_patterns(
     path("admin/login/", twofactor.TwoStepLoginView.as_view(), name="admin_login"),
     path("admin/", admin.site.urls),
     path("nominations/", include("workflows.nominations.urls")),
+    path("search/", include("workflows.search.urls")),
     path("notifications/", include("approvals.notifications.urls")),
     path("handovers/", include("approvals.handover.urls")),
     path("jobs/", include("approvals.jobs.urls")),

@@ -242,6 +242,27 @@ def commune_page() -> str:
     return f"{reverse('nominations:dashboard')}?unit={commune.pk}&year={TODAY[:4]}"
 
 
+#: The search's pages: a crawl fetches a download once, so each login also asks for these.
+SEARCHES = (
+    "/search/?q=gia+dinh+van+hoa",
+    "/search/?q=01%2FKH&kind=document&kind=decision",
+    "/search/export.xlsx?q=gia+dinh+van+hoa",
+)
+
+
+def searches_by_everyone() -> list[tuple[str, str, int]]:
+    """Every login's search and export: the (login, url, status) not answered 200."""
+    failed: list[tuple[str, str, int]] = []
+    for login in logins():
+        client = Client(raise_request_exception=False)
+        client.force_login(user(login))
+        for url in SEARCHES:
+            status = client.get(url).status_code
+            if status != 200:
+                failed.append((login, url, status))
+    return failed
+
+
 def test_no_page_of_any_state_answers_a_server_error_to_any_demo_login() -> None:
     from django.urls import reverse
 
@@ -269,11 +290,14 @@ def test_no_page_of_any_state_answers_a_server_error_to_any_demo_login() -> None
             *(reverse("jobs:detail", args=[job.pk]) for job in jobs.values()),
             # the year's roll-over of the registers (403 to those who keep no register)
             reverse("registers_roll_over"),
+            # the search typed without accents, its hits and its export (issue 20)
+            *SEARCHES,
         ]
         crawl = Crawl(states)
         with errors_recorded() as errors:
             for login in logins():
                 crawl_as(crawl, login, seeds, errors)
+            searched = searches_by_everyone()
 
     counts = ", ".join(f"{n}={crawl.pages[n]}/{crawl.ok[n]}" for n in logins())
     report = f"\npages fetched/answered 200 per login: {counts}"
@@ -284,6 +308,7 @@ def test_no_page_of_any_state_answers_a_server_error_to_any_demo_login() -> None
         )
         + report
     )
+    assert not searched, f"the search failed (login, url, status): {searched}"
     too_few = [login for login in logins() if crawl.ok[login] < MIN_PAGES]
     assert not too_few, f"logins that crawled almost nothing: {too_few}{report}"
     # every parked plan and dossier was reached and shown to somebody

@@ -13,10 +13,11 @@ POSTGRES_FORWARD = [
     "CREATE OR REPLACE FUNCTION search_unaccent(text) RETURNS text"
     " LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT"
     " AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$",
-    "CREATE INDEX search_entry_words_fts ON search_searchentry"
+    "CREATE INDEX IF NOT EXISTS search_entry_words_fts ON search_searchentry"
     " USING gin (to_tsvector('simple'::regconfig, search_unaccent(words)))",
-    "CREATE INDEX search_entry_keys_trgm ON search_searchentry USING gin (keys gin_trgm_ops)",
-    "CREATE INDEX search_entry_notation_like ON search_searchentry"
+    "CREATE INDEX IF NOT EXISTS search_entry_keys_trgm ON search_searchentry"
+    " USING gin (keys gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS search_entry_notation_like ON search_searchentry"
     " (notation varchar_pattern_ops)",
 ]
 POSTGRES_BACKWARD = [
