@@ -219,3 +219,23 @@ def test_without_credentials_it_is_refused_like_every_endpoint(db: None) -> None
     plans = APIClient().get("/api/plans/")
     assert response.status_code == plans.status_code == 401
     assert response.json()["code"] == plans.json()["code"] == "not_authenticated"
+
+
+def test_a_page_costs_a_fixed_number_of_queries(search: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (5, 100):
+        with CaptureQueriesContext(connection) as queries:
+            body = search("gd.vhttdl", q="Nguyen", page_size=size).json()
+        assert len(body["results"]) == size
+        counts.append(len(queries))
+    with CaptureQueriesContext(connection) as queries:
+        mixed = search("pgd.ldtbxh", q="van hoa", kind="document,dossier,household").json()
+    assert {r["kind"] for r in mixed["results"]} == {"document", "dossier", "household"}
+    # 95 more rows cost at most the queries of a kind more on the page, never one per row
+    assert counts[1] - counts[0] <= 2
+    # the scope and the count, the page, the facets (over every kind, the kind filter being
+    # set), the hits' objects and candidacies (a query per kind), their states and API scope
+    assert len(queries) <= 20
