@@ -32,6 +32,7 @@ urlpatterns = [
     path("auth/me/", views.MeView.as_view(), name="me"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("dashboard/recognition/", views.RecognitionView.as_view(), name="recognition"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="swagger"),
     path("", include(router.urls)),

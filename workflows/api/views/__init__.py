@@ -28,6 +28,7 @@ from workflows.api.views.plans import (
     ReportViewSet,
 )
 from workflows.api.views.registers import RegisterViewSet
+from workflows.api.views.search import SearchView
 from workflows.api.views.verification import VerifyViewSet
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "RegisterViewSet",
     "ReportViewSet",
     "Scoped",
+    "SearchView",
     "TokenView",
     "VerifyViewSet",
 ]
