@@ -83,6 +83,8 @@ def test_every_form_of_the_number_and_symbol_finds_the_issued_plan_first(provinc
         assert (DOC, plan.pk) not in found(drafter, other), other
     shown = hits(drafter, "01/KH-LĐTĐ&XH")[0]
     assert (shown.symbol, shown.exact) == (symbol, True)
+    # the symbol's letters are not marked inside words ("kh" of "Kế hoạch thực hiện")
+    assert "<mark>" not in shown.subject
 
 
 def test_ranking_puts_the_number_first_then_the_subject_then_the_body(province, drafter):

@@ -57,9 +57,9 @@ class Query:
 
     @property
     def terms(self) -> tuple[str, ...]:
-        """What the snippets highlight: the words and the symbols' words."""
-        extra = [w for symbol in self.symbols for w in WORD.findall(fold(symbol.text))]
-        return tuple(dict.fromkeys((*self.words, *extra)))
+        """What the snippets highlight: the words (a số/ký hiệu is shown in its own column;
+        its letters marked inside words, "kh" in "khai", would mislead)."""
+        return self.words
 
 
 def _limit(name: str) -> int:
