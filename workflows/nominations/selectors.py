@@ -602,6 +602,40 @@ def household_list_for(*, user: Any, day: datetime.date) -> QuerySet[Household]:
     return Household.objects.filter(condition)
 
 
+def household_get_for(*, user: Any, pk: int, day: datetime.date) -> Household | None:
+    """One household ``user`` may see on ``day`` (its village inside their reach), or None."""
+    household: Household | None = (
+        household_list_for(user=user, day=day)
+        .filter(pk=pk)
+        .select_related("village", "village__parent")
+        .first()
+    )
+    return household
+
+
+def household_candidacies(
+    *, user: Any, household: Household, day: datetime.date
+) -> list[tuple[Candidate, bool]]:
+    """The household's candidacies, newest year first, each with whether ``user`` may open
+    its dossier."""
+    candidates = list(
+        Candidate.objects.filter(household=household)
+        .select_related("dossier", "dossier__proposing_unit")
+        .order_by("-year", "title", "pk")
+    )
+    paths = reach_paths(user=user, day=day)
+    visible = (
+        set(
+            Dossier.objects.filter(
+                _within(paths), pk__in=[c.dossier_id for c in candidates]
+            ).values_list("pk", flat=True)
+        )
+        if paths and candidates
+        else set()
+    )
+    return [(candidate, candidate.dossier_id in visible) for candidate in candidates]
+
+
 def reach_units(*, user: Any, day: datetime.date) -> list[OrgUnit]:
     """The top units of the subtrees ``user`` oversees on ``day`` (two queries)."""
     paths = reach_paths(user=user, day=day)
@@ -621,6 +655,8 @@ __all__ = [
     "dossier_history",
     "dossier_list_for",
     "dossier_list_pending",
+    "household_candidacies",
+    "household_get_for",
     "household_list_for",
     "households_unregistered",
     "overdue_on",

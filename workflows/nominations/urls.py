@@ -14,6 +14,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/export.xlsx", views.dashboard_export, name="dashboard_export"),
     path("<int:pk>/", views.dossier_detail, name="detail"),
+    path("households/<int:pk>/", views.household_detail, name="household"),
     path("<int:pk>/register/", views.register_all, name="register"),
     path("<int:pk>/households/", views.households_upload, name="households"),
     path("<int:pk>/meeting/", views.meeting, name="meeting"),

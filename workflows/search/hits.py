@@ -90,8 +90,7 @@ def search_hits(entries: Sequence[SearchEntry], query: Query) -> list[Hit]:
                 f"{candidate.get_title_display()} {candidate.year}: {candidate.get_state_display()}"
                 for candidate in mine
             ]
-            if mine:
-                hit.url = reverse("nominations:detail", args=[mine[0].dossier_id])
+            hit.url = reverse("nominations:household", args=[household.pk])
         else:
             continue  # removed since the count was taken
         hits.append(hit)

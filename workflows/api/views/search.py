@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -31,7 +31,7 @@ from workflows.api.selectors import (
 )
 from workflows.api.serializers.search import SearchPageSerializer, SearchQuerySerializer
 from workflows.api.views.base import Scoped
-from workflows.nominations.models import Dossier
+from workflows.nominations.models import Candidate, Dossier
 from workflows.plans.models import Plan
 from workflows.search.hits import Hit, search_hits
 from workflows.search.models import EntryKind, SearchEntry
@@ -49,15 +49,18 @@ DESCRIPTION = (
 )
 
 
-def _dossier_of(url: str) -> int | None:
-    """The dossier a household's hit leads to (its site page), if any."""
-    try:
-        match = resolve(url)
-    except Resolver404:
-        return None
-    if match.view_name != "nominations:detail":
-        return None
-    return int(match.args[0] if match.args else next(iter(match.kwargs.values())))
+def _latest_dossiers(household_ids: list[int]) -> dict[int, int]:
+    """The dossier of each household's latest candidacy (the API has no household resource)."""
+    leads: dict[int, int] = {}
+    rows = (
+        Candidate.objects.filter(household_id__in=household_ids)
+        .order_by("household_id", "-year", "title")
+        .values_list("household_id", "dossier_id")
+    )
+    for household_id, dossier_id in rows:
+        if household_id is not None:
+            leads.setdefault(household_id, dossier_id)
+    return leads
 
 
 class SearchView(Scoped, APIView):
@@ -145,7 +148,7 @@ class SearchView(Scoped, APIView):
         hits = search_hits(page, query)
         plan_ids = [h.object_id for h in hits if h.kind == EntryKind.DOCUMENT]
         dossier_ids = [h.object_id for h in hits if h.kind == EntryKind.DOSSIER]
-        leads = {h.object_id: _dossier_of(h.url) for h in hits if h.kind == EntryKind.HOUSEHOLD}
+        leads = _latest_dossiers([h.object_id for h in hits if h.kind == EntryKind.HOUSEHOLD])
         states: dict[tuple[str, int], str] = {
             **{
                 (EntryKind.DOCUMENT, pk): state

@@ -13,6 +13,7 @@ from workflows.nominations.views.dashboard import dashboard, dashboard_export
 from workflows.nominations.views.detail import dossier_detail
 from workflows.nominations.views.documents import decision_file, recognised_file
 from workflows.nominations.views.dossiers import dossier_list, dossier_new
+from workflows.nominations.views.households import household_detail
 from workflows.nominations.views.paper import paper_decision
 from workflows.nominations.views.steps import (
     appraise,
@@ -39,6 +40,7 @@ __all__ = [
     "dossier_detail",
     "dossier_list",
     "dossier_new",
+    "household_detail",
     "households_upload",
     "issue",
     "meeting",
