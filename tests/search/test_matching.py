@@ -81,6 +81,10 @@ def test_every_form_of_the_number_and_symbol_finds_the_issued_plan_first(provinc
         assert found(drafter, typed)[:1] == [(DOC, plan.pk)], typed
     for other in ("02/KH-LĐTĐ&XH", "1/QĐ", "01/2023/KH-LĐTĐ&XH", "2/KH"):
         assert (DOC, plan.pk) not in found(drafter, other), other
+    # found by its new state at once (the state is read from the plan, not the index)
+    in_force = Filters(state="in_force")
+    assert found(drafter, "01/KH-LĐTĐ&XH", filters=in_force) == [(DOC, plan.pk)]
+    assert found(drafter, "01/KH-LĐTĐ&XH", filters=Filters(state="draft")) == []
     shown = hits(drafter, "01/KH-LĐTĐ&XH")[0]
     assert (shown.symbol, shown.exact) == (symbol, True)
     # the symbol's letters are not marked inside words ("kh" of "Kế hoạch thực hiện")
