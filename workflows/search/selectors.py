@@ -46,10 +46,8 @@ from workflows.search.query import Query, Symbol
 
 DECISION = "decision"
 KINDS = (EntryKind.DOCUMENT, DECISION, EntryKind.DOSSIER, EntryKind.HOUSEHOLD)
-_FTS = (
-    "to_tsvector('simple'::regconfig, search_unaccent(words))"
-    " @@ to_tsquery('simple'::regconfig, %s)"
-)
+# ``search_vector``: the stored to_tsvector('simple', search_unaccent(words)) (migration 0001)
+_FTS = "search_vector @@ to_tsquery('simple'::regconfig, %s)"
 
 
 @dataclass(frozen=True)
@@ -148,7 +146,8 @@ def _words_q(words: tuple[str, ...]) -> Q:
         return Q()
     if _postgres():
         tsquery = " & ".join(word if _whole(word) else f"{word}:*" for word in words)
-        # Fixed SQL (it must repeat the index expression); the tsquery is a bound parameter.
+        # Fixed SQL (the column is PostgreSQL's only, not the model's); the tsquery is a
+        # bound parameter.
         return Q(RawSQL(_FTS, [tsquery], output_field=BooleanField()))  # noqa: S611
     condition = Q()
     for word in words:
