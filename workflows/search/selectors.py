@@ -85,7 +85,10 @@ class Scope:
             (EntryKind.HOUSEHOLD, self.households),
         ):
             if objects is not None:
-                condition |= Q(kind=kind, object_id__in=objects.values("pk"))
+                # EXISTS, one primary-key probe per matched row: ``object_id IN (…)`` made
+                # PostgreSQL hash every object the user may read (a province's 850,000
+                # households do not fit work_mem: it re-ran the list per row instead)
+                condition |= Q(kind=kind) & Q(Exists(objects.filter(pk=OuterRef("object_id"))))
         return condition
 
 
