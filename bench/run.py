@@ -413,10 +413,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     results_md = Path(args.out)
     previous = results_md.read_text(encoding="utf-8") if results_md.exists() else ""
-    load_test = previous.find("\n## Load test (issue 18)\n")  # bench/load/run.py's section
-    if load_test >= 0:
-        end = previous.find("\n## ", load_test + 2)
-        text += "\n" + previous[load_test : end if end >= 0 else len(previous)].rstrip("\n")
+    # the sections of bench/load/run.py and bench/search.py, run on their own, are kept
+    for heading in ("\n## Load test (issue 18)\n", "\n## Search (issue 20)\n"):
+        at = previous.find(heading)
+        if at >= 0:
+            end = previous.find("\n## ", at + 2)
+            text += "\n" + previous[at : end if end >= 0 else len(previous)].rstrip("\n")
     results_md.write_text(text + "\n", encoding="utf-8")
     print(table(rows))
     print(f"\nwritten: {args.out}")

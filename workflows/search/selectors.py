@@ -47,10 +47,8 @@ from workflows.search.text import WORD
 
 DECISION = "decision"
 KINDS = (EntryKind.DOCUMENT, DECISION, EntryKind.DOSSIER, EntryKind.HOUSEHOLD)
-_FTS = (
-    "to_tsvector('simple'::regconfig, search_unaccent(words))"
-    " @@ to_tsquery('simple'::regconfig, %s)"
-)
+# ``search_vector``: the stored to_tsvector('simple', search_unaccent(words)) (migration 0001)
+_FTS = "search_vector @@ to_tsquery('simple'::regconfig, %s)"
 
 
 @dataclass(frozen=True)
@@ -88,7 +86,10 @@ class Scope:
             (EntryKind.HOUSEHOLD, self.households),
         ):
             if objects is not None:
-                condition |= Q(kind=kind, object_id__in=objects.values("pk"))
+                # EXISTS, one primary-key probe per matched row: ``object_id IN (…)`` made
+                # PostgreSQL hash every object the user may read (a province's 850,000
+                # households do not fit work_mem: it re-ran the list per row instead)
+                condition |= Q(kind=kind) & Q(Exists(objects.filter(pk=OuterRef("object_id"))))
         return condition
 
 
@@ -149,7 +150,8 @@ def _words_q(words: tuple[str, ...]) -> Q:
         return Q()
     if _postgres():
         tsquery = " & ".join(word if _whole(word) else f"{word}:*" for word in words)
-        # Fixed SQL (it must repeat the index expression); the tsquery is a bound parameter.
+        # Fixed SQL (the column is PostgreSQL's only, not the model's); the tsquery is a
+        # bound parameter.
         return Q(RawSQL(_FTS, [tsquery], output_field=BooleanField()))  # noqa: S611
     condition = Q()
     for word in words:
