@@ -166,3 +166,16 @@ def git_commit() -> str:
         ).stdout.strip()
     except OSError:
         return "?"
+
+
+def write_section(path: Path, section: str, text: str) -> None:
+    """Replace (or add) one benchmark's section of RESULTS.md (``section``: its heading line,
+    ``text`` beginning with it), keeping everything else."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    start = old.find(f"\n{section}\n")
+    if start < 0:
+        new = old.rstrip("\n") + "\n\n" + text
+    else:
+        end = old.find("\n## ", start + len(section) + 2)
+        new = old[: start + 1] + text + ("\n" + old[end + 1 :] if end >= 0 else "")
+    path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")

@@ -38,7 +38,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, load, pg_version, result, setup_django, table
+from bench.common import ROOT, load, pg_version, result, setup_django, table, write_section
 
 SECTION = "## Search (issue 20)"
 DAY = datetime.date(2026, 11, 1)
@@ -309,18 +309,6 @@ def explain(users: dict[str, Any]) -> None:
                 print("\n".join("    " + line for line in plan))
 
 
-def write_results(path: Path, text: str) -> None:
-    """Replace (or add) this benchmark's section of RESULTS.md, keeping everything else."""
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    start = old.find(f"\n{SECTION}\n")
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        end = old.find("\n## ", start + len(SECTION) + 2)
-        new = old[: start + 1] + text + ("\n" + old[end + 1 :] if end >= 0 else "")
-    path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def _database(url: str, *, drop: bool, create: bool = True) -> None:
     import psycopg
 
@@ -384,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
         f"```\n{text}\n```\n"
     )
     if not args.no_write:
-        write_results(Path(args.out), summary)
+        write_section(Path(args.out), SECTION, summary)
         print(f"\nwritten: {args.out}")
     if args.drop:
         connections.close_all()

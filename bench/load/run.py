@@ -40,7 +40,14 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import git_commit, load, machine, pg_version, table  # noqa: E402
+from bench.common import (  # noqa: E402
+    git_commit,
+    load,
+    machine,
+    pg_version,
+    table,
+    write_section,
+)
 
 SECTION = "## Load test (issue 18)"
 #: the goal of issue 18
@@ -277,18 +284,6 @@ def report(results: dict[str, dict[str, Any]]) -> tuple[str, dict[str, bool]]:
     return "\n".join(lines), verdicts
 
 
-def write_results(path: Path, text: str) -> None:
-    """Replace (or add) the load test's section of RESULTS.md, keeping everything else."""
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    start = old.find(f"\n{SECTION}\n")
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        end = old.find("\n## ", start + len(SECTION) + 2)
-        new = old[: start + 1] + text + ("\n" + old[end + 1 :] if end >= 0 else "")
-    path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default="postgres://postgres@127.0.0.1:5432/approvals")
@@ -460,7 +455,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
     )
     if not args.no_write:
-        write_results(Path(args.out), section)
+        write_section(Path(args.out), SECTION, section)
         print(f"\nwritten: {args.out}")
     return 0 if all(verdicts.values()) else 1
 
