@@ -37,6 +37,8 @@ class Hit:
     url: str = ""
     exact: bool = False
     details: list[str] = field(default_factory=list)
+    #: A household's latest candidacy's dossier (None for the other kinds).
+    latest_dossier_id: int | None = None
 
 
 def search_hits(entries: Sequence[SearchEntry], query: Query) -> list[Hit]:
@@ -86,6 +88,7 @@ def search_hits(entries: Sequence[SearchEntry], query: Query) -> list[Hit]:
             village = household.village
             hit.unit = f"{village.name}, {village.parent.name}" if village.parent else village.name
             mine = candidacies.get(household.pk, [])
+            hit.latest_dossier_id = mine[0].dossier_id if mine else None
             hit.details = [
                 f"{candidate.get_title_display()} {candidate.year}: {candidate.get_state_display()}"
                 for candidate in mine

@@ -57,6 +57,7 @@ def _entry(
     issued = number_entry is not None and number_entry.status == EntryStatus.ISSUED
     symbol = number_entry.symbol if issued and number_entry is not None else ""
     all_words = words(" ".join((label, symbol, subject, body, extra, codes)))
+    numbered = _number_fields(symbol, codes)
     return SearchEntry(
         kind=kind,
         object_id=object_id,
@@ -67,12 +68,19 @@ def _entry(
         folded=fold(all_words),
         subject_folded=" ".join(fold(words(subject)).split()),
         number=number_entry.number if issued and number_entry is not None else None,
-        notation=fold(symbol.partition("/")[2])[:64],
-        symbol=symbol,
-        keys=fold(" ".join(filter(None, (symbol, codes))))[:255],
+        **numbered,
         year=year,
         dated=dated,
     )
+
+
+def _number_fields(symbol: str, codes: str = "") -> dict[str, str]:
+    """The row's notation, symbol and codes for the số/ký hiệu ``symbol`` ("" when none)."""
+    return {
+        "notation": fold(symbol.partition("/")[2])[:64],
+        "symbol": symbol,
+        "keys": fold(" ".join(filter(None, (symbol, codes))))[:255],
+    }
 
 
 def _upsert(entries: list[SearchEntry]) -> None:
@@ -182,14 +190,12 @@ def number_added(entry: RegisterEntry) -> None:
         return
     rows = SearchEntry.objects.filter(kind=kind, object_id=int(entry.subject_id))
     if entry.status != EntryStatus.ISSUED:
-        rows.update(number=None, notation="", symbol="", keys="")
+        rows.update(number=None, **_number_fields(""))
         return
     added = words(f"{entry.symbol} {entry.subject_summary}")
     rows.update(
         number=entry.number,
-        notation=fold(entry.symbol.partition("/")[2])[:64],
-        symbol=entry.symbol,
-        keys=fold(entry.symbol)[:255],
+        **_number_fields(entry.symbol),
         dated=entry.issued_on,
         words=Concat(F("words"), Value(" " + added), output_field=TextField()),
         folded=Concat(F("folded"), Value(" " + fold(added)), output_field=TextField()),

@@ -31,7 +31,7 @@ from workflows.api.selectors import (
 )
 from workflows.api.serializers.search import SearchPageSerializer, SearchQuerySerializer
 from workflows.api.views.base import Scoped
-from workflows.nominations.models import Candidate, Dossier
+from workflows.nominations.models import Dossier
 from workflows.plans.models import Plan
 from workflows.search.hits import Hit, search_hits
 from workflows.search.models import EntryKind, SearchEntry
@@ -47,20 +47,6 @@ DESCRIPTION = (
     "not read, a period that ends before it begins): 400 `invalid` naming the field. "
     "`facets` counts the hits of each kind (before the `kind` filter is applied to them)."
 )
-
-
-def _latest_dossiers(household_ids: list[int]) -> dict[int, int]:
-    """The dossier of each household's latest candidacy (the API has no household resource)."""
-    leads: dict[int, int] = {}
-    rows = (
-        Candidate.objects.filter(household_id__in=household_ids)
-        .order_by("household_id", "-year", "title")
-        .values_list("household_id", "dossier_id")
-    )
-    for household_id, dossier_id in rows:
-        if household_id is not None:
-            leads.setdefault(household_id, dossier_id)
-    return leads
 
 
 class SearchView(Scoped, APIView):
@@ -148,7 +134,7 @@ class SearchView(Scoped, APIView):
         hits = search_hits(page, query)
         plan_ids = [h.object_id for h in hits if h.kind == EntryKind.DOCUMENT]
         dossier_ids = [h.object_id for h in hits if h.kind == EntryKind.DOSSIER]
-        leads = _latest_dossiers([h.object_id for h in hits if h.kind == EntryKind.HOUSEHOLD])
+        leads = {h.object_id: h.latest_dossier_id for h in hits if h.kind == EntryKind.HOUSEHOLD}
         states: dict[tuple[str, int], str] = {
             **{
                 (EntryKind.DOCUMENT, pk): state
