@@ -33,6 +33,8 @@ class Hit:
     snippet: SafeString
     dated: datetime.date | None
     state: str = ""
+    #: The state's code (``state`` is its label); blank for a household.
+    state_code: str = ""
     unit: str = ""
     url: str = ""
     exact: bool = False
@@ -78,10 +80,12 @@ def search_hits(entries: Sequence[SearchEntry], query: Query) -> list[Hit]:
         if entry.kind == EntryKind.DOCUMENT and entry.object_id in plans:
             plan = plans[entry.object_id]
             hit.state, hit.unit = str(plan.get_state_display()), plan.issuing_agency.name
+            hit.state_code = plan.state
             hit.url = reverse("plans:detail", args=[plan.pk])
         elif entry.kind == EntryKind.DOSSIER and entry.object_id in dossiers:
             dossier = dossiers[entry.object_id]
             hit.state, hit.unit = str(dossier.get_state_display()), dossier.deciding_unit.name
+            hit.state_code = dossier.state
             hit.url = reverse("nominations:detail", args=[dossier.pk])
         elif entry.kind == EntryKind.HOUSEHOLD and entry.object_id in households:
             household = households[entry.object_id]

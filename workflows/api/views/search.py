@@ -31,8 +31,6 @@ from workflows.api.selectors import (
 )
 from workflows.api.serializers.search import SearchPageSerializer, SearchQuerySerializer
 from workflows.api.views.base import Scoped
-from workflows.nominations.models import Dossier
-from workflows.plans.models import Plan
 from workflows.search.hits import Hit, search_hits
 from workflows.search.models import EntryKind, SearchEntry
 from workflows.search.query import Query, QueryError, parse
@@ -135,18 +133,6 @@ class SearchView(Scoped, APIView):
         plan_ids = [h.object_id for h in hits if h.kind == EntryKind.DOCUMENT]
         dossier_ids = [h.object_id for h in hits if h.kind == EntryKind.DOSSIER]
         leads = {h.object_id: h.latest_dossier_id for h in hits if h.kind == EntryKind.HOUSEHOLD}
-        states: dict[tuple[str, int], str] = {
-            **{
-                (EntryKind.DOCUMENT, pk): state
-                for pk, state in Plan.objects.filter(pk__in=plan_ids).values_list("pk", "state")
-            },
-            **{
-                (EntryKind.DOSSIER, pk): state
-                for pk, state in Dossier.objects.filter(pk__in=dossier_ids).values_list(
-                    "pk", "state"
-                )
-            },
-        }
         open_plans = set(
             plan_list_visible(paths=self.paths())
             .filter(pk__in=plan_ids)
@@ -166,13 +152,11 @@ class SearchView(Scoped, APIView):
             dossier = hit.object_id if hit.kind == EntryKind.DOSSIER else leads.get(hit.object_id)
             if hit.kind != EntryKind.DOCUMENT and dossier in open_dossiers:
                 api_url = reverse("api:dossier-detail", args=[dossier])
-            results.append(self._result(hit, entries[(hit.kind, hit.object_id)], states, api_url))
+            results.append(self._result(hit, entries[(hit.kind, hit.object_id)], api_url))
         return results
 
     @staticmethod
-    def _result(
-        hit: Hit, entry: SearchEntry, states: dict[tuple[str, int], str], api_url: str | None
-    ) -> dict[str, Any]:
+    def _result(hit: Hit, entry: SearchEntry, api_url: str | None) -> dict[str, Any]:
         return {
             "kind": hit.kind,
             "kind_label": hit.kind_label,
@@ -182,7 +166,7 @@ class SearchView(Scoped, APIView):
             "subject": entry.subject,
             "subject_html": str(hit.subject),
             "snippet_html": str(hit.snippet),
-            "state": states.get((hit.kind, hit.object_id), ""),
+            "state": hit.state_code,
             "state_label": hit.state,
             "unit": hit.unit,
             "date": hit.dated,
