@@ -18,10 +18,11 @@ them made by ``workflows.search.indexing`` (a sample re-indexed and compared).
 
 Each query is measured ``--repeat`` times with varied terms, for a province-level user (a
 provincial chairman: sees everything) and a commune-level user (a commune chairman: one
-commune), as the results page costs it: ``search_entries`` (the user's reach), the
-``count``, the first page of 20 rows and ``search_hits``. The baseline, alternated with it:
-the same terms as ``icontains`` on the index's text columns (``folded``, ``keys``) with
-the same permission filter (``search_scope``), newest first, count + page + hits.
+commune), as the results page costs it: ``SearchResults`` (the user's reach, each kind's
+hits), the ``count`` and the counts per kind, the first page of 20 rows and ``search_hits``.
+The baseline, alternated with it: the same terms as ``icontains`` on the index's text
+columns (``folded``, ``keys``) with the same permission filter (``search_scope``), newest
+first, count + page + hits.
 """
 
 from __future__ import annotations
@@ -164,15 +165,16 @@ def _candidates(province: Any, households: int) -> int:
 
 
 def engine_page(user: Any, text: str) -> tuple[int, int]:
-    """The results page as the site reads it: count, first page, hits."""
+    """The results page as the site reads it: count, counts per kind, first page, hits."""
     from workflows.search.hits import search_hits
     from workflows.search.query import parse
-    from workflows.search.selectors import search_entries
+    from workflows.search.ranking import SearchResults
 
     query = parse(text)
-    entries = search_entries(user=user, day=DAY, query=query)
-    count = entries.count()
-    hits = search_hits(list(entries[:PAGE]), query) if count else []
+    results = SearchResults(user=user, day=DAY, query=query)
+    count = results.count()
+    results.facets()
+    hits = search_hits(results[:PAGE], query) if count else []
     return count, len(hits)
 
 
@@ -297,6 +299,7 @@ def explain(users: dict[str, Any]) -> None:
 
     for who, user in users.items():
         for kind, terms in TERMS.items():
+            # the reference ranking in one query (the page reads it kind by kind: ranking.py)
             entries = search_entries(user=user, day=DAY, query=parse(terms[0]))
             for label, qs in (("count", entries.order_by()), ("page", entries[:PAGE])):
                 sql, params = qs.query.sql_with_params()

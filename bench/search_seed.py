@@ -257,7 +257,20 @@ ENTRY_COLUMNS = [
     "kind", "object_id", "label", "subject", "body", "words", "folded", "subject_folded",
     "number", "notation", "symbol", "keys", "year", "dated", "updated_at",
 ]  # fmt: skip
-_CUSTOM_INDEXES = ("search_entry_words_fts", "search_entry_keys_trgm", "search_entry_notation_like")
+_MIGRATIONS = ("0001_initial", "0002_kind_dated_and_subject_vector")
+
+
+def _index_statements() -> list[str]:
+    """The migrations' CREATE INDEX statements of the indexes they leave in place."""
+    forward = [
+        statement
+        for name in _MIGRATIONS
+        for statement in importlib.import_module(
+            f"workflows.search.migrations.{name}"
+        ).POSTGRES_FORWARD
+    ]
+    dropped = {s.split()[-1] for s in forward if s.startswith("DROP INDEX")}
+    return [s for s in forward if s.startswith("CREATE INDEX") and s.split()[5] not in dropped]
 
 
 def _row(entry: Any, now: datetime.datetime) -> tuple[Any, ...]:
@@ -314,11 +327,10 @@ def seed_index() -> int:
     from workflows.nominations.models import Dossier
     from workflows.search.indexing import INDEX_LANGUAGE, index_dossiers
 
-    migration = importlib.import_module("workflows.search.migrations.0001_initial")
-    create = [s for s in migration.POSTGRES_FORWARD if s.startswith("CREATE INDEX")]
+    create = _index_statements()
     with connection.cursor() as cursor:
-        for name in _CUSTOM_INDEXES:
-            cursor.execute(f"DROP INDEX IF EXISTS {name}")
+        for statement in create:
+            cursor.execute(f"DROP INDEX IF EXISTS {statement.split()[5]}")
     now = timezone.now()
     with translation.override(INDEX_LANGUAGE):
         n = 0

@@ -46,15 +46,19 @@ def headers() -> list[str]:
     ]
 
 
-def search_xlsx(hits: Iterable[Hit], *, query: str, total: int, cap: int, base_url: str) -> bytes:
-    """The workbook: the query and the count on top, then the table of hits (links made
-    absolute with ``base_url``)."""
+def search_xlsx(
+    hits: Iterable[Hit], *, query: str, total: int, cap: int, base_url: str, exact: bool = True
+) -> bytes:
+    """The workbook: the query and the count on top ("more than" ``total`` unless
+    ``exact``), then the table of hits (links made absolute with ``base_url``)."""
     workbook = Workbook()
     sheet: Any = workbook.active
     sheet.title = _("Search")[:31]
     sheet.append([_("Search"), _cell(query)])
-    sheet.append([_("Hits"), total])
-    if total > cap:
+    sheet.append(
+        [_("Hits"), total if exact else _("more than %(count)d") % {"count": total}]
+    )
+    if total > cap or not exact:
         sheet.append(
             [
                 _("Only the first %(cap)d of %(total)d hits are listed.")

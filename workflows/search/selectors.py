@@ -3,13 +3,16 @@ object the user may open, by the same rules as the plan list, the dossier list a
 households of their reach. Counts and facets are taken over that same set, so none of them
 tells of anything the user may not read.
 
-Matching: every term of the query must match. A word matches an indexed word that starts
-with it (one letter: the whole word); PostgreSQL asks its full-text index (``unaccent`` over
-the stored words, migration 0001), SQLite the ``folded`` column, with the same hits. A số/ký
-hiệu term matches the number, the notation's beginning and the year it gives.
+Matching: every term of the query must match. A word matches a whole indexed word (a
+Vietnamese word is a syllable: "an" does not find "anh"); PostgreSQL asks its full-text index
+(``unaccent`` over the stored words, migrations 0001-0002), SQLite the ``folded`` column, with
+the same hits. A số/ký hiệu term matches the number, the notation's beginning and the year it
+gives.
 
-Ranking: số/ký hiệu exact first, then the words all in the trích yếu (whole words before
-beginnings of words), then the rest; newest first within each.
+Ranking (``tier``): số/ký hiệu exact first (4), then the words all in the trích yếu (3), then
+the rest (1); newest first within each. :func:`search_entries` is the whole ranking in one
+query, the reference; the pages read it through :mod:`workflows.search.ranking`, which gives
+the same rows without reading every match of a common word.
 """
 
 from __future__ import annotations
@@ -47,8 +50,19 @@ from workflows.search.text import WORD
 
 DECISION = "decision"
 KINDS = (EntryKind.DOCUMENT, DECISION, EntryKind.DOSSIER, EntryKind.HOUSEHOLD)
-# ``search_vector``: the stored to_tsvector('simple', search_unaccent(words)) (migration 0001)
-_FTS = "search_vector @@ to_tsquery('simple'::regconfig, %s)"
+# ``search_vector``: the stored to_tsvector('simple', search_unaccent(words)) (migration 0001);
+# ``subject_vector`` the same of the trích yếu (0002). ``@@`` is what their GIN indexes answer;
+# ``ts_match_vq`` is the same test as a function, which no index answers: a query ordered by
+# date then walks the date index and tests each row (:mod:`workflows.search.ranking`).
+_MATCH = {
+    (column, indexable): (
+        f"{column} @@ to_tsquery('simple'::regconfig, %s)"
+        if indexable
+        else f"ts_match_vq({column}, to_tsquery('simple'::regconfig, %s))"
+    )
+    for column in ("search_vector", "subject_vector")
+    for indexable in (True, False)
+}
 
 
 @dataclass(frozen=True)
@@ -139,26 +153,32 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _whole(word: str) -> bool:
-    return len(word) == 1 or word.isdigit()
+def _vector_q(column: str, words: tuple[str, ...], indexable: bool) -> Q:
+    # Fixed SQL (the columns are PostgreSQL's only, not the model's); the tsquery, made of
+    # letters and digits only (query.py), is a bound parameter.
+    sql = _MATCH[(column, indexable)]
+    return Q(RawSQL(sql, [" & ".join(words)], output_field=BooleanField()))  # noqa: S611
 
 
-def _words_q(words: tuple[str, ...]) -> Q:
-    """Every word begins a stored word; a word of one letter or of digits only must be one
-    (numbers are identifiers: "30" does not find "300")."""
+def _words_q(words: tuple[str, ...], indexable: bool = True) -> Q:
+    """Every word is a stored word (numbers are identifiers: "30" does not find "300")."""
     if not words:
         return Q()
     if _postgres():
-        tsquery = " & ".join(word if _whole(word) else f"{word}:*" for word in words)
-        # Fixed SQL (the column is PostgreSQL's only, not the model's); the tsquery is a
-        # bound parameter.
-        return Q(RawSQL(_FTS, [tsquery], output_field=BooleanField()))  # noqa: S611
+        return _vector_q("search_vector", words, indexable)
     condition = Q()
     for word in words:
-        if _whole(word):
-            condition &= Q(hay_whole__contains=f" {word} ")
-        else:
-            condition &= Q(hay__contains=f" {word}")
+        condition &= Q(hay__contains=f" {word} ")
+    return condition
+
+
+def _subject_q(words: tuple[str, ...], indexable: bool = True) -> Q:
+    """Every word is a word of the trích yếu (or the household's name)."""
+    if _postgres():
+        return _vector_q("subject_vector", words, indexable)
+    condition = Q()
+    for word in words:
+        condition &= Q(in_subject__contains=f" {word} ")
     return condition
 
 
@@ -166,10 +186,10 @@ def _notation_q(notation: str) -> Q:
     return Q(notation=notation) | Q(notation__startswith=f"{notation}-")
 
 
-def _symbol_q(symbol: Symbol) -> Q:
+def _symbol_q(symbol: Symbol, indexable: bool = True) -> Q:
     """A số/ký hiệu term: its number, its notation's beginning, its year."""
     if symbol.digits_only:
-        return Q(number=symbol.number) | _words_q((symbol.text,))
+        return Q(number=symbol.number) | _words_q((symbol.text,), indexable)
     condition = Q()
     if symbol.number is not None:
         condition &= Q(number=symbol.number)
@@ -178,7 +198,7 @@ def _symbol_q(symbol: Symbol) -> Q:
         if symbol.number is None:
             # a code (household "HH-012") anywhere in the codes; a hyphenated word as words
             notation |= Q(keys__contains=symbol.notation)
-            notation |= _words_q(tuple(WORD.findall(symbol.notation)))
+            notation |= _words_q(tuple(WORD.findall(symbol.notation)), indexable)
         condition &= notation
     if symbol.year is not None:
         condition &= Q(year=symbol.year)
@@ -194,8 +214,36 @@ def _exact_q(symbol: Symbol) -> Q:
     return condition
 
 
-def _padded(column: str, after: str) -> Concat:
-    return Concat(Value(" "), F(column), Value(after), output_field=TextField())
+def _padded(column: str) -> Concat:
+    return Concat(Value(" "), F(column), Value(" "), output_field=TextField())
+
+
+def matching(query: Query, filters: Filters, *, indexable: bool = True) -> QuerySet[SearchEntry]:
+    """Every index row matching ``query`` and the dates of ``filters``, whoever may read it,
+    with its ``tier``. ``indexable=False``: the words tested row by row (no full-text index)."""
+    entries = SearchEntry.objects.alias(
+        hay=_padded("folded"), in_subject=_padded("subject_folded")
+    ).filter(_words_q(query.words, indexable))
+    for symbol in query.symbols:
+        entries = entries.filter(_symbol_q(symbol, indexable))
+    if filters.date_from is not None:
+        entries = entries.filter(dated__gte=filters.date_from)
+    if filters.date_to is not None:
+        entries = entries.filter(dated__lte=filters.date_to)
+    return entries.annotate(tier=tier(query))
+
+
+def exact_q(query: Query) -> Q:
+    """Rows whose số/ký hiệu is one the query gives exactly (tier 4)."""
+    exact = Q(pk__in=[])
+    for symbol in query.symbols:
+        exact |= _exact_q(symbol)
+    return exact
+
+
+def subject_q(query: Query, *, indexable: bool = True) -> Q:
+    """Rows with every word of the query in their trích yếu (tier 3, unless exact)."""
+    return _subject_q(query.words, indexable) if query.words else Q(pk__in=[])
 
 
 def search_entries(
@@ -205,38 +253,23 @@ def search_entries(
     filters = filters or Filters()
     if query.empty:
         return SearchEntry.objects.none()
-    entries = SearchEntry.objects.alias(
-        hay=_padded("folded", ""),
-        hay_whole=_padded("folded", " "),
-        in_subject=_padded("subject_folded", ""),
-        in_subject_whole=_padded("subject_folded", " "),
-    ).filter(_words_q(query.words))
-    for symbol in query.symbols:
-        entries = entries.filter(_symbol_q(symbol))
-    entries = entries.filter(search_scope(user=user, day=day, filters=filters).q())
-    if filters.date_from is not None:
-        entries = entries.filter(dated__gte=filters.date_from)
-    if filters.date_to is not None:
-        entries = entries.filter(dated__lte=filters.date_to)
-    return entries.annotate(tier=_tier(query)).order_by(
-        "-tier", F("dated").desc(nulls_last=True), "-pk"
+    entries = matching(query, filters).filter(
+        search_scope(user=user, day=day, filters=filters).q()
     )
+    return entries.order_by(*ORDER)
 
 
-def _tier(query: Query) -> Case:
+#: Best first: the tier, then newest, then the latest indexed.
+ORDER = ("-tier", F("dated").desc(nulls_last=True), "-pk")
+
+
+def tier(query: Query) -> Case:
+    """4: số/ký hiệu exact; 3: every word in the trích yếu; 1: the rest."""
     whens: list[When] = []
-    exact = Q(pk__in=[])
-    for symbol in query.symbols:
-        exact |= _exact_q(symbol)
     if query.symbols:
-        whens.append(When(exact, then=Value(4)))
+        whens.append(When(exact_q(query), then=Value(4)))
     if query.words:
-        whole = Q()
-        begins = Q()
-        for word in query.words:
-            whole &= Q(in_subject_whole__contains=f" {word} ")
-            begins &= Q(in_subject__contains=f" {word}")
-        whens += [When(whole, then=Value(3)), When(begins, then=Value(2))]
+        whens.append(When(subject_q(query, indexable=False), then=Value(3)))
     return Case(*whens, default=Value(1), output_field=IntegerField())
 
 

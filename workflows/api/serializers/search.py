@@ -130,6 +130,9 @@ class SearchPageSerializer(serializers.Serializer[Any]):
     """One page of hits, best first."""
 
     count = serializers.IntegerField()
+    count_exact = serializers.BooleanField(
+        help_text=_("False when there are more hits than `count` (each kind counted up to a cap).")
+    )
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     facets = SearchFacetsSerializer()

@@ -34,7 +34,8 @@ from workflows.api.views.base import Scoped
 from workflows.search.hits import Hit, search_hits
 from workflows.search.models import EntryKind, SearchEntry
 from workflows.search.query import Query, QueryError, parse
-from workflows.search.selectors import KINDS, Filters, search_entries, search_facets
+from workflows.search.ranking import SearchResults
+from workflows.search.selectors import KINDS, Filters
 
 DESCRIPTION = (
     "Plans and other documents, decisions, dossiers and households matching `q`, best first "
@@ -43,7 +44,9 @@ DESCRIPTION = (
     "blank or punctuation only: no results. A query too long or with too many words, or a "
     "filter that is not valid (an unknown kind, state or document kind, a unit the user may "
     "not read, a period that ends before it begins): 400 `invalid` naming the field. "
-    "`facets` counts the hits of each kind (before the `kind` filter is applied to them)."
+    "`facets` counts the hits of each kind (before the `kind` filter is applied to them). "
+    "Each kind is counted up to `SEARCH_LIMITS['probe']` hits (1,000 by default): "
+    "`count_exact` false says there are more than `count` (add words or filters to narrow)."
 )
 
 
@@ -82,15 +85,18 @@ class SearchView(Scoped, APIView):
             raise serializers.ValidationError({"q": [str(exc)]}) from exc
         day = timezone.localdate()
         filters = self._filters(params)
-        everything = search_entries(user=request.user, day=day, query=query, filters=filters)
-        facets = dict.fromkeys(KINDS, 0)
-        facets.update(search_facets(self._all_kinds(query, filters, everything)))
-        paginator = self.pagination_class()
-        page: Sequence[SearchEntry] = (
-            paginator.paginate_queryset(everything, request, view=self) or []
+        # the facets count every kind (the kind filter aside); the page, the kinds asked for
+        every = SearchResults(
+            user=request.user, day=day, query=query, filters=replace(filters, kinds=frozenset())
         )
+        results = every.narrowed(filters.kinds) if filters.kinds else every
+        facets = dict.fromkeys(KINDS, 0)
+        facets.update(every.facets())
+        paginator = self.pagination_class()
+        page: Sequence[SearchEntry] = paginator.paginate_queryset(results, request, view=self) or []
         data = {
             "count": paginator.page.paginator.count if paginator.page is not None else 0,
+            "count_exact": results.exact,
             "next": paginator.get_next_link(),
             "previous": paginator.get_previous_link(),
             "facets": facets,
@@ -116,15 +122,6 @@ class SearchView(Scoped, APIView):
             year=params.get("year"),
             date_from=params.get("date_from"),
             date_to=params.get("date_to"),
-        )
-
-    def _all_kinds(self, query: Query, filters: Filters, entries: Any) -> Any:
-        """The hits the facets count: every kind, the other filters kept."""
-        if not filters.kinds:
-            return entries
-        every = replace(filters, kinds=frozenset())
-        return search_entries(
-            user=self.request.user, day=timezone.localdate(), query=query, filters=every
         )
 
     def _results(self, page: Sequence[SearchEntry], query: Query) -> list[dict[str, Any]]:

@@ -1,0 +1,264 @@
+"""The search's hits read kind by kind, without reading every match of a common word.
+
+:func:`~workflows.search.selectors.search_entries` ranks every match in one query: right,
+but a word on a hundred thousand rows ("văn", "hóa") makes PostgreSQL fetch and sort all of
+them (seconds at a million rows). :class:`SearchResults` gives the same rows in the same
+order, reading each kind (document, dossier, household: their permission rules differ) in
+the cheapest way that is still exact:
+
+* **A small reach** (the user may read at most ``SEARCH_LIMITS["reach_ids"]`` objects of the
+  kind: a commune's households, its plans): the objects' ids come from the kind's own
+  selector, and each one's row is tested for the words. Cost: the reach, whatever the words.
+* **A wide reach** (a province): the full-text index finds the matches, each checked through
+  the selector (``EXISTS``), at most ``SEARCH_LIMITS["probe"]`` of them. Fewer: they are all
+  the hits, ranked here. More: the words are common, so each tier (số/ký hiệu exact, every
+  word in the trích yếu, the rest) is read the same way, and a tier with too many matches is
+  read newest first along the date index, stopping at the page's last row.
+
+The count is exact up to the probe and "more than" beyond it (:attr:`SearchResults.exact`).
+Permissions are the selectors' own in every case: ids from the list, or ``EXISTS`` in it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any, overload
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from workflows.search.models import EntryKind, SearchEntry
+from workflows.search.query import Query
+from workflows.search.selectors import (
+    DECISION,
+    ORDER,
+    Filters,
+    exact_q,
+    matching,
+    search_scope,
+    subject_q,
+)
+
+_DEFAULT_LIMITS = {"probe": 1000, "reach_ids": 20000}
+_FAR_PAST = datetime.date.min
+
+
+def limit(name: str) -> int:
+    """``settings.SEARCH_LIMITS[name]`` (the probe, the ids of a small reach)."""
+    limits: dict[str, int] = getattr(settings, "SEARCH_LIMITS", {})
+    return int(limits.get(name, _DEFAULT_LIMITS[name]))
+
+
+@dataclass(frozen=True)
+class Row:
+    """What the ranking needs of one hit."""
+
+    pk: int
+    kind: str
+    tier: int
+    dated: datetime.date | None
+    number: int | None
+
+    @property
+    def key(self) -> tuple[int, int, int, int]:
+        """Best first: tier, newest (no date last), latest indexed (``selectors.ORDER``)."""
+        dated = self.dated or _FAR_PAST
+        return (-self.tier, self.dated is None, -dated.toordinal(), -self.pk)
+
+
+_FIELDS = ("pk", "tier", "dated", "number")
+
+
+def _rows(kind: str, entries: QuerySet[SearchEntry], limit_: int | None = None) -> list[Row]:
+    values = entries.values_list(*_FIELDS)
+    if limit_ is not None:
+        values = values[:limit_]
+    return [Row(pk, kind, tier, dated, number) for pk, tier, dated, number in values]
+
+
+def _ids_q(ids: list[int]) -> Q:
+    if connection.vendor == "postgresql":
+        # one array parameter, not one per id
+        return Q(RawSQL("object_id = ANY(%s)", [ids], output_field=BooleanField()))
+    return Q(object_id__in=ids)
+
+
+class _Kind:
+    """One kind's hits: all of them (``exact``) or the best ones, read as far as asked."""
+
+    def __init__(self, kind: str, objects: QuerySet[Any], query: Query, filters: Filters) -> None:
+        self.kind = kind
+        self.query = query
+        self.filters = filters
+        self.probe = limit("probe")
+        reach = limit("reach_ids")
+        ids = list(objects.order_by().values_list("pk", flat=True)[: reach + 1])
+        self.all: list[Row] | None
+        if len(ids) <= reach:
+            # every object the user may read, each row tested for the words
+            self.scope = _ids_q(ids)
+            found = _rows(kind, self._entries(indexable=False)) if ids else []
+            self.all = sorted(found, key=lambda row: row.key)
+        else:
+            self.scope = Q(Exists(objects.filter(pk=OuterRef("object_id"))))
+            found = _rows(kind, self._entries(indexable=True), self.probe + 1)
+            self.all = sorted(found, key=lambda row: row.key) if len(found) <= self.probe else None
+        self._best: list[Row] = []
+        self._complete = False
+
+    def _entries(self, *, indexable: bool) -> QuerySet[SearchEntry]:
+        return matching(self.query, self.filters, indexable=indexable).filter(
+            Q(kind=self.kind) & self.scope
+        )
+
+    @property
+    def exact(self) -> bool:
+        return self.all is not None
+
+    def count(self) -> int:
+        """The hits, or the probe when there are more."""
+        return len(self.all) if self.all is not None else self.probe
+
+    def decisions(self) -> int:
+        """The hits that are issued decisions (dossiers with a number), capped likewise."""
+        if self.all is not None:
+            return sum(1 for row in self.all if row.number is not None)
+        numbered = self._entries(indexable=True).filter(number__isnull=False)
+        return min(numbered.order_by()[: self.probe + 1].count(), self.probe)
+
+    def best(self, need: int) -> list[Row]:
+        """The ``need`` best hits (fewer when there are fewer)."""
+        if self.all is not None:
+            return self.all[:need]
+        if len(self._best) < need and not self._complete:
+            self._best, self._complete = self._read(need)
+        return self._best[:need]
+
+    def _tiers(self) -> Iterator[tuple[Q, Q]]:
+        """Each tier's condition, best first: as the index answers it, as a row test."""
+        exact = exact_q(self.query)
+        if self.query.symbols:
+            yield exact, exact
+        if self.query.words:
+            yield (
+                subject_q(self.query) & ~exact,
+                subject_q(self.query, indexable=False) & ~exact,
+            )
+        rest = ~subject_q(self.query, indexable=False) & ~exact
+        yield rest, rest
+
+    def _read(self, need: int) -> tuple[list[Row], bool]:
+        rows: list[Row] = []
+        for indexed, tested in self._tiers():
+            found = _rows(self.kind, self._entries(indexable=True).filter(indexed), self.probe + 1)
+            if len(found) <= self.probe:
+                rows += sorted(found, key=lambda row: row.key)
+            else:
+                # a common tier: newest first along the date index, as far as the page goes
+                walk = self._entries(indexable=False).filter(tested).order_by(*ORDER)
+                rows += _rows(self.kind, walk, need - len(rows))
+            if len(rows) >= need:
+                return rows, False
+        return rows, True
+
+
+class SearchResults:
+    """The hits ``user`` may read, best first, counted and sliced like a list (a
+    :class:`~django.core.paginator.Paginator` takes it); each slice is read as needed."""
+
+    ordered = True  # for the paginator: the order is the ranking's
+
+    def __init__(
+        self, *, user: Any, day: datetime.date, query: Query, filters: Filters | None = None
+    ) -> None:
+        self.user = user
+        self.day = day
+        self.query = query
+        self.filters = filters or Filters()
+        self._kinds: list[_Kind] | None = None
+
+    def narrowed(self, kinds: frozenset[str]) -> SearchResults:
+        """The same search for ``kinds`` only (the API's kind filter beside facets of every
+        kind): the kinds already read are shared, not read again."""
+        narrowed = SearchResults(
+            user=self.user,
+            day=self.day,
+            query=self.query,
+            filters=replace(self.filters, kinds=kinds),
+        )
+        if DECISION not in kinds or EntryKind.DOSSIER in kinds:
+            # the decisions alone are a narrower scope of dossiers: read apart
+            narrowed._kinds = [kind for kind in self._read() if narrowed.filters.wants(kind.kind)]
+        return narrowed
+
+    def _read(self) -> list[_Kind]:
+        if self._kinds is None:
+            kinds: list[_Kind] = []
+            if not self.query.empty:
+                scope = search_scope(user=self.user, day=self.day, filters=self.filters)
+                for kind, objects in (
+                    (EntryKind.DOCUMENT, scope.documents),
+                    (EntryKind.DOSSIER, scope.dossiers),
+                    (EntryKind.HOUSEHOLD, scope.households),
+                ):
+                    if objects is not None:
+                        kinds.append(_Kind(kind, objects, self.query, self.filters))
+            self._kinds = kinds
+        return self._kinds
+
+    @property
+    def exact(self) -> bool:
+        """Whether :meth:`count` is every hit (else there are more)."""
+        return all(kind.exact for kind in self._read())
+
+    def count(self) -> int:
+        """The hits, each kind counted up to ``SEARCH_LIMITS["probe"]``."""
+        return sum(kind.count() for kind in self._read())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def facets(self) -> dict[str, int]:
+        """The hits of each kind, and the decisions among the dossiers (capped likewise)."""
+        counts = {kind.kind: kind.count() for kind in self._read()}
+        dossiers = next((kind for kind in self._read() if kind.kind == EntryKind.DOSSIER), None)
+        counts[DECISION] = dossiers.decisions() if dossiers is not None else 0
+        return counts
+
+    def inexact_kinds(self) -> set[str]:
+        """The kinds with more hits than counted."""
+        return {kind.kind for kind in self._read() if not kind.exact}
+
+    def rows(self, start: int, stop: int) -> list[Row]:
+        """The ranked hits ``start`` to ``stop``."""
+        if stop <= start:
+            return []
+        merged = [row for kind in self._read() for row in kind.best(stop)]
+        merged.sort(key=lambda row: row.key)
+        return merged[start:stop]
+
+    @overload
+    def __getitem__(self, index: int) -> SearchEntry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[SearchEntry]: ...
+
+    def __getitem__(self, index: int | slice) -> SearchEntry | list[SearchEntry]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        start, stop, step = index.indices(self.count())
+        if step != 1:
+            raise ValueError("SearchResults slices have no step")
+        rows = self.rows(start, stop)
+        loaded = SearchEntry.objects.in_bulk([row.pk for row in rows])
+        entries: list[SearchEntry] = []
+        for row in rows:
+            entry = loaded.get(row.pk)
+            if entry is not None:  # gone since it was ranked (deleted in between)
+                entry.tier = row.tier  # type: ignore[attr-defined]
+                entries.append(entry)
+        return entries
