@@ -16,10 +16,38 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db import connection
+from django.db.models import F, Lookup, Q
 
 from approvals.organisation.memo import current_memo, remembered
 from approvals.organisation.models import ActionRule, Delegation, OrgUnit, Position, Reach
+
+
+def in_subtree(unit_field: str, path: str) -> Q:
+    """Objects whose unit, reached through ``unit_field``, lies in the subtree at ``path``.
+
+    On PostgreSQL, ``<unit>_id = ANY(ARRAY(SELECT id FROM units WHERE path LIKE 'path%'))``:
+    the subtree's few units are read first and the objects found through the foreign key's
+    index (a join on the path made PostgreSQL hash the units and read every object; 48 ms
+    against 1 ms over 150,000 plans). Elsewhere, the join on the path.
+    """
+    if connection.vendor != "postgresql":
+        return Q(**{f"{unit_field}__path__startswith": path})
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    units = OrgUnit.objects.filter(path__startswith=path).values("pk")
+    return Q(_AnyOf(F(f"{unit_field}_id"), ArraySubquery(units)))
+
+
+class _AnyOf(Lookup):
+    """``lhs = ANY(rhs)``, ``rhs`` an array (PostgreSQL)."""
+
+    lookup_name = "any_of"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
 
 
 @dataclass(frozen=True)
@@ -41,6 +69,13 @@ class ActionScope:
     def q(self, unit_field: str) -> Q:
         """A filter on objects whose unit, reached through ``unit_field``, is in scope."""
         return self._filter(f"{unit_field}__")
+
+    def arms(self, unit_field: str) -> list[Q]:
+        """:meth:`q` as the filters it is any of, each alone answered by an index (tested
+        row by row under an OR, ``in_subtree``'s array would be searched whole for each)."""
+        return [Q(**{f"{unit_field}__pk__in": sorted(self.unit_ids)})] + [
+            in_subtree(unit_field, path) for path in sorted(self.subtree_paths)
+        ]
 
     def units_q(self) -> Q:
         """A filter on ``OrgUnit`` rows in scope."""

@@ -104,3 +104,24 @@ def test_filters_apply_on_every_way(demo: Demo, settings: Any) -> None:
         settings.SEARCH_LIMITS = limits
         results = SearchResults(user=user, day=day, query=query, filters=only)
         assert _keys(results[: results.count()]) == expected[: results.count()], limits
+
+
+def test_a_reachs_plans_read_way_by_way_are_the_lists_plans(demo: Demo) -> None:
+    # the union of the ways a plan is visible, each read through its index, then tested
+    # against the list itself: exactly the plan list's plans, for every kind of user
+    from approvals.organisation.models import Position
+    from workflows.plans.selectors import plan_list_visible, plan_reach
+    from workflows.search.ranking import _reach_ids
+
+    day = timezone.localdate()
+    users = {position.user for position in Position.objects.select_related("user")}
+    assert len(users) > 10
+    for user in users:
+        reach = plan_reach(user=user, day=day)
+        plans = plan_list_visible(reach=reach)
+        expected = set(plans.values_list("pk", flat=True))
+        assert set(_reach_ids(plans, reach.visible_arms(), 10**6)) == expected, user
+        in_force = plan_list_visible(reach=reach, state="in_force")
+        assert set(_reach_ids(in_force, reach.visible_arms(), 10**6)) == set(
+            in_force.values_list("pk", flat=True)
+        ), user

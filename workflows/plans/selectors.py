@@ -11,7 +11,7 @@ from django.db.models.functions import Cast, Concat
 
 from approvals.calendar.models import Deadline
 from approvals.organisation.models import OrgUnit, Position
-from approvals.organisation.selectors import ActionScope, action_scopes, held_units
+from approvals.organisation.selectors import ActionScope, action_scopes, held_units, in_subtree
 from workflows.plans.comparison import ChangedPart, revision_changes
 from workflows.plans.models import (
     Consultation,
@@ -148,6 +148,24 @@ class PlanReach:
                 Dispatch.objects.filter(plan=OuterRef("pk"), unit_id__in=units)
             ) | Exists(Consultation.objects.filter(plan=OuterRef("pk"), agency_id__in=units))
         return condition
+
+    def visible_arms(self) -> list[Q]:
+        """The ways a plan is visible, one filter each, together covering every plan of
+        :meth:`visible_q` (the same units, scopes and receipts): alone, each is answered by
+        an index, so a search finds a small reach's plans as their union."""
+        arms = [Q(author_id=self.user_id)]
+        for path in self.paths:
+            arms.append(in_subtree("drafting_unit", path))
+            arms.append(in_subtree("issuing_agency", path))
+        for action, field_name in WAITING.values():
+            arms += self.scopes[action].arms(field_name)
+        if self.unit_ids:
+            units = sorted(self.unit_ids)
+            arms.append(Q(Exists(Dispatch.objects.filter(plan=OuterRef("pk"), unit_id__in=units))))
+            arms.append(
+                Q(Exists(Consultation.objects.filter(plan=OuterRef("pk"), agency_id__in=units)))
+            )
+        return arms
 
 
 def plan_reach(*, user: Any, day: datetime.date) -> PlanReach:

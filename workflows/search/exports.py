@@ -55,9 +55,7 @@ def search_xlsx(
     sheet: Any = workbook.active
     sheet.title = _("Search")[:31]
     sheet.append([_("Search"), _cell(query)])
-    sheet.append(
-        [_("Hits"), total if exact else _("more than %(count)d") % {"count": total}]
-    )
+    sheet.append([_("Hits"), total if exact else _("more than %(count)d") % {"count": total}])
     if total > cap or not exact:
         sheet.append(
             [

@@ -91,6 +91,8 @@ class Scope:
     dossiers: QuerySet[Dossier] | None = None
     households: QuerySet[Household] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The ways a document is visible (``documents`` holds any of them), one filter each.
+    document_arms: list[Q] = field(default_factory=list)
 
     def q(self) -> Q:
         condition = Q(pk__in=[])
@@ -111,8 +113,10 @@ def search_scope(*, user: Any, day: datetime.date, filters: Filters) -> Scope:
     """What ``user`` may find on ``day``, through the plans' and nominations' selectors."""
     scope = Scope()
     if filters.wants(EntryKind.DOCUMENT):
+        reach = plan_reach(user=user, day=day)
+        scope.document_arms = reach.visible_arms()
         plans = plan_list_visible(
-            reach=plan_reach(user=user, day=day),
+            reach=reach,
             state=filters.state or None,
             year=filters.year,
             unit=filters.agency,
@@ -253,9 +257,7 @@ def search_entries(
     filters = filters or Filters()
     if query.empty:
         return SearchEntry.objects.none()
-    entries = matching(query, filters).filter(
-        search_scope(user=user, day=day, filters=filters).q()
-    )
+    entries = matching(query, filters).filter(search_scope(user=user, day=day, filters=filters).q())
     return entries.order_by(*ORDER)
 
 
