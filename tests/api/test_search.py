@@ -237,5 +237,6 @@ def test_a_page_costs_a_fixed_number_of_queries(search: Any) -> None:
     # 95 more rows cost at most the queries of a kind more on the page, never one per row
     assert counts[1] - counts[0] <= 2
     # the scope and the count, the page, the facets (over every kind, the kind filter being
-    # set), the hits' objects and candidacies (a query per kind), their states and API scope
-    assert len(queries) <= 20
+    # set), the hits' objects and candidacies (a query per kind), their states and API scope;
+    # on PostgreSQL the planner's setting set and put back around the index reads
+    assert len(queries) <= 22

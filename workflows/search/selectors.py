@@ -200,8 +200,9 @@ def _symbol_q(symbol: Symbol, indexable: bool = True) -> Q:
     if symbol.notation:
         notation = _notation_q(symbol.notation)
         if symbol.number is None:
-            # a code (household "HH-012") anywhere in the codes; a hyphenated word as words
-            notation |= Q(keys__contains=symbol.notation)
+            # a household's code ("HH-012", or its beginning "HH-0"); a hyphenated word as
+            # words
+            notation |= Q(keys__startswith=symbol.notation)
             notation |= _words_q(tuple(WORD.findall(symbol.notation)), indexable)
         condition &= notation
     if symbol.year is not None:
