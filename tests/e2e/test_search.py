@@ -36,9 +36,9 @@ def test_the_header_box_finds_words_typed_without_accents(clerk: Session) -> Non
     header = page.get_by_role("search", name="Tra cứu", exact=True)
     box = header.get_by_label("Tra cứu", exact=True)
     assert box.count() == 1
-    box.fill("gia dinh van hoa")
+    box.fill("van hoa")
     box.press("Enter")
-    page.wait_for_url("**/search/?q=gia+dinh+van+hoa")
+    page.wait_for_url("**/search/?q=van+hoa")
     page.wait_for_load_state()
     results = page.locator("[data-testid=search-hits]")
     assert results.is_visible()
@@ -46,7 +46,7 @@ def test_the_header_box_finds_words_typed_without_accents(clerk: Session) -> Non
     assert rows.count() >= 2
     marked = results.locator("mark").all_inner_texts()
     assert marked, "no highlighted word"
-    assert {"gia", "đình", "văn", "hóa"} & {word.lower() for word in marked}, marked
+    assert {"văn", "hóa"} & {word.lower() for word in marked}, marked
     heading = page.locator("[data-testid=search-results] h2").inner_text()
     assert heading.endswith("kết quả"), heading
     clerk.shot("results")

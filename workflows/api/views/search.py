@@ -45,7 +45,7 @@ DESCRIPTION = (
     "filter that is not valid (an unknown kind, state or document kind, a unit the user may "
     "not read, a period that ends before it begins): 400 `invalid` naming the field. "
     "`facets` counts the hits of each kind (before the `kind` filter is applied to them). "
-    "Each kind is counted up to `SEARCH_LIMITS['probe']` hits (1,000 by default): "
+    "Each kind is counted up to `SEARCH_LIMITS['probe']` hits (500 by default): "
     "`count_exact` false says there are more than `count` (add words or filters to narrow)."
 )
 
