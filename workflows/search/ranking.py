@@ -247,23 +247,26 @@ class _Kind:
             start, size = start + size, 4 * size
         return rows[:need]
 
-    def _tiers(self) -> Iterator[tuple[Q, Q]]:
-        """Each tier's condition, best first: as the index answers it, as a row test."""
+    def _tiers(self) -> Iterator[tuple[Q, Q, bool]]:
+        """Each tier's condition, best first: as an index answers it, as a row test, and
+        whether the words' index is the one (the trích yếu's is, for its tier: its words
+        are among the row's, and rarer)."""
         exact = exact_q(self.query)
         if self.query.symbols:
-            yield exact, exact
+            yield exact, exact, True
         if self.query.words:
             yield (
                 subject_q(self.query) & ~exact,
                 subject_q(self.query, indexable=False) & ~exact,
+                False,
             )
         rest = ~subject_q(self.query, indexable=False) & ~exact
-        yield rest, rest
+        yield rest, rest, True
 
     def _read(self, need: int) -> tuple[list[Row], bool]:
         rows: list[Row] = []
-        for indexed, tested in self._tiers():
-            found, every = self._probe(self._entries(indexable=True).filter(indexed))
+        for indexed, tested, by_words in self._tiers():
+            found, every = self._probe(self._entries(indexable=by_words).filter(indexed))
             if every:
                 rows += sorted(found, key=lambda row: row.key)
             else:

@@ -157,11 +157,26 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _vector_q(column: str, words: tuple[str, ...], indexable: bool) -> Q:
+def _vector_q(
+    column: str,
+    words: tuple[str, ...],
+    indexable: bool,
+    choices: tuple[tuple[str, ...], ...] = (),
+) -> Q:
+    """The tsquery: every word, and one of each of ``choices``."""
     # Fixed SQL (the columns are PostgreSQL's only, not the model's); the tsquery, made of
     # letters and digits only (query.py), is a bound parameter.
     sql = _MATCH[(column, indexable)]
-    return Q(RawSQL(sql, [" & ".join(words)], output_field=BooleanField()))  # noqa: S611
+    terms = [*words, *(f"({' | '.join(choice)})" for choice in choices)]
+    return Q(RawSQL(sql, [" & ".join(terms)], output_field=BooleanField()))  # noqa: S611
+
+
+def _number_forms(symbol: Symbol) -> tuple[str, ...]:
+    """How a bare number typed ("1", "01", "2025") is written among the words: as typed,
+    and as a register writes a document's number in its số/ký hiệu ("1", "01", "001"), which
+    the words of a numbered row hold (indexing.py adds the số/ký hiệu to them)."""
+    number = symbol.number or 0
+    return tuple(sorted({symbol.text, str(number), f"{number:02d}", f"{number:03d}"}))
 
 
 def _words_q(words: tuple[str, ...], indexable: bool = True) -> Q:
@@ -228,8 +243,18 @@ def matching(query: Query, filters: Filters, *, indexable: bool = True) -> Query
     with its ``tier``. ``indexable=False``: the words tested row by row (no full-text index)."""
     entries = SearchEntry.objects.alias(
         hay=_padded("folded"), in_subject=_padded("subject_folded")
-    ).filter(_words_q(query.words, indexable))
-    for symbol in query.symbols:
+    )
+    symbols = query.symbols
+    bare = tuple(symbol for symbol in symbols if symbol.digits_only)
+    if _postgres() and bare:
+        # a bare number joins the words in one full-text query (its number is among the
+        # words of a numbered row): one index read, not the words' then a test of each row
+        forms = tuple(_number_forms(symbol) for symbol in bare)
+        entries = entries.filter(_vector_q("search_vector", query.words, indexable, forms))
+        symbols = tuple(symbol for symbol in symbols if not symbol.digits_only)
+    else:
+        entries = entries.filter(_words_q(query.words, indexable))
+    for symbol in symbols:
         entries = entries.filter(_symbol_q(symbol, indexable))
     if filters.date_from is not None:
         entries = entries.filter(dated__gte=filters.date_from)
