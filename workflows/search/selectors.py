@@ -241,9 +241,7 @@ def _padded(column: str) -> Concat:
 def matching(query: Query, filters: Filters, *, indexable: bool = True) -> QuerySet[SearchEntry]:
     """Every index row matching ``query`` and the dates of ``filters``, whoever may read it,
     with its ``tier``. ``indexable=False``: the words tested row by row (no full-text index)."""
-    entries = SearchEntry.objects.alias(
-        hay=_padded("folded"), in_subject=_padded("subject_folded")
-    )
+    entries = SearchEntry.objects.alias(hay=_padded("folded"), in_subject=_padded("subject_folded"))
     symbols = query.symbols
     bare = tuple(symbol for symbol in symbols if symbol.digits_only)
     if _postgres() and bare:
