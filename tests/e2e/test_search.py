@@ -43,7 +43,7 @@ def test_the_header_box_finds_words_typed_without_accents(clerk: Session) -> Non
     results = page.locator("[data-testid=search-hits]")
     assert results.is_visible()
     rows = results.locator("tbody tr")
-    assert rows.count() >= 2
+    assert rows.count() >= 1
     marked = results.locator("mark").all_inner_texts()
     assert marked, "no highlighted word"
     assert {"văn", "hóa"} & {word.lower() for word in marked}, marked
