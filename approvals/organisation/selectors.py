@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Lookup, Q
+from django.db.models import BigIntegerField, F, Lookup, Q, Value
 
 from approvals.organisation.memo import current_memo, remembered
 from approvals.organisation.models import ActionRule, Delegation, OrgUnit, Position, Reach
@@ -36,11 +36,12 @@ def in_subtree(unit_field: str, path: str) -> Q:
     from django.contrib.postgres.expressions import ArraySubquery
 
     units = OrgUnit.objects.filter(path__startswith=path).values("pk")
-    return Q(_AnyOf(F(f"{unit_field}_id"), ArraySubquery(units)))
+    return Q(AnyOf(F(f"{unit_field}_id"), ArraySubquery(units)))
 
 
-class _AnyOf(Lookup):
-    """``lhs = ANY(rhs)``, ``rhs`` an array (PostgreSQL)."""
+class AnyOf(Lookup):
+    """``lhs = ANY(rhs)``, ``rhs`` an array (PostgreSQL): a subquery's, or a list of values
+    sent as one parameter instead of one placeholder each."""
 
     lookup_name = "any_of"
 
@@ -48,6 +49,18 @@ class _AnyOf(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
+def one_of(field_name: str, values: list[int]) -> Q:
+    """``field_name`` is one of ``values`` (integers): ``IN (…)`` elsewhere; on PostgreSQL
+    ``= ANY(%s)`` with the list as one array parameter (psycopg spent ~20 ms reading a query
+    of a thousand placeholders)."""
+    if connection.vendor != "postgresql":
+        return Q(**{f"{field_name}__in": values})
+    from django.contrib.postgres.fields import ArrayField
+
+    array = Value(values, output_field=ArrayField(BigIntegerField()))
+    return Q(AnyOf(F(field_name), array))
 
 
 @dataclass(frozen=True)

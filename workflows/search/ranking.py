@@ -30,9 +30,9 @@ from typing import Any, overload
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from approvals.organisation.selectors import one_of
 from workflows.search.models import EntryKind, SearchEntry
 from workflows.search.query import Query
 from workflows.search.selectors import (
@@ -100,24 +100,6 @@ def _rows(kind: str, entries: QuerySet[SearchEntry], limit_: int | None = None) 
     return [Row(pk, kind, tier, dated, number) for pk, tier, dated, number in values]
 
 
-def _ids_q(ids: list[int]) -> Q:
-    if connection.vendor == "postgresql":
-        # one array parameter, not one per id
-        return Q(RawSQL("object_id = ANY(%s)", [ids], output_field=BooleanField()))
-    return Q(object_id__in=ids)
-
-
-def _pk_in(objects: QuerySet[Any], ids: list[int]) -> QuerySet[Any]:
-    """``objects`` whose primary key is one of ``ids``: on PostgreSQL one array parameter
-    (``= ANY(%s)``), not one placeholder per id (psycopg spent ~20 ms reading a query of a
-    thousand placeholders)."""
-    if connection.vendor != "postgresql":
-        return objects.filter(pk__in=ids)
-    meta = objects.model._meta
-    column = f'"{meta.db_table}"."{meta.pk.column}" = ANY(%s)'
-    return objects.filter(RawSQL(column, [ids], output_field=BooleanField()))  # noqa: S611
-
-
 def _ids(values: QuerySet[Any], limit_: int) -> list[int]:
     """The ids ``values`` (one column) gives, at most ``limit_``: on PostgreSQL as one array
     (``array_agg``), not as that many rows."""
@@ -152,9 +134,8 @@ def _reach_ids(objects: QuerySet[Any], arms: list[Q], limit_: int) -> list[int]:
     candidates = _ids(first.union(*others, all=True), limit_)
     if len(candidates) >= limit_:
         return candidates  # wide (a plan counted once for each of its ways, at most)
-    return _ids(
-        _pk_in(objects.order_by(), sorted(set(candidates))).values_list("pk", flat=True), limit_
-    )
+    visible = objects.order_by().filter(one_of("pk", sorted(set(candidates))))
+    return _ids(visible.values_list("pk", flat=True), limit_)
 
 
 class _Kind:
@@ -178,7 +159,7 @@ class _Kind:
         self.all: list[Row] | None
         if len(ids) <= reach:
             # every object the user may read, each row tested for the words
-            self.scope = _ids_q(ids)
+            self.scope = one_of("object_id", ids)
             found = _rows(kind, self._entries(indexable=False)) if ids else []
             self.all = sorted(found, key=lambda row: row.key)
         else:
@@ -199,7 +180,10 @@ class _Kind:
         read, by the kind's selector."""
         asked = [object_id for *_row, object_id in batch]
         visible = set(
-            _ids(_pk_in(self.objects.order_by(), asked).values_list("pk", flat=True), len(asked))
+            _ids(
+                self.objects.order_by().filter(one_of("pk", asked)).values_list("pk", flat=True),
+                len(asked),
+            )
         )
         return [
             Row(pk, self.kind, tier, dated, number)

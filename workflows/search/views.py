@@ -49,7 +49,7 @@ def _facets(results: SearchResults) -> list[dict[str, Any]]:
     """The count of each kind, in the order of the kinds' filter ("more than" flagged)."""
     facets = results.facets()
     more = results.inexact_kinds()
-    if more & {kind for kind in facets if kind != DECISION} and "dossier" in more:
+    if "dossier" in more:  # the decisions are counted among the dossiers
         more.add(DECISION)
     return [
         {"kind": kind, "label": label, "count": facets.get(kind, 0), "more": kind in more}
